@@ -1,0 +1,119 @@
+//! The check catalogue's logic (spec §4): pure functions from what was fetched and read, the filing
+//! record, the date and the rules to [`Finding`]s. One file per family.
+
+mod copyright;
+mod finding;
+mod icp;
+mod license;
+mod links;
+mod psb;
+mod site;
+
+use chrono::NaiveDate;
+
+pub use finding::{Evidence, Finding, Outcome};
+pub use links::{LinkClass, classify_icp_link, classify_psb_link};
+
+use crate::extract::PageFacts;
+use crate::fetch::{FetchError, Redirect};
+use crate::filing::FilingRecord;
+use crate::rules::{Province, RuleSet};
+
+/// Every check id the program knows; `rules/checks.toml` must describe exactly these.
+pub const ALL_CHECK_IDS: &[&str] = &[
+    "site.unreachable",
+    "site.blocked",
+    "site.placeholder",
+    "site.redirect_offsite",
+    "hosting.no_address",
+    "hosting.off_provider",
+    "hosting.ip_changed",
+    "icp.missing",
+    "icp.not_in_footer",
+    "icp.placeholder",
+    "icp.mismatch",
+    "icp.site_number_missing",
+    "icp.format",
+    "icp.link.missing",
+    "icp.link.outdated",
+    "icp.link.wrong",
+    "license.missing",
+    "copyright.missing",
+    "psb.missing",
+    "psb.pending",
+    "psb.mismatch",
+    "psb.prefix_mismatch",
+    "psb.format",
+    "psb.link.missing",
+    "psb.link.outdated",
+    "psb.link.wrong",
+    "content.title_mismatch",
+    "content.operator_mismatch",
+    "content.preapproval",
+    "content.commercial",
+    "content.personal_scope",
+    "filing.name_invalid",
+];
+
+/// How far the fetch got.
+#[derive(Debug, Clone, Copy)]
+pub enum PageState<'a> {
+    /// A final response came back (2xx, or an error status with a body).
+    Fetched {
+        final_url: &'a str,
+        redirects: &'a [Redirect],
+    },
+    /// No usable page: the fetch error says why.
+    Failed {
+        error: &'a FetchError,
+        redirects: &'a [Redirect],
+    },
+}
+
+/// Everything one scan's checks look at.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// The scanned host, ASCII.
+    pub host: &'a str,
+    pub url: &'a str,
+    pub page: PageState<'a>,
+    /// `None` when the page could not be read.
+    pub facts: Option<&'a PageFacts>,
+    pub filing: Option<&'a FilingRecord>,
+    pub today: NaiveDate,
+    pub rules: &'a RuleSet,
+}
+
+impl CheckInput<'_> {
+    /// The province whose rules apply: the filing's, else that of the number the page shows.
+    pub(crate) fn province(&self) -> Option<&Province> {
+        let from_filing = self
+            .filing
+            .and_then(|f| f.site_number())
+            .and_then(|n| n.prefix);
+        let from_page = || {
+            self.facts?
+                .icp
+                .iter()
+                .filter(|f| f.in_footer)
+                .find_map(|f| f.parsed().and_then(|n| n.prefix))
+        };
+        from_filing
+            .or_else(from_page)
+            .and_then(|c| self.rules.provinces.by_icp_char(c))
+    }
+}
+
+/// Runs every implemented check, in catalogue order.
+pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    site::run(input, &mut out);
+    icp::run(input, &mut out);
+    license::run(input, &mut out);
+    copyright::run(input, &mut out);
+    psb::run(input, &mut out);
+    out
+}
+
+pub(crate) const NO_PAGE: &str = "the homepage could not be read";
+pub(crate) const NO_FILING: &str = "no filing record for this domain";

@@ -1,0 +1,172 @@
+//! `icp-patrol scan <DOMAIN|URL>` and `scan --all --filings FILE`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use futures_util::StreamExt;
+
+use super::render;
+use crate::engine::{Scanner, Target, today_in_shanghai};
+use crate::fetch::{ConnectTo, DEFAULT_MAX_BODY, FetchOptions, Fetcher, Overrides, ResolveEntry};
+use crate::filing::{FilingSet, load_filings, parse_date};
+use crate::result::ScanResult;
+use crate::rules::RuleSet;
+use crate::verdict::Status;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// A domain (tried over https, then http) or an http(s) URL.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub target: Option<String>,
+    /// Scan every record of --filings (JSON Lines with --format json).
+    #[arg(long, requires = "filings")]
+    pub all: bool,
+    /// Filing records (CSV or JSON, spec §2); the target's record is used for the checks.
+    #[arg(long, value_name = "FILE")]
+    pub filings: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// The day the date rules count from (default: today in Asia/Shanghai).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub today: Option<NaiveDate>,
+    /// Connect to ADDR for HOST:PORT, as curl's --resolve (loopback and private allowed).
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveEntry>,
+    /// Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to.
+    #[arg(long = "connect-to", value_name = "HOST1:PORT1:HOST2:PORT2")]
+    pub connect_to: Vec<ConnectTo>,
+    /// A rules directory to use instead of the rules built into the program.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Scans at once with --all.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub concurrency: u16,
+    /// Seconds one scan may take in all (every redirect, both schemes, the body).
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Seconds a connection may take to open.
+    #[arg(long, default_value_t = 10)]
+    pub connect_timeout: u64,
+    /// Largest page body in bytes, after decompression.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+pub(super) fn build_scanner(args: &ScanArgs) -> anyhow::Result<Scanner> {
+    let rules = match &args.rules {
+        Some(dir) => {
+            RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display()))?
+        }
+        None => RuleSet::embedded(),
+    };
+    let options = FetchOptions {
+        connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
+        total_timeout: Duration::from_secs(args.timeout.max(1)),
+        max_body: args.max_body,
+        ..FetchOptions::default()
+    };
+    let overrides = Overrides {
+        resolve: args.resolve.clone(),
+        connect_to: args.connect_to.clone(),
+    };
+    let fetcher = Fetcher::new(options, overrides).context("setting up the HTTP client")?;
+    Ok(Scanner::new(fetcher, Arc::new(rules)))
+}
+
+pub(super) async fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    let scanner = build_scanner(&args)?;
+    let filings = match &args.filings {
+        Some(path) => load_filings(path)?,
+        None => FilingSet::default(),
+    };
+    let today = args.today.unwrap_or_else(today_in_shanghai);
+    if args.all {
+        return scan_all(&scanner, &filings, today, &args).await;
+    }
+    let input = args.target.as_deref().unwrap_or_default();
+    let target = Target::parse(input)?;
+    let record = filings.for_host(&target.host);
+    if args.filings.is_some() && record.is_none() {
+        tracing::warn!(host = %target.host, "no filing record for this host; checks that need one are skipped");
+    }
+    let result = scanner.scan(&target, record, today).await;
+    emit(&result, args.format)?;
+    Ok(result.exit_code())
+}
+
+async fn scan_all(
+    scanner: &Scanner,
+    filings: &FilingSet,
+    today: NaiveDate,
+    args: &ScanArgs,
+) -> anyhow::Result<u8> {
+    if filings.records().is_empty() {
+        bail!(
+            "{}: no records to scan",
+            args.filings
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
+    }
+    let progress = indicatif::ProgressBar::new(filings.records().len() as u64);
+    if !std::io::stderr().is_terminal() {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut results = futures_util::stream::iter(filings.records())
+        .map(|record| async move {
+            let target = Target::parse(&record.domain);
+            match target {
+                Ok(t) => Some(scanner.scan(&t, Some(record), today).await),
+                Err(e) => {
+                    tracing::error!(domain = %record.domain, "{e}");
+                    None
+                }
+            }
+        })
+        .buffer_unordered(args.concurrency as usize);
+    // The exit status is that of the worst verdict; a record that could not be scanned is inconclusive.
+    let mut worst = Status::Compliant;
+    while let Some(result) = results.next().await {
+        progress.inc(1);
+        match result {
+            Some(result) => {
+                progress.suspend(|| emit(&result, args.format))?;
+                worst = worst.max(result.verdict.status);
+            }
+            None => worst = worst.max(Status::Inconclusive),
+        }
+    }
+    progress.finish_and_clear();
+    Ok(worst.exit_code())
+}
+
+fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, result)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Text => render::text(&mut out, result, std::io::stdout().is_terminal())?,
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! One scan end to end: fetch, decode, extract, check, judge.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
+use crate::domain::normalise_host;
+use crate::extract::{self, PageFacts};
+use crate::fetch::{Fetcher, decode};
+use crate::filing::FilingRecord;
+use crate::result::{
+    CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions,
+};
+use crate::rules::RuleSet;
+use crate::verdict::{Judged, decide};
+
+/// What to scan: a domain (https first, then http) or a URL as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub host: String,
+    pub url: Url,
+    pub bare_domain: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a domain or http(s) URL: {0:?}")]
+pub struct TargetError(pub String);
+
+impl Target {
+    pub fn parse(input: &str) -> Result<Self, TargetError> {
+        let err = || TargetError(input.to_string());
+        if input.contains("://") {
+            let url = Url::parse(input.trim()).map_err(|_| err())?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(err());
+            }
+            let host = url
+                .host_str()
+                .ok_or_else(err)?
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            return Ok(Target {
+                host,
+                url,
+                bare_domain: false,
+            });
+        }
+        let host = normalise_host(input).map_err(|_| err())?;
+        let url = Url::parse(&format!("https://{host}/")).map_err(|_| err())?;
+        Ok(Target {
+            host,
+            url,
+            bare_domain: true,
+        })
+    }
+}
+
+/// The Asia/Shanghai date now: the day date rules count from.
+pub fn today_in_shanghai() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+/// Runs scans; cheap to clone and share between tasks.
+#[derive(Clone)]
+pub struct Scanner {
+    fetcher: Fetcher,
+    rules: Arc<RuleSet>,
+}
+
+impl Scanner {
+    pub fn new(fetcher: Fetcher, rules: Arc<RuleSet>) -> Self {
+        Scanner { fetcher, rules }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub async fn scan(
+        &self,
+        target: &Target,
+        filing: Option<&FilingRecord>,
+        today: NaiveDate,
+    ) -> ScanResult {
+        let scanned_at = Utc::now();
+        let fetched = self
+            .fetcher
+            .fetch_homepage(&target.url, target.bare_domain)
+            .await;
+        let page_url = fetched
+            .final_url
+            .clone()
+            .unwrap_or_else(|| fetched.url.clone());
+        let readable = fetched.error.is_none() && fetched.status.is_some();
+
+        let (facts, encoding) = if readable {
+            let rules = Arc::clone(&self.rules);
+            let body = fetched.body.clone();
+            let content_type = fetched.content_type.clone();
+            let url = Url::parse(&page_url).unwrap_or_else(|_| target.url.clone());
+            let tld = target
+                .host
+                .rsplit('.')
+                .next()
+                .map(|t| t.as_bytes().to_vec());
+            let work = move || {
+                let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
+                (
+                    extract::extract(&decoded.text, &url, &rules.provinces),
+                    decoded.encoding,
+                )
+            };
+            match tokio::task::spawn_blocking(work).await {
+                Ok((facts, enc)) => (Some(facts), Some(enc.to_string())),
+                Err(_) => (None, None),
+            }
+        } else {
+            (None, None)
+        };
+
+        let page = match (&fetched.error, readable) {
+            (None, true) => PageState::Fetched {
+                final_url: &page_url,
+                redirects: &fetched.redirects,
+            },
+            (Some(error), _) => PageState::Failed {
+                error,
+                redirects: &fetched.redirects,
+            },
+            (None, false) => unreachable!("a fetch without a status has an error"),
+        };
+        let input = CheckInput {
+            host: &target.host,
+            url: target.url.as_str(),
+            page,
+            facts: facts.as_ref(),
+            filing,
+            today,
+            rules: &self.rules,
+        };
+        let findings = checks::run(&input);
+        let checks = self.describe(findings, &page_url);
+        let verdict = decide(checks.iter().map(|c| Judged {
+            id: &c.id,
+            outcome: c.outcome,
+            notice: c.notice,
+        }));
+
+        ScanResult {
+            schema: SCHEMA.to_string(),
+            versions: Versions {
+                scanner: env!("CARGO_PKG_VERSION").to_string(),
+                rules: self.rules.digest.clone(),
+            },
+            domain: target.host.clone(),
+            scanned_at,
+            today,
+            filing: filing.cloned(),
+            dns: DnsInfo {
+                addresses: fetched.addresses.clone(),
+                cnames: Vec::new(),
+                error: None,
+            },
+            fetch: FetchInfo {
+                url: fetched.url.clone(),
+                final_url: fetched.final_url.clone(),
+                status: fetched.status,
+                redirects: fetched.redirects.clone(),
+                encoding,
+                bytes: fetched.body.len() as u64,
+                sha256: fetched
+                    .status
+                    .map(|_| format!("{:x}", Sha256::digest(&fetched.body))),
+                elapsed_ms: fetched.elapsed.as_millis() as u64,
+                error: fetched.error.clone(),
+            },
+            classified: classify(facts.as_ref()),
+            extracted: facts.map(extracted).unwrap_or_default(),
+            checks,
+            verdict,
+            notice_drafts: Vec::new(),
+        }
+    }
+
+    /// Adds the catalogue's severity, notice kind and messages; a check turned off is skipped.
+    fn describe(&self, findings: Vec<Finding>, page_url: &str) -> Vec<CheckResult> {
+        findings
+            .into_iter()
+            .filter_map(|f| {
+                let spec = self.rules.catalogue.get(f.id)?;
+                let mut f = f;
+                if !spec.enabled {
+                    f = Finding::skipped(f.id, "turned off in checks.toml");
+                }
+                let (message, message_en) = if f.outcome == Outcome::Fail {
+                    (spec.message.clone(), spec.message_en.clone())
+                } else {
+                    (spec.rule.clone(), spec.rule_en.clone())
+                };
+                let mut evidence = f.evidence;
+                if evidence.url.is_none() && f.outcome != Outcome::Skipped {
+                    evidence.url = Some(page_url.to_string());
+                }
+                Some(CheckResult {
+                    id: f.id.to_string(),
+                    outcome: f.outcome,
+                    severity: spec.severity,
+                    notice: spec.notice,
+                    message,
+                    message_en,
+                    detail: f.detail,
+                    evidence,
+                })
+            })
+            .collect()
+    }
+}
+
+fn extracted(facts: PageFacts) -> Extracted {
+    Extracted {
+        title: facts.title,
+        og_site_name: facts.og_site_name,
+        heading: facts.heading,
+        logo_alt: facts.logo_alt,
+        icp: facts.icp,
+        psb: facts.psb,
+        copyright: facts.copyright,
+        footer_text: Some(facts.footer_text).filter(|t| !t.is_empty()),
+    }
+}
+
+/// What the page says it is. Placeholder, industry and commerce classification come with the
+/// content rules; until then they report nothing found.
+fn classify(facts: Option<&PageFacts>) -> Classified {
+    let Some(facts) = facts else {
+        return Classified::default();
+    };
+    let mut site_names: Vec<String> = Vec::new();
+    for name in [
+        &facts.title,
+        &facts.og_site_name,
+        &facts.heading,
+        &facts.logo_alt,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !site_names.contains(name) {
+            site_names.push(name.clone());
+        }
+    }
+    Classified {
+        site_names,
+        operator: facts.copyright.iter().find_map(|c| c.holder.clone()),
+        ..Classified::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let d = Target::parse("WWW.Example.cn").expect("domain");
+        assert_eq!(
+            (d.host.as_str(), d.url.as_str(), d.bare_domain),
+            ("www.example.cn", "https://www.example.cn/", true)
+        );
+        let u = Target::parse("http://a.example.cn:8080/x").expect("url");
+        assert_eq!((u.host.as_str(), u.bare_domain), ("a.example.cn", false));
+        assert!(Target::parse("ftp://a.cn/").is_err());
+        assert!(Target::parse("not a domain").is_err());
+    }
+}

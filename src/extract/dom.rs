@@ -1,0 +1,181 @@
+//! The document flattened into visible text segments, each knowing its anchor, its block and whether
+//! it sits in a footer-named or article-named element.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use unicode_normalization::UnicodeNormalization;
+use url::Url;
+
+use super::links::anchor_target;
+use super::region::{names_footer, names_main};
+
+/// A run of visible text.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment {
+    /// NFKC-normalised text.
+    pub text: String,
+    /// Index into [`Flat::anchors`] of the enclosing `<a>`.
+    pub anchor: Option<usize>,
+    /// The block (paragraph, cell, line) this text belongs to.
+    pub block: usize,
+    pub footer_named: bool,
+    pub main_named: bool,
+}
+
+/// An `<a>` element: where it leads (if anywhere).
+#[derive(Debug, Clone)]
+pub(crate) struct Anchor {
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Flat {
+    pub segments: Vec<Segment>,
+    pub anchors: Vec<Anchor>,
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    skip: bool,
+    /// Directly inside `<head>` or `<html>`: where a file that starts with `<template>` (a Vue
+    /// single-file component served as is) puts it.
+    top_level: bool,
+    anchor: Option<usize>,
+    footer_named: bool,
+    main_named: bool,
+    block: bool,
+}
+
+// Inline `display:none` is not a reason to skip: pages hide their wrapper and reveal it from script
+// (Baidu's home page does), and reviewers read the rendered page.
+const SKIPPED: [&str; 13] = [
+    "script", "style", "noscript", "title", "textarea", "select", "iframe", "object", "svg",
+    "canvas", "button", "datalist", "option",
+];
+const BLOCKS: [&str; 38] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "body",
+];
+
+/// Walks the tree without recursion (pages nest deeply) and collects visible text.
+pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
+    let mut flat = Flat::default();
+    let root = Frame {
+        skip: false,
+        top_level: true,
+        anchor: None,
+        footer_named: false,
+        main_named: false,
+        block: true,
+    };
+    let mut stack: Vec<Frame> = vec![root];
+    let mut block = 0usize;
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                let parent = *stack.last().unwrap_or(&root);
+                match node.value() {
+                    Node::Element(el) => {
+                        let name = el.name();
+                        let mut frame = parent;
+                        frame.block = BLOCKS.contains(&name);
+                        frame.top_level = matches!(name, "html" | "head");
+                        // A <template> inside the page is inert markup for scripts to clone.
+                        let inert_template = name == "template" && !parent.top_level;
+                        if parent.skip || SKIPPED.contains(&name) || inert_template {
+                            frame.skip = true;
+                        }
+                        if !frame.skip {
+                            let (id, class) = (el.attr("id"), el.attr("class"));
+                            frame.footer_named |= name == "footer" || names_footer(id, class);
+                            frame.main_named |= name == "article" || names_main(id, class);
+                            if name == "a" {
+                                flat.anchors.push(Anchor {
+                                    target: anchor_target(
+                                        el.attr("href"),
+                                        el.attr("onclick"),
+                                        base,
+                                    ),
+                                });
+                                frame.anchor = Some(flat.anchors.len() - 1);
+                            }
+                        }
+                        if frame.block {
+                            block += 1;
+                        }
+                        stack.push(frame);
+                    }
+                    Node::Text(text) if !parent.skip => {
+                        let text: String = text.nfkc().collect();
+                        if !text.trim().is_empty() {
+                            flat.segments.push(Segment {
+                                text,
+                                anchor: parent.anchor,
+                                block,
+                                footer_named: parent.footer_named,
+                                main_named: parent.main_named,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if let Node::Element(_) = node.value()
+                    && let Some(frame) = stack.pop()
+                    && frame.block
+                {
+                    block += 1;
+                }
+            }
+        }
+    }
+    flat
+}
+
+/// The `<base href>` of a page, joined with the page's own URL.
+pub(crate) fn base_url(html: &Html, page: &Url) -> Url {
+    static BASE: std::sync::LazyLock<scraper::Selector> =
+        std::sync::LazyLock::new(|| scraper::Selector::parse("base[href]").expect("selector"));
+    html.select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page.join(h.trim()).ok())
+        .unwrap_or_else(|| page.clone())
+}

@@ -1,0 +1,71 @@
+//! What a page calls itself: `<title>`, `og:site_name`, the main heading and the logo's alt text.
+
+use std::sync::LazyLock;
+
+use scraper::{ElementRef, Html, Selector};
+
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    pub title: Option<String>,
+    pub og_site_name: Option<String>,
+    pub heading: Option<String>,
+    pub logo_alt: Option<String>,
+}
+
+fn selector(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector")
+}
+
+static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
+static OG_SITE_NAME: LazyLock<Selector> =
+    LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
+static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
+
+fn text_of(el: ElementRef<'_>) -> Option<String> {
+    let text: String = el.text().collect::<Vec<_>>().join(" ");
+    let text = super::collapse_space(
+        &unicode_normalization::UnicodeNormalization::nfkc(text.as_str()).collect::<String>(),
+    );
+    (!text.is_empty()).then_some(text)
+}
+
+fn mentions_logo(el: ElementRef<'_>) -> bool {
+    let attrs = ["class", "id", "src"];
+    let own = attrs
+        .iter()
+        .filter_map(|a| el.value().attr(a))
+        .any(|v| v.to_ascii_lowercase().contains("logo"));
+    own || el
+        .ancestors()
+        .take(3)
+        .filter_map(ElementRef::wrap)
+        .any(|a| {
+            ["class", "id"]
+                .iter()
+                .filter_map(|k| a.value().attr(k))
+                .any(|v| v.to_ascii_lowercase().contains("logo"))
+        })
+}
+
+pub(crate) fn read(html: &Html) -> Identity {
+    Identity {
+        title: html.select(&TITLE).next().and_then(text_of),
+        og_site_name: html
+            .select(&OG_SITE_NAME)
+            .next()
+            .and_then(|m| m.value().attr("content"))
+            .map(|c| super::collapse_space(c))
+            .filter(|c| !c.is_empty()),
+        heading: html.select(&H1).find_map(text_of),
+        logo_alt: html
+            .select(&IMG)
+            .filter(|img| mentions_logo(*img))
+            .find_map(|img| {
+                img.value()
+                    .attr("alt")
+                    .map(|a| super::collapse_space(a))
+                    .filter(|a| !a.is_empty())
+            }),
+    }
+}

@@ -1,0 +1,258 @@
+//! HTML in, [`PageFacts`] out: the bottom region, every ICP / licence / telecom and 公网安备 number with
+//! the anchor that carries it, copyright lines, and what the page calls itself. Pure: no I/O.
+
+mod compact;
+mod copyright;
+mod dom;
+mod identity;
+mod links;
+mod region;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::Html;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::filing::{IcpKind, IcpNumber, PsbCode};
+use crate::rules::Provinces;
+
+pub use copyright::holder_of;
+
+/// What the scanner read from a page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageFacts {
+    pub title: Option<String>,
+    pub og_site_name: Option<String>,
+    pub heading: Option<String>,
+    pub logo_alt: Option<String>,
+    pub icp: Vec<IcpFact>,
+    pub psb: Vec<PsbFact>,
+    pub copyright: Vec<CopyrightFact>,
+    /// The text of the bottom region, shortened, as evidence.
+    pub footer_text: String,
+    /// How many visible (non-space) characters the page has.
+    pub visible_chars: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IcpFact {
+    pub number: String,
+    pub kind: IcpKind,
+    pub in_footer: bool,
+    pub link: Option<String>,
+    /// The line the number stands in, for evidence.
+    pub context: String,
+}
+
+impl IcpFact {
+    pub fn parsed(&self) -> Option<IcpNumber> {
+        IcpNumber::find_all(&self.number)
+            .into_iter()
+            .next()
+            .map(|(_, n)| n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsbFact {
+    /// The label as shown: `京公网安备`, `公安备案号`.
+    pub prefix: String,
+    pub code: String,
+    pub in_footer: bool,
+    pub link: Option<String>,
+    pub context: String,
+}
+
+impl PsbFact {
+    pub fn parsed(&self) -> Option<PsbCode> {
+        PsbCode::parse(&self.code).ok()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyrightFact {
+    pub text: String,
+    pub holder: Option<String>,
+}
+
+static PSB_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<label>(?P<head>\p{Han}{0,3})公网安备|公安(?:机关)?备案号?|网安备案号?)[:：]?(?P<code>[0-9]{5,16}(?:-[0-9]{1,3})?)号?")
+        .expect("psb pattern")
+});
+
+const FOOTER_TEXT_LIMIT: usize = 800;
+const CONTEXT_LIMIT: usize = 160;
+
+/// Reads a decoded page. `page_url` resolves relative links; `provinces` tells province labels apart
+/// from the words before them.
+pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFacts {
+    let html = Html::parse_document(html_text);
+    let base = dom::base_url(&html, page_url);
+    let flat = dom::flatten(&html, &base);
+    let compact = compact::Compact::build(&flat.segments);
+    let tail_start = region::tail_start(compact.chars);
+    let in_footer = |segs: &[usize]| {
+        segs.iter().any(|&s| {
+            let seg = &flat.segments[s];
+            seg.footer_named || (!seg.main_named && compact.char_position(s) >= tail_start)
+        })
+    };
+    let line_of = |seg: usize| line_text(&flat.segments, seg);
+    let anchor_target = |segs: &[usize]| -> Option<String> {
+        // The anchor that covers the most of the number wins; an anchor without a target is no link.
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for &s in segs {
+            if let Some(a) = flat.segments[s].anchor {
+                *counts.entry(a).or_default() += 1;
+            }
+        }
+        let best = counts
+            .into_iter()
+            .max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))?
+            .0;
+        flat.anchors[best].target.clone()
+    };
+
+    let mut icp: Vec<IcpFact> = Vec::new();
+    for (mut range, mut number) in IcpNumber::find_all(&compact.text) {
+        if let Some(c) = number.prefix.filter(|&c| !is_icp_prefix(c, provinces)) {
+            // "沪交ICP备…": an unrecognised prefix is not a province; the number reads as having none.
+            range.start += c.len_utf8();
+            number.text = number.text[c.len_utf8()..].to_string();
+            number.prefix = None;
+        }
+        let segs = compact.segments_of(range);
+        let fact = IcpFact {
+            number: number.text.replace(compact::DIGIT_BREAK, ""),
+            kind: number.kind,
+            in_footer: in_footer(&segs),
+            link: anchor_target(&segs),
+            context: line_of(segs[0]),
+        };
+        // One entry per number and place; a linked occurrence (desktop footer) beats a plain one (a
+        // repeated mobile footer), since the link is what the checks judge.
+        match icp
+            .iter_mut()
+            .find(|f| f.number == fact.number && f.in_footer == fact.in_footer)
+        {
+            Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
+            Some(_) => {}
+            None => icp.push(fact),
+        }
+    }
+
+    let mut psb: Vec<PsbFact> = Vec::new();
+    for caps in PSB_RE.captures_iter(&compact.text) {
+        let label = caps.name("label").expect("label");
+        let head = caps.name("head").map_or("", |m| m.as_str());
+        // Keep only the province part of the characters before 公网安备 ("本页面京" -> "京").
+        let kept = province_suffix(head, provinces);
+        let label_start = label.start() + (head.len() - kept.len());
+        let code = caps.name("code").expect("code");
+        let segs = compact.segments_of(label_start..code.end());
+        let fact = PsbFact {
+            prefix: compact.text[label_start..label.end()].to_string(),
+            code: code.as_str().to_string(),
+            in_footer: in_footer(&segs),
+            link: anchor_target(&compact.segments_of(code.range()))
+                .or_else(|| anchor_target(&segs)),
+            context: line_of(segs[0]),
+        };
+        match psb
+            .iter_mut()
+            .find(|f| f.code == fact.code && f.in_footer == fact.in_footer)
+        {
+            Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
+            Some(_) => {}
+            None => psb.push(fact),
+        }
+    }
+
+    let footer_segments: Vec<usize> = (0..flat.segments.len())
+        .filter(|&s| in_footer(&[s]))
+        .collect();
+    let copyright = copyright::find(&flat.segments, &footer_segments);
+    let footer_text = shorten_tail(
+        &blocks_text(&flat.segments, &footer_segments),
+        FOOTER_TEXT_LIMIT,
+    );
+    let identity = identity::read(&html);
+    PageFacts {
+        title: identity.title,
+        og_site_name: identity.og_site_name,
+        heading: identity.heading,
+        logo_alt: identity.logo_alt,
+        icp,
+        psb,
+        copyright,
+        footer_text,
+        visible_chars: compact.chars,
+    }
+}
+
+fn is_icp_prefix(c: char, provinces: &Provinces) -> bool {
+    provinces.by_icp_char(c).is_some() || matches!(c, '萌' | '茶')
+}
+
+fn province_suffix<'a>(head: &'a str, provinces: &Provinces) -> &'a str {
+    for name in provinces.psb_label_heads() {
+        if head.ends_with(name.as_str()) {
+            return &head[head.len() - name.len()..];
+        }
+    }
+    ""
+}
+
+/// The text of the block a segment belongs to, white space collapsed, shortened.
+fn line_text(segments: &[dom::Segment], seg: usize) -> String {
+    let block = segments[seg].block;
+    let text = segments
+        .iter()
+        .filter(|s| s.block == block)
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let collapsed = collapse_space(&text);
+    shorten_around(&collapsed, CONTEXT_LIMIT)
+}
+
+/// The segments' text, block by block, joined with " | ".
+pub(crate) fn blocks_text(segments: &[dom::Segment], chosen: &[usize]) -> String {
+    let mut out = String::new();
+    let mut last_block = None;
+    for &s in chosen {
+        let seg = &segments[s];
+        if last_block.is_some() && last_block != Some(seg.block) {
+            out.push_str(" | ");
+        } else if last_block.is_some() {
+            out.push(' ');
+        }
+        out.push_str(&collapse_space(&seg.text));
+        last_block = Some(seg.block);
+    }
+    out
+}
+
+pub(crate) fn collapse_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn shorten_around(s: &str, limit: usize) -> String {
+    if s.chars().count() <= limit {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(limit).collect::<String>())
+    }
+}
+
+fn shorten_tail(s: &str, limit: usize) -> String {
+    let n = s.chars().count();
+    if n <= limit {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(n - limit).collect::<String>())
+    }
+}

@@ -1,0 +1,287 @@
+//! ICP filing, ICP licence and telecom-licence numbers: parsing, normalising and comparing.
+//!
+//! The parser is syntactic: it does not know which characters are provinces. Whether a prefix is a
+//! province, an alias, a vanity registry or unknown is the province table's business (`rules`).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::normalise_identifier;
+
+/// Which register a number belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcpKind {
+    /// `京ICP备12345678号-1`: a non-commercial filing.
+    Filing,
+    /// `京ICP证030173号`: an ICP licence (commercial).
+    License,
+    /// `粤B2-20090059`: a value-added telecom licence (commercial).
+    Telecom,
+}
+
+impl IcpKind {
+    /// Licence-based numbers mark a commercial (经营性) filing.
+    pub fn is_licence(self) -> bool {
+        matches!(self, IcpKind::License | IcpKind::Telecom)
+    }
+}
+
+/// A parsed number as shown on a page or held in a filing record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IcpNumber {
+    /// The text as shown, NFKC-normalised, white space and leading labels removed.
+    pub text: String,
+    /// The leading character (`京`, `蜀`, `萌`, …), if any.
+    pub prefix: Option<char>,
+    pub kind: IcpKind,
+    /// The serial as written; may contain template characters (`x`, `*`).
+    pub serial: String,
+    /// The website suffix `-N`.
+    pub site: Option<u32>,
+    /// Whether `号` is written.
+    pub has_hao: bool,
+    /// `京ICP备1234567-9号`: the suffix written before `号`.
+    pub site_before_hao: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an ICP filing or licence number: {0:?}")]
+pub struct IcpParseError(pub String);
+
+/// Patterns over compact text (NFKC, no white space). Kept lenient: strictness is `icp.format`'s job.
+static FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<prefix>\p{Han})?ICP备(?:案)?[:：]?(?P<serial>[0-9Xx*]{4,12})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+    )
+    .expect("filing pattern")
+});
+static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<prefix>\p{Han})ICP证[:：]?(?P<serial>[0-9Xx*]{4,10})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+    )
+    .expect("licence pattern")
+});
+static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<prefix>\p{Han})?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?")
+        .expect("telecom pattern")
+});
+
+impl IcpNumber {
+    /// Parses a whole string such as a record's `site_number`; labels and white space are tolerated.
+    pub fn parse(input: &str) -> Result<Self, IcpParseError> {
+        let compact = normalise_identifier(input);
+        let found = Self::find_all(&compact);
+        match found.into_iter().next() {
+            Some((_, number)) => Ok(number),
+            None => Err(IcpParseError(input.to_string())),
+        }
+    }
+
+    /// Every number in compact text, with its byte range, in order of position.
+    pub fn find_all(compact: &str) -> Vec<(std::ops::Range<usize>, IcpNumber)> {
+        let mut found: Vec<(std::ops::Range<usize>, IcpNumber)> = Vec::new();
+        for (re, kind) in [
+            (&*LICENSE_RE, IcpKind::License),
+            (&*FILING_RE, IcpKind::Filing),
+            (&*TELECOM_RE, IcpKind::Telecom),
+        ] {
+            for caps in re.captures_iter(compact) {
+                let whole = caps.get(0).expect("group 0");
+                let mut start = whole.start();
+                let mut prefix = caps.name("prefix").and_then(|m| m.as_str().chars().next());
+                if kind == IcpKind::Telecom {
+                    // `B2-` glued to a Latin word is not a licence ("AB2-1234567").
+                    let b_at = caps.name("prefix").map_or(start, |m| m.end());
+                    let before = compact[..b_at].chars().next_back();
+                    if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                        continue;
+                    }
+                }
+                if prefix.is_some_and(is_label_char) {
+                    // "号ICP备…" or "：ICP证": the captured character belongs to a label.
+                    start += prefix.map_or(0, char::len_utf8);
+                    prefix = None;
+                }
+                let range = start..whole.end();
+                if found
+                    .iter()
+                    .any(|(r, _)| r.start < range.end && range.start < r.end)
+                {
+                    continue;
+                }
+                let hao1 = caps.name("hao1").is_some();
+                let hao2 = caps.name("hao2").is_some();
+                let site = caps.name("site").and_then(|m| m.as_str().parse().ok());
+                let has_hao = hao1 || hao2 || kind == IcpKind::Telecom;
+                found.push((
+                    range.clone(),
+                    IcpNumber {
+                        text: compact[range].to_string(),
+                        prefix,
+                        kind,
+                        serial: caps["serial"].to_string(),
+                        site,
+                        has_hao,
+                        site_before_hao: site.is_some() && hao2 && !hao1,
+                    },
+                ));
+            }
+        }
+        found.sort_by_key(|(r, _)| r.start);
+        found
+    }
+
+    /// The same entity: same register, same serial, and the same province once aliases are mapped.
+    pub fn same_entity(
+        &self,
+        other: &IcpNumber,
+        same_province: impl Fn(char, char) -> bool,
+    ) -> bool {
+        let prefixes_agree = match (self.prefix, other.prefix) {
+            (Some(a), Some(b)) => same_province(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        prefixes_agree && self.kind == other.kind && self.serial == other.serial
+    }
+
+    /// A template left in a theme: `12345678`, `xxxx`, `00000000`, or no province at all.
+    pub fn is_template(&self) -> bool {
+        let s = &self.serial;
+        s.chars().any(|c| !c.is_ascii_digit())
+            || s.chars().all(|c| c == '0')
+            || s.chars().all(|c| c == s.chars().next().unwrap_or('0'))
+            || "1234567890".contains(s.as_str())
+            || (self.prefix.is_none() && self.kind == IcpKind::Filing)
+    }
+
+    /// The entity number: the number without its `-N`.
+    pub fn entity_text(&self) -> String {
+        match self.kind {
+            IcpKind::Telecom => format!(
+                "{}B2-{}",
+                self.prefix.map(String::from).unwrap_or_default(),
+                self.serial
+            ),
+            IcpKind::Filing | IcpKind::License => {
+                let reg = if self.kind == IcpKind::Filing {
+                    "ICP备"
+                } else {
+                    "ICP证"
+                };
+                format!(
+                    "{}{reg}{}号",
+                    self.prefix.map(String::from).unwrap_or_default(),
+                    self.serial
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for IcpNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Characters that end a label rather than start a province prefix.
+fn is_label_char(c: char) -> bool {
+    matches!(
+        c,
+        '号' | '案' | '码' | '证' | '备' | '：' | '站' | '网' | '址' | '信' | '息' | '部' | '司'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(s: &str) -> IcpNumber {
+        IcpNumber::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn parses_site_number_with_suffix() {
+        let n = one("京ICP备12345678号-1");
+        assert_eq!(n.prefix, Some('京'));
+        assert_eq!(n.kind, IcpKind::Filing);
+        assert_eq!(n.serial, "12345678");
+        assert_eq!(n.site, Some(1));
+        assert!(n.has_hao && !n.site_before_hao);
+        assert_eq!(n.entity_text(), "京ICP备12345678号");
+    }
+
+    #[test]
+    fn letter_spaced_full_width_and_labelled_numbers_come_out_whole() {
+        assert_eq!(one("浙 ICP 备 17005035 号 -1").text, "浙ICP备17005035号-1");
+        assert_eq!(
+            one("备案号：京ＩＣＰ备１２３４５６７８号").text,
+            "京ICP备12345678号"
+        );
+        assert_eq!(
+            one("ICP备案号:粤ICP备2020133024号").text,
+            "粤ICP备2020133024号"
+        );
+    }
+
+    #[test]
+    fn licences_and_telecom_numbers() {
+        let l = one("京ICP证030173号-1");
+        assert_eq!(
+            (l.kind, l.serial.as_str(), l.site),
+            (IcpKind::License, "030173", Some(1))
+        );
+        let colon = one("鄂ICP证:020001-5");
+        assert_eq!(
+            (colon.text.as_str(), colon.site, colon.has_hao),
+            ("鄂ICP证:020001-5", Some(5), false)
+        );
+        let t = one("粤B2-20090059-5");
+        assert_eq!(
+            (t.kind, t.prefix, t.site),
+            (IcpKind::Telecom, Some('粤'), Some(5))
+        );
+        assert_eq!(one("B2-20090418").prefix, None);
+        assert!(IcpNumber::parse("AB2-12345678").is_err());
+    }
+
+    #[test]
+    fn malformed_forms_are_still_numbers() {
+        let n = one("川ICP备1234567-9号");
+        assert!(n.site_before_hao);
+        assert!(!one("京ICP备20190101").has_hao);
+    }
+
+    #[test]
+    fn templates_and_vanity() {
+        assert!(one("ICP备12345678号").is_template());
+        assert!(one("粤ICP备xxxxx").is_template());
+        assert!(one("贵ICP备00000000号").is_template());
+        assert!(one("黔ICP备2022xxxxxx号-1").is_template());
+        assert!(!one("京ICP备14032460号-3").is_template());
+        assert_eq!(one("萌ICP备20240001号").prefix, Some('萌'));
+    }
+
+    #[test]
+    fn entity_comparison_maps_aliases() {
+        let alias = |a: char, b: char| a == b || matches!((a, b), ('蜀', '川') | ('川', '蜀'));
+        assert!(one("蜀ICP备14021561号-2").same_entity(&one("川ICP备14021561号"), alias));
+        assert!(!one("京ICP备14021561号").same_entity(&one("川ICP备14021561号"), alias));
+        assert!(!one("京ICP证14021561号").same_entity(&one("京ICP备14021561号"), alias));
+    }
+
+    #[test]
+    fn several_numbers_in_one_run_of_text() {
+        let all = IcpNumber::find_all("浙B2-20150198粤B2-20090191-18京ICP备11039383号-6京公网安备");
+        let texts: Vec<_> = all.iter().map(|(_, n)| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["浙B2-20150198", "粤B2-20090191-18", "京ICP备11039383号-6"]
+        );
+    }
+}

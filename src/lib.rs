@@ -1,0 +1,29 @@
+//! icp-patrol: checks that websites filed under an ICP filing stay compliant.
+//!
+//! The pipeline of one scan (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! target ─▶ fetch (vetted addresses, capped, redirects recorded) ─▶ decode (charset)
+//!        ─▶ extract (footer, numbers, links, copyright: pure) ─▶ checks (pure, date passed in)
+//!        ─▶ verdict (notice > inconclusive > pending > compliant) ─▶ result (schema scan/v1)
+//! ```
+//!
+//! `filing` holds the record and its identifiers, `rules` the data under `rules/`, `engine` runs one
+//! scan, `farm` serves sample sites on loopback for the demo and the tests, `cli` wires commands.
+
+pub mod checks;
+pub mod cli;
+pub mod domain;
+pub mod engine;
+pub mod extract;
+pub mod farm;
+pub mod fetch;
+pub mod filing;
+pub mod result;
+pub mod rules;
+pub mod verdict;
+
+/// Installs the one TLS crypto provider (aws-lc-rs) process-wide; safe to call more than once.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}

@@ -1,0 +1,109 @@
+//! The scan result as documented: schema `icp-patrol/scan/v1` (spec §3, `docs/scan-v1.schema.json`).
+//! Adding a field keeps v1; renaming or removing one makes v2.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{Evidence, Outcome};
+use crate::extract::{CopyrightFact, IcpFact, PsbFact};
+use crate::fetch::{FetchError, Redirect};
+use crate::filing::FilingRecord;
+use crate::rules::{NoticeKind, Severity};
+use crate::verdict::Verdict;
+
+pub const SCHEMA: &str = "icp-patrol/scan/v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanResult {
+    pub schema: String,
+    pub versions: Versions,
+    /// The scanned host (ASCII).
+    pub domain: String,
+    pub scanned_at: DateTime<Utc>,
+    /// The date the date rules counted from (Asia/Shanghai).
+    pub today: NaiveDate,
+    pub filing: Option<FilingRecord>,
+    pub dns: DnsInfo,
+    pub fetch: FetchInfo,
+    pub extracted: Extracted,
+    pub classified: Classified,
+    pub checks: Vec<CheckResult>,
+    pub verdict: Verdict,
+    pub notice_drafts: Vec<NoticeDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Versions {
+    pub scanner: String,
+    /// SHA-256 of the rule files.
+    pub rules: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsInfo {
+    pub addresses: Vec<IpAddr>,
+    pub cnames: Vec<String>,
+    pub error: Option<FetchError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchInfo {
+    pub url: String,
+    pub final_url: Option<String>,
+    pub status: Option<u16>,
+    pub redirects: Vec<Redirect>,
+    pub encoding: Option<String>,
+    pub bytes: u64,
+    pub sha256: Option<String>,
+    pub elapsed_ms: u64,
+    pub error: Option<FetchError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extracted {
+    pub title: Option<String>,
+    pub og_site_name: Option<String>,
+    pub heading: Option<String>,
+    pub logo_alt: Option<String>,
+    pub icp: Vec<IcpFact>,
+    pub psb: Vec<PsbFact>,
+    pub copyright: Vec<CopyrightFact>,
+    pub footer_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classified {
+    pub placeholder: Option<String>,
+    pub industries: Vec<String>,
+    pub commercial: bool,
+    pub site_names: Vec<String>,
+    pub operator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub outcome: Outcome,
+    pub severity: Severity,
+    pub notice: NoticeKind,
+    pub message: String,
+    pub message_en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeDraft {
+    pub kind: NoticeKind,
+    pub deadline: NaiveDate,
+    pub text: String,
+}
+
+impl ScanResult {
+    pub fn exit_code(&self) -> u8 {
+        self.verdict.status.exit_code()
+    }
+}

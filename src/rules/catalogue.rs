@@ -1,0 +1,74 @@
+//! The check catalogue (`rules/checks.toml`): severity, notice kind and messages per check id.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    SpecialInspection,
+    ChangeFiling,
+    None,
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::SpecialInspection => "special_inspection",
+            NoticeKind::ChangeFiling => "change_filing",
+            NoticeKind::None => "none",
+        }
+    }
+}
+
+/// What the catalogue says about one check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    pub severity: Severity,
+    pub notice: NoticeKind,
+    /// What is required, in Chinese (shown when the check passes or is not decided).
+    pub rule: String,
+    pub rule_en: String,
+    /// The failure, in Chinese, as a reviewer would write it to a customer.
+    pub message: String,
+    pub message_en: String,
+    /// A provider may turn a check off.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogueFile {
+    pub checks: BTreeMap<String, CheckSpec>,
+}
+
+/// The catalogue, keyed by check id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub(crate) checks: BTreeMap<String, CheckSpec>,
+}
+
+impl Catalogue {
+    pub fn get(&self, id: &str) -> Option<&CheckSpec> {
+        self.checks.get(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.checks.keys().map(String::as_str)
+    }
+}

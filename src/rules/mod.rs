@@ -1,0 +1,285 @@
+//! Rules as data: load, validate and compile `rules/` into a [`RuleSet`].
+//!
+//! Every error of every file is reported at once, with file, line and column; a broken directory
+//! yields no rule set, so a caller keeps the last good one.
+
+mod catalogue;
+mod error;
+mod provinces;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
+pub use error::{RuleError, RuleErrors};
+pub use provinces::{Province, Provinces};
+
+use crate::checks::ALL_CHECK_IDS;
+
+/// The rule files compiled into the binary, so `scan` works without a rules directory.
+const EMBEDDED: [(&str, &str); 2] = [
+    ("provinces.toml", include_str!("../../rules/provinces.toml")),
+    ("checks.toml", include_str!("../../rules/checks.toml")),
+];
+
+/// Everything the pure stages need to judge a page.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub provinces: Provinces,
+    pub catalogue: Catalogue,
+    /// SHA-256 over the rule files, stamped into every result.
+    pub digest: String,
+}
+
+impl RuleSet {
+    /// The rules shipped inside the binary.
+    pub fn embedded() -> Self {
+        let files = EMBEDDED
+            .iter()
+            .map(|(name, text)| (PathBuf::from("rules").join(name), text.to_string()));
+        Self::from_texts(files.collect()).expect("the embedded rules are valid (tested)")
+    }
+
+    /// Loads a rules directory.
+    pub fn load(dir: &Path) -> Result<Self, RuleErrors> {
+        let mut texts = Vec::new();
+        let mut errors = Vec::new();
+        for (name, _) in EMBEDDED {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => texts.push((path, text)),
+                Err(e) => errors.push(RuleError {
+                    file: path,
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
+        Self::from_texts(texts)
+    }
+
+    fn from_texts(files: Vec<(PathBuf, String)>) -> Result<Self, RuleErrors> {
+        let mut errors = Vec::new();
+        let mut hasher = Sha256::new();
+        let mut provinces = None;
+        let mut catalogue = None;
+        for (path, text) in &files {
+            hasher.update(
+                path.file_name()
+                    .map(|n| n.as_encoded_bytes())
+                    .unwrap_or_default(),
+            );
+            hasher.update(text.as_bytes());
+            match path.file_name().and_then(|n| n.to_str()) {
+                Some("provinces.toml") => {
+                    provinces = parse::<provinces::ProvincesFile>(path, text, &mut errors)
+                        .map(|f| validate_provinces(path, text, f.province, &mut errors));
+                }
+                Some("checks.toml") => {
+                    catalogue = parse::<catalogue::CatalogueFile>(path, text, &mut errors)
+                        .map(|f| validate_catalogue(path, text, f, &mut errors));
+                }
+                _ => {}
+            }
+        }
+        match (provinces, catalogue) {
+            (Some(provinces), Some(catalogue)) if errors.is_empty() => Ok(RuleSet {
+                provinces,
+                catalogue,
+                digest: format!("{:x}", hasher.finalize()),
+            }),
+            _ => Err(RuleErrors(errors)),
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<T> {
+    match toml::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, column) = e.span().map_or((1, 1), |s| error::line_col(text, s.start));
+            errors.push(RuleError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            });
+            None
+        }
+    }
+}
+
+fn validate_provinces(
+    path: &Path,
+    text: &str,
+    list: Vec<Province>,
+    errors: &mut Vec<RuleError>,
+) -> Provinces {
+    let mut push = |needle: &str, message: String| {
+        let (line, column) = error::locate(text, needle);
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message,
+        });
+    };
+    for (i, p) in list.iter().enumerate() {
+        let code_ok = p.code.len() == 2 && p.code.chars().all(|c| c.is_ascii_digit());
+        if !code_ok {
+            push(
+                &format!("\"{}\"", p.code),
+                format!("province {}: code must be two digits (GB/T 2260)", p.name),
+            );
+        }
+        if p.icp_chars.is_empty() || p.psb_chars.is_empty() {
+            push(
+                &format!("\"{}\"", p.name),
+                format!(
+                    "province {}: icp_chars and psb_chars must not be empty",
+                    p.name
+                ),
+            );
+        }
+        for other in &list[..i] {
+            if other.code == p.code {
+                push(
+                    &format!("\"{}\"", p.name),
+                    format!(
+                        "province {}: code {} already used by {}",
+                        p.name, p.code, other.name
+                    ),
+                );
+            }
+            if let Some(c) = p.icp_chars.iter().find(|c| other.icp_chars.contains(c)) {
+                push(
+                    &format!("\"{}\"", p.name),
+                    format!(
+                        "province {}: ICP character {c} already used by {}",
+                        p.name, other.name
+                    ),
+                );
+            }
+        }
+    }
+    Provinces::new(list)
+}
+
+fn validate_catalogue(
+    path: &Path,
+    text: &str,
+    file: catalogue::CatalogueFile,
+    errors: &mut Vec<RuleError>,
+) -> Catalogue {
+    for id in file.checks.keys() {
+        if !ALL_CHECK_IDS.contains(&id.as_str()) {
+            let (line, column) = error::locate(text, id);
+            errors.push(RuleError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: format!("unknown check id {id:?}"),
+            });
+        }
+    }
+    for id in ALL_CHECK_IDS {
+        if !file.checks.contains_key(*id) {
+            errors.push(RuleError {
+                file: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: format!("check {id:?} has no entry (severity, notice, messages)"),
+            });
+        }
+    }
+    Catalogue {
+        checks: file.checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load_with_all_provinces() {
+        let rules = RuleSet::embedded();
+        assert_eq!(rules.provinces.all().len(), 31);
+        assert!(rules.provinces.same_icp_province('蜀', '川'));
+        assert!(rules.provinces.same_icp_province('陇', '甘'));
+        assert!(rules.provinces.same_icp_province('贵', '黔'));
+        assert!(
+            rules
+                .provinces
+                .by_icp_char('粤')
+                .is_some_and(|p| p.entity_number_ok)
+        );
+        assert!(
+            rules
+                .provinces
+                .by_icp_char('苏')
+                .is_some_and(|p| p.copyright_required)
+        );
+        assert_eq!(
+            rules
+                .provinces
+                .by_psb_label("河南公网安备")
+                .map(|p| p.code.as_str()),
+            Some("41")
+        );
+        assert_eq!(
+            rules
+                .provinces
+                .by_psb_label("内蒙古公网安备")
+                .map(|p| p.code.as_str()),
+            Some("15")
+        );
+        assert_eq!(rules.provinces.by_psb_label("公安备案号"), None);
+        assert_eq!(rules.digest.len(), 64);
+    }
+
+    #[test]
+    fn a_broken_directory_names_file_line_and_column_for_every_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let provinces = EMBEDDED[0].1.replacen("code = \"11\"", "code = 11", 1);
+        let checks =
+            EMBEDDED[1]
+                .1
+                .replacen("[checks.\"icp.format\"]", "[checks.\"icp.formatt\"]", 1);
+        std::fs::write(dir.path().join("provinces.toml"), &provinces).expect("write");
+        std::fs::write(dir.path().join("checks.toml"), &checks).expect("write");
+        let errors = RuleSet::load(dir.path()).expect_err("broken").0;
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let expected_line = provinces
+            .lines()
+            .position(|l| l.starts_with("code = 11"))
+            .expect("line")
+            + 1;
+        assert!(
+            shown[0].contains(&format!("provinces.toml:{expected_line}:")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.contains("checks.toml:")
+                    && e.contains("unknown check id \"icp.formatt\"")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.contains("check \"icp.format\" has no entry")),
+            "{shown:?}"
+        );
+    }
+}
