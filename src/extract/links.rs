@@ -21,7 +21,7 @@ pub(crate) fn anchor_target(
     if let Some(h) = href {
         let lower = h.to_ascii_lowercase();
         if lower.starts_with("javascript:") {
-            return js_target(h, base);
+            return js_target(h, base).or_else(|| onclick.and_then(|js| js_target(js, base)));
         }
         if !h.starts_with('#') {
             return base.join(h).ok().map(String::from);

@@ -70,7 +70,13 @@ pub(crate) fn classify(err: &reqwest::Error) -> FetchError {
     let mut tls = false;
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            refused |= matches!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+            // A reset or abort at connect time is the site refusing us as surely as a refused SYN.
+            refused |= matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            );
         }
         tls |= e.downcast_ref::<rustls::Error>().is_some();
         if !chain.is_empty() {

@@ -1,0 +1,248 @@
+//! The `icp-patrol` binary: exit statuses, JSON that validates against the documented schema
+//! (even when the fetch fails), located errors for bad input, `rules check`.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use icp_patrol::farm::Behaviour;
+use icp_patrol::result::ScanResult;
+
+use crate::support::*;
+
+const NUM: &str = "京ICP备16020626号-1";
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_icp-patrol"))
+}
+
+async fn run(args: Vec<String>) -> Output {
+    tokio::process::Command::new(bin())
+        .args(args)
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .expect("binary runs")
+}
+
+pub fn schema_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/scan-v1.schema.json"))
+            .expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+pub fn assert_valid(json: &serde_json::Value) {
+    let validator = schema_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "scan/v1 schema violations: {errors:#?}");
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[tokio::test]
+async fn scan_json_validates_and_exit_status_follows_the_verdict() {
+    let f = farm(vec![
+        ("notice.example.cn", page(&format!("<p>{NUM}</p>"))),
+        (
+            "down.example.cn",
+            Behaviour::Status {
+                code: 500,
+                body: "oops".into(),
+            },
+        ),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filings = write(
+        dir.path(),
+        "filings.csv",
+        &format!(
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnotice.example.cn,{NUM},甲,企业,示例科技官网,2024-03-01\n"
+        ),
+    );
+    let farm_addr = f.farm.addr;
+    let scan = |host: &str| {
+        vec![
+            "scan".into(),
+            host.to_string(),
+            "--filings".into(),
+            filings.display().to_string(),
+            "--format".into(),
+            "json".into(),
+            "--today".into(),
+            TODAY.into(),
+            "--connect-to".into(),
+            format!("{host}::{}:{}", farm_addr.ip(), farm_addr.port()),
+        ]
+    };
+    let out = run(scan("notice.example.cn")).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_valid(&json);
+    let typed: ScanResult = serde_json::from_value(json).expect("reads back into the typed result");
+    assert_eq!(
+        typed.verdict.notices,
+        [icp_patrol::rules::NoticeKind::SpecialInspection]
+    );
+    assert_eq!(
+        typed.filing.as_ref().map(|f| f.site_number.as_str()),
+        Some(NUM)
+    );
+
+    let down = run(scan("down.example.cn")).await;
+    assert_eq!(down.status.code(), Some(2));
+    let json: serde_json::Value =
+        serde_json::from_slice(&down.stdout).expect("JSON even when the site is down");
+    assert_valid(&json);
+    assert_eq!(json["fetch"]["error"]["kind"], "http_status");
+
+    let text = run(scan("notice.example.cn")
+        .into_iter()
+        .filter(|a| a != "--format" && a != "json")
+        .collect())
+    .await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("icp.link.missing") && text.contains("备案号未链接至工信部网站"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_private_target_gives_valid_json_and_no_connection() {
+    let out = run(vec![
+        "scan".into(),
+        "http://127.0.0.1:9/".into(),
+        "--format".into(),
+        "json".into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_valid(&json);
+    assert_eq!(json["fetch"]["error"]["kind"], "private_target");
+    assert_eq!(json["verdict"]["status"], "inconclusive");
+}
+
+#[tokio::test]
+async fn scan_all_writes_json_lines() {
+    let f = farm(vec![
+        ("a.example.cn", page(&linked(NUM))),
+        ("b.example.cn", page(&linked("京ICP备16020626号-2"))),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filings = write(
+        dir.path(),
+        "filings.json",
+        &format!(
+            r#"[{{"domain":"a.example.cn","site_number":"{NUM}","principal":"甲","principal_type":"企业","site_name":"甲","approved_on":"2024-03-01"}},
+               {{"域名":"b.example.cn","网站备案号":"京ICP备16020626号-2","主办单位名称":"甲","主办单位性质":"企业","网站名称":"乙","审核通过日期":"2024-03-01"}}]"#
+        ),
+    );
+    let out = run(vec![
+        "scan".into(),
+        "--all".into(),
+        "--filings".into(),
+        filings.display().to_string(),
+        "--format".into(),
+        "json".into(),
+        "--today".into(),
+        TODAY.into(),
+        "--connect-to".into(),
+        format!("::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut domains: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("each line is JSON");
+            assert_valid(&v);
+            v["domain"].as_str().expect("domain").to_string()
+        })
+        .collect();
+    domains.sort();
+    assert_eq!(domains, ["a.example.cn", "b.example.cn"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no public-security numbers: notices"
+    );
+}
+
+#[tokio::test]
+async fn bad_filings_are_located_and_nothing_is_scanned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filings = write(
+        dir.path(),
+        "bad.csv",
+        "域名,网站备案号,主办单位名称,主办单位性质,网站名称,审核通过日期\na.example.cn,京ICP备16020626号-1,甲,企业,甲,2024-02-30\n",
+    );
+    let out = run(vec![
+        "scan".into(),
+        "a.example.cn".into(),
+        "--filings".into(),
+        filings.display().to_string(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:line 2, column 审核通过日期"), "{err}");
+}
+
+#[tokio::test]
+async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let ok = run(vec![
+        "rules".into(),
+        "check".into(),
+        rules_dir.display().to_string(),
+    ])
+    .await;
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["provinces.toml", "checks.toml"] {
+        std::fs::copy(rules_dir.join(name), dir.path().join(name)).expect("copy");
+    }
+    let broken = std::fs::read_to_string(dir.path().join("checks.toml"))
+        .expect("read")
+        .replace(
+            "[checks.\"psb.format\"]\nseverity = \"info\"",
+            "[checks.\"psb.format\"]\nseverity = \"fatal\"",
+        );
+    std::fs::write(dir.path().join("checks.toml"), broken).expect("write");
+    let bad = run(vec![
+        "rules".into(),
+        "check".into(),
+        dir.path().display().to_string(),
+    ])
+    .await;
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("checks.toml:") && err.contains("fatal"),
+        "{err}"
+    );
+}

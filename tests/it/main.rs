@@ -1,0 +1,10 @@
+//! One integration binary: the site farm on loopback, real HTTP, the real scan path.
+
+mod checks_icp;
+mod checks_psb;
+mod checks_site;
+mod cli;
+mod corpus_footers;
+mod fetching;
+mod golden;
+mod support;
