@@ -90,7 +90,7 @@ pub fn holder_of(line: &str) -> Option<String> {
     let stop = after_symbol
         .find(['|', '｜', '京', '沪'])
         .unwrap_or(after_symbol.len());
-    cleaned(&after_symbol[..stop].split("  ").next().unwrap_or(""))
+    cleaned(after_symbol[..stop].split("  ").next().unwrap_or(""))
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub(crate) fn read(html: &Html) -> Identity {
             .select(&OG_SITE_NAME)
             .next()
             .and_then(|m| m.value().attr("content"))
-            .map(|c| super::collapse_space(c))
+            .map(super::collapse_space)
             .filter(|c| !c.is_empty()),
         heading: html.select(&H1).find_map(text_of),
         logo_alt: html
@@ -64,7 +64,7 @@ pub(crate) fn read(html: &Html) -> Identity {
             .find_map(|img| {
                 img.value()
                     .attr("alt")
-                    .map(|a| super::collapse_space(a))
+                    .map(super::collapse_space)
                     .filter(|a| !a.is_empty())
             }),
     }

@@ -172,7 +172,7 @@ fn footer_extraction_agrees_with_the_labels() {
         }
         let has_line = expect["copyright_line"].as_bool().unwrap_or(false)
             || expect["copyright_line"].is_string();
-        let ok = has_line == !facts.copyright.is_empty();
+        let ok = has_line != facts.copyright.is_empty();
         copyright.add(ok);
         if !ok {
             notes.push(format!(
