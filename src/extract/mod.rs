@@ -256,3 +256,104 @@ fn shorten_tail(s: &str, limit: usize) -> String {
         format!("…{}", s.chars().skip(n - limit).collect::<String>())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn facts(html: &str) -> PageFacts {
+        let url = Url::parse("https://www.example.cn/").expect("url");
+        extract(html, &url, &RuleSet::embedded().provinces)
+    }
+
+    fn numbers(f: &PageFacts) -> Vec<(&str, bool, Option<&str>)> {
+        f.icp
+            .iter()
+            .map(|n| (n.number.as_str(), n.in_footer, n.link.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn split_spaced_and_labelled_numbers_come_out_whole() {
+        let f = facts(
+            "<body><p>正文</p><footer><a href='https://beian.miit.gov.cn/'>备案号：<span>浙</span> ICP 备 \
+             <b>17005035</b> 号 -1</a><br>京公网安备<br>11010502000001号</footer></body>",
+        );
+        assert_eq!(
+            numbers(&f),
+            [(
+                "浙ICP备17005035号-1",
+                true,
+                Some("https://beian.miit.gov.cn/")
+            )]
+        );
+        assert_eq!(
+            (f.psb[0].prefix.as_str(), f.psb[0].code.as_str()),
+            ("京公网安备", "11010502000001")
+        );
+    }
+
+    #[test]
+    fn script_templates_placeholders_and_digits_across_blocks_are_not_numbers() {
+        let f = facts(
+            "<body><input placeholder='京ICP备00000000号'><script>var icp='京ICP备11111111号'</script>\
+             <script type='text/html'><a>沪ICP备22222222号</a></script><template><p>粤ICP备33333333号</p></template>\
+             <footer><p>京ICP备2019</p><p>0101 2020</p></footer></body>",
+        );
+        let texts: Vec<&str> = f.icp.iter().map(|n| n.number.as_str()).collect();
+        assert!(
+            !texts.iter().any(|t| t.contains("00000000")
+                || t.contains("1111")
+                || t.contains("2222")
+                || t.contains("3333")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn relative_and_script_links_resolve() {
+        let f = facts(
+            "<head><base href='https://cdn.example.cn/site/'></head><body><footer>\
+             <a href='beian'>京ICP备16020626号-1</a> \
+             <a href='javascript:void(0)' onclick=\"window.open('https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001')\">京公网安备11010502000001号</a>\
+             </footer></body>",
+        );
+        assert_eq!(
+            f.icp[0].link.as_deref(),
+            Some("https://cdn.example.cn/site/beian")
+        );
+        assert_eq!(
+            f.psb[0].link.as_deref(),
+            Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001")
+        );
+    }
+
+    #[test]
+    fn identity_and_copyright() {
+        let f = facts(
+            "<head><title>示例官网 - 首页</title><meta property='og:site_name' content='示例官网'></head>\
+             <body><div class='logo'><img src='/a.png' alt='示例 LOGO'></div><h1>欢迎</h1>\
+             <div id='copyright'>版 权 所 有 © 2024 示例科技有限公司</div></body>",
+        );
+        assert_eq!(f.title.as_deref(), Some("示例官网 - 首页"));
+        assert_eq!(f.og_site_name.as_deref(), Some("示例官网"));
+        assert_eq!(f.heading.as_deref(), Some("欢迎"));
+        assert_eq!(f.logo_alt.as_deref(), Some("示例 LOGO"));
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例科技有限公司"));
+    }
+
+    #[test]
+    fn unknown_prefixes_are_not_provinces() {
+        let f = facts("<footer>沪交ICP备20190085号</footer>");
+        let n = f.icp[0].parsed().expect("parsed");
+        assert_eq!(
+            (f.icp[0].number.as_str(), n.prefix),
+            ("ICP备20190085号", None)
+        );
+        assert!(
+            n.is_template(),
+            "a number without a province is not an MIIT number"
+        );
+    }
+}
