@@ -68,6 +68,7 @@ fn bench(c: &mut Criterion) {
                             redirects: &[],
                         },
                         facts: Some(&facts),
+                        dns: &[],
                         filing: Some(&record),
                         today,
                         rules: &rules,

@@ -7,7 +7,8 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
-use crate::domain::normalise_host;
+use crate::dns::DnsAnswer;
+use crate::domain::{normalise_host, registrable_domain};
 use crate::extract::{self, PageFacts};
 use crate::fetch::{Fetcher, decode};
 use crate::filing::FilingRecord;
@@ -123,6 +124,7 @@ impl Scanner {
             (None, None)
         };
 
+        let dns = self.dns_answers(target, fetched.dns.clone()).await;
         let page = match (&fetched.error, readable) {
             (None, true) => PageState::Fetched {
                 final_url: &page_url,
@@ -139,6 +141,7 @@ impl Scanner {
             url: target.url.as_str(),
             page,
             facts: facts.as_ref(),
+            dns: &dns,
             filing,
             today,
             rules: &self.rules,
@@ -161,11 +164,7 @@ impl Scanner {
             scanned_at,
             today,
             filing: filing.cloned(),
-            dns: DnsInfo {
-                addresses: fetched.addresses.clone(),
-                cnames: Vec::new(),
-                error: None,
-            },
+            dns: dns_info(&dns),
             fetch: FetchInfo {
                 url: fetched.url.clone(),
                 final_url: fetched.final_url.clone(),
@@ -178,6 +177,7 @@ impl Scanner {
                     .map(|_| format!("{:x}", Sha256::digest(&fetched.body))),
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
                 error: fetched.error.clone(),
+                remote_address: fetched.remote_address,
             },
             classified: classify(facts.as_ref()),
             extracted: facts.map(extracted).unwrap_or_default(),
@@ -185,6 +185,28 @@ impl Scanner {
             verdict,
             notice_drafts: Vec::new(),
         }
+    }
+
+    /// The scanned host's answer and its `www.`/apex sibling's (a filing covers both names).
+    async fn dns_answers(&self, target: &Target, main: Option<DnsAnswer>) -> Vec<DnsAnswer> {
+        let Some(main) = main else { return Vec::new() };
+        let host = target.host.as_str();
+        let apex = registrable_domain(host);
+        let sibling = if host == apex {
+            Some(format!("www.{apex}"))
+        } else if host.strip_prefix("www.") == Some(apex.as_str()) {
+            Some(apex)
+        } else {
+            None
+        };
+        let port = target.url.port_or_known_default().unwrap_or(443);
+        let mut out = vec![main];
+        if let Some(sibling) = sibling
+            && let Some(answer) = self.fetcher.resolve_only(&sibling, port).await
+        {
+            out.push(answer);
+        }
+        out
     }
 
     /// Adds the catalogue's severity, notice kind and messages; a check turned off is skipped.
@@ -218,6 +240,19 @@ impl Scanner {
                 })
             })
             .collect()
+    }
+}
+
+fn dns_info(answers: &[DnsAnswer]) -> DnsInfo {
+    let Some(main) = answers.first() else {
+        return DnsInfo::default();
+    };
+    DnsInfo {
+        addresses: main.addresses.clone(),
+        cnames: main.cnames.clone(),
+        error: main.error.clone(),
+        overridden: main.overridden,
+        related: answers[1..].to_vec(),
     }
 }
 

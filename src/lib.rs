@@ -13,6 +13,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod dns;
 pub mod domain;
 pub mod engine;
 pub mod extract;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::{Evidence, Outcome};
+use crate::dns::DnsAnswer;
 use crate::extract::{CopyrightFact, IcpFact, PsbFact};
 use crate::fetch::{FetchError, Redirect};
 use crate::filing::FilingRecord;
@@ -46,6 +47,12 @@ pub struct DnsInfo {
     pub addresses: Vec<IpAddr>,
     pub cnames: Vec<String>,
     pub error: Option<FetchError>,
+    /// The addresses came from `--resolve`/`--connect-to`, not from DNS.
+    #[serde(default)]
+    pub overridden: bool,
+    /// The `www.`/apex sibling of the scanned host, resolved too.
+    #[serde(default)]
+    pub related: Vec<DnsAnswer>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +66,9 @@ pub struct FetchInfo {
     pub sha256: Option<String>,
     pub elapsed_ms: u64,
     pub error: Option<FetchError>,
+    /// The address the final response came from.
+    #[serde(default)]
+    pub remote_address: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

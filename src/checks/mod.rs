@@ -3,6 +3,7 @@
 
 mod copyright;
 mod finding;
+mod hosting;
 mod icp;
 mod license;
 mod links;
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 pub use finding::{Evidence, Finding, Outcome};
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};
 
+use crate::dns::DnsAnswer;
 use crate::extract::PageFacts;
 use crate::fetch::{FetchError, Redirect};
 use crate::filing::FilingRecord;
@@ -79,6 +81,8 @@ pub struct CheckInput<'a> {
     pub page: PageState<'a>,
     /// `None` when the page could not be read.
     pub facts: Option<&'a PageFacts>,
+    /// The scanned host's answer first, then its `www.`/apex sibling's; empty for an IP target.
+    pub dns: &'a [DnsAnswer],
     pub filing: Option<&'a FilingRecord>,
     pub today: NaiveDate,
     pub rules: &'a RuleSet,
@@ -108,6 +112,7 @@ impl CheckInput<'_> {
 pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     site::run(input, &mut out);
+    hosting::run(input, &mut out);
     icp::run(input, &mut out);
     license::run(input, &mut out);
     copyright::run(input, &mut out);

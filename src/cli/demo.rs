@@ -12,6 +12,7 @@ use chrono::Days;
 use clap::Args;
 
 use super::render;
+use crate::dns::{Dns, DnsOptions, Guard};
 use crate::engine::{Scanner, Target, today_in_shanghai};
 use crate::farm::{Behaviour, Farm};
 use crate::fetch::{ConnectTo, FetchOptions, Fetcher, Overrides};
@@ -88,13 +89,12 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         to_host: farm.addr.ip().to_string(),
         to_port: farm.addr.port(),
     };
-    let fetcher = Fetcher::new(
-        FetchOptions::default(),
-        Overrides {
-            resolve: vec![],
-            connect_to: vec![to_farm],
-        },
-    )?;
+    let overrides = Overrides {
+        resolve: vec![],
+        connect_to: vec![to_farm],
+    };
+    let dns = Dns::new(&DnsOptions::default())?;
+    let fetcher = Fetcher::new(FetchOptions::default(), overrides, dns, Guard::default())?;
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     let today = today_in_shanghai();
     let filings = parse_filings(Path::new("deploy/demo/filings.csv"), FILINGS)?;

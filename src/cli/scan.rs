@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use futures_util::StreamExt;
 
 use super::render;
+use crate::dns::{Dns, DnsOptions, Guard};
 use crate::engine::{Scanner, Target, today_in_shanghai};
 use crate::fetch::{ConnectTo, DEFAULT_MAX_BODY, FetchOptions, Fetcher, Overrides, ResolveEntry};
 use crate::filing::{FilingSet, load_filings, parse_date};
@@ -47,6 +48,12 @@ pub struct ScanArgs {
     /// Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to.
     #[arg(long = "connect-to", value_name = "HOST1:PORT1:HOST2:PORT2")]
     pub connect_to: Vec<ConnectTo>,
+    /// Send every DNS question to this server (default: the system's servers).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub nameserver: Vec<std::net::SocketAddr>,
+    /// Allow targets in this non-public network (test farms only; loopback and private stay refused otherwise).
+    #[arg(long, value_name = "CIDR")]
+    pub allow_network: Vec<ipnet::IpNet>,
     /// A rules directory to use instead of the rules built into the program.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -85,7 +92,14 @@ pub(super) fn build_scanner(args: &ScanArgs) -> anyhow::Result<Scanner> {
         resolve: args.resolve.clone(),
         connect_to: args.connect_to.clone(),
     };
-    let fetcher = Fetcher::new(options, overrides).context("setting up the HTTP client")?;
+    let dns = Dns::new(&DnsOptions {
+        nameservers: args.nameserver.clone(),
+        timeout: None,
+    })
+    .context("setting up DNS")?;
+    let guard = Guard::new(args.allow_network.clone());
+    let fetcher =
+        Fetcher::new(options, overrides, dns, guard).context("setting up the HTTP client")?;
     Ok(Scanner::new(fetcher, Arc::new(rules)))
 }
 

@@ -80,6 +80,16 @@ type Sites = Arc<HashMap<String, Behaviour>>;
 impl Farm {
     /// Starts the farm on `ip` (a loopback address) with ephemeral ports.
     pub async fn start(ip: IpAddr, sites: HashMap<String, Behaviour>) -> Result<Farm, FarmError> {
+        Self::start_on(SocketAddr::new(ip, 0), sites).await
+    }
+
+    /// Starts the farm on a given loopback address and port (port 0: any free one); the reset
+    /// listener takes any free port on the same address.
+    pub async fn start_on(
+        at: SocketAddr,
+        sites: HashMap<String, Behaviour>,
+    ) -> Result<Farm, FarmError> {
+        let ip = at.ip();
         if !ip.is_loopback() {
             return Err(FarmError::NotLoopback(ip));
         }
@@ -88,7 +98,7 @@ impl Farm {
                 .await
                 .map_err(|source| FarmError::Bind { addr, source })
         };
-        let listener = bind(SocketAddr::new(ip, 0)).await?;
+        let listener = bind(at).await?;
         let reset = bind(SocketAddr::new(ip, 0)).await?;
         let addr = listener.local_addr().map_err(|source| FarmError::Bind {
             addr: SocketAddr::new(ip, 0),

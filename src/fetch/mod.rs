@@ -6,10 +6,10 @@
 
 mod decode;
 mod error;
-mod guard;
 mod overrides;
 mod pinned;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,9 +20,10 @@ use url::Url;
 
 pub use decode::{Decoded, decode};
 pub use error::{ErrorKind, FetchError};
-pub use guard::non_public_reason;
 pub use overrides::{ConnectTo, OverrideError, Overrides, ResolveEntry, Route};
 use pinned::PinnedResolver;
+
+use crate::dns::{Dns, DnsAnswer, Guard};
 
 /// Limits of one page fetch.
 #[derive(Debug, Clone)]
@@ -69,10 +70,12 @@ pub struct FetchOutcome {
     pub redirects: Vec<Redirect>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
-    /// The addresses vetted for the first hop (the scanned host).
-    pub addresses: Vec<IpAddr>,
+    /// What the scanned host resolved to (or was pinned to); `None` for an IP-literal URL.
+    pub dns: Option<DnsAnswer>,
     pub elapsed: Duration,
     pub error: Option<FetchError>,
+    /// Where the final response came from.
+    pub remote_address: Option<SocketAddr>,
     /// Why `https://` was given up for `http://`, when it was.
     pub https_error: Option<FetchError>,
 }
@@ -83,16 +86,26 @@ pub enum FetchSetupError {
     Tls(#[from] rustls::Error),
 }
 
-/// Shared by every scan of a run: limits, overrides and one TLS configuration.
+/// Shared by every scan of a run: limits, overrides, the resolver, the guard and one TLS configuration.
 #[derive(Clone)]
 pub struct Fetcher {
     options: FetchOptions,
     overrides: Arc<Overrides>,
+    dns: Dns,
+    guard: Arc<Guard>,
     tls: rustls::ClientConfig,
 }
 
+/// The answers of one scan, so every name is asked once.
+type AnswerCache = HashMap<String, DnsAnswer>;
+
 impl Fetcher {
-    pub fn new(options: FetchOptions, overrides: Overrides) -> Result<Self, FetchSetupError> {
+    pub fn new(
+        options: FetchOptions,
+        overrides: Overrides,
+        dns: Dns,
+        guard: Guard,
+    ) -> Result<Self, FetchSetupError> {
         use rustls_platform_verifier::BuilderVerifierExt;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -103,6 +116,8 @@ impl Fetcher {
         Ok(Fetcher {
             options,
             overrides: Arc::new(overrides),
+            dns,
+            guard: Arc::new(guard),
             tls,
         })
     }
@@ -115,7 +130,10 @@ impl Fetcher {
     pub async fn fetch_homepage(&self, domain_or_url: &Url, is_bare_domain: bool) -> FetchOutcome {
         let started = Instant::now();
         let deadline = started + self.options.total_timeout;
-        let mut outcome = self.fetch_url(domain_or_url.clone(), deadline).await;
+        let mut answers = AnswerCache::new();
+        let mut outcome = self
+            .fetch_url(domain_or_url.clone(), deadline, &mut answers)
+            .await;
         if is_bare_domain
             && domain_or_url.scheme() == "https"
             && outcome.status.is_none()
@@ -127,14 +145,19 @@ impl Fetcher {
             let mut http = domain_or_url.clone();
             let _ = http.set_scheme("http");
             let https_error = outcome.error.take();
-            outcome = self.fetch_url(http, deadline).await;
+            outcome = self.fetch_url(http, deadline, &mut answers).await;
             outcome.https_error = https_error;
         }
         outcome.elapsed = started.elapsed();
         outcome
     }
 
-    async fn fetch_url(&self, start: Url, deadline: Instant) -> FetchOutcome {
+    async fn fetch_url(
+        &self,
+        start: Url,
+        deadline: Instant,
+        answers: &mut AnswerCache,
+    ) -> FetchOutcome {
         let mut outcome = FetchOutcome {
             url: start.to_string(),
             ..Default::default()
@@ -152,16 +175,17 @@ impl Fetcher {
         };
         let mut url = start;
         loop {
-            let addrs = match self.vet(&url, deadline).await {
+            let vetted = self.vet(&url, deadline, answers).await;
+            if outcome.redirects.is_empty() {
+                outcome.dns = url.host_str().and_then(|h| answers.get(h)).cloned();
+            }
+            let addrs = match vetted {
                 Ok(a) => a,
                 Err(e) => {
                     outcome.error = Some(e);
                     return outcome;
                 }
             };
-            if outcome.redirects.is_empty() {
-                outcome.addresses = addrs.iter().map(SocketAddr::ip).collect();
-            }
             let host = url.host_str().unwrap_or_default().to_string();
             resolver.pin(&host, addrs);
             let response = match tokio::time::timeout_at(deadline, self.send(&client, &url)).await {
@@ -180,6 +204,7 @@ impl Fetcher {
             };
             let status = response.status();
             outcome.status = Some(status.as_u16());
+            outcome.remote_address = response.remote_addr();
             outcome.final_url = Some(url.to_string());
             if status.is_redirection() {
                 let next = response
@@ -277,8 +302,14 @@ impl Fetcher {
             .await
     }
 
-    /// The socket addresses one hop may connect to.
-    async fn vet(&self, url: &Url, deadline: Instant) -> Result<Vec<SocketAddr>, FetchError> {
+    /// The socket addresses one hop may connect to: an override, else DNS (once per name per scan),
+    /// then the guard. The answer for the hop's host is left in `answers` as evidence.
+    async fn vet(
+        &self,
+        url: &Url,
+        deadline: Instant,
+        answers: &mut AnswerCache,
+    ) -> Result<Vec<SocketAddr>, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::new(
                 ErrorKind::Other,
@@ -293,25 +324,61 @@ impl Fetcher {
             None => return Err(FetchError::new(ErrorKind::Other, "URL without a host")),
         };
         let (lookup_host, lookup_port) = match self.overrides.route(&host, port) {
-            Some(Route::Pinned(addrs)) => return Ok(addrs),
+            Some(Route::Pinned(addrs)) => {
+                let addresses = addrs.iter().map(SocketAddr::ip).collect();
+                answers.entry(host.clone()).or_insert(DnsAnswer {
+                    host,
+                    addresses,
+                    overridden: true,
+                    ..DnsAnswer::default()
+                });
+                return Ok(addrs);
+            }
             Some(Route::Via { host, port }) => (host, port),
-            None => (host, port),
+            None => (host.clone(), port),
         };
-        let addrs: Vec<SocketAddr> = match lookup_host.parse::<IpAddr>() {
-            Ok(ip) => vec![SocketAddr::new(ip, lookup_port)],
-            Err(_) => system_lookup(&lookup_host, lookup_port, deadline).await?,
+        let addrs: Vec<IpAddr> = match lookup_host.parse::<IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => {
+                let answer = match answers.get(&lookup_host) {
+                    Some(a) => a.clone(),
+                    None => {
+                        let looked_up =
+                            tokio::time::timeout_at(deadline, self.dns.lookup(&lookup_host)).await;
+                        let answer = looked_up.unwrap_or_else(|_| DnsAnswer {
+                            host: lookup_host.clone(),
+                            error: Some(FetchError::new(
+                                ErrorKind::DnsTimeout,
+                                format!("no answer for {lookup_host} in time"),
+                            )),
+                            ..DnsAnswer::default()
+                        });
+                        answers.insert(lookup_host.clone(), answer.clone());
+                        if lookup_host != host {
+                            answers.entry(host.clone()).or_insert_with(|| DnsAnswer {
+                                host: host.clone(),
+                                ..answer.clone()
+                            });
+                        }
+                        answer
+                    }
+                };
+                if let Some(e) = answer.error {
+                    return Err(e);
+                }
+                answer.addresses
+            }
         };
-        let (public, refused): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs
+        let (allowed, refused): (Vec<IpAddr>, Vec<IpAddr>) = addrs
             .into_iter()
-            .partition(|a| non_public_reason(a.ip()).is_none());
-        if public.is_empty() {
+            .partition(|a| self.guard.check(*a).is_ok());
+        if allowed.is_empty() {
             let why = refused
                 .iter()
                 .map(|a| {
                     format!(
-                        "{} ({})",
-                        a.ip(),
-                        non_public_reason(a.ip()).unwrap_or("non-public")
+                        "{a} ({})",
+                        self.guard.check(*a).err().unwrap_or("non-public")
                     )
                 })
                 .collect::<Vec<_>>()
@@ -321,32 +388,25 @@ impl Fetcher {
                 format!("target address is private: {why}"),
             ));
         }
-        Ok(public)
+        Ok(allowed
+            .into_iter()
+            .map(|a| SocketAddr::new(a, lookup_port))
+            .collect())
     }
-}
 
-/// Name resolution through the system, used until a scan has its own resolver configured.
-async fn system_lookup(
-    host: &str,
-    port: u16,
-    deadline: Instant,
-) -> Result<Vec<SocketAddr>, FetchError> {
-    match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
-        Err(_) => Err(FetchError::new(
-            ErrorKind::DnsTimeout,
-            format!("no answer for {host}"),
-        )),
-        Ok(Err(e)) => Err(FetchError::new(ErrorKind::Nxdomain, format!("{host}: {e}"))),
-        Ok(Ok(addrs)) => {
-            let addrs: Vec<SocketAddr> = addrs.collect();
-            if addrs.is_empty() {
-                Err(FetchError::new(
-                    ErrorKind::Nodata,
-                    format!("{host} has no address"),
-                ))
-            } else {
-                Ok(addrs)
-            }
+    /// Resolves a name the page was not fetched from (the `www.`/apex sibling), unless doing so would
+    /// ask a resolver the operator did not choose: names routed by overrides are answered from them.
+    pub async fn resolve_only(&self, host: &str, port: u16) -> Option<DnsAnswer> {
+        match self.overrides.route(host, port) {
+            Some(Route::Pinned(addrs)) => Some(DnsAnswer {
+                host: host.to_string(),
+                addresses: addrs.iter().map(SocketAddr::ip).collect(),
+                overridden: true,
+                ..DnsAnswer::default()
+            }),
+            Some(Route::Via { .. }) => None,
+            None if self.overrides.is_empty() => Some(self.dns.lookup(host).await),
+            None => None,
         }
     }
 }

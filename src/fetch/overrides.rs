@@ -140,6 +140,10 @@ pub enum Route {
 }
 
 impl Overrides {
+    pub fn is_empty(&self) -> bool {
+        self.resolve.is_empty() && self.connect_to.is_empty()
+    }
+
     pub fn route(&self, host: &str, port: u16) -> Option<Route> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         if let Some(c) = self.connect_to.iter().find(|c| {

@@ -5,29 +5,41 @@
 
 mod catalogue;
 mod error;
+mod providers;
 mod provinces;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
 pub use error::{RuleError, RuleErrors};
+pub use providers::Provider;
 pub use provinces::{Province, Provinces};
 
 use crate::checks::ALL_CHECK_IDS;
 
 /// The rule files compiled into the binary, so `scan` works without a rules directory.
-const EMBEDDED: [(&str, &str); 2] = [
+const EMBEDDED: [(&str, &str); 3] = [
     ("provinces.toml", include_str!("../../rules/provinces.toml")),
     ("checks.toml", include_str!("../../rules/checks.toml")),
+    (
+        "providers/example.toml",
+        include_str!("../../rules/providers/example.toml"),
+    ),
 ];
+/// Files every rules directory must have.
+const REQUIRED: [&str; 2] = ["provinces.toml", "checks.toml"];
 
 /// Everything the pure stages need to judge a page.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub provinces: Provinces,
     pub catalogue: Catalogue,
+    /// Hosting providers by id.
+    pub providers: BTreeMap<String, Arc<Provider>>,
     /// SHA-256 over the rule files, stamped into every result.
     pub digest: String,
 }
@@ -45,8 +57,17 @@ impl RuleSet {
     pub fn load(dir: &Path) -> Result<Self, RuleErrors> {
         let mut texts = Vec::new();
         let mut errors = Vec::new();
-        for (name, _) in EMBEDDED {
-            let path = dir.join(name);
+        let mut paths: Vec<PathBuf> = REQUIRED.iter().map(|name| dir.join(name)).collect();
+        if let Ok(entries) = std::fs::read_dir(dir.join("providers")) {
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            found.sort();
+            paths.extend(found);
+        }
+        for path in paths {
             match std::fs::read_to_string(&path) {
                 Ok(text) => texts.push((path, text)),
                 Err(e) => errors.push(RuleError {
@@ -68,6 +89,7 @@ impl RuleSet {
         let mut hasher = Sha256::new();
         let mut provinces = None;
         let mut catalogue = None;
+        let mut providers = BTreeMap::new();
         for (path, text) in &files {
             hasher.update(
                 path.file_name()
@@ -75,6 +97,17 @@ impl RuleSet {
                     .unwrap_or_default(),
             );
             hasher.update(text.as_bytes());
+            let in_providers = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == "providers");
+            if in_providers {
+                if let Some(file) = parse::<providers::ProviderFile>(path, text, &mut errors) {
+                    let provider = compile_provider(path, text, file, &mut errors);
+                    providers.insert(provider.id.clone(), Arc::new(provider));
+                }
+                continue;
+            }
             match path.file_name().and_then(|n| n.to_str()) {
                 Some("provinces.toml") => {
                     provinces = parse::<provinces::ProvincesFile>(path, text, &mut errors)
@@ -91,6 +124,7 @@ impl RuleSet {
             (Some(provinces), Some(catalogue)) if errors.is_empty() => Ok(RuleSet {
                 provinces,
                 catalogue,
+                providers,
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -116,6 +150,41 @@ fn parse<T: serde::de::DeserializeOwned>(
             None
         }
     }
+}
+
+fn compile_provider(
+    path: &Path,
+    text: &str,
+    file: providers::ProviderFile,
+    errors: &mut Vec<RuleError>,
+) -> Provider {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if file.id != stem {
+        let (line, column) = error::locate(text, &format!("\"{}\"", file.id));
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!("id {:?} must equal the file name {stem:?}", file.id),
+        });
+    }
+    let mut bad = Vec::new();
+    let provider = Provider::compile(file, &mut bad);
+    for message in bad {
+        let quoted = message.split('"').nth(1).unwrap_or_default();
+        let (line, column) = error::locate(text, &format!("\"{quoted}\""));
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message,
+        });
+    }
+    provider
 }
 
 fn validate_provinces(
@@ -245,6 +314,36 @@ mod tests {
         );
         assert_eq!(rules.provinces.by_psb_label("公安备案号"), None);
         assert_eq!(rules.digest.len(), 64);
+        let example = rules.providers.get("example").expect("example provider");
+        assert!(example.contains("192.0.2.7".parse().expect("ip")));
+    }
+
+    #[test]
+    fn bad_provider_ranges_are_located() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("provinces.toml"), EMBEDDED[0].1).expect("write");
+        std::fs::write(dir.path().join("checks.toml"), EMBEDDED[1].1).expect("write");
+        std::fs::create_dir(dir.path().join("providers")).expect("mkdir");
+        let text = "id = \"acme\"\nname = \"Acme\"\nipv4 = [\n  \"10.0.0.0/8\",\n  \"300.1.2.0/24\",\n]\nipv6 = [\"10.1.0.0/16\"]\n";
+        std::fs::write(dir.path().join("providers/acme.toml"), text).expect("write");
+        let shown: Vec<String> = RuleSet::load(dir.path())
+            .expect_err("bad ranges")
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.contains("acme.toml:5:3") && e.contains("300.1.2.0/24")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.contains("acme.toml:7:") && e.contains("not an IPv6 range")),
+            "{shown:?}"
+        );
     }
 
     #[test]

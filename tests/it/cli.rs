@@ -83,6 +83,8 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
             TODAY.into(),
             "--connect-to".into(),
             format!("{host}::{}:{}", farm_addr.ip(), farm_addr.port()),
+            "--nameserver".into(),
+            NOWHERE_DNS.into(),
         ]
     };
     let out = run(scan("notice.example.cn")).await;
@@ -166,6 +168,8 @@ async fn scan_all_writes_json_lines() {
         TODAY.into(),
         "--connect-to".into(),
         format!("::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+        "--nameserver".into(),
+        NOWHERE_DNS.into(),
     ])
     .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -199,6 +203,8 @@ async fn bad_filings_are_located_and_nothing_is_scanned() {
         "a.example.cn".into(),
         "--filings".into(),
         filings.display().to_string(),
+        "--nameserver".into(),
+        NOWHERE_DNS.into(),
     ])
     .await;
     assert_eq!(out.status.code(), Some(2));

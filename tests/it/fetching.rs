@@ -126,6 +126,8 @@ async fn connection_reset_is_unreachable() {
             resolve: vec![],
             connect_to: vec![connect_to],
         },
+        no_dns(),
+        icp_patrol::dns::Guard::default(),
     )
     .expect("fetcher");
     f.scanner =

@@ -14,6 +14,13 @@ use crate::support::*;
 fn redact(mut v: Value) -> Value {
     v["scanned_at"] = Value::from("2000-01-01T00:00:00Z");
     v["fetch"]["elapsed_ms"] = Value::from(0);
+    if let Some(addr) = v["fetch"]["remote_address"]
+        .as_str()
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+    {
+        v["fetch"]["remote_address"] =
+            Value::from(std::net::SocketAddr::new(addr.ip(), 0).to_string());
+    }
     v["versions"]["scanner"] = Value::from("<version>");
     v["versions"]["rules"] = Value::from("0".repeat(64));
     v
@@ -33,14 +40,38 @@ fn compare(name: &str, result: &ScanResult) {
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
     let expected_value: Value = serde_json::from_str(&expected).expect("golden is JSON");
-    assert_eq!(
-        actual,
-        expected_value,
-        "{name} differs from {}",
-        path.display()
+    let expected_pretty = serde_json::to_string_pretty(&expected_value).expect("pretty")
+        + "
+";
+    assert!(
+        actual == expected_value,
+        "{name} differs from {}:
+{}",
+        path.display(),
+        first_difference(&pretty, &expected_pretty)
     );
     let _typed: ScanResult =
         serde_json::from_value(expected_value).expect("golden reads back into ScanResult");
+}
+
+fn first_difference(actual: &str, expected: &str) -> String {
+    let line = actual
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, e)| a != e)
+        .unwrap_or(0);
+    let show = |t: &str| {
+        t.lines()
+            .skip(line.saturating_sub(3))
+            .take(7)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "actual (from line {line}):\n{}\nexpected:\n{}",
+        show(actual),
+        show(expected)
+    )
 }
 
 #[tokio::test]

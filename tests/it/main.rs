@@ -5,6 +5,8 @@ mod checks_psb;
 mod checks_site;
 mod cli;
 mod corpus_footers;
+mod dns_server;
 mod fetching;
 mod golden;
+mod hosting;
 mod support;

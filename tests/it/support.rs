@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use icp_patrol::checks::Outcome;
+use icp_patrol::dns::{Dns, DnsOptions, Guard};
 use icp_patrol::engine::{Scanner, Target};
 use icp_patrol::farm::{Behaviour, Farm};
 use icp_patrol::fetch::{ConnectTo, FetchOptions, Fetcher, Overrides};
@@ -66,11 +67,26 @@ pub async fn farm_with(sites: Vec<(&str, Behaviour)>, options: FetchOptions) -> 
             resolve: vec![],
             connect_to,
         },
+        no_dns(),
+        Guard::default(),
     )
     .expect("fetcher");
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     TestFarm { farm, scanner }
 }
+
+/// A resolver that can only fail, and fails on loopback: a test that forgets a route never asks the
+/// system's resolver.
+pub fn no_dns() -> Dns {
+    Dns::new(&DnsOptions {
+        nameservers: vec![NOWHERE_DNS.parse().expect("addr")],
+        timeout: Some(Duration::from_millis(300)),
+    })
+    .expect("resolver")
+}
+
+/// A loopback port where no DNS server listens.
+pub const NOWHERE_DNS: &str = "127.0.0.1:9";
 
 impl TestFarm {
     pub async fn scan(&self, target: &str, filing: Option<&FilingRecord>) -> ScanResult {

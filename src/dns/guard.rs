@@ -1,7 +1,30 @@
-//! Addresses a scan may not connect to unless an operator pinned them: loopback, private, link-local
-//! and the other non-public ranges, including IPv6 forms that embed them.
+//! Addresses a scan may not connect to unless an operator pinned them or allowed their network:
+//! loopback, private, link-local and the other non-public ranges, including IPv6 forms that embed them.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::IpNet;
+
+/// The SSRF guard: refuses non-public addresses except in explicitly allowed networks (test farms).
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    allow: Vec<IpNet>,
+}
+
+impl Guard {
+    pub fn new(allow: Vec<IpNet>) -> Self {
+        Guard { allow }
+    }
+
+    /// `Err(reason)` when the scanner must not connect to `addr`.
+    pub fn check(&self, addr: IpAddr) -> Result<(), &'static str> {
+        match non_public_reason(addr) {
+            Some(_) if self.allow.iter().any(|n| n.contains(&addr)) => Ok(()),
+            Some(reason) => Err(reason),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Why an address is refused, or `None` when it is public.
 pub fn non_public_reason(addr: IpAddr) -> Option<&'static str> {
@@ -116,6 +139,18 @@ mod tests {
             let ip: IpAddr = a.parse().expect("ip");
             assert!(non_public_reason(ip).is_some(), "{a} must be refused");
         }
+    }
+
+    #[test]
+    fn an_allowed_network_lifts_the_guard_for_itself_only() {
+        let guard = Guard::new(vec!["127.0.1.0/24".parse().expect("net")]);
+        assert!(guard.check("127.0.1.9".parse().expect("ip")).is_ok());
+        assert!(guard.check("127.0.0.1".parse().expect("ip")).is_err());
+        assert!(
+            Guard::default()
+                .check("10.0.0.1".parse().expect("ip"))
+                .is_err()
+        );
     }
 
     #[test]
