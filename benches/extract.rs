@@ -1,4 +1,4 @@
-//! Extract + checks on the real footer corpus pages (`tests/fixtures/footers`), already decoded:
+//! Extract + classify + checks on the real footer corpus pages (`tests/fixtures/footers`), already decoded:
 //! the pure CPU work of a scan. `cargo bench --bench extract`; throughput is pages per second on
 //! one core (criterion runs the closure on one thread).
 
@@ -6,6 +6,7 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use icp_patrol::checks::{self, CheckInput, PageState};
+use icp_patrol::classify::classify;
 use icp_patrol::extract::extract;
 use icp_patrol::fetch::decode;
 use icp_patrol::filing::FilingRecord;
@@ -48,40 +49,29 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Elements(pages.len() as u64));
     group.sample_size(20);
-    group.bench_function(
-        format!(
-            "extract+checks ({} pages, {} KiB)",
-            pages.len(),
-            bytes / 1024
-        ),
-        |b| {
-            b.iter(|| {
-                let mut failing = 0usize;
-                for (url, text) in &pages {
-                    let page_url = url::Url::parse(url).expect("url");
-                    let facts = extract(text, &page_url, &rules.provinces);
-                    let input = CheckInput {
-                        host: "example.cn",
-                        url,
-                        page: PageState::Fetched {
-                            final_url: url,
-                            redirects: &[],
-                        },
-                        facts: Some(&facts),
-                        dns: &[],
-                        filing: Some(&record),
-                        today,
-                        rules: &rules,
-                    };
-                    failing += checks::run(&input)
-                        .iter()
-                        .filter(|f| f.outcome == checks::Outcome::Fail)
-                        .count();
-                }
-                failing
-            })
-        },
-    );
+    group.bench_function(format!("extract+classify+checks ({} pages, {} KiB)", pages.len(), bytes / 1024), |b| {
+        b.iter(|| {
+            let mut failing = 0usize;
+            for (url, text) in &pages {
+                let page_url = url::Url::parse(url).expect("url");
+                let facts = extract(text, &page_url, &rules.provinces);
+                let classification = classify(&facts, &rules);
+                let input = CheckInput {
+                    host: "example.cn",
+                    url,
+                    page: PageState::Fetched { final_url: url, redirects: &[] },
+                    facts: Some(&facts),
+                    classification: Some(&classification),
+                    dns: &[],
+                    filing: Some(&record),
+                    today,
+                    rules: &rules,
+                };
+                failing += checks::run(&input).iter().filter(|f| f.outcome == checks::Outcome::Fail).count();
+            }
+            failing
+        })
+    });
     group.finish();
 }
 

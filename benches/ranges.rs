@@ -12,10 +12,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 11
     }
 }
@@ -25,18 +22,12 @@ fn bench(c: &mut Criterion) {
     let mut nets: Vec<IpNet> = Vec::with_capacity(100_000);
     for _ in 0..90_000 {
         let len = 16 + (rng.next() % 13) as u8;
-        nets.push(IpNet::V4(
-            Ipv4Net::new(Ipv4Addr::from(rng.next() as u32), len)
-                .expect("net")
-                .trunc(),
-        ));
+        nets.push(IpNet::V4(Ipv4Net::new(Ipv4Addr::from(rng.next() as u32), len).expect("net").trunc()));
     }
     for _ in 0..10_000 {
         let len = 32 + (rng.next() % 33) as u8;
         let hi = (rng.next() as u128) << 64;
-        nets.push(IpNet::V6(
-            Ipv6Net::new(Ipv6Addr::from(hi), len).expect("net").trunc(),
-        ));
+        nets.push(IpNet::V6(Ipv6Net::new(Ipv6Addr::from(hi), len).expect("net").trunc()));
     }
     let table = RangeTable::new(nets.iter().copied());
     let probes: Vec<IpAddr> = (0..1_000)
@@ -50,9 +41,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let mut group = c.benchmark_group("ranges");
     group.throughput(Throughput::Elements(probes.len() as u64));
-    group.bench_function("contains, 100k ranges", |b| {
-        b.iter(|| probes.iter().filter(|a| table.contains(**a)).count())
-    });
+    group.bench_function("contains, 100k ranges", |b| b.iter(|| probes.iter().filter(|a| table.contains(**a)).count()));
     group.finish();
 }
 

@@ -10,8 +10,7 @@ pub fn normalise_host(input: &str) -> Result<String, DomainError> {
     if trimmed.is_empty() || trimmed.contains(['/', ':', '@', ' ', '?', '#']) {
         return Err(DomainError(input.to_string()));
     }
-    let url = url::Url::parse(&format!("http://{trimmed}/"))
-        .map_err(|_| DomainError(input.to_string()))?;
+    let url = url::Url::parse(&format!("http://{trimmed}/")).map_err(|_| DomainError(input.to_string()))?;
     match url.host() {
         Some(url::Host::Domain(d)) if d.contains('.') => Ok(d.to_string()),
         _ => Err(DomainError(input.to_string())),
@@ -27,11 +26,7 @@ pub fn registrable_domain(host: &str) -> String {
 /// The host as a person reads it (punycode back to Unicode).
 pub fn display_host(host: &str) -> String {
     let (unicode, result) = idna::domain_to_unicode(host);
-    if result.is_ok() {
-        unicode
-    } else {
-        host.to_string()
-    }
+    if result.is_ok() { unicode } else { host.to_string() }
 }
 
 #[cfg(test)]
@@ -40,14 +35,8 @@ mod tests {
 
     #[test]
     fn normalises_case_dot_and_idn() {
-        assert_eq!(
-            normalise_host("WWW.Example.CN.").as_deref(),
-            Ok("www.example.cn")
-        );
-        assert_eq!(
-            normalise_host("例子.中国").as_deref(),
-            Ok("xn--fsqu00a.xn--fiqs8s")
-        );
+        assert_eq!(normalise_host("WWW.Example.CN.").as_deref(), Ok("www.example.cn"));
+        assert_eq!(normalise_host("例子.中国").as_deref(), Ok("xn--fsqu00a.xn--fiqs8s"));
         assert!(normalise_host("http://a.cn/").is_err());
         assert!(normalise_host("localhost").is_err());
         assert_eq!(display_host("xn--fsqu00a.xn--fiqs8s"), "例子.中国");

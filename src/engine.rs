@@ -7,14 +7,14 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
+use crate::classify::{Classification, classify};
 use crate::dns::DnsAnswer;
 use crate::domain::{normalise_host, registrable_domain};
 use crate::extract::{self, PageFacts};
 use crate::fetch::{Fetcher, decode};
 use crate::filing::FilingRecord;
-use crate::result::{
-    CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions,
-};
+use crate::notice::{self, DraftInput};
+use crate::result::{CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions};
 use crate::rules::RuleSet;
 use crate::verdict::{Judged, decide};
 
@@ -38,32 +38,18 @@ impl Target {
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(err());
             }
-            let host = url
-                .host_str()
-                .ok_or_else(err)?
-                .trim_end_matches('.')
-                .to_ascii_lowercase();
-            return Ok(Target {
-                host,
-                url,
-                bare_domain: false,
-            });
+            let host = url.host_str().ok_or_else(err)?.trim_end_matches('.').to_ascii_lowercase();
+            return Ok(Target { host, url, bare_domain: false });
         }
         let host = normalise_host(input).map_err(|_| err())?;
         let url = Url::parse(&format!("https://{host}/")).map_err(|_| err())?;
-        Ok(Target {
-            host,
-            url,
-            bare_domain: true,
-        })
+        Ok(Target { host, url, bare_domain: true })
     }
 }
 
 /// The Asia/Shanghai date now: the day date rules count from.
 pub fn today_in_shanghai() -> NaiveDate {
-    Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive()
+    Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
 }
 
 /// Runs scans; cheap to clone and share between tasks.
@@ -82,21 +68,10 @@ impl Scanner {
         &self.rules
     }
 
-    pub async fn scan(
-        &self,
-        target: &Target,
-        filing: Option<&FilingRecord>,
-        today: NaiveDate,
-    ) -> ScanResult {
+    pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
-        let fetched = self
-            .fetcher
-            .fetch_homepage(&target.url, target.bare_domain)
-            .await;
-        let page_url = fetched
-            .final_url
-            .clone()
-            .unwrap_or_else(|| fetched.url.clone());
+        let fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
+        let page_url = fetched.final_url.clone().unwrap_or_else(|| fetched.url.clone());
         let readable = fetched.error.is_none() && fetched.status.is_some();
 
         let (facts, encoding) = if readable {
@@ -104,36 +79,29 @@ impl Scanner {
             let body = fetched.body.clone();
             let content_type = fetched.content_type.clone();
             let url = Url::parse(&page_url).unwrap_or_else(|_| target.url.clone());
-            let tld = target
-                .host
-                .rsplit('.')
-                .next()
-                .map(|t| t.as_bytes().to_vec());
+            let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
             let work = move || {
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
-                (
-                    extract::extract(&decoded.text, &url, &rules.provinces),
-                    decoded.encoding,
-                )
+                let facts = extract::extract(&decoded.text, &url, &rules.provinces);
+                let classification = classify(&facts, &rules);
+                (facts, classification, decoded.encoding)
             };
             match tokio::task::spawn_blocking(work).await {
-                Ok((facts, enc)) => (Some(facts), Some(enc.to_string())),
+                Ok((facts, classification, enc)) => (Some((facts, classification)), Some(enc.to_string())),
                 Err(_) => (None, None),
             }
         } else {
             (None, None)
         };
+        let (facts, classification) = match facts {
+            Some((f, c)) => (Some(f), Some(c)),
+            None => (None, None),
+        };
 
         let dns = self.dns_answers(target, fetched.dns.clone()).await;
         let page = match (&fetched.error, readable) {
-            (None, true) => PageState::Fetched {
-                final_url: &page_url,
-                redirects: &fetched.redirects,
-            },
-            (Some(error), _) => PageState::Failed {
-                error,
-                redirects: &fetched.redirects,
-            },
+            (None, true) => PageState::Fetched { final_url: &page_url, redirects: &fetched.redirects },
+            (Some(error), _) => PageState::Failed { error, redirects: &fetched.redirects },
             (None, false) => unreachable!("a fetch without a status has an error"),
         };
         let input = CheckInput {
@@ -141,6 +109,7 @@ impl Scanner {
             url: target.url.as_str(),
             page,
             facts: facts.as_ref(),
+            classification: classification.as_ref(),
             dns: &dns,
             filing,
             today,
@@ -148,18 +117,27 @@ impl Scanner {
         };
         let findings = checks::run(&input);
         let checks = self.describe(findings, &page_url);
-        let verdict = decide(checks.iter().map(|c| Judged {
-            id: &c.id,
-            outcome: c.outcome,
-            notice: c.notice,
-        }));
+        let verdict = decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        let sha256 = fetched.status.map(|_| format!("{:x}", Sha256::digest(&fetched.body)));
+        let notice_drafts = match filing {
+            Some(filing) => notice::drafts(
+                &DraftInput {
+                    domain: &target.host,
+                    filing,
+                    checks: &checks,
+                    notices: &verdict.notices,
+                    today,
+                    url: &page_url,
+                    sha256: sha256.as_deref(),
+                },
+                &self.rules,
+            ),
+            None => Vec::new(),
+        };
 
         ScanResult {
             schema: SCHEMA.to_string(),
-            versions: Versions {
-                scanner: env!("CARGO_PKG_VERSION").to_string(),
-                rules: self.rules.digest.clone(),
-            },
+            versions: Versions { scanner: env!("CARGO_PKG_VERSION").to_string(), rules: self.rules.digest.clone() },
             domain: target.host.clone(),
             scanned_at,
             today,
@@ -172,18 +150,16 @@ impl Scanner {
                 redirects: fetched.redirects.clone(),
                 encoding,
                 bytes: fetched.body.len() as u64,
-                sha256: fetched
-                    .status
-                    .map(|_| format!("{:x}", Sha256::digest(&fetched.body))),
+                sha256,
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
                 error: fetched.error.clone(),
                 remote_address: fetched.remote_address,
             },
-            classified: classify(facts.as_ref()),
+            classified: classified(classification.as_ref()),
             extracted: facts.map(extracted).unwrap_or_default(),
             checks,
             verdict,
-            notice_drafts: Vec::new(),
+            notice_drafts,
         }
     }
 
@@ -269,30 +245,15 @@ fn extracted(facts: PageFacts) -> Extracted {
     }
 }
 
-/// What the page says it is. Placeholder, industry and commerce classification come with the
-/// content rules; until then they report nothing found.
-fn classify(facts: Option<&PageFacts>) -> Classified {
-    let Some(facts) = facts else {
-        return Classified::default();
-    };
-    let mut site_names: Vec<String> = Vec::new();
-    for name in [
-        &facts.title,
-        &facts.og_site_name,
-        &facts.heading,
-        &facts.logo_alt,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if !site_names.contains(name) {
-            site_names.push(name.clone());
-        }
-    }
+/// What the page says it is, as the result reports it.
+fn classified(c: Option<&Classification>) -> Classified {
+    let Some(c) = c else { return Classified::default() };
     Classified {
-        site_names,
-        operator: facts.copyright.iter().find_map(|c| c.holder.clone()),
-        ..Classified::default()
+        placeholder: c.placeholder.as_ref().map(|(kind, _)| kind.as_str().to_string()),
+        industries: c.industries.iter().map(|h| h.key.clone()).collect(),
+        commercial: !c.commercial.is_empty(),
+        site_names: c.site_names.clone(),
+        operator: c.operator.clone(),
     }
 }
 

@@ -12,6 +12,7 @@
 //! scan, `farm` serves sample sites on loopback for the demo and the tests, `cli` wires commands.
 
 pub mod checks;
+pub mod classify;
 pub mod cli;
 pub mod dns;
 pub mod domain;
@@ -20,8 +21,10 @@ pub mod extract;
 pub mod farm;
 pub mod fetch;
 pub mod filing;
+pub mod notice;
 pub mod result;
 pub mod rules;
+pub mod text;
 pub mod verdict;
 
 /// Installs the one TLS crypto provider (aws-lc-rs) process-wide; safe to call more than once.

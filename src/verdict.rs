@@ -71,37 +71,18 @@ mod tests {
     use super::*;
 
     fn j(id: &str, outcome: Outcome, notice: NoticeKind) -> Judged<'_> {
-        Judged {
-            id,
-            outcome,
-            notice,
-        }
+        Judged { id, outcome, notice }
     }
 
     #[test]
     fn precedence() {
         use NoticeKind::*;
         use Outcome::*;
-        let v = decide([
-            j("icp.missing", Fail, SpecialInspection),
-            j("site.x", Inconclusive, None),
-        ]);
-        assert_eq!(
-            (v.status, v.notices),
-            (Status::Notice, vec![SpecialInspection])
-        );
-        assert_eq!(
-            decide([j("a", Inconclusive, None), j("psb.pending", Fail, None)]).status,
-            Status::Inconclusive
-        );
-        assert_eq!(
-            decide([j("psb.pending", Fail, None), j("icp.format", Fail, None)]).status,
-            Status::Pending
-        );
-        assert_eq!(
-            decide([j("icp.format", Fail, None), j("b", Pass, SpecialInspection)]).status,
-            Status::Compliant
-        );
+        let v = decide([j("icp.missing", Fail, SpecialInspection), j("site.x", Inconclusive, None)]);
+        assert_eq!((v.status, v.notices), (Status::Notice, vec![SpecialInspection]));
+        assert_eq!(decide([j("a", Inconclusive, None), j("psb.pending", Fail, None)]).status, Status::Inconclusive);
+        assert_eq!(decide([j("psb.pending", Fail, None), j("icp.format", Fail, None)]).status, Status::Pending);
+        assert_eq!(decide([j("icp.format", Fail, None), j("b", Pass, SpecialInspection)]).status, Status::Compliant);
         assert_eq!(Status::Notice.exit_code(), 1);
     }
 }

@@ -47,12 +47,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(id: &'static str, outcome: Outcome) -> Self {
-        Finding {
-            id,
-            outcome,
-            detail: None,
-            evidence: Evidence::default(),
-        }
+        Finding { id, outcome, detail: None, evidence: Evidence::default() }
     }
 
     pub fn pass(id: &'static str) -> Self {

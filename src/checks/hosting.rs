@@ -11,12 +11,7 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(main) = input.dns.first() else {
         let why = "the target is an IP address";
         out.extend(
-            [
-                "hosting.no_address",
-                "hosting.off_provider",
-                "hosting.ip_changed",
-            ]
-            .map(|id| Finding::skipped(id, why)),
+            ["hosting.no_address", "hosting.off_provider", "hosting.ip_changed"].map(|id| Finding::skipped(id, why)),
         );
         return;
     };
@@ -26,26 +21,17 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
 }
 
 fn addresses_text(addrs: &[IpAddr]) -> String {
-    addrs
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
+    addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
 }
 
 fn no_address(main: &DnsAnswer) -> Finding {
     const ID: &str = "hosting.no_address";
     match &main.error {
-        None if !main.addresses.is_empty() => {
-            Finding::pass(ID).found(addresses_text(&main.addresses))
+        None if !main.addresses.is_empty() => Finding::pass(ID).found(addresses_text(&main.addresses)),
+        Some(e) if matches!(e.kind, ErrorKind::Nxdomain | ErrorKind::Nodata) => {
+            Finding::fail(ID).detail(format!("{:?}: {}", e.kind, e.detail)).found(e.detail.clone())
         }
-        Some(e) if matches!(e.kind, ErrorKind::Nxdomain | ErrorKind::Nodata) => Finding::fail(ID)
-            .detail(format!("{:?}: {}", e.kind, e.detail))
-            .found(e.detail.clone()),
-        Some(e) => Finding::inconclusive(
-            ID,
-            &format!("DNS did not answer ({:?}): {}", e.kind, e.detail),
-        ),
+        Some(e) => Finding::inconclusive(ID, &format!("DNS did not answer ({:?}): {}", e.kind, e.detail)),
         None => Finding::inconclusive(ID, "no answer recorded"),
     }
 }
@@ -59,16 +45,9 @@ fn off_provider(input: &CheckInput<'_>) -> Finding {
         return Finding::skipped(ID, "no provider recorded in the filing");
     };
     let Some(provider) = input.rules.providers.get(id) else {
-        return Finding::inconclusive(
-            ID,
-            &format!("no rules/providers/{id}.toml to check against"),
-        );
+        return Finding::inconclusive(ID, &format!("no rules/providers/{id}.toml to check against"));
     };
-    let answered: Vec<&DnsAnswer> = input
-        .dns
-        .iter()
-        .filter(|a| !a.addresses.is_empty())
-        .collect();
+    let answered: Vec<&DnsAnswer> = input.dns.iter().filter(|a| !a.addresses.is_empty()).collect();
     if answered.is_empty() {
         return match input.dns.iter().find_map(|a| a.error.as_ref()) {
             Some(e) if !matches!(e.kind, ErrorKind::Nxdomain | ErrorKind::Nodata) => {
@@ -80,9 +59,7 @@ fn off_provider(input: &CheckInput<'_>) -> Finding {
     // One filed name (the host or its www./apex sibling) served by the provider is enough.
     for answer in &answered {
         if let Some(inside) = answer.addresses.iter().find(|a| provider.contains(**a)) {
-            return Finding::pass(ID)
-                .found(format!("{} -> {inside}", answer.host))
-                .expected(provider.name.clone());
+            return Finding::pass(ID).found(format!("{} -> {inside}", answer.host)).expected(provider.name.clone());
         }
         if let Some(cname) = provider.cdn_cname(answer) {
             return Finding::pass(ID)
@@ -93,20 +70,13 @@ fn off_provider(input: &CheckInput<'_>) -> Finding {
     let found = answered
         .iter()
         .map(|a| {
-            let chain = if a.cnames.is_empty() {
-                String::new()
-            } else {
-                format!(" (CNAME {})", a.cnames.join(" -> "))
-            };
+            let chain = if a.cnames.is_empty() { String::new() } else { format!(" (CNAME {})", a.cnames.join(" -> ")) };
             format!("{} -> {}{chain}", a.host, addresses_text(&a.addresses))
         })
         .collect::<Vec<_>>()
         .join("; ");
     Finding::fail(ID)
-        .detail(format!(
-            "no address in the ranges of {} and no CNAME into its CDN",
-            provider.name
-        ))
+        .detail(format!("no address in the ranges of {} and no CNAME into its CDN", provider.name))
         .expected(format!("{} ({})", provider.name, provider.id))
         .found(found)
 }
@@ -125,17 +95,10 @@ fn ip_changed(input: &CheckInput<'_>, main: &DnsAnswer) -> Finding {
     if main.addresses.is_empty() {
         return Finding::skipped(ID, "no address (see hosting.no_address)");
     }
-    let unfiled: Vec<IpAddr> = main
-        .addresses
-        .iter()
-        .copied()
-        .filter(|a| !filing.filed_ips.contains(a))
-        .collect();
+    let unfiled: Vec<IpAddr> = main.addresses.iter().copied().filter(|a| !filing.filed_ips.contains(a)).collect();
     let expected = addresses_text(&filing.filed_ips);
     if unfiled.is_empty() {
-        Finding::pass(ID)
-            .expected(expected)
-            .found(addresses_text(&main.addresses))
+        Finding::pass(ID).expected(expected).found(addresses_text(&main.addresses))
     } else {
         Finding::fail(ID)
             .detail(format!("not filed: {}", addresses_text(&unfiled)))

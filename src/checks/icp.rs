@@ -32,67 +32,37 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         out.extend(IDS.iter().map(|id| Finding::inconclusive(id, NO_PAGE)));
         return;
     };
-    let shown: Vec<Shown<'_>> = facts
-        .icp
-        .iter()
-        .filter_map(|fact| fact.parsed().map(|number| Shown { fact, number }))
-        .collect();
+    let shown: Vec<Shown<'_>> =
+        facts.icp.iter().filter_map(|fact| fact.parsed().map(|number| Shown { fact, number })).collect();
 
     if let Some(first) = shown.first() {
-        out.push(
-            Finding::pass("icp.missing")
-                .found(first.fact.number.clone())
-                .excerpt(first.fact.context.clone()),
-        );
+        out.push(Finding::pass("icp.missing").found(first.fact.number.clone()).excerpt(first.fact.context.clone()));
     } else {
         out.push(Finding::fail("icp.missing").excerpt(facts.footer_text.clone()));
-        out.extend(
-            IDS[1..]
-                .iter()
-                .map(|id| Finding::skipped(id, "no number on the page")),
-        );
+        out.extend(IDS[1..].iter().map(|id| Finding::skipped(id, "no number on the page")));
         return;
     }
 
     let in_footer: Vec<&Shown<'_>> = shown.iter().filter(|s| s.fact.in_footer).collect();
     out.push(match in_footer.first() {
-        Some(s) => Finding::pass("icp.not_in_footer")
-            .found(s.fact.number.clone())
-            .excerpt(s.fact.context.clone()),
+        Some(s) => Finding::pass("icp.not_in_footer").found(s.fact.number.clone()).excerpt(s.fact.context.clone()),
         None => Finding::fail("icp.not_in_footer")
             .found(shown[0].fact.number.clone())
             .excerpt(shown[0].fact.context.clone()),
     });
     // Later checks judge the footer's numbers; a page whose only number is elsewhere is judged on that.
-    let candidates: Vec<&Shown<'_>> = if in_footer.is_empty() {
-        shown.iter().collect()
-    } else {
-        in_footer
-    };
-    let real: Vec<&Shown<'_>> = candidates
-        .iter()
-        .copied()
-        .filter(|s| !s.number.is_template() && !is_vanity(&s.number))
-        .collect();
+    let candidates: Vec<&Shown<'_>> = if in_footer.is_empty() { shown.iter().collect() } else { in_footer };
+    let real: Vec<&Shown<'_>> =
+        candidates.iter().copied().filter(|s| !s.number.is_template() && !is_vanity(&s.number)).collect();
     out.push(if real.is_empty() {
         Finding::fail("icp.placeholder")
-            .found(
-                candidates
-                    .iter()
-                    .map(|s| s.fact.number.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
+            .found(candidates.iter().map(|s| s.fact.number.as_str()).collect::<Vec<_>>().join(" "))
             .excerpt(candidates[0].fact.context.clone())
     } else {
         Finding::pass("icp.placeholder").found(real[0].fact.number.clone())
     });
     if real.is_empty() {
-        out.extend(
-            IDS[3..]
-                .iter()
-                .map(|id| Finding::skipped(id, "no real number shown")),
-        );
+        out.extend(IDS[3..].iter().map(|id| Finding::skipped(id, "no real number shown")));
         return;
     }
 
@@ -104,42 +74,25 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         .iter()
         .copied()
         .filter(|s| {
-            filed
-                .as_ref()
-                .is_some_and(|f| s.number.same_entity(f, same_province))
-                || filed_licence
-                    .as_ref()
-                    .is_some_and(|l| s.number.same_entity(l, same_province))
+            filed.as_ref().is_some_and(|f| s.number.same_entity(f, same_province))
+                || filed_licence.as_ref().is_some_and(|l| s.number.same_entity(l, same_province))
         })
         .collect();
     out.push(mismatch(input, filed.as_ref(), &real, &own));
     out.push(site_number_missing(input, filed.as_ref(), &own));
 
     // The number the remaining checks look at: the filing's own when there is a record, else all real ones.
-    let judged: Vec<&Shown<'_>> = if filed.is_some() && !own.is_empty() {
-        own
-    } else {
-        real
-    };
+    let judged: Vec<&Shown<'_>> = if filed.is_some() && !own.is_empty() { own } else { real };
     out.push(format(&judged));
     link_checks(&judged, out);
 }
 
-fn mismatch(
-    input: &CheckInput<'_>,
-    filed: Option<&IcpNumber>,
-    real: &[&Shown<'_>],
-    own: &[&Shown<'_>],
-) -> Finding {
+fn mismatch(input: &CheckInput<'_>, filed: Option<&IcpNumber>, real: &[&Shown<'_>], own: &[&Shown<'_>]) -> Finding {
     const ID: &str = "icp.mismatch";
     let (Some(filing), Some(filed)) = (input.filing, filed) else {
         return Finding::skipped(ID, NO_FILING);
     };
-    let found = real
-        .iter()
-        .map(|s| s.fact.number.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let found = real.iter().map(|s| s.fact.number.as_str()).collect::<Vec<_>>().join(" ");
     if own.is_empty() {
         return Finding::fail(ID)
             .detail("the number shown belongs to another entity")
@@ -147,13 +100,9 @@ fn mismatch(
             .found(found)
             .excerpt(real[0].fact.context.clone());
     }
-    let same_site = own
-        .iter()
-        .find(|s| s.number.site.is_none() || s.number.site == filed.site || filed.site.is_none());
+    let same_site = own.iter().find(|s| s.number.site.is_none() || s.number.site == filed.site || filed.site.is_none());
     match same_site {
-        Some(s) => Finding::pass(ID)
-            .expected(filing.site_number.clone())
-            .found(s.fact.number.clone()),
+        Some(s) => Finding::pass(ID).expected(filing.site_number.clone()).found(s.fact.number.clone()),
         None => Finding::fail(ID)
             .detail("the number shown is another website's of the same entity")
             .expected(filing.site_number.clone())
@@ -162,11 +111,7 @@ fn mismatch(
     }
 }
 
-fn site_number_missing(
-    input: &CheckInput<'_>,
-    filed: Option<&IcpNumber>,
-    own: &[&Shown<'_>],
-) -> Finding {
+fn site_number_missing(input: &CheckInput<'_>, filed: Option<&IcpNumber>, own: &[&Shown<'_>]) -> Finding {
     const ID: &str = "icp.site_number_missing";
     let Some(filed) = filed else {
         return Finding::skipped(ID, NO_FILING);
@@ -178,16 +123,11 @@ fn site_number_missing(
         return Finding::pass(ID).found(own[0].fact.number.clone());
     }
     match input.province() {
-        Some(p) if p.entity_number_ok => Finding::pass(ID)
-            .detail(format!("{} accepts the entity number", p.name))
-            .found(own[0].fact.number.clone()),
+        Some(p) if p.entity_number_ok => {
+            Finding::pass(ID).detail(format!("{} accepts the entity number", p.name)).found(own[0].fact.number.clone())
+        }
         _ => Finding::fail(ID)
-            .expected(
-                input
-                    .filing
-                    .map(|f| f.site_number.clone())
-                    .unwrap_or_default(),
-            )
+            .expected(input.filing.map(|f| f.site_number.clone()).unwrap_or_default())
             .found(own[0].fact.number.clone()),
     }
 }
@@ -216,49 +156,30 @@ fn format(judged: &[&Shown<'_>]) -> Finding {
     };
     match judged.iter().find(|s| problems(&s.number).is_empty()) {
         Some(s) => Finding::pass(ID).found(s.fact.number.clone()),
-        None => Finding::fail(ID)
-            .detail(problems(&judged[0].number).join(", "))
-            .found(judged[0].fact.number.clone()),
+        None => Finding::fail(ID).detail(problems(&judged[0].number).join(", ")).found(judged[0].fact.number.clone()),
     }
 }
 
 fn link_checks(judged: &[&Shown<'_>], out: &mut Vec<Finding>) {
-    let best = judged
-        .iter()
-        .max_by_key(|s| classify_icp_link(s.fact.link.as_deref()))
-        .expect("judged is never empty");
+    let best = judged.iter().max_by_key(|s| classify_icp_link(s.fact.link.as_deref())).expect("judged is never empty");
     let class = classify_icp_link(best.fact.link.as_deref());
     let link = best.fact.link.as_deref();
-    let with_evidence = |f: Finding| {
-        f.link(link)
-            .found(best.fact.number.clone())
-            .excerpt(best.fact.context.clone())
-    };
+    let with_evidence = |f: Finding| f.link(link).found(best.fact.number.clone()).excerpt(best.fact.context.clone());
     let (missing, outdated, wrong) = match class {
-        LinkClass::Current => (
-            Finding::pass("icp.link.missing"),
-            Finding::pass("icp.link.outdated"),
-            Finding::pass("icp.link.wrong"),
-        ),
-        LinkClass::Outdated => (
-            Finding::pass("icp.link.missing"),
-            Finding::fail("icp.link.outdated"),
-            Finding::pass("icp.link.wrong"),
-        ),
-        LinkClass::Wrong => (
-            Finding::pass("icp.link.missing"),
-            Finding::pass("icp.link.outdated"),
-            Finding::fail("icp.link.wrong"),
-        ),
+        LinkClass::Current => {
+            (Finding::pass("icp.link.missing"), Finding::pass("icp.link.outdated"), Finding::pass("icp.link.wrong"))
+        }
+        LinkClass::Outdated => {
+            (Finding::pass("icp.link.missing"), Finding::fail("icp.link.outdated"), Finding::pass("icp.link.wrong"))
+        }
+        LinkClass::Wrong => {
+            (Finding::pass("icp.link.missing"), Finding::pass("icp.link.outdated"), Finding::fail("icp.link.wrong"))
+        }
         LinkClass::Missing => (
             Finding::fail("icp.link.missing"),
             Finding::skipped("icp.link.outdated", "the number is not linked"),
             Finding::skipped("icp.link.wrong", "the number is not linked"),
         ),
     };
-    out.extend([
-        with_evidence(missing),
-        with_evidence(outdated),
-        with_evidence(wrong),
-    ]);
+    out.extend([with_evidence(missing), with_evidence(outdated), with_evidence(wrong)]);
 }

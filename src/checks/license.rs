@@ -9,20 +9,11 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         (Some(f), _) if !f.is_commercial() => Finding::skipped(ID, "non-commercial filing"),
         (Some(_), None) => Finding::inconclusive(ID, NO_PAGE),
         (Some(f), Some(facts)) => {
-            let shown = facts
-                .icp
-                .iter()
-                .filter(|n| n.in_footer)
-                .find(|n| n.kind.is_licence());
+            let shown = facts.icp.iter().filter(|n| n.in_footer).find(|n| n.kind.is_licence());
             let expected = f.license.clone().unwrap_or_else(|| f.site_number.clone());
             match shown {
-                Some(n) => Finding::pass(ID)
-                    .found(n.number.clone())
-                    .expected(expected)
-                    .excerpt(n.context.clone()),
-                None => Finding::fail(ID)
-                    .expected(expected)
-                    .excerpt(facts.footer_text.clone()),
+                Some(n) => Finding::pass(ID).found(n.number.clone()).expected(expected).excerpt(n.context.clone()),
+                None => Finding::fail(ID).expected(expected).excerpt(facts.footer_text.clone()),
             }
         }
     };

@@ -11,22 +11,14 @@ pub enum LinkClass {
     Current,
 }
 
-const MIIT_RETIRED_HOSTS: [&str; 5] = [
-    "www.beian.miit.gov.cn",
-    "miitbeian.gov.cn",
-    "www.miitbeian.gov.cn",
-    "www.miibeian.gov.cn",
-    "miibeian.gov.cn",
-];
+const MIIT_RETIRED_HOSTS: [&str; 5] =
+    ["www.beian.miit.gov.cn", "miitbeian.gov.cn", "www.miitbeian.gov.cn", "www.miibeian.gov.cn", "miibeian.gov.cn"];
 const MIIT_PAGES: [&str; 2] = ["/Integrated/index", "/Integrated/recordQuery"];
 
 /// `https://beian.miit.gov.cn/` (either scheme; root, `#/Integrated/index` or `#/Integrated/recordQuery`)
 /// is current; retired hosts and other paths are outdated; anything else is wrong.
 pub fn classify_icp_link(link: Option<&str>) -> LinkClass {
-    let Some(url) = link
-        .and_then(|l| Url::parse(l).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    else {
+    let Some(url) = link.and_then(|l| Url::parse(l).ok()).filter(|u| matches!(u.scheme(), "http" | "https")) else {
         return LinkClass::Missing;
     };
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
@@ -36,47 +28,25 @@ pub fn classify_icp_link(link: Option<&str>) -> LinkClass {
             let f = f.trim_end_matches('/');
             f.is_empty() || MIIT_PAGES.contains(&f)
         });
-        return if root && page_ok {
-            LinkClass::Current
-        } else {
-            LinkClass::Outdated
-        };
+        return if root && page_ok { LinkClass::Current } else { LinkClass::Outdated };
     }
-    if MIIT_RETIRED_HOSTS.contains(&host.as_str()) {
-        LinkClass::Outdated
-    } else {
-        LinkClass::Wrong
-    }
+    if MIIT_RETIRED_HOSTS.contains(&host.as_str()) { LinkClass::Outdated } else { LinkClass::Wrong }
 }
 
 /// `beian.mps.gov.cn/#/query/webSearch?code=<the same code>` is current; the `www.beian.gov.cn` portal is
 /// outdated; another host, or a code that is missing or differs, is wrong.
 pub fn classify_psb_link(link: Option<&str>, code: &str) -> LinkClass {
-    let Some(url) = link
-        .and_then(|l| Url::parse(l).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    else {
+    let Some(url) = link.and_then(|l| Url::parse(l).ok()).filter(|u| matches!(u.scheme(), "http" | "https")) else {
         return LinkClass::Missing;
     };
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     match host.as_str() {
         "beian.mps.gov.cn" => {
-            let params = [
-                url.query().unwrap_or(""),
-                url.fragment()
-                    .and_then(|f| f.split_once('?'))
-                    .map_or("", |(_, q)| q),
-            ];
-            let linked_code = params
-                .iter()
-                .flat_map(|q| q.split('&'))
-                .find_map(|kv| kv.strip_prefix("code="))
-                .map(|c| c.trim());
-            if linked_code == Some(code) {
-                LinkClass::Current
-            } else {
-                LinkClass::Wrong
-            }
+            let params =
+                [url.query().unwrap_or(""), url.fragment().and_then(|f| f.split_once('?')).map_or("", |(_, q)| q)];
+            let linked_code =
+                params.iter().flat_map(|q| q.split('&')).find_map(|kv| kv.strip_prefix("code=")).map(|c| c.trim());
+            if linked_code == Some(code) { LinkClass::Current } else { LinkClass::Wrong }
         }
         "www.beian.gov.cn" | "beian.gov.cn" => LinkClass::Outdated,
         _ => LinkClass::Wrong,
@@ -107,11 +77,7 @@ mod tests {
         ] {
             assert_eq!(classify_icp_link(Some(l)), Outdated, "{l}");
         }
-        for l in [
-            "http://www.miit.gov.cn/",
-            "http://www.beian.gov.cn/",
-            "https://icp.chinaz.com/x",
-        ] {
+        for l in ["http://www.miit.gov.cn/", "http://www.beian.gov.cn/", "https://icp.chinaz.com/x"] {
             assert_eq!(classify_icp_link(Some(l)), Wrong, "{l}");
         }
         assert_eq!(classify_icp_link(None), Missing);
@@ -122,23 +88,14 @@ mod tests {
     fn mps_links() {
         let code = "11010502000001";
         assert_eq!(
-            classify_psb_link(
-                Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001"),
-                code
-            ),
+            classify_psb_link(Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001"), code),
             Current
         );
         assert_eq!(
-            classify_psb_link(
-                Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000002"),
-                code
-            ),
+            classify_psb_link(Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000002"), code),
             Wrong
         );
-        assert_eq!(
-            classify_psb_link(Some("https://beian.mps.gov.cn/#/query/webSearch"), code),
-            Wrong
-        );
+        assert_eq!(classify_psb_link(Some("https://beian.mps.gov.cn/#/query/webSearch"), code), Wrong);
         assert_eq!(
             classify_psb_link(
                 Some("http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11010502000001"),

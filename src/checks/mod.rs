@@ -1,7 +1,9 @@
 //! The check catalogue's logic (spec §4): pure functions from what was fetched and read, the filing
 //! record, the date and the rules to [`Finding`]s. One file per family.
 
+mod content;
 mod copyright;
+mod filing;
 mod finding;
 mod hosting;
 mod icp;
@@ -15,6 +17,7 @@ use chrono::NaiveDate;
 pub use finding::{Evidence, Finding, Outcome};
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};
 
+use crate::classify::Classification;
 use crate::dns::DnsAnswer;
 use crate::extract::PageFacts;
 use crate::fetch::{FetchError, Redirect};
@@ -61,15 +64,9 @@ pub const ALL_CHECK_IDS: &[&str] = &[
 #[derive(Debug, Clone, Copy)]
 pub enum PageState<'a> {
     /// A final response came back (2xx, or an error status with a body).
-    Fetched {
-        final_url: &'a str,
-        redirects: &'a [Redirect],
-    },
+    Fetched { final_url: &'a str, redirects: &'a [Redirect] },
     /// No usable page: the fetch error says why.
-    Failed {
-        error: &'a FetchError,
-        redirects: &'a [Redirect],
-    },
+    Failed { error: &'a FetchError, redirects: &'a [Redirect] },
 }
 
 /// Everything one scan's checks look at.
@@ -81,6 +78,8 @@ pub struct CheckInput<'a> {
     pub page: PageState<'a>,
     /// `None` when the page could not be read.
     pub facts: Option<&'a PageFacts>,
+    /// What the page is (placeholder, interception, industries, …); `None` when it could not be read.
+    pub classification: Option<&'a Classification>,
     /// The scanned host's answer first, then its `www.`/apex sibling's; empty for an IP target.
     pub dns: &'a [DnsAnswer],
     pub filing: Option<&'a FilingRecord>,
@@ -91,32 +90,36 @@ pub struct CheckInput<'a> {
 impl CheckInput<'_> {
     /// The province whose rules apply: the filing's, else that of the number the page shows.
     pub(crate) fn province(&self) -> Option<&Province> {
-        let from_filing = self
-            .filing
-            .and_then(|f| f.site_number())
-            .and_then(|n| n.prefix);
-        let from_page = || {
-            self.facts?
-                .icp
-                .iter()
-                .filter(|f| f.in_footer)
-                .find_map(|f| f.parsed().and_then(|n| n.prefix))
-        };
-        from_filing
-            .or_else(from_page)
-            .and_then(|c| self.rules.provinces.by_icp_char(c))
+        let from_filing = self.filing.and_then(|f| f.site_number()).and_then(|n| n.prefix);
+        let from_page =
+            || self.facts?.icp.iter().filter(|f| f.in_footer).find_map(|f| f.parsed().and_then(|n| n.prefix));
+        from_filing.or_else(from_page).and_then(|c| self.rules.provinces.by_icp_char(c))
     }
 }
 
-/// Runs every implemented check, in catalogue order.
+/// Runs every check, in catalogue order.
 pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     site::run(input, &mut out);
     hosting::run(input, &mut out);
-    icp::run(input, &mut out);
-    license::run(input, &mut out);
-    copyright::run(input, &mut out);
-    psb::run(input, &mut out);
+    // An interception, WAF or CDN error page is not the site: nothing on it is judged.
+    let blocked = input.classification.and_then(|c| c.blocked.as_deref());
+    out.push(match blocked {
+        Some(id) => Finding::inconclusive("site.blocked", &format!("interception or error page ({id})")),
+        None if input.classification.is_some() => Finding::pass("site.blocked"),
+        None => Finding::skipped("site.blocked", NO_PAGE),
+    });
+    let page_input = CheckInput {
+        facts: if blocked.is_some() { None } else { input.facts },
+        classification: if blocked.is_some() { None } else { input.classification },
+        ..*input
+    };
+    content::run(&page_input, &mut out);
+    icp::run(&page_input, &mut out);
+    license::run(&page_input, &mut out);
+    copyright::run(&page_input, &mut out);
+    psb::run(&page_input, &mut out);
+    filing::run(input, &mut out);
     out
 }
 

@@ -26,27 +26,15 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let footer: Vec<&PsbFact> = facts.psb.iter().filter(|p| p.in_footer).collect();
-    let shown: Vec<&PsbFact> = if footer.is_empty() {
-        facts.psb.iter().collect()
-    } else {
-        footer
-    };
+    let shown: Vec<&PsbFact> = if footer.is_empty() { facts.psb.iter().collect() } else { footer };
 
     if shown.is_empty() {
         presence_when_absent(input, &facts.footer_text, out);
-        out.extend(
-            IDS[2..]
-                .iter()
-                .map(|id| Finding::skipped(id, "no public-security number shown")),
-        );
+        out.extend(IDS[2..].iter().map(|id| Finding::skipped(id, "no public-security number shown")));
         return;
     }
     let first = shown[0];
-    out.push(
-        Finding::pass("psb.missing")
-            .found(first.code.clone())
-            .excerpt(first.context.clone()),
-    );
+    out.push(Finding::pass("psb.missing").found(first.code.clone()).excerpt(first.context.clone()));
     out.push(Finding::pass("psb.pending").found(first.code.clone()));
 
     let filed = input.filing.and_then(|f| f.psb());
@@ -54,9 +42,7 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         (None, _) => Finding::skipped("psb.mismatch", NO_FILING),
         (Some(_), None) => Finding::skipped("psb.mismatch", "no code recorded in the filing"),
         (Some(_), Some(code)) => match shown.iter().find(|p| p.code == code.as_str()) {
-            Some(p) => Finding::pass("psb.mismatch")
-                .expected(code.to_string())
-                .found(p.code.clone()),
+            Some(p) => Finding::pass("psb.mismatch").expected(code.to_string()).found(p.code.clone()),
             None => Finding::fail("psb.mismatch")
                 .expected(code.to_string())
                 .found(first.code.clone())
@@ -64,38 +50,23 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         },
     });
     // The recorded code's occurrence when there is one, else the first shown.
-    let judged = filed
-        .as_ref()
-        .and_then(|c| shown.iter().copied().find(|p| p.code == c.as_str()))
-        .unwrap_or(first);
+    let judged = filed.as_ref().and_then(|c| shown.iter().copied().find(|p| p.code == c.as_str())).unwrap_or(first);
     out.push(prefix_mismatch(input, judged));
     out.push(match judged.parsed() {
-        Some(code) if code.is_national_format() => {
-            Finding::pass("psb.format").found(judged.code.clone())
-        }
-        _ => Finding::fail("psb.format")
-            .detail("not 14 digits")
-            .found(judged.code.clone()),
+        Some(code) if code.is_national_format() => Finding::pass("psb.format").found(judged.code.clone()),
+        _ => Finding::fail("psb.format").detail("not 14 digits").found(judged.code.clone()),
     });
     links(&shown, judged, out);
 }
 
 fn presence_when_absent(input: &CheckInput<'_>, footer_text: &str, out: &mut Vec<Finding>) {
     let Some(filing) = input.filing else {
-        out.push(Finding::skipped(
-            "psb.missing",
-            "opening date unknown without a filing record",
-        ));
-        out.push(Finding::skipped(
-            "psb.pending",
-            "opening date unknown without a filing record",
-        ));
+        out.push(Finding::skipped("psb.missing", "opening date unknown without a filing record"));
+        out.push(Finding::skipped("psb.pending", "opening date unknown without a filing record"));
         return;
     };
     let opened = filing.opening_date();
-    let due = opened
-        .checked_add_days(Days::new(PSB_GRACE_DAYS))
-        .unwrap_or(opened);
+    let due = opened.checked_add_days(Days::new(PSB_GRACE_DAYS)).unwrap_or(opened);
     if input.today > due {
         out.push(
             Finding::fail("psb.missing")
@@ -106,11 +77,7 @@ fn presence_when_absent(input: &CheckInput<'_>, footer_text: &str, out: &mut Vec
         out.push(Finding::skipped("psb.pending", "the 30 days have run out"));
     } else {
         out.push(Finding::skipped("psb.missing", "still within the 30 days"));
-        out.push(
-            Finding::fail("psb.pending")
-                .due(due)
-                .detail(format!("opened {opened}, due {due}")),
-        );
+        out.push(Finding::fail("psb.pending").due(due).detail(format!("opened {opened}, due {due}")));
     }
 }
 
@@ -128,10 +95,7 @@ fn prefix_mismatch(input: &CheckInput<'_>, judged: &PsbFact) -> Finding {
         Finding::pass(ID).found(found)
     } else {
         Finding::fail(ID)
-            .detail(format!(
-                "label says {}, code says {}",
-                label_province.name, code_province.name
-            ))
+            .detail(format!("label says {}, code says {}", label_province.name, code_province.name))
             .expected(format!("{}公网安备", code_province.psb_chars[0]))
             .found(found)
     }
@@ -147,21 +111,15 @@ fn links(shown: &[&PsbFact], judged: &PsbFact, out: &mut Vec<Finding>) {
     let link = best.link.as_deref();
     let ev = |f: Finding| f.link(link).found(best.code.clone());
     let (missing, outdated, wrong) = match classify_psb_link(link, &best.code) {
-        LinkClass::Current => (
-            Finding::pass("psb.link.missing"),
-            Finding::pass("psb.link.outdated"),
-            Finding::pass("psb.link.wrong"),
-        ),
-        LinkClass::Outdated => (
-            Finding::pass("psb.link.missing"),
-            Finding::fail("psb.link.outdated"),
-            Finding::pass("psb.link.wrong"),
-        ),
-        LinkClass::Wrong => (
-            Finding::pass("psb.link.missing"),
-            Finding::pass("psb.link.outdated"),
-            Finding::fail("psb.link.wrong"),
-        ),
+        LinkClass::Current => {
+            (Finding::pass("psb.link.missing"), Finding::pass("psb.link.outdated"), Finding::pass("psb.link.wrong"))
+        }
+        LinkClass::Outdated => {
+            (Finding::pass("psb.link.missing"), Finding::fail("psb.link.outdated"), Finding::pass("psb.link.wrong"))
+        }
+        LinkClass::Wrong => {
+            (Finding::pass("psb.link.missing"), Finding::pass("psb.link.outdated"), Finding::fail("psb.link.wrong"))
+        }
         LinkClass::Missing => (
             Finding::fail("psb.link.missing"),
             Finding::skipped("psb.link.outdated", "the number is not linked"),

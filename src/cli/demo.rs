@@ -31,68 +31,27 @@ const FILINGS: &[u8] = include_bytes!("../../deploy/demo/filings.csv");
 fn sample_sites() -> HashMap<String, Behaviour> {
     let html = |bytes: &[u8]| Behaviour::bytes(bytes.to_vec());
     HashMap::from([
-        (
-            "good.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/good.html")),
-        ),
-        (
-            "unlinked.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/unlinked.html")),
-        ),
-        (
-            "jiangsu.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/jiangsu.html")),
-        ),
-        (
-            "wrongnum.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/wrongnum.html")),
-        ),
-        (
-            "pending.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/pending.html")),
-        ),
-        (
-            "gbk.example.cn".into(),
-            html(include_bytes!("../../deploy/demo/sites/gbk.html")),
-        ),
-        (
-            "down.example.cn".into(),
-            Behaviour::Status {
-                code: 503,
-                body: "Service Unavailable".into(),
-            },
-        ),
+        ("good.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/good.html"))),
+        ("unlinked.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/unlinked.html"))),
+        ("jiangsu.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/jiangsu.html"))),
+        ("wrongnum.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/wrongnum.html"))),
+        ("pending.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/pending.html"))),
+        ("gbk.example.cn".into(), html(include_bytes!("../../deploy/demo/sites/gbk.html"))),
+        ("down.example.cn".into(), Behaviour::Status { code: 503, body: "Service Unavailable".into() }),
         (
             "moved.example.cn".into(),
-            Behaviour::Redirect {
-                code: 301,
-                location: "http://www.elsewhere-example.com/".into(),
-            },
+            Behaviour::Redirect { code: 301, location: "http://www.elsewhere-example.com/".into() },
         ),
-        (
-            "www.elsewhere-example.com".into(),
-            html(include_bytes!("../../deploy/demo/sites/good.html")),
-        ),
+        ("www.elsewhere-example.com".into(), html(include_bytes!("../../deploy/demo/sites/good.html"))),
     ])
 }
 
 pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
     let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sample_sites()).await?;
-    eprintln!(
-        "sample sites served on http://{} (by Host header)",
-        farm.addr
-    );
+    eprintln!("sample sites served on http://{} (by Host header)", farm.addr);
     // Every name and port goes to the farm: nothing leaves the machine, no resolver is asked.
-    let to_farm = ConnectTo {
-        host: None,
-        port: None,
-        to_host: farm.addr.ip().to_string(),
-        to_port: farm.addr.port(),
-    };
-    let overrides = Overrides {
-        resolve: vec![],
-        connect_to: vec![to_farm],
-    };
+    let to_farm = ConnectTo { host: None, port: None, to_host: farm.addr.ip().to_string(), to_port: farm.addr.port() };
+    let overrides = Overrides { resolve: vec![], connect_to: vec![to_farm] };
     let dns = Dns::new(&DnsOptions::default())?;
     let fetcher = Fetcher::new(FetchOptions::default(), overrides, dns, Guard::default())?;
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
@@ -110,12 +69,8 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         let target = Target::parse(&record.domain)?;
         let result = scanner.scan(&target, Some(&record), today).await;
         render::text(&mut std::io::stdout().lock(), &result, false)?;
-        let failed: Vec<&str> = result
-            .checks
-            .iter()
-            .filter(|c| c.outcome == crate::checks::Outcome::Fail)
-            .map(|c| c.id.as_str())
-            .collect();
+        let failed: Vec<&str> =
+            result.checks.iter().filter(|c| c.outcome == crate::checks::Outcome::Fail).map(|c| c.id.as_str()).collect();
         summary.push(format!(
             "{:<24} {:<13} {}",
             result.domain,
@@ -130,9 +85,6 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
     for line in summary {
         println!("{line}");
     }
-    println!(
-        "\nJSON results (schema icp-patrol/scan/v1): {}",
-        args.output.display()
-    );
+    println!("\nJSON results (schema icp-patrol/scan/v1): {}", args.output.display());
     Ok(0)
 }

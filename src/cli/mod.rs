@@ -13,11 +13,7 @@ use clap::{Parser, Subcommand};
 pub use scan::ScanArgs;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "icp-patrol",
-    version,
-    about = "ICP filing compliance scanner for hosting providers"
-)]
+#[command(name = "icp-patrol", version, about = "ICP filing compliance scanner for hosting providers")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -38,11 +34,22 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Load and validate a rules directory; every error with file:line:column.
+    /// Load and validate a rules directory (every error with file:line:column) and run each rule
+    /// file's own test cases.
     Check {
         /// The rules directory.
         #[arg(default_value = "rules")]
         dir: PathBuf,
+    },
+    /// Write the built-in rules into a directory, as a starting point to edit.
+    Export { dir: PathBuf },
+    /// Show how a saved page is read and classified, with the evidence for each conclusion.
+    Explain {
+        /// An HTML file.
+        file: PathBuf,
+        /// A rules directory (default: the built-in rules).
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
 }
 
@@ -50,9 +57,11 @@ pub enum RulesCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan::run(args).await,
-        Command::Rules {
-            command: RulesCommand::Check { dir },
-        } => rules_cmd::check(&dir),
+        Command::Rules { command: RulesCommand::Check { dir } } => rules_cmd::check(&dir),
+        Command::Rules { command: RulesCommand::Export { dir } } => rules_cmd::export(&dir),
+        Command::Rules { command: RulesCommand::Explain { file, rules } } => {
+            rules_cmd::explain(&file, rules.as_deref())
+        }
         Command::Demo(args) => demo::run(args).await,
     }
 }

@@ -13,11 +13,7 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
     }
 }
 
@@ -31,34 +27,15 @@ fn status_words(s: Status) -> (&'static str, &'static str, &'static str) {
 }
 
 pub(super) fn text(out: &mut impl Write, r: &ScanResult, colour: bool) -> io::Result<()> {
-    let paint = Paint {
-        on: colour && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let paint = Paint { on: colour && std::env::var_os("NO_COLOR").is_none() };
     let (zh, en, code) = status_words(r.verdict.status);
-    let notices = r
-        .verdict
-        .notices
-        .iter()
-        .map(|n| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let verdict = if notices.is_empty() {
-        format!("{zh} {en}")
-    } else {
-        format!("{zh} {en}: {notices}")
-    };
-    writeln!(
-        out,
-        "{}  {}",
-        paint.wrap("1", &crate::domain::display_host(&r.domain)),
-        paint.wrap(code, &verdict)
-    )?;
+    let notices = r.verdict.notices.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+    let verdict = if notices.is_empty() { format!("{zh} {en}") } else { format!("{zh} {en}: {notices}") };
+    writeln!(out, "{}  {}", paint.wrap("1", &crate::domain::display_host(&r.domain)), paint.wrap(code, &verdict))?;
     match &r.filing {
-        Some(f) => writeln!(
-            out,
-            "  filing   {} {} ({}, {})",
-            f.site_number, f.site_name, f.principal, f.principal_type
-        )?,
+        Some(f) => {
+            writeln!(out, "  filing   {} {} ({}, {})", f.site_number, f.site_name, f.principal, f.principal_type)?
+        }
         None => writeln!(out, "  filing   (no record)")?,
     }
     let fetched = match (&r.fetch.final_url, r.fetch.status) {
@@ -76,22 +53,11 @@ pub(super) fn text(out: &mut impl Write, r: &ScanResult, colour: bool) -> io::Re
     }
     for n in &r.extracted.icp {
         let place = if n.in_footer { "footer" } else { "body" };
-        writeln!(
-            out,
-            "  ICP      {} ({place}, link {})",
-            n.number,
-            n.link.as_deref().unwrap_or("none")
-        )?;
+        writeln!(out, "  ICP      {} ({place}, link {})", n.number, n.link.as_deref().unwrap_or("none"))?;
     }
     for p in &r.extracted.psb {
         let place = if p.in_footer { "footer" } else { "body" };
-        writeln!(
-            out,
-            "  公网安备 {}{} ({place}, link {})",
-            p.prefix,
-            p.code,
-            p.link.as_deref().unwrap_or("none")
-        )?;
+        writeln!(out, "  公网安备 {}{} ({place}, link {})", p.prefix, p.code, p.link.as_deref().unwrap_or("none"))?;
     }
     writeln!(out)?;
     for c in &r.checks {
@@ -103,14 +69,7 @@ pub(super) fn text(out: &mut impl Write, r: &ScanResult, colour: bool) -> io::Re
         };
         let id = format!("{:<24}", c.id);
         let meta = format!("{:?}/{}", c.severity, c.notice.as_str()).to_lowercase();
-        writeln!(
-            out,
-            "  {} {} {:<30} {}",
-            paint.wrap(code, mark),
-            id,
-            meta,
-            c.message
-        )?;
+        writeln!(out, "  {} {} {:<30} {}", paint.wrap(code, mark), id, meta, c.message)?;
         if matches!(c.outcome, Outcome::Fail | Outcome::Inconclusive) {
             writeln!(out, "       {:<24} {:<30} {}", "", "", c.message_en)?;
             let ev = &c.evidence;

@@ -77,9 +77,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 
 pub(super) fn build_scanner(args: &ScanArgs) -> anyhow::Result<Scanner> {
     let rules = match &args.rules {
-        Some(dir) => {
-            RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display()))?
-        }
+        Some(dir) => RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display()))?,
         None => RuleSet::embedded(),
     };
     let options = FetchOptions {
@@ -88,18 +86,11 @@ pub(super) fn build_scanner(args: &ScanArgs) -> anyhow::Result<Scanner> {
         max_body: args.max_body,
         ..FetchOptions::default()
     };
-    let overrides = Overrides {
-        resolve: args.resolve.clone(),
-        connect_to: args.connect_to.clone(),
-    };
-    let dns = Dns::new(&DnsOptions {
-        nameservers: args.nameserver.clone(),
-        timeout: None,
-    })
-    .context("setting up DNS")?;
+    let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
+    let dns =
+        Dns::new(&DnsOptions { nameservers: args.nameserver.clone(), timeout: None }).context("setting up DNS")?;
     let guard = Guard::new(args.allow_network.clone());
-    let fetcher =
-        Fetcher::new(options, overrides, dns, guard).context("setting up the HTTP client")?;
+    let fetcher = Fetcher::new(options, overrides, dns, guard).context("setting up the HTTP client")?;
     Ok(Scanner::new(fetcher, Arc::new(rules)))
 }
 
@@ -124,20 +115,9 @@ pub(super) async fn run(args: ScanArgs) -> anyhow::Result<u8> {
     Ok(result.exit_code())
 }
 
-async fn scan_all(
-    scanner: &Scanner,
-    filings: &FilingSet,
-    today: NaiveDate,
-    args: &ScanArgs,
-) -> anyhow::Result<u8> {
+async fn scan_all(scanner: &Scanner, filings: &FilingSet, today: NaiveDate, args: &ScanArgs) -> anyhow::Result<u8> {
     if filings.records().is_empty() {
-        bail!(
-            "{}: no records to scan",
-            args.filings
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        );
+        bail!("{}: no records to scan", args.filings.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
     }
     let progress = indicatif::ProgressBar::new(filings.records().len() as u64);
     if !std::io::stderr().is_terminal() {

@@ -52,10 +52,7 @@ fn v4_reason(a: Ipv4Addr) -> Option<&'static str> {
         "broadcast"
     } else if o0 == 198 && (o1 == 18 || o1 == 19) {
         "benchmarking (198.18.0.0/15)"
-    } else if (o0, o1, o2) == (192, 0, 2)
-        || (o0, o1, o2) == (198, 51, 100)
-        || (o0, o1, o2) == (203, 0, 113)
-    {
+    } else if (o0, o1, o2) == (192, 0, 2) || (o0, o1, o2) == (198, 51, 100) || (o0, o1, o2) == (203, 0, 113) {
         "documentation"
     } else if (o0, o1, o2) == (192, 0, 0) || (o0, o1, o2) == (192, 88, 99) {
         "IETF protocol assignment"
@@ -72,8 +69,7 @@ fn v6_reason(a: Ipv6Addr) -> Option<&'static str> {
         return v4_reason(v4).map(|_| "IPv4-mapped non-public address");
     }
     let s = a.segments();
-    let embedded_v4 =
-        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded_v4 = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     let reason = if a.is_loopback() {
         "loopback"
     } else if a.is_unspecified() {
@@ -146,23 +142,12 @@ mod tests {
         let guard = Guard::new(vec!["127.0.1.0/24".parse().expect("net")]);
         assert!(guard.check("127.0.1.9".parse().expect("ip")).is_ok());
         assert!(guard.check("127.0.0.1".parse().expect("ip")).is_err());
-        assert!(
-            Guard::default()
-                .check("10.0.0.1".parse().expect("ip"))
-                .is_err()
-        );
+        assert!(Guard::default().check("10.0.0.1".parse().expect("ip")).is_err());
     }
 
     #[test]
     fn allows_public_addresses() {
-        for a in [
-            "1.1.1.1",
-            "223.5.5.5",
-            "100.128.0.1",
-            "172.32.0.1",
-            "2400:3200::1",
-            "64:ff9b::808:808",
-        ] {
+        for a in ["1.1.1.1", "223.5.5.5", "100.128.0.1", "172.32.0.1", "2400:3200::1", "64:ff9b::808:808"] {
             let ip: IpAddr = a.parse().expect("ip");
             assert_eq!(non_public_reason(ip), None, "{a}");
         }

@@ -12,9 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{
-    ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig,
-};
+use hickory_resolver::config::{ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError, NoRecords};
 use hickory_resolver::proto::op::ResponseCode;
@@ -94,38 +92,28 @@ impl Dns {
         opts.preserve_intermediates = true;
         opts.timeout = options.timeout.unwrap_or(Duration::from_secs(5));
         opts.attempts = 2;
-        let resolver = builder
-            .build()
-            .map_err(|e| DnsSetupError::Build(e.to_string()))?;
-        Ok(Dns {
-            resolver: Arc::new(resolver),
-        })
+        let resolver = builder.build().map_err(|e| DnsSetupError::Build(e.to_string()))?;
+        Ok(Dns { resolver: Arc::new(resolver) })
     }
 
     /// A and AAAA of `host`, following CNAMEs; never fails, the error is in the answer.
     pub async fn lookup(&self, host: &str) -> DnsAnswer {
         let fqdn = format!("{}.", host.trim_end_matches('.'));
-        let mut answer = DnsAnswer {
-            host: host.to_string(),
-            ..DnsAnswer::default()
-        };
+        let mut answer = DnsAnswer { host: host.to_string(), ..DnsAnswer::default() };
         match self.resolver.lookup_ip(fqdn.as_str()).await {
             Ok(found) => {
                 for record in found.as_lookup().answers() {
                     match &record.data {
                         RData::A(a) => push_unique(&mut answer.addresses, IpAddr::V4(a.0)),
                         RData::AAAA(a) => push_unique(&mut answer.addresses, IpAddr::V6(a.0)),
-                        RData::CNAME(c) => answer
-                            .cnames
-                            .push(c.0.to_string().trim_end_matches('.').to_ascii_lowercase()),
+                        RData::CNAME(c) => {
+                            answer.cnames.push(c.0.to_string().trim_end_matches('.').to_ascii_lowercase())
+                        }
                         _ => {}
                     }
                 }
                 if answer.addresses.is_empty() {
-                    answer.error = Some(FetchError::new(
-                        ErrorKind::Nodata,
-                        format!("{host} has no A or AAAA record"),
-                    ));
+                    answer.error = Some(FetchError::new(ErrorKind::Nodata, format!("{host} has no A or AAAA record")));
                 }
             }
             Err(e) => answer.error = Some(classify(host, &e)),
@@ -142,10 +130,9 @@ fn push_unique(list: &mut Vec<IpAddr>, addr: IpAddr) {
 
 fn classify(host: &str, e: &NetError) -> FetchError {
     let kind = match e {
-        NetError::Dns(DnsError::NoRecordsFound(NoRecords {
-            response_code: ResponseCode::NXDomain,
-            ..
-        })) => ErrorKind::Nxdomain,
+        NetError::Dns(DnsError::NoRecordsFound(NoRecords { response_code: ResponseCode::NXDomain, .. })) => {
+            ErrorKind::Nxdomain
+        }
         NetError::Dns(DnsError::NoRecordsFound(_)) => ErrorKind::Nodata,
         NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => ErrorKind::Refused,
         NetError::Dns(DnsError::ResponseCode(_)) => ErrorKind::Servfail,

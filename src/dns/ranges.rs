@@ -57,15 +57,9 @@ mod tests {
     #[test]
     fn longest_prefix_membership() {
         let t = RangeTable::new(
-            ["203.0.113.0/24", "198.51.100.128/25", "2001:db8:10::/48"]
-                .map(|s| s.parse().expect("net")),
+            ["203.0.113.0/24", "198.51.100.128/25", "2001:db8:10::/48"].map(|s| s.parse().expect("net")),
         );
-        for inside in [
-            "203.0.113.7",
-            "198.51.100.200",
-            "2001:db8:10::1",
-            "::ffff:203.0.113.9",
-        ] {
+        for inside in ["203.0.113.7", "198.51.100.200", "2001:db8:10::1", "::ffff:203.0.113.9"] {
             assert!(t.contains(inside.parse().expect("ip")), "{inside}");
         }
         for outside in ["203.0.114.1", "198.51.100.5", "2001:db8:11::1", "10.0.0.1"] {

@@ -36,10 +36,7 @@ impl Compact {
                     pending_space = true;
                     continue;
                 }
-                if pending_space
-                    && c.is_ascii_digit()
-                    && text.ends_with(|p: char| p.is_ascii_digit())
-                {
+                if pending_space && c.is_ascii_digit() && text.ends_with(|p: char| p.is_ascii_digit()) {
                     push(&mut text, &mut owner, DIGIT_BREAK, i);
                 }
                 pending_space = false;
@@ -47,12 +44,7 @@ impl Compact {
                 chars += 1;
             }
         }
-        Compact {
-            text,
-            owner,
-            seg_char_start,
-            chars,
-        }
+        Compact { text, owner, seg_char_start, chars }
     }
 
     /// The segments a byte range of the compact text came from, in order, without repeats.
@@ -68,10 +60,7 @@ impl Compact {
 
     /// The position, in visible characters, where a segment starts.
     pub(crate) fn char_position(&self, segment: usize) -> usize {
-        self.seg_char_start
-            .get(segment)
-            .copied()
-            .unwrap_or(self.chars)
+        self.seg_char_start.get(segment).copied().unwrap_or(self.chars)
     }
 }
 

@@ -12,15 +12,17 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©]\s*)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})").expect("holder after")
+    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©]\s*)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
+        .expect("holder after")
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<h>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*rights\s*reserved)")
-        .expect("holder before")
+    Regex::new(
+        r"(?i)(?P<h>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*rights\s*reserved)",
+    )
+    .expect("holder before")
 });
-static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\s|copyright|©|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
-});
+static LEADING_NOISE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:\s|copyright|©|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise"));
 
 /// Copyright lines among the footer segments, one per block.
 pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact> {
@@ -29,12 +31,7 @@ pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact>
     blocks.dedup();
     for block in blocks {
         let text = super::collapse_space(
-            &segments
-                .iter()
-                .filter(|s| s.block == block)
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            &segments.iter().filter(|s| s.block == block).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "),
         );
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -43,10 +40,7 @@ pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact>
         }
         let holder = holder_of(&text).or_else(|| holder_of(&squeezed));
         if !out.iter().any(|c| c.text == text) {
-            out.push(CopyrightFact {
-                text: super::shorten_around(&text, 200),
-                holder,
-            });
+            out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
         }
     }
     out
@@ -54,43 +48,141 @@ pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact>
 
 /// "版权声明" and similar navigation entries name a page, not a holder.
 fn is_notice_link(squeezed: &str) -> bool {
-    squeezed.chars().count() <= 6
-        && (squeezed.contains("版权声明") || squeezed.contains("版权投诉"))
+    squeezed.chars().count() <= 6 && (squeezed.contains("版权声明") || squeezed.contains("版权投诉"))
 }
 
-/// The organisation or person a copyright line names, if any.
+/// Phrases that follow 版权所有 and name nobody.
+const STOCK_PHRASES: [&str; 14] = [
+    "复制必究",
+    "翻版必究",
+    "侵权必究",
+    "违者必究",
+    "未经授权",
+    "未经许可",
+    "不得转载",
+    "禁止复制",
+    "保留所有权利",
+    "All Rights Reserved",
+    "Some Rights Reserved",
+    "all rights",
+    "转载请注明",
+    "版权声明",
+];
+/// Holders that themes and templates leave in place: placeholders, not operators.
+const THEME_DEFAULTS: [&str; 10] = [
+    "Your WebSite",
+    "Your Website",
+    "Your Company",
+    "Company Name",
+    "网站名称",
+    "公司名称",
+    "某某",
+    "XXX",
+    "Powered by",
+    "Theme",
+];
+/// Words that end an organisation's name.
+const ORG_SUFFIXES: [&str; 30] = [
+    "公司",
+    "集团",
+    "报社",
+    "传媒",
+    "网",
+    "中心",
+    "研究院",
+    "研究所",
+    "医院",
+    "大学",
+    "学院",
+    "学校",
+    "学会",
+    "协会",
+    "委员会",
+    "局",
+    "厅",
+    "政府",
+    "办公室",
+    "室",
+    "社",
+    "台",
+    "馆",
+    "所",
+    "部",
+    "院",
+    "站",
+    "商报",
+    "日报",
+    "有限公司",
+];
+const LATIN_ORG: [&str; 8] = ["ltd", "inc", "co.", "corp", "corporation", "limited", "gmbh", "llc"];
+
+/// Whether a name reads as an organisation (a company, a body) rather than a brand or a domain.
+pub fn is_organisation(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    ORG_SUFFIXES.iter().any(|s| name.ends_with(s)) || LATIN_ORG.iter().any(|s| lower.contains(s))
+}
+
+/// The organisation or person a copyright line names, if any: of every candidate in the line, a
+/// Chinese organisation's name first.
 pub fn holder_of(line: &str) -> Option<String> {
     let cleaned = |h: &str| -> Option<String> {
         let h = LEADING_NOISE.replace(h.trim(), "");
-        let h = h
-            .trim()
-            .trim_end_matches(['.', ',', '，', '。', ' ', '-', '|'])
-            .trim();
+        let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
+        for stock in STOCK_PHRASES {
+            if let Some(i) = h.to_lowercase().find(&stock.to_lowercase()) {
+                h.truncate(i);
+            }
+        }
+        let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         let is_number = h.contains("ICP") || h.contains("公网安备");
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
-        (meaningful && !is_number && !is_mark_rest).then(|| h.to_string())
+        let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()));
+        (meaningful && !is_number && !is_mark_rest && !is_default).then(|| h.to_string())
     };
-    if let Some(c) = HOLDER_AFTER_MARK.captures(line)
-        && let Some(h) = cleaned(&c["h"])
-    {
-        return Some(h);
+    let han = |h: &str| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut candidates: Vec<String> = Vec::new();
+    let mut add = |raw: &str| {
+        if let Some(h) = cleaned(raw) {
+            // "和讯网 北京和讯在线信息咨询服务有限公司": each Chinese organisation in it may be the holder.
+            if h.contains(' ') {
+                candidates.extend(h.split(' ').filter(|p| han(p) && is_organisation(p)).filter_map(cleaned));
+            }
+            candidates.push(h);
+        }
+    };
+    for c in HOLDER_BEFORE_MARK.captures_iter(line) {
+        add(&c["h"]);
     }
-    if let Some(c) = HOLDER_BEFORE_MARK.captures(line)
-        && let Some(h) = cleaned(&c["h"])
-    {
-        return Some(h);
+    for c in HOLDER_AFTER_MARK.captures_iter(line) {
+        add(&c["h"]);
     }
     let after_symbol = line.split_once('©').map(|(_, rest)| rest).or_else(|| {
         let lower = line.to_ascii_lowercase();
-        lower
-            .find("copyright")
-            .map(|i| &line[i + "copyright".len()..])
-    })?;
-    let stop = after_symbol
-        .find(['|', '｜', '京', '沪'])
-        .unwrap_or(after_symbol.len());
-    cleaned(after_symbol[..stop].split("  ").next().unwrap_or(""))
+        lower.find("copyright").map(|i| &line[i + "copyright".len()..])
+    });
+    if let Some(rest) = after_symbol {
+        let stop = rest.find(['|', '｜']).unwrap_or(rest.len());
+        let rest = rest[..stop].trim_start_matches(|c: char| {
+            c == '©' || c.is_whitespace() || c.is_ascii_digit() || "-–—－~至,，(c)(C)".contains(c)
+        });
+        add(rest.split("  ").next().unwrap_or(""));
+    }
+    // A Chinese organisation's full name first; then any organisation; then Chinese; whole words.
+    candidates
+        .into_iter()
+        .enumerate()
+        .max_by_key(|(i, h)| {
+            (
+                is_organisation(h) && han(h),
+                is_organisation(h),
+                han(h),
+                !h.contains(' '),
+                h.chars().count(),
+                std::cmp::Reverse(*i),
+            )
+        })
+        .map(|(_, h)| h)
 }
 
 #[cfg(test)]
@@ -99,22 +191,25 @@ mod tests {
 
     #[test]
     fn holders() {
-        assert_eq!(
-            holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(),
-            Some("北京示例科技有限公司")
-        );
-        assert_eq!(
-            holder_of("版权所有：江苏示例有限公司").as_deref(),
-            Some("江苏示例有限公司")
-        );
-        assert_eq!(
-            holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(),
-            Some("Example Inc")
-        );
-        assert_eq!(
-            holder_of("© 2005－2024 douban.com").as_deref(),
-            Some("douban.com")
-        );
+        assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
+        assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
+        assert_eq!(holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(), Some("Example Inc"));
+        assert_eq!(holder_of("© 2005－2024 douban.com").as_deref(), Some("douban.com"));
         assert_eq!(holder_of("Copyright ©"), None);
+        assert_eq!(holder_of("© 1997-2020 网易公司版权所有 About NetEase").as_deref(), Some("网易公司"));
+        assert_eq!(holder_of("长江互动传媒网版权所有 未经授权禁止复制和建立镜像").as_deref(), Some("长江互动传媒网"));
+        assert_eq!(
+            holder_of("Copyright©和讯网 北京和讯在线信息咨询服务有限公司 All Rights Reserved 版权所有 复制必究")
+                .as_deref(),
+            Some("北京和讯在线信息咨询服务有限公司")
+        );
+        assert_eq!(
+            holder_of(
+                "Copyright © 2000-2019 eMedia Asia Ltd. All rights reserved. 北京科能广告有限公司深圳分公司 版权所有"
+            )
+            .as_deref(),
+            Some("北京科能广告有限公司深圳分公司")
+        );
+        assert_eq!(holder_of("Theme By 富达传媒 Copyright Your WebSite.Some Rights Reserved."), None);
     }
 }

@@ -20,6 +20,8 @@ pub(crate) struct Segment {
     pub block: usize,
     pub footer_named: bool,
     pub main_named: bool,
+    /// Inside `h1`–`h3`.
+    pub heading: bool,
 }
 
 /// An `<a>` element: where it leads (if anywhere).
@@ -28,10 +30,25 @@ pub(crate) struct Anchor {
     pub target: Option<String>,
 }
 
+/// Structure that says what kind of page this is, counted while walking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Signals {
+    /// `<script src>` elements: an app shell renders its content from these.
+    pub scripts: usize,
+    /// A `#app`, `#root` or `#__next` mount point.
+    pub app_root: bool,
+    pub forms: usize,
+    pub password_inputs: usize,
+    pub images: usize,
+    pub links: usize,
+    pub iframes: usize,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Flat {
     pub segments: Vec<Segment>,
     pub anchors: Vec<Anchor>,
+    pub signals: Signals,
 }
 
 #[derive(Clone, Copy)]
@@ -43,14 +60,15 @@ struct Frame {
     anchor: Option<usize>,
     footer_named: bool,
     main_named: bool,
+    heading: bool,
     block: bool,
 }
 
 // Inline `display:none` is not a reason to skip: pages hide their wrapper and reveal it from script
 // (Baidu's home page does), and reviewers read the rendered page.
 const SKIPPED: [&str; 13] = [
-    "script", "style", "noscript", "title", "textarea", "select", "iframe", "object", "svg",
-    "canvas", "button", "datalist", "option",
+    "script", "style", "noscript", "title", "textarea", "select", "iframe", "object", "svg", "canvas", "button",
+    "datalist", "option",
 ];
 const BLOCKS: [&str; 38] = [
     "address",
@@ -102,6 +120,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
         anchor: None,
         footer_named: false,
         main_named: false,
+        heading: false,
         block: true,
     };
     let mut stack: Vec<Frame> = vec![root];
@@ -113,6 +132,9 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
                 match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
+                        if !parent.skip {
+                            count_signal(&mut flat.signals, el);
+                        }
                         let mut frame = parent;
                         frame.block = BLOCKS.contains(&name);
                         frame.top_level = matches!(name, "html" | "head");
@@ -125,14 +147,10 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
                             let (id, class) = (el.attr("id"), el.attr("class"));
                             frame.footer_named |= name == "footer" || names_footer(id, class);
                             frame.main_named |= name == "article" || names_main(id, class);
+                            frame.heading |= matches!(name, "h1" | "h2" | "h3");
                             if name == "a" {
-                                flat.anchors.push(Anchor {
-                                    target: anchor_target(
-                                        el.attr("href"),
-                                        el.attr("onclick"),
-                                        base,
-                                    ),
-                                });
+                                flat.anchors
+                                    .push(Anchor { target: anchor_target(el.attr("href"), el.attr("onclick"), base) });
                                 frame.anchor = Some(flat.anchors.len() - 1);
                             }
                         }
@@ -150,6 +168,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
                                 block,
                                 footer_named: parent.footer_named,
                                 main_named: parent.main_named,
+                                heading: parent.heading,
                             });
                         }
                     }
@@ -167,6 +186,21 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
         }
     }
     flat
+}
+
+fn count_signal(signals: &mut Signals, el: &scraper::node::Element) {
+    match el.name() {
+        "script" if el.attr("src").is_some() => signals.scripts += 1,
+        "form" => signals.forms += 1,
+        "input" if el.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("password")) => signals.password_inputs += 1,
+        "img" => signals.images += 1,
+        "a" if el.attr("href").is_some() => signals.links += 1,
+        "iframe" => signals.iframes += 1,
+        _ => {}
+    }
+    if el.attr("id").is_some_and(|id| matches!(id, "app" | "root" | "__next" | "__nuxt")) {
+        signals.app_root = true;
+    }
 }
 
 /// The `<base href>` of a page, joined with the page's own URL.

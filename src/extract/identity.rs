@@ -17,35 +17,23 @@ fn selector(s: &str) -> Selector {
 }
 
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
-static OG_SITE_NAME: LazyLock<Selector> =
-    LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
+static OG_SITE_NAME: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
 
 fn text_of(el: ElementRef<'_>) -> Option<String> {
     let text: String = el.text().collect::<Vec<_>>().join(" ");
-    let text = super::collapse_space(
-        &unicode_normalization::UnicodeNormalization::nfkc(text.as_str()).collect::<String>(),
-    );
+    let text =
+        super::collapse_space(&unicode_normalization::UnicodeNormalization::nfkc(text.as_str()).collect::<String>());
     (!text.is_empty()).then_some(text)
 }
 
 fn mentions_logo(el: ElementRef<'_>) -> bool {
     let attrs = ["class", "id", "src"];
-    let own = attrs
-        .iter()
-        .filter_map(|a| el.value().attr(a))
-        .any(|v| v.to_ascii_lowercase().contains("logo"));
-    own || el
-        .ancestors()
-        .take(3)
-        .filter_map(ElementRef::wrap)
-        .any(|a| {
-            ["class", "id"]
-                .iter()
-                .filter_map(|k| a.value().attr(k))
-                .any(|v| v.to_ascii_lowercase().contains("logo"))
-        })
+    let own = attrs.iter().filter_map(|a| el.value().attr(a)).any(|v| v.to_ascii_lowercase().contains("logo"));
+    own || el.ancestors().take(3).filter_map(ElementRef::wrap).any(|a| {
+        ["class", "id"].iter().filter_map(|k| a.value().attr(k)).any(|v| v.to_ascii_lowercase().contains("logo"))
+    })
 }
 
 pub(crate) fn read(html: &Html) -> Identity {
@@ -61,11 +49,6 @@ pub(crate) fn read(html: &Html) -> Identity {
         logo_alt: html
             .select(&IMG)
             .filter(|img| mentions_logo(*img))
-            .find_map(|img| {
-                img.value()
-                    .attr("alt")
-                    .map(super::collapse_space)
-                    .filter(|a| !a.is_empty())
-            }),
+            .find_map(|img| img.value().attr("alt").map(super::collapse_space).filter(|a| !a.is_empty())),
     }
 }

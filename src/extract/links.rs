@@ -12,11 +12,7 @@ static JS_TARGET: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The absolute URL an anchor opens, or `None` for no target, `#`, and bare `javascript:`.
-pub(crate) fn anchor_target(
-    href: Option<&str>,
-    onclick: Option<&str>,
-    base: &Url,
-) -> Option<String> {
+pub(crate) fn anchor_target(href: Option<&str>, onclick: Option<&str>, base: &Url) -> Option<String> {
     let href = href.map(str::trim).filter(|h| !h.is_empty());
     if let Some(h) = href {
         let lower = h.to_ascii_lowercase();
@@ -50,10 +46,7 @@ mod tests {
     #[test]
     fn resolves_hrefs_and_script_targets() {
         let b = base();
-        assert_eq!(
-            anchor_target(Some("/x"), None, &b).as_deref(),
-            Some("https://www.example.cn/x")
-        );
+        assert_eq!(anchor_target(Some("/x"), None, &b).as_deref(), Some("https://www.example.cn/x"));
         assert_eq!(
             anchor_target(Some(" https://beian.miit.gov.cn/ "), None, &b).as_deref(),
             Some("https://beian.miit.gov.cn/")
@@ -63,21 +56,11 @@ mod tests {
         assert_eq!(anchor_target(Some(""), None, &b), None);
         assert_eq!(anchor_target(None, None, &b), None);
         assert_eq!(
-            anchor_target(
-                Some("#"),
-                Some("window.open('https://beian.miit.gov.cn/')"),
-                &b
-            )
-            .as_deref(),
+            anchor_target(Some("#"), Some("window.open('https://beian.miit.gov.cn/')"), &b).as_deref(),
             Some("https://beian.miit.gov.cn/")
         );
         assert_eq!(
-            anchor_target(
-                Some("javascript:location.href=\"http://beian.miit.gov.cn\""),
-                None,
-                &b
-            )
-            .as_deref(),
+            anchor_target(Some("javascript:location.href=\"http://beian.miit.gov.cn\""), None, &b).as_deref(),
             Some("http://beian.miit.gov.cn/")
         );
     }

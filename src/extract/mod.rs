@@ -19,7 +19,8 @@ use url::Url;
 use crate::filing::{IcpKind, IcpNumber, PsbCode};
 use crate::rules::Provinces;
 
-pub use copyright::holder_of;
+pub use copyright::{holder_of, is_organisation};
+pub use dom::Signals;
 
 /// What the scanner read from a page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,7 +36,25 @@ pub struct PageFacts {
     pub footer_text: String,
     /// How many visible (non-space) characters the page has.
     pub visible_chars: usize,
+    /// The distinct texts of short links (navigation items), in order, at most [`ANCHOR_LIMIT`].
+    #[serde(default)]
+    pub anchor_texts: Vec<String>,
+    /// The texts of `h1`–`h3`, at most [`HEADING_LIMIT`].
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// The visible text, white space collapsed, at most [`BODY_LIMIT`] characters.
+    #[serde(default)]
+    pub body_text: String,
+    #[serde(default)]
+    pub signals: Signals,
 }
+
+/// Bounds on what is kept of a page for classification.
+pub const ANCHOR_LIMIT: usize = 600;
+pub const HEADING_LIMIT: usize = 60;
+pub const BODY_LIMIT: usize = 60_000;
+/// A link text longer than this is a headline, not a navigation item.
+const NAV_ITEM_MAX_CHARS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IcpFact {
@@ -49,10 +68,7 @@ pub struct IcpFact {
 
 impl IcpFact {
     pub fn parsed(&self) -> Option<IcpNumber> {
-        IcpNumber::find_all(&self.number)
-            .into_iter()
-            .next()
-            .map(|(_, n)| n)
+        IcpNumber::find_all(&self.number).into_iter().next().map(|(_, n)| n)
     }
 }
 
@@ -109,10 +125,7 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
                 *counts.entry(a).or_default() += 1;
             }
         }
-        let best = counts
-            .into_iter()
-            .max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))?
-            .0;
+        let best = counts.into_iter().max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))?.0;
         flat.anchors[best].target.clone()
     };
 
@@ -134,10 +147,7 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         };
         // One entry per number and place; a linked occurrence (desktop footer) beats a plain one (a
         // repeated mobile footer), since the link is what the checks judge.
-        match icp
-            .iter_mut()
-            .find(|f| f.number == fact.number && f.in_footer == fact.in_footer)
-        {
+        match icp.iter_mut().find(|f| f.number == fact.number && f.in_footer == fact.in_footer) {
             Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
             Some(_) => {}
             None => icp.push(fact),
@@ -157,29 +167,25 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
             prefix: compact.text[label_start..label.end()].to_string(),
             code: code.as_str().to_string(),
             in_footer: in_footer(&segs),
-            link: anchor_target(&compact.segments_of(code.range()))
-                .or_else(|| anchor_target(&segs)),
+            link: anchor_target(&compact.segments_of(code.range())).or_else(|| anchor_target(&segs)),
             context: line_of(segs[0]),
         };
-        match psb
-            .iter_mut()
-            .find(|f| f.code == fact.code && f.in_footer == fact.in_footer)
-        {
+        match psb.iter_mut().find(|f| f.code == fact.code && f.in_footer == fact.in_footer) {
             Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
             Some(_) => {}
             None => psb.push(fact),
         }
     }
 
-    let footer_segments: Vec<usize> = (0..flat.segments.len())
-        .filter(|&s| in_footer(&[s]))
-        .collect();
+    let footer_segments: Vec<usize> = (0..flat.segments.len()).filter(|&s| in_footer(&[s])).collect();
     let copyright = copyright::find(&flat.segments, &footer_segments);
-    let footer_text = shorten_tail(
-        &blocks_text(&flat.segments, &footer_segments),
-        FOOTER_TEXT_LIMIT,
-    );
+    let footer_text = shorten_tail(&blocks_text(&flat.segments, &footer_segments), FOOTER_TEXT_LIMIT);
     let identity = identity::read(&html);
+    let (anchor_texts, headings) = navigation_and_headings(&flat);
+    let body_text = shorten_around(
+        &collapse_space(&flat.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")),
+        BODY_LIMIT,
+    );
     PageFacts {
         title: identity.title,
         og_site_name: identity.og_site_name,
@@ -190,7 +196,44 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         copyright,
         footer_text,
         visible_chars: compact.chars,
+        anchor_texts,
+        headings,
+        body_text,
+        signals: flat.signals,
     }
+}
+
+/// Short link texts (what navigation is made of) and heading texts, each distinct and bounded.
+fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
+    let mut by_anchor: Vec<String> = vec![String::new(); flat.anchors.len()];
+    let mut heading_blocks: Vec<(usize, String)> = Vec::new();
+    for seg in &flat.segments {
+        if let Some(a) = seg.anchor {
+            by_anchor[a].push_str(seg.text.trim());
+        }
+        if seg.heading {
+            match heading_blocks.last_mut() {
+                Some((block, text)) if *block == seg.block => text.push_str(seg.text.trim()),
+                _ => heading_blocks.push((seg.block, seg.text.trim().to_string())),
+            }
+        }
+    }
+    let mut anchors: Vec<String> = Vec::new();
+    for text in by_anchor {
+        let text = collapse_space(&text);
+        let n = text.chars().count();
+        if n > 0 && n <= NAV_ITEM_MAX_CHARS && !anchors.contains(&text) && anchors.len() < ANCHOR_LIMIT {
+            anchors.push(text);
+        }
+    }
+    let mut headings: Vec<String> = Vec::new();
+    for (_, text) in heading_blocks {
+        let text = collapse_space(&text);
+        if !text.is_empty() && !headings.contains(&text) && headings.len() < HEADING_LIMIT {
+            headings.push(text);
+        }
+    }
+    (anchors, headings)
 }
 
 fn is_icp_prefix(c: char, provinces: &Provinces) -> bool {
@@ -209,12 +252,7 @@ fn province_suffix<'a>(head: &'a str, provinces: &Provinces) -> &'a str {
 /// The text of the block a segment belongs to, white space collapsed, shortened.
 fn line_text(segments: &[dom::Segment], seg: usize) -> String {
     let block = segments[seg].block;
-    let text = segments
-        .iter()
-        .filter(|s| s.block == block)
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = segments.iter().filter(|s| s.block == block).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
     let collapsed = collapse_space(&text);
     shorten_around(&collapsed, CONTEXT_LIMIT)
 }
@@ -241,20 +279,12 @@ pub(crate) fn collapse_space(s: &str) -> String {
 }
 
 fn shorten_around(s: &str, limit: usize) -> String {
-    if s.chars().count() <= limit {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(limit).collect::<String>())
-    }
+    if s.chars().count() <= limit { s.to_string() } else { format!("{}…", s.chars().take(limit).collect::<String>()) }
 }
 
 fn shorten_tail(s: &str, limit: usize) -> String {
     let n = s.chars().count();
-    if n <= limit {
-        s.to_string()
-    } else {
-        format!("…{}", s.chars().skip(n - limit).collect::<String>())
-    }
+    if n <= limit { s.to_string() } else { format!("…{}", s.chars().skip(n - limit).collect::<String>()) }
 }
 
 #[cfg(test)]
@@ -268,10 +298,7 @@ mod tests {
     }
 
     fn numbers(f: &PageFacts) -> Vec<(&str, bool, Option<&str>)> {
-        f.icp
-            .iter()
-            .map(|n| (n.number.as_str(), n.in_footer, n.link.as_deref()))
-            .collect()
+        f.icp.iter().map(|n| (n.number.as_str(), n.in_footer, n.link.as_deref())).collect()
     }
 
     #[test]
@@ -280,18 +307,8 @@ mod tests {
             "<body><p>正文</p><footer><a href='https://beian.miit.gov.cn/'>备案号：<span>浙</span> ICP 备 \
              <b>17005035</b> 号 -1</a><br>京公网安备<br>11010502000001号</footer></body>",
         );
-        assert_eq!(
-            numbers(&f),
-            [(
-                "浙ICP备17005035号-1",
-                true,
-                Some("https://beian.miit.gov.cn/")
-            )]
-        );
-        assert_eq!(
-            (f.psb[0].prefix.as_str(), f.psb[0].code.as_str()),
-            ("京公网安备", "11010502000001")
-        );
+        assert_eq!(numbers(&f), [("浙ICP备17005035号-1", true, Some("https://beian.miit.gov.cn/"))]);
+        assert_eq!((f.psb[0].prefix.as_str(), f.psb[0].code.as_str()), ("京公网安备", "11010502000001"));
     }
 
     #[test]
@@ -303,10 +320,9 @@ mod tests {
         );
         let texts: Vec<&str> = f.icp.iter().map(|n| n.number.as_str()).collect();
         assert!(
-            !texts.iter().any(|t| t.contains("00000000")
-                || t.contains("1111")
-                || t.contains("2222")
-                || t.contains("3333")),
+            !texts
+                .iter()
+                .any(|t| t.contains("00000000") || t.contains("1111") || t.contains("2222") || t.contains("3333")),
             "{texts:?}"
         );
     }
@@ -319,14 +335,8 @@ mod tests {
              <a href='javascript:void(0)' onclick=\"window.open('https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001')\">京公网安备11010502000001号</a>\
              </footer></body>",
         );
-        assert_eq!(
-            f.icp[0].link.as_deref(),
-            Some("https://cdn.example.cn/site/beian")
-        );
-        assert_eq!(
-            f.psb[0].link.as_deref(),
-            Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001")
-        );
+        assert_eq!(f.icp[0].link.as_deref(), Some("https://cdn.example.cn/site/beian"));
+        assert_eq!(f.psb[0].link.as_deref(), Some("https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001"));
     }
 
     #[test]
@@ -347,13 +357,7 @@ mod tests {
     fn unknown_prefixes_are_not_provinces() {
         let f = facts("<footer>沪交ICP备20190085号</footer>");
         let n = f.icp[0].parsed().expect("parsed");
-        assert_eq!(
-            (f.icp[0].number.as_str(), n.prefix),
-            ("ICP备20190085号", None)
-        );
-        assert!(
-            n.is_template(),
-            "a number without a province is not an MIIT number"
-        );
+        assert_eq!((f.icp[0].number.as_str(), n.prefix), ("ICP备20190085号", None));
+        assert!(n.is_template(), "a number without a province is not an MIIT number");
     }
 }

@@ -8,12 +8,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static FOOTER_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)foot|copyright|copy-?right|(^|\s)copy(\s|$)|bottom|beian|(^|[-_\s])icp|banquan|(^|[-_\s])bq([-_\s]|$)")
-        .expect("footer pattern")
+    Regex::new(
+        r"(?i)foot|copyright|copy-?right|(^|\s)copy(\s|$)|bottom|beian|(^|[-_\s])icp|banquan|(^|[-_\s])bq([-_\s]|$)",
+    )
+    .expect("footer pattern")
 });
-static NOT_FOOTER_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)footnote|foot-?note|bottom-?nav|tabbar").expect("not-footer pattern")
-});
+static NOT_FOOTER_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)footnote|foot-?note|bottom-?nav|tabbar").expect("not-footer pattern"));
 static MAIN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(^|[-_\s])(article|post-?content|entry-?content|news-?content|article-?content|content-?text|main-?text|detail-?content|TRS_Editor)([-_\s]|$)")
         .expect("main pattern")
@@ -21,18 +22,12 @@ static MAIN_NAME: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An element's id and class say it is (part of) the footer.
 pub(crate) fn names_footer(id: Option<&str>, class: Option<&str>) -> bool {
-    [id, class]
-        .into_iter()
-        .flatten()
-        .any(|v| FOOTER_NAME.is_match(v) && !NOT_FOOTER_NAME.is_match(v))
+    [id, class].into_iter().flatten().any(|v| FOOTER_NAME.is_match(v) && !NOT_FOOTER_NAME.is_match(v))
 }
 
 /// An element's id and class say it holds the article body.
 pub(crate) fn names_main(id: Option<&str>, class: Option<&str>) -> bool {
-    [id, class]
-        .into_iter()
-        .flatten()
-        .any(|v| MAIN_NAME.is_match(v))
+    [id, class].into_iter().flatten().any(|v| MAIN_NAME.is_match(v))
 }
 
 /// The share of a page's visible text, counted from its end, that is taken as its bottom region when
@@ -53,15 +48,7 @@ mod tests {
 
     #[test]
     fn footer_names() {
-        for name in [
-            "footer",
-            "site-footer",
-            "copyright",
-            "bottom",
-            "beian",
-            "ft copy",
-            "icp-info",
-        ] {
+        for name in ["footer", "site-footer", "copyright", "bottom", "beian", "ft copy", "icp-info"] {
             assert!(names_footer(None, Some(name)), "{name}");
         }
         for name in ["footnote", "header", "copy-btn-x", "topic", "bottom-nav"] {

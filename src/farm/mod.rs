@@ -32,18 +32,12 @@ pub enum Behaviour {
 
 impl Behaviour {
     pub fn html(body: impl Into<String>) -> Self {
-        Behaviour::Page {
-            body: body.into().into_bytes(),
-            content_type: "text/html; charset=utf-8".into(),
-        }
+        Behaviour::Page { body: body.into().into_bytes(), content_type: "text/html; charset=utf-8".into() }
     }
 
     /// Bytes as given with no charset in the header, so the page's own declaration must be read.
     pub fn bytes(body: Vec<u8>) -> Self {
-        Behaviour::Page {
-            body,
-            content_type: "text/html".into(),
-        }
+        Behaviour::Page { body, content_type: "text/html".into() }
     }
 }
 
@@ -52,10 +46,7 @@ pub enum FarmError {
     #[error("the farm binds loopback addresses only, not {0}")]
     NotLoopback(IpAddr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
 }
 
 /// A running farm; dropping it stops the servers.
@@ -85,35 +76,20 @@ impl Farm {
 
     /// Starts the farm on a given loopback address and port (port 0: any free one); the reset
     /// listener takes any free port on the same address.
-    pub async fn start_on(
-        at: SocketAddr,
-        sites: HashMap<String, Behaviour>,
-    ) -> Result<Farm, FarmError> {
+    pub async fn start_on(at: SocketAddr, sites: HashMap<String, Behaviour>) -> Result<Farm, FarmError> {
         let ip = at.ip();
         if !ip.is_loopback() {
             return Err(FarmError::NotLoopback(ip));
         }
         let bind = |addr: SocketAddr| async move {
-            TcpListener::bind(addr)
-                .await
-                .map_err(|source| FarmError::Bind { addr, source })
+            TcpListener::bind(addr).await.map_err(|source| FarmError::Bind { addr, source })
         };
         let listener = bind(at).await?;
         let reset = bind(SocketAddr::new(ip, 0)).await?;
-        let addr = listener.local_addr().map_err(|source| FarmError::Bind {
-            addr: SocketAddr::new(ip, 0),
-            source,
-        })?;
-        let reset_addr = reset.local_addr().map_err(|source| FarmError::Bind {
-            addr: SocketAddr::new(ip, 0),
-            source,
-        })?;
-        let sites: Sites = Arc::new(
-            sites
-                .into_iter()
-                .map(|(h, b)| (h.to_ascii_lowercase(), b))
-                .collect(),
-        );
+        let addr = listener.local_addr().map_err(|source| FarmError::Bind { addr: SocketAddr::new(ip, 0), source })?;
+        let reset_addr =
+            reset.local_addr().map_err(|source| FarmError::Bind { addr: SocketAddr::new(ip, 0), source })?;
+        let sites: Sites = Arc::new(sites.into_iter().map(|(h, b)| (h.to_ascii_lowercase(), b)).collect());
         let app = Router::new().fallback(serve).with_state(sites);
         let http = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -125,11 +101,7 @@ impl Farm {
                 drop(stream);
             }
         });
-        Ok(Farm {
-            addr,
-            reset_addr,
-            tasks: vec![http, resetter],
-        })
+        Ok(Farm { addr, reset_addr, tasks: vec![http, resetter] })
     }
 }
 
@@ -137,34 +109,22 @@ async fn serve(State(sites): State<Sites>, headers: HeaderMap, uri: Uri) -> Resp
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| {
-            h.rsplit_once(':')
-                .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
-                .map_or(h, |(h, _)| h)
-        })
+        .map(|h| h.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(h, |(h, _)| h))
         .unwrap_or_default()
         .to_ascii_lowercase();
     let Some(site) = sites.get(&host) else {
-        return (
-            StatusCode::NOT_FOUND,
-            format!("no site {host} on this farm"),
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, format!("no site {host} on this farm")).into_response();
     };
     if !matches!(uri.path(), "/" | "/index.html") {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     match site.clone() {
         Behaviour::Page { body, content_type } => page(body, &content_type),
-        Behaviour::Status { code, body } => (
-            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            body,
-        )
-            .into_response(),
+        Behaviour::Status { code, body } => {
+            (StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body).into_response()
+        }
         Behaviour::Redirect { code, location } => {
-            let mut r = StatusCode::from_u16(code)
-                .unwrap_or(StatusCode::FOUND)
-                .into_response();
+            let mut r = StatusCode::from_u16(code).unwrap_or(StatusCode::FOUND).into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);
             }

@@ -14,8 +14,7 @@ pub struct Decoded {
 }
 
 static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#)
-        .expect("meta charset pattern")
+    Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("meta charset pattern")
 });
 
 /// How far into the page `<meta charset>` is looked for (HTML's prescan uses 1024; real pages put
@@ -25,14 +24,9 @@ const PRESCAN: usize = 4096;
 pub fn decode(bytes: &[u8], content_type: Option<&str>, tld_hint: Option<&[u8]>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-        };
+        return Decoded { text: text.into_owned(), encoding: enc.name() };
     }
-    let declared = content_type
-        .and_then(charset_of_content_type)
-        .or_else(|| meta_charset(bytes));
+    let declared = content_type.and_then(charset_of_content_type).or_else(|| meta_charset(bytes));
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
     match declared {
         Some(enc) if enc == UTF_8 && is_utf8 => utf8(bytes),
@@ -40,14 +34,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld_hint: Option<&[u8]>)
         Some(_) if is_utf8 && !bytes.is_ascii() => utf8(bytes),
         Some(enc) if enc != UTF_8 => {
             let (text, _, had_errors) = enc.decode(bytes);
-            if had_errors {
-                detect(bytes, tld_hint)
-            } else {
-                Decoded {
-                    text: text.into_owned(),
-                    encoding: enc.name(),
-                }
-            }
+            if had_errors { detect(bytes, tld_hint) } else { Decoded { text: text.into_owned(), encoding: enc.name() } }
         }
         _ if is_utf8 => utf8(bytes),
         _ => detect(bytes, tld_hint),
@@ -55,10 +42,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld_hint: Option<&[u8]>)
 }
 
 fn utf8(bytes: &[u8]) -> Decoded {
-    Decoded {
-        text: String::from_utf8_lossy(bytes).into_owned(),
-        encoding: UTF_8.name(),
-    }
+    Decoded { text: String::from_utf8_lossy(bytes).into_owned(), encoding: UTF_8.name() }
 }
 
 fn detect(bytes: &[u8], tld_hint: Option<&[u8]>) -> Decoded {
@@ -66,10 +50,7 @@ fn detect(bytes: &[u8], tld_hint: Option<&[u8]>) -> Decoded {
     detector.feed(bytes, true);
     let enc = detector.guess(tld_hint, chardetng::Utf8Detection::Allow);
     let (text, _, _) = enc.decode(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding: enc.name(),
-    }
+    Decoded { text: text.into_owned(), encoding: enc.name() }
 }
 
 fn charset_of_content_type(ct: &str) -> Option<&'static Encoding> {
@@ -103,9 +84,7 @@ mod tests {
 
     #[test]
     fn utf8_bytes_declared_gb2312_are_read_as_utf8() {
-        let html = format!(
-            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">{TEXT}"
-        );
+        let html = format!("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">{TEXT}");
         let d = decode(html.as_bytes(), None, None);
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.contains("版权所有"));
@@ -124,11 +103,7 @@ mod tests {
         let (big5, _, _) = encoding_rs::BIG5.encode("<meta charset=big5><p>臺灣網站 版權所有</p>");
         assert!(decode(&big5, None, None).text.contains("版權所有"));
         let (gb, _, _) = encoding_rs::GB18030.encode("<p>版权所有 𠀀</p>");
-        assert!(
-            decode(&gb, Some("text/html; charset=GB18030"), None)
-                .text
-                .contains("版权所有 𠀀")
-        );
+        assert!(decode(&gb, Some("text/html; charset=GB18030"), None).text.contains("版权所有 𠀀"));
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("<meta charset=gbk>版权所有".as_bytes());
         assert_eq!(decode(&bom, None, None).encoding, "UTF-8");

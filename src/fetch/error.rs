@@ -23,10 +23,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Transport failures after which `http://` is tried when `https://` failed.
     pub fn falls_back_to_http(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Refused | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::Other
-        )
+        matches!(self, ErrorKind::Refused | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::Other)
     }
 
     /// The site answered nothing usable: the failures `site.unreachable` is about. DNS trouble other
@@ -55,10 +52,7 @@ pub struct FetchError {
 
 impl FetchError {
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        FetchError {
-            kind,
-            detail: detail.into(),
-        }
+        FetchError { kind, detail: detail.into() }
     }
 }
 

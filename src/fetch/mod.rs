@@ -100,12 +100,7 @@ pub struct Fetcher {
 type AnswerCache = HashMap<String, DnsAnswer>;
 
 impl Fetcher {
-    pub fn new(
-        options: FetchOptions,
-        overrides: Overrides,
-        dns: Dns,
-        guard: Guard,
-    ) -> Result<Self, FetchSetupError> {
+    pub fn new(options: FetchOptions, overrides: Overrides, dns: Dns, guard: Guard) -> Result<Self, FetchSetupError> {
         use rustls_platform_verifier::BuilderVerifierExt;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -113,13 +108,7 @@ impl Fetcher {
             .with_platform_verifier()?
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(Fetcher {
-            options,
-            overrides: Arc::new(overrides),
-            dns,
-            guard: Arc::new(guard),
-            tls,
-        })
+        Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
     }
 
     pub fn options(&self) -> &FetchOptions {
@@ -131,16 +120,11 @@ impl Fetcher {
         let started = Instant::now();
         let deadline = started + self.options.total_timeout;
         let mut answers = AnswerCache::new();
-        let mut outcome = self
-            .fetch_url(domain_or_url.clone(), deadline, &mut answers)
-            .await;
+        let mut outcome = self.fetch_url(domain_or_url.clone(), deadline, &mut answers).await;
         if is_bare_domain
             && domain_or_url.scheme() == "https"
             && outcome.status.is_none()
-            && outcome
-                .error
-                .as_ref()
-                .is_some_and(|e| e.kind.falls_back_to_http())
+            && outcome.error.as_ref().is_some_and(|e| e.kind.falls_back_to_http())
         {
             let mut http = domain_or_url.clone();
             let _ = http.set_scheme("http");
@@ -152,24 +136,13 @@ impl Fetcher {
         outcome
     }
 
-    async fn fetch_url(
-        &self,
-        start: Url,
-        deadline: Instant,
-        answers: &mut AnswerCache,
-    ) -> FetchOutcome {
-        let mut outcome = FetchOutcome {
-            url: start.to_string(),
-            ..Default::default()
-        };
+    async fn fetch_url(&self, start: Url, deadline: Instant, answers: &mut AnswerCache) -> FetchOutcome {
+        let mut outcome = FetchOutcome { url: start.to_string(), ..Default::default() };
         let resolver = PinnedResolver::default();
         let client = match self.client(resolver.clone()) {
             Ok(c) => c,
             Err(e) => {
-                outcome.error = Some(FetchError::new(
-                    ErrorKind::Other,
-                    format!("cannot build HTTP client: {e}"),
-                ));
+                outcome.error = Some(FetchError::new(ErrorKind::Other, format!("cannot build HTTP client: {e}")));
                 return outcome;
             }
         };
@@ -190,10 +163,7 @@ impl Fetcher {
             resolver.pin(&host, addrs);
             let response = match tokio::time::timeout_at(deadline, self.send(&client, &url)).await {
                 Err(_) => {
-                    outcome.error = Some(FetchError::new(
-                        ErrorKind::Timeout,
-                        "no response within the time limit",
-                    ));
+                    outcome.error = Some(FetchError::new(ErrorKind::Timeout, "no response within the time limit"));
                     return outcome;
                 }
                 Ok(Err(e)) => {
@@ -213,10 +183,8 @@ impl Fetcher {
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| url.join(l.trim()).ok());
                 let Some(next) = next else {
-                    outcome.error = Some(FetchError::new(
-                        ErrorKind::HttpStatus,
-                        format!("{status} without a usable Location"),
-                    ));
+                    outcome.error =
+                        Some(FetchError::new(ErrorKind::HttpStatus, format!("{status} without a usable Location")));
                     return outcome;
                 };
                 outcome.redirects.push(Redirect {
@@ -232,28 +200,18 @@ impl Fetcher {
                     return outcome;
                 }
                 if !matches!(next.scheme(), "http" | "https") {
-                    outcome.error = Some(FetchError::new(
-                        ErrorKind::Other,
-                        format!("redirect to unsupported URL {next}"),
-                    ));
+                    outcome.error =
+                        Some(FetchError::new(ErrorKind::Other, format!("redirect to unsupported URL {next}")));
                     return outcome;
                 }
                 url = next;
                 continue;
             }
-            outcome.content_type = response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            match tokio::time::timeout_at(deadline, read_capped(response, self.options.max_body))
-                .await
-            {
+            outcome.content_type =
+                response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+            match tokio::time::timeout_at(deadline, read_capped(response, self.options.max_body)).await {
                 Err(_) => {
-                    outcome.error = Some(FetchError::new(
-                        ErrorKind::Timeout,
-                        "body not complete within the time limit",
-                    ))
+                    outcome.error = Some(FetchError::new(ErrorKind::Timeout, "body not complete within the time limit"))
                 }
                 Ok(Err(e)) => outcome.error = Some(e),
                 Ok(Ok(body)) => outcome.body = body,
@@ -279,11 +237,7 @@ impl Fetcher {
 
     /// Sends without an explicit port in the URL, so the port the vetted address carries is the one
     /// connected to (a URL port would override it); the Host header keeps what the URL said.
-    async fn send(
-        &self,
-        client: &reqwest::Client,
-        url: &Url,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+    async fn send(&self, client: &reqwest::Client, url: &Url) -> Result<reqwest::Response, reqwest::Error> {
         let mut wire = url.clone();
         let host_header = match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
@@ -293,10 +247,7 @@ impl Fetcher {
         client
             .get(wire)
             .header(reqwest::header::HOST, host_header)
-            .header(
-                reqwest::header::ACCEPT,
-                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            )
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
             .header(reqwest::header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9,en;q=0.5")
             .send()
             .await
@@ -311,10 +262,7 @@ impl Fetcher {
         answers: &mut AnswerCache,
     ) -> Result<Vec<SocketAddr>, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(FetchError::new(
-                ErrorKind::Other,
-                format!("unsupported URL scheme {}", url.scheme()),
-            ));
+            return Err(FetchError::new(ErrorKind::Other, format!("unsupported URL scheme {}", url.scheme())));
         }
         let port = url.port_or_known_default().unwrap_or(80);
         let host = match url.host() {
@@ -343,8 +291,7 @@ impl Fetcher {
                 let answer = match answers.get(&lookup_host) {
                     Some(a) => a.clone(),
                     None => {
-                        let looked_up =
-                            tokio::time::timeout_at(deadline, self.dns.lookup(&lookup_host)).await;
+                        let looked_up = tokio::time::timeout_at(deadline, self.dns.lookup(&lookup_host)).await;
                         let answer = looked_up.unwrap_or_else(|_| DnsAnswer {
                             host: lookup_host.clone(),
                             error: Some(FetchError::new(
@@ -355,10 +302,9 @@ impl Fetcher {
                         });
                         answers.insert(lookup_host.clone(), answer.clone());
                         if lookup_host != host {
-                            answers.entry(host.clone()).or_insert_with(|| DnsAnswer {
-                                host: host.clone(),
-                                ..answer.clone()
-                            });
+                            answers
+                                .entry(host.clone())
+                                .or_insert_with(|| DnsAnswer { host: host.clone(), ..answer.clone() });
                         }
                         answer
                     }
@@ -369,29 +315,17 @@ impl Fetcher {
                 answer.addresses
             }
         };
-        let (allowed, refused): (Vec<IpAddr>, Vec<IpAddr>) = addrs
-            .into_iter()
-            .partition(|a| self.guard.check(*a).is_ok());
+        let (allowed, refused): (Vec<IpAddr>, Vec<IpAddr>) =
+            addrs.into_iter().partition(|a| self.guard.check(*a).is_ok());
         if allowed.is_empty() {
             let why = refused
                 .iter()
-                .map(|a| {
-                    format!(
-                        "{a} ({})",
-                        self.guard.check(*a).err().unwrap_or("non-public")
-                    )
-                })
+                .map(|a| format!("{a} ({})", self.guard.check(*a).err().unwrap_or("non-public")))
                 .collect::<Vec<_>>()
                 .join(", ");
-            return Err(FetchError::new(
-                ErrorKind::PrivateTarget,
-                format!("target address is private: {why}"),
-            ));
+            return Err(FetchError::new(ErrorKind::PrivateTarget, format!("target address is private: {why}")));
         }
-        Ok(allowed
-            .into_iter()
-            .map(|a| SocketAddr::new(a, lookup_port))
-            .collect())
+        Ok(allowed.into_iter().map(|a| SocketAddr::new(a, lookup_port)).collect())
     }
 
     /// Resolves a name the page was not fetched from (the `www.`/apex sibling), unless doing so would
@@ -412,12 +346,8 @@ impl Fetcher {
 }
 
 async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, FetchError> {
-    let too_large =
-        || FetchError::new(ErrorKind::TooLarge, format!("body larger than {max} bytes"));
-    if response
-        .content_length()
-        .is_some_and(|len| len > max as u64)
-    {
+    let too_large = || FetchError::new(ErrorKind::TooLarge, format!("body larger than {max} bytes"));
+    if response.content_length().is_some_and(|len| len > max as u64) {
         return Err(too_large());
     }
     let mut body = Vec::new();

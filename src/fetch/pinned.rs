@@ -14,21 +14,13 @@ pub(crate) struct PinnedResolver {
 
 impl PinnedResolver {
     pub(crate) fn pin(&self, host: &str, addrs: Vec<SocketAddr>) {
-        self.table
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(host.to_ascii_lowercase(), addrs);
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).insert(host.to_ascii_lowercase(), addrs);
     }
 }
 
 impl Resolve for PinnedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let found = self
-            .table
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(name.as_str())
-            .cloned();
+        let found = self.table.lock().unwrap_or_else(|p| p.into_inner()).get(name.as_str()).cloned();
         Box::pin(async move {
             match found {
                 Some(addrs) => Ok(Box::new(addrs.into_iter()) as Addrs),

@@ -9,10 +9,7 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
     }
     // Date-times from spreadsheets: keep the day.
     let s = s.split(['T', ' ']).next().unwrap_or(s);
-    let parts: Vec<&str> = s
-        .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
     if parts.len() != 3 {
         return None;
     }
@@ -29,14 +26,7 @@ mod tests {
     #[test]
     fn accepts_the_forms_filing_systems_export() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 1);
-        for s in [
-            "2024-03-01",
-            "2024/3/1",
-            "2024年3月1日",
-            "20240301",
-            "2024-03-01 00:00:00",
-            "2024.3.1",
-        ] {
+        for s in ["2024-03-01", "2024/3/1", "2024年3月1日", "20240301", "2024-03-01 00:00:00", "2024.3.1"] {
             assert_eq!(parse_date(s), d, "{s}");
         }
         assert_eq!(parse_date("2024-02-30"), None);

@@ -66,8 +66,7 @@ static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("licence pattern")
 });
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<prefix>\p{Han})?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?")
-        .expect("telecom pattern")
+    Regex::new(r"(?P<prefix>\p{Han})?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?").expect("telecom pattern")
 });
 
 impl IcpNumber {
@@ -84,11 +83,9 @@ impl IcpNumber {
     /// Every number in compact text, with its byte range, in order of position.
     pub fn find_all(compact: &str) -> Vec<(std::ops::Range<usize>, IcpNumber)> {
         let mut found: Vec<(std::ops::Range<usize>, IcpNumber)> = Vec::new();
-        for (re, kind) in [
-            (&*LICENSE_RE, IcpKind::License),
-            (&*FILING_RE, IcpKind::Filing),
-            (&*TELECOM_RE, IcpKind::Telecom),
-        ] {
+        for (re, kind) in
+            [(&*LICENSE_RE, IcpKind::License), (&*FILING_RE, IcpKind::Filing), (&*TELECOM_RE, IcpKind::Telecom)]
+        {
             for caps in re.captures_iter(compact) {
                 let whole = caps.get(0).expect("group 0");
                 let mut start = whole.start();
@@ -107,10 +104,7 @@ impl IcpNumber {
                     prefix = None;
                 }
                 let range = start..whole.end();
-                if found
-                    .iter()
-                    .any(|(r, _)| r.start < range.end && range.start < r.end)
-                {
+                if found.iter().any(|(r, _)| r.start < range.end && range.start < r.end) {
                     continue;
                 }
                 let hao1 = caps.name("hao1").is_some();
@@ -136,11 +130,7 @@ impl IcpNumber {
     }
 
     /// The same entity: same register, same serial, and the same province once aliases are mapped.
-    pub fn same_entity(
-        &self,
-        other: &IcpNumber,
-        same_province: impl Fn(char, char) -> bool,
-    ) -> bool {
+    pub fn same_entity(&self, other: &IcpNumber, same_province: impl Fn(char, char) -> bool) -> bool {
         let prefixes_agree = match (self.prefix, other.prefix) {
             (Some(a), Some(b)) => same_province(a, b),
             (None, None) => true,
@@ -162,22 +152,10 @@ impl IcpNumber {
     /// The entity number: the number without its `-N`.
     pub fn entity_text(&self) -> String {
         match self.kind {
-            IcpKind::Telecom => format!(
-                "{}B2-{}",
-                self.prefix.map(String::from).unwrap_or_default(),
-                self.serial
-            ),
+            IcpKind::Telecom => format!("{}B2-{}", self.prefix.map(String::from).unwrap_or_default(), self.serial),
             IcpKind::Filing | IcpKind::License => {
-                let reg = if self.kind == IcpKind::Filing {
-                    "ICP备"
-                } else {
-                    "ICP证"
-                };
-                format!(
-                    "{}{reg}{}号",
-                    self.prefix.map(String::from).unwrap_or_default(),
-                    self.serial
-                )
+                let reg = if self.kind == IcpKind::Filing { "ICP备" } else { "ICP证" };
+                format!("{}{reg}{}号", self.prefix.map(String::from).unwrap_or_default(), self.serial)
             }
         }
     }
@@ -191,10 +169,7 @@ impl fmt::Display for IcpNumber {
 
 /// Characters that end a label rather than start a province prefix.
 fn is_label_char(c: char) -> bool {
-    matches!(
-        c,
-        '号' | '案' | '码' | '证' | '备' | '：' | '站' | '网' | '址' | '信' | '息' | '部' | '司'
-    )
+    matches!(c, '号' | '案' | '码' | '证' | '备' | '：' | '站' | '网' | '址' | '信' | '息' | '部' | '司')
 }
 
 #[cfg(test)]
@@ -219,33 +194,18 @@ mod tests {
     #[test]
     fn letter_spaced_full_width_and_labelled_numbers_come_out_whole() {
         assert_eq!(one("浙 ICP 备 17005035 号 -1").text, "浙ICP备17005035号-1");
-        assert_eq!(
-            one("备案号：京ＩＣＰ备１２３４５６７８号").text,
-            "京ICP备12345678号"
-        );
-        assert_eq!(
-            one("ICP备案号:粤ICP备2020133024号").text,
-            "粤ICP备2020133024号"
-        );
+        assert_eq!(one("备案号：京ＩＣＰ备１２３４５６７８号").text, "京ICP备12345678号");
+        assert_eq!(one("ICP备案号:粤ICP备2020133024号").text, "粤ICP备2020133024号");
     }
 
     #[test]
     fn licences_and_telecom_numbers() {
         let l = one("京ICP证030173号-1");
-        assert_eq!(
-            (l.kind, l.serial.as_str(), l.site),
-            (IcpKind::License, "030173", Some(1))
-        );
+        assert_eq!((l.kind, l.serial.as_str(), l.site), (IcpKind::License, "030173", Some(1)));
         let colon = one("鄂ICP证:020001-5");
-        assert_eq!(
-            (colon.text.as_str(), colon.site, colon.has_hao),
-            ("鄂ICP证:020001-5", Some(5), false)
-        );
+        assert_eq!((colon.text.as_str(), colon.site, colon.has_hao), ("鄂ICP证:020001-5", Some(5), false));
         let t = one("粤B2-20090059-5");
-        assert_eq!(
-            (t.kind, t.prefix, t.site),
-            (IcpKind::Telecom, Some('粤'), Some(5))
-        );
+        assert_eq!((t.kind, t.prefix, t.site), (IcpKind::Telecom, Some('粤'), Some(5)));
         assert_eq!(one("B2-20090418").prefix, None);
         assert!(IcpNumber::parse("AB2-12345678").is_err());
     }
@@ -279,9 +239,6 @@ mod tests {
     fn several_numbers_in_one_run_of_text() {
         let all = IcpNumber::find_all("浙B2-20150198粤B2-20090191-18京ICP备11039383号-6京公网安备");
         let texts: Vec<_> = all.iter().map(|(_, n)| n.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            ["浙B2-20150198", "粤B2-20090191-18", "京ICP备11039383号-6"]
-        );
+        assert_eq!(texts, ["浙B2-20150198", "粤B2-20090191-18", "京ICP备11039383号-6"]);
     }
 }

@@ -36,19 +36,13 @@ impl fmt::Display for RowError {
 #[derive(Debug, thiserror::Error)]
 pub enum FilingError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: unsupported file type (expected .csv or .json)")]
     UnsupportedFormat { path: PathBuf },
     #[error("{path}: {message}")]
     Syntax { path: PathBuf, message: String },
     #[error("{path}: {} bad row(s):\n{}", errors.len(), errors.iter().map(|e| format!("  {}:{e}", path.display())).collect::<Vec<_>>().join("\n"))]
-    Rows {
-        path: PathBuf,
-        errors: Vec<RowError>,
-    },
+    Rows { path: PathBuf, errors: Vec<RowError> },
 }
 
 /// The records of one file, looked up by the scanned host.
@@ -60,21 +54,17 @@ pub struct FilingSet {
 
 impl FilingSet {
     pub fn new(records: Vec<FilingRecord>) -> Self {
-        let by_domain = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.domain.clone(), i))
-            .collect();
+        let by_domain = records.iter().enumerate().map(|(i, r)| (r.domain.clone(), i)).collect();
         FilingSet { records, by_domain }
     }
 
     /// The record whose domain is the host, or its apex for a `www.` host.
     pub fn for_host(&self, host: &str) -> Option<&FilingRecord> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let index = self.by_domain.get(&host).or_else(|| {
-            host.strip_prefix("www.")
-                .and_then(|apex| self.by_domain.get(apex))
-        })?;
+        let index = self
+            .by_domain
+            .get(&host)
+            .or_else(|| host.strip_prefix("www.").and_then(|apex| self.by_domain.get(apex)))?;
         self.records.get(*index)
     }
 
@@ -98,14 +88,7 @@ const HEADERS: [(&str, &[&str]); 12] = [
     ("provider", &["接入商", "provider"]),
     ("filed_ips", &["接入IP", "接入ip", "filed_ips"]),
 ];
-const REQUIRED: [&str; 6] = [
-    "domain",
-    "site_number",
-    "principal",
-    "principal_type",
-    "site_name",
-    "approved_on",
-];
+const REQUIRED: [&str; 6] = ["domain", "site_number", "principal", "principal_type", "site_name", "approved_on"];
 
 fn canonical_key(header: &str) -> Option<&'static str> {
     let h = header.trim().trim_start_matches('\u{feff}');
@@ -117,26 +100,18 @@ fn canonical_key(header: &str) -> Option<&'static str> {
 
 /// Reads a CSV or JSON file of filing records; all-or-nothing.
 pub fn load_filings(path: &Path) -> Result<FilingSet, FilingError> {
-    let bytes = std::fs::read(path).map_err(|source| FilingError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| FilingError::Io { path: path.to_path_buf(), source })?;
     parse_filings(path, &bytes)
 }
 
 /// Parses filing records already in memory; `path` names them in errors and gives the format.
 pub fn parse_filings(path: &Path, bytes: &[u8]) -> Result<FilingSet, FilingError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let rows = match ext.as_deref() {
         Some("csv") => csv_rows(path, bytes)?,
         Some("json") => json_rows(path, bytes)?,
         _ => {
-            return Err(FilingError::UnsupportedFormat {
-                path: path.to_path_buf(),
-            });
+            return Err(FilingError::UnsupportedFormat { path: path.to_path_buf() });
         }
     };
     let mut records = Vec::with_capacity(rows.len());
@@ -146,10 +121,10 @@ pub fn parse_filings(path: &Path, bytes: &[u8]) -> Result<FilingSet, FilingError
         match record_from_row(&row) {
             Ok(record) => {
                 if let Some(first) = seen.get(&record.domain) {
-                    errors.push(row.location.error(
-                        Some("domain"),
-                        format!("duplicate domain {} (first at {first})", record.domain),
-                    ));
+                    errors.push(
+                        row.location
+                            .error(Some("domain"), format!("duplicate domain {} (first at {first})", record.domain)),
+                    );
                 } else {
                     seen.insert(record.domain.clone(), row.location.clone());
                     records.push(record);
@@ -161,10 +136,7 @@ pub fn parse_filings(path: &Path, bytes: &[u8]) -> Result<FilingSet, FilingError
     if errors.is_empty() {
         Ok(FilingSet::new(records))
     } else {
-        Err(FilingError::Rows {
-            path: path.to_path_buf(),
-            errors,
-        })
+        Err(FilingError::Rows { path: path.to_path_buf(), errors })
     }
 }
 
@@ -189,12 +161,7 @@ impl Location {
             Location::Line(l) => (Some(*l), None),
             Location::Record(r) => (None, Some(*r)),
         };
-        RowError {
-            line,
-            record,
-            column: column.map(str::to_string),
-            message,
-        }
+        RowError { line, record, column: column.map(str::to_string), message }
     }
 }
 
@@ -207,19 +174,11 @@ struct RawRow {
 fn csv_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {
     let text = std::str::from_utf8(bytes).map_err(|e| FilingError::Syntax {
         path: path.to_path_buf(),
-        message: format!(
-            "not UTF-8 at byte {} (save the file as UTF-8)",
-            e.valid_up_to()
-        ),
+        message: format!("not UTF-8 at byte {} (save the file as UTF-8)", e.valid_up_to()),
     })?;
     let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let syntax = |e: csv::Error| FilingError::Syntax {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let syntax = |e: csv::Error| FilingError::Syntax { path: path.to_path_buf(), message: e.to_string() };
     let headers = reader.headers().map_err(syntax)?.clone();
     let keys = header_keys(path, headers.iter())?;
     let mut rows = Vec::new();
@@ -232,10 +191,7 @@ fn csv_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {
                 cells.insert(*key, (value.to_string(), headers[i].to_string()));
             }
         }
-        rows.push(RawRow {
-            location: Location::Line(line),
-            cells,
-        });
+        rows.push(RawRow { location: Location::Line(line), cells });
     }
     Ok(rows)
 }
@@ -245,10 +201,7 @@ fn header_keys<'a>(
     headers: impl Iterator<Item = &'a str>,
 ) -> Result<Vec<Option<&'static str>>, FilingError> {
     let keys: Vec<_> = headers.map(canonical_key).collect();
-    let missing: Vec<_> = REQUIRED
-        .iter()
-        .filter(|k| !keys.contains(&Some(**k)))
-        .collect();
+    let missing: Vec<_> = REQUIRED.iter().filter(|k| !keys.contains(&Some(**k))).collect();
     if missing.is_empty() {
         Ok(keys)
     } else {
@@ -260,11 +213,7 @@ fn header_keys<'a>(
                 column: None,
                 message: format!(
                     "missing required column(s): {}",
-                    missing
-                        .iter()
-                        .map(|k| k.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    missing.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
                 ),
             }],
         })
@@ -272,16 +221,12 @@ fn header_keys<'a>(
 }
 
 fn json_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| FilingError::Syntax {
-            path: path.to_path_buf(),
-            message: format!("line {}, column {}: {e}", e.line(), e.column()),
-        })?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| FilingError::Syntax {
+        path: path.to_path_buf(),
+        message: format!("line {}, column {}: {e}", e.line(), e.column()),
+    })?;
     let serde_json::Value::Array(items) = value else {
-        return Err(FilingError::Syntax {
-            path: path.to_path_buf(),
-            message: "expected an array of records".into(),
-        });
+        return Err(FilingError::Syntax { path: path.to_path_buf(), message: "expected an array of records".into() });
     };
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -311,37 +256,18 @@ fn json_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {
         }
         rows.push(RawRow { location, cells });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(FilingError::Rows {
-            path: path.to_path_buf(),
-            errors,
-        })
-    }
+    if errors.is_empty() { Ok(rows) } else { Err(FilingError::Rows { path: path.to_path_buf(), errors }) }
 }
 
 fn record_from_row(row: &RawRow) -> Result<FilingRecord, Vec<RowError>> {
     let mut errors = Vec::new();
-    let get = |key: &str| {
-        row.cells
-            .get(key)
-            .map(|(v, _)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
-    let column = |key: &'static str| {
-        row.cells
-            .get(key)
-            .map_or(key.to_string(), |(_, h)| h.clone())
-    };
+    let get = |key: &str| row.cells.get(key).map(|(v, _)| v.trim()).filter(|v| !v.is_empty());
+    let column = |key: &'static str| row.cells.get(key).map_or(key.to_string(), |(_, h)| h.clone());
     let required = |key: &'static str, errors: &mut Vec<RowError>| -> String {
         match get(key) {
             Some(v) => v.to_string(),
             None => {
-                errors.push(
-                    row.location
-                        .error(Some(&column(key)), format!("{key} is required")),
-                );
+                errors.push(row.location.error(Some(&column(key)), format!("{key} is required")));
                 String::new()
             }
         }
@@ -364,35 +290,23 @@ fn record_from_row(row: &RawRow) -> Result<FilingRecord, Vec<RowError>> {
     if !site_number.is_empty() && IcpNumber::parse(&site_number).is_err() {
         errors.push(row.location.error(
             Some(&column("site_number")),
-            format!(
-                "{site_number:?} is not a site number (e.g. 京ICP备12345678号-1, 粤B2-20090059-5)"
-            ),
+            format!("{site_number:?} is not a site number (e.g. 京ICP备12345678号-1, 粤B2-20090059-5)"),
         ));
     }
     let date = |key: &'static str, text: &str, errors: &mut Vec<RowError>| {
         let parsed = parse_date(text);
         if parsed.is_none() {
-            errors.push(row.location.error(
-                Some(&column(key)),
-                format!("{text:?} is not a date (e.g. 2024-03-01)"),
-            ));
+            errors.push(row.location.error(Some(&column(key)), format!("{text:?} is not a date (e.g. 2024-03-01)")));
         }
         parsed
     };
-    let approved_on = if approved_text.is_empty() {
-        None
-    } else {
-        date("approved_on", &approved_text, &mut errors)
-    };
+    let approved_on = if approved_text.is_empty() { None } else { date("approved_on", &approved_text, &mut errors) };
     let opened_on = get("opened_on").and_then(|t| date("opened_on", t, &mut errors));
     let psb_code = get("psb_code").map(str::to_string);
     if let Some(code) = &psb_code
         && PsbCode::parse(code).is_err()
     {
-        errors.push(row.location.error(
-            Some(&column("psb_code")),
-            format!("{code:?} is not a public-security code"),
-        ));
+        errors.push(row.location.error(Some(&column("psb_code")), format!("{code:?} is not a public-security code")));
     }
     let license = get("license").map(str::to_string);
     if let Some(lic) = &license
@@ -408,10 +322,9 @@ fn record_from_row(row: &RawRow) -> Result<FilingRecord, Vec<RowError>> {
     for ip in get("filed_ips").map(split_list).unwrap_or_default() {
         match ip.parse() {
             Ok(addr) => filed_ips.push(addr),
-            Err(_) => errors.push(row.location.error(
-                Some(&column("filed_ips")),
-                format!("{ip:?} is not an IP address"),
-            )),
+            Err(_) => {
+                errors.push(row.location.error(Some(&column("filed_ips")), format!("{ip:?} is not an IP address")))
+            }
         }
     }
     match (errors.is_empty(), approved_on) {
@@ -434,11 +347,7 @@ fn record_from_row(row: &RawRow) -> Result<FilingRecord, Vec<RowError>> {
 }
 
 fn split_list(text: &str) -> Vec<String> {
-    text.split([';', '；', '、', ',', '，'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    text.split([';', '；', '、', ',', '，']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -460,9 +369,7 @@ mod tests {
              例子.中国,京ICP备12345678号-1,北京示例科技有限公司,企业,示例官网,2024年3月1日,11010502000001,news；culture\n",
         );
         let set = load_filings(&path).expect("loads");
-        let r = set
-            .for_host("www.xn--fsqu00a.xn--fiqs8s")
-            .expect("apex record for www host");
+        let r = set.for_host("www.xn--fsqu00a.xn--fiqs8s").expect("apex record for www host");
         assert_eq!(r.approved_on, NaiveDateExt::ymd(2024, 3, 1));
         assert_eq!(r.preapprovals, ["news", "culture"]);
         assert_eq!(r.psb_code.as_deref(), Some("11010502000001"));
@@ -477,9 +384,7 @@ mod tests {
              bad one,京ICP备12345678号-2,乙,企业,乙网,2024-13-01\n\
              c.cn,not a number,丙,企业,丙网,2024-03-01\n",
         );
-        let Err(FilingError::Rows { errors, .. }) = load_filings(&path) else {
-            panic!("expected row errors")
-        };
+        let Err(FilingError::Rows { errors, .. }) = load_filings(&path) else { panic!("expected row errors") };
         let located: Vec<_> = errors.iter().map(|e| (e.line, e.column.clone())).collect();
         assert_eq!(
             located,
@@ -502,10 +407,7 @@ mod tests {
         assert!(set.for_host("a.cn").expect("record").is_commercial());
         let (_d2, bad) = write("b.json", r#"[{"domain":"a.cn","colour":"red"}]"#);
         let err = load_filings(&bad).expect_err("unknown field").to_string();
-        assert!(
-            err.contains("record 1, column colour: unknown field"),
-            "{err}"
-        );
+        assert!(err.contains("record 1, column colour: unknown field"), "{err}");
     }
 
     struct NaiveDateExt;

@@ -44,22 +44,16 @@ impl FilingRecord {
     }
 
     pub fn license_number(&self) -> Option<IcpNumber> {
-        self.license
-            .as_deref()
-            .and_then(|l| IcpNumber::parse(l).ok())
+        self.license.as_deref().and_then(|l| IcpNumber::parse(l).ok())
     }
 
     pub fn psb(&self) -> Option<PsbCode> {
-        self.psb_code
-            .as_deref()
-            .and_then(|c| PsbCode::parse(c).ok())
+        self.psb_code.as_deref().and_then(|c| PsbCode::parse(c).ok())
     }
 
     /// 经营性: a licence is recorded, or the site number itself is licence-based.
     pub fn is_commercial(&self) -> bool {
-        self.license
-            .as_deref()
-            .is_some_and(|l| !l.trim().is_empty())
+        self.license.as_deref().is_some_and(|l| !l.trim().is_empty())
             || self.site_number().is_some_and(|n| n.kind.is_licence())
     }
 
@@ -80,16 +74,8 @@ pub fn normalise_identifier(input: &str) -> String {
 }
 
 fn strip_label(s: &str) -> &str {
-    const LABELS: [&str; 8] = [
-        "ICP备案号",
-        "网站备案号",
-        "备案号",
-        "网站备案",
-        "ICP备案",
-        "ICP证",
-        "备案/许可证号码",
-        "公安备案号",
-    ];
+    const LABELS: [&str; 8] =
+        ["ICP备案号", "网站备案号", "备案号", "网站备案", "ICP备案", "ICP证", "备案/许可证号码", "公安备案号"];
     for label in LABELS {
         if let Some(rest) = s.strip_prefix(label) {
             let rest = rest.trim_start_matches([':', '：']);
@@ -108,13 +94,7 @@ mod tests {
 
     #[test]
     fn normalises_width_space_and_labels() {
-        assert_eq!(
-            normalise_identifier(" 备案号：京ＩＣＰ备 1234\u{a0}5678号 "),
-            "京ICP备12345678号"
-        );
-        assert_eq!(
-            normalise_identifier("ICP证：京ICP备12345678号"),
-            "京ICP备12345678号"
-        );
+        assert_eq!(normalise_identifier(" 备案号：京ＩＣＰ备 1234\u{a0}5678号 "), "京ICP备12345678号");
+        assert_eq!(normalise_identifier("ICP证：京ICP备12345678号"), "京ICP备12345678号");
     }
 }

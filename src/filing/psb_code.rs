@@ -24,9 +24,7 @@ impl PsbCode {
         };
         let rest = compact[start..].trim_end_matches('号');
         let valid = rest.split('-').count() <= 2
-            && rest
-                .split('-')
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            && rest.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
         if !valid || rest.len() < 5 {
             return Err(PsbParseError(input.to_string()));
         }

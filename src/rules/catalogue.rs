@@ -55,6 +55,53 @@ fn enabled() -> bool {
 #[serde(deny_unknown_fields)]
 pub(crate) struct CatalogueFile {
     pub checks: BTreeMap<String, CheckSpec>,
+    #[serde(default)]
+    pub deadlines: super::Deadlines,
+}
+
+/// `rules/overrides.toml`: a provider's changes to the catalogue, check by check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OverridesFile {
+    pub checks: BTreeMap<String, CheckOverride>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckOverride {
+    pub severity: Option<Severity>,
+    pub notice: Option<NoticeKind>,
+    pub enabled: Option<bool>,
+}
+
+pub(crate) fn apply_overrides(
+    catalogue: &mut Catalogue,
+    overrides: OverridesFile,
+    path: &std::path::Path,
+    text: &str,
+    errors: &mut Vec<super::RuleError>,
+) {
+    for (id, o) in overrides.checks {
+        let Some(spec) = catalogue.checks.get_mut(&id) else {
+            let (line, column) = super::error::locate(text, &id);
+            errors.push(super::RuleError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: format!("unknown check id {id:?}"),
+            });
+            continue;
+        };
+        if let Some(s) = o.severity {
+            spec.severity = s;
+        }
+        if let Some(n) = o.notice {
+            spec.notice = n;
+        }
+        if let Some(e) = o.enabled {
+            spec.enabled = e;
+        }
+    }
 }
 
 /// The catalogue, keyed by check id.

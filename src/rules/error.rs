@@ -13,14 +13,7 @@ pub struct RuleError {
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
     }
 }
 
@@ -39,6 +32,5 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Where a key first appears, for errors found after parsing (duplicate ids, unknown checks).
 pub(crate) fn locate(text: &str, needle: &str) -> (usize, usize) {
-    text.find(needle)
-        .map_or((1, 1), |offset| line_col(text, offset))
+    text.find(needle).map_or((1, 1), |offset| line_col(text, offset))
 }

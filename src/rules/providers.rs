@@ -40,18 +40,11 @@ pub struct Provider {
 impl Provider {
     pub(crate) fn compile(file: ProviderFile, bad: &mut Vec<String>) -> Provider {
         let mut nets: Vec<IpNet> = Vec::new();
-        for (family, text) in file
-            .ipv4
-            .iter()
-            .map(|t| (4, t))
-            .chain(file.ipv6.iter().map(|t| (6, t)))
-        {
+        for (family, text) in file.ipv4.iter().map(|t| (4, t)).chain(file.ipv6.iter().map(|t| (6, t))) {
             match text.trim().parse::<IpNet>() {
                 Ok(net) if (family == 4) == matches!(net, IpNet::V4(_)) => nets.push(net),
                 Ok(_) => bad.push(format!("{text:?} is not an IPv{family} range")),
-                Err(_) => bad.push(format!(
-                    "{text:?} is not a CIDR range (e.g. 203.0.113.0/24)"
-                )),
+                Err(_) => bad.push(format!("{text:?} is not a CIDR range (e.g. 203.0.113.0/24)")),
             }
         }
         Provider {
@@ -76,11 +69,7 @@ impl Provider {
         answer
             .cnames
             .iter()
-            .find(|c| {
-                self.cname_suffixes
-                    .iter()
-                    .any(|s| c.as_str() == s || c.ends_with(&format!(".{s}")))
-            })
+            .find(|c| self.cname_suffixes.iter().any(|s| c.as_str() == s || c.ends_with(&format!(".{s}"))))
             .map(String::as_str)
     }
 }

@@ -66,27 +66,18 @@ impl Provinces {
         self.list
             .iter()
             .find(|p| head.ends_with(p.name.as_str()))
-            .or_else(|| {
-                head.chars()
-                    .last()
-                    .and_then(|c| self.list.iter().find(|p| p.psb_chars.contains(&c)))
-            })
+            .or_else(|| head.chars().last().and_then(|c| self.list.iter().find(|p| p.psb_chars.contains(&c))))
     }
 
     /// Two ICP characters name the same province (川 and 蜀).
     pub fn same_icp_province(&self, a: char, b: char) -> bool {
-        a == b
-            || matches!((self.by_icp_char(a), self.by_icp_char(b)), (Some(x), Some(y)) if x.code == y.code)
+        a == b || matches!((self.by_icp_char(a), self.by_icp_char(b)), (Some(x), Some(y)) if x.code == y.code)
     }
 
     /// Every character and name that can lead a 公网安备 label, longest names first.
     pub fn psb_label_heads(&self) -> Vec<String> {
         let mut heads: Vec<String> = self.list.iter().map(|p| p.name.clone()).collect();
-        heads.extend(
-            self.list
-                .iter()
-                .flat_map(|p| p.psb_chars.iter().map(|c| c.to_string())),
-        );
+        heads.extend(self.list.iter().flat_map(|p| p.psb_chars.iter().map(|c| c.to_string())));
         heads.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
         heads.dedup();
         heads

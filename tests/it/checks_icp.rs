@@ -13,21 +13,10 @@ async fn pair(
     bad: &str,
     good: &str,
     record: impl Fn(&str) -> icp_patrol::filing::FilingRecord,
-) -> (
-    icp_patrol::result::ScanResult,
-    icp_patrol::result::ScanResult,
-) {
-    let f = farm(vec![
-        ("fail.example.cn", page(bad)),
-        ("pass.example.cn", page(good)),
-    ])
-    .await;
-    let bad = f
-        .scan("fail.example.cn", Some(&record("fail.example.cn")))
-        .await;
-    let good = f
-        .scan("pass.example.cn", Some(&record("pass.example.cn")))
-        .await;
+) -> (icp_patrol::result::ScanResult, icp_patrol::result::ScanResult) {
+    let f = farm(vec![("fail.example.cn", page(bad)), ("pass.example.cn", page(good))]).await;
+    let bad = f.scan("fail.example.cn", Some(&record("fail.example.cn"))).await;
+    let good = f.scan("pass.example.cn", Some(&record("pass.example.cn"))).await;
     (bad, good)
 }
 
@@ -47,31 +36,17 @@ async fn icp_missing() {
 #[tokio::test]
 async fn icp_not_in_footer() {
     // The number stands in the article; the footer has none and a long text follows the article.
-    let filler =
-        "<p>本公司长期致力于为客户提供优质的产品与服务，欢迎各界朋友来电咨询洽谈合作。</p>"
-            .repeat(60);
+    let filler = "<p>本公司长期致力于为客户提供优质的产品与服务，欢迎各界朋友来电咨询洽谈合作。</p>".repeat(60);
     let body = format!(
         "<!DOCTYPE html><html><head><meta charset=utf-8><title>示例科技官网</title></head><body>\
          <article><p>本站备案号为{NUM}，请知悉。</p>{filler}</article><footer><p>© 2024 北京示例科技有限公司</p></footer></body></html>"
     );
-    let f = farm(vec![
-        ("fail.example.cn", Behaviour::html(body)),
-        ("pass.example.cn", page(&linked(NUM))),
-    ])
-    .await;
-    let bad = f
-        .scan("fail.example.cn", Some(&rec("fail.example.cn")))
-        .await;
-    assert_eq!(
-        outcome(&bad, "icp.missing"),
-        Pass,
-        "a number on the page is never icp.missing"
-    );
+    let f = farm(vec![("fail.example.cn", Behaviour::html(body)), ("pass.example.cn", page(&linked(NUM)))]).await;
+    let bad = f.scan("fail.example.cn", Some(&rec("fail.example.cn"))).await;
+    assert_eq!(outcome(&bad, "icp.missing"), Pass, "a number on the page is never icp.missing");
     assert_eq!(outcome(&bad, "icp.not_in_footer"), Fail);
     assert!(!bad.extracted.icp[0].in_footer);
-    let good = f
-        .scan("pass.example.cn", Some(&rec("pass.example.cn")))
-        .await;
+    let good = f.scan("pass.example.cn", Some(&rec("pass.example.cn"))).await;
     assert_eq!(outcome(&good, "icp.not_in_footer"), Pass);
 }
 
@@ -88,18 +63,12 @@ async fn icp_placeholder() {
 async fn icp_mismatch_other_entity_and_other_site() {
     let (bad, good) = pair(&linked("京ICP备17005035号-1"), &linked(NUM), rec).await;
     assert_eq!(outcome(&bad, "icp.mismatch"), Fail);
-    assert_eq!(
-        check(&bad, "icp.mismatch").evidence.expected.as_deref(),
-        Some(NUM)
-    );
+    assert_eq!(check(&bad, "icp.mismatch").evidence.expected.as_deref(), Some(NUM));
     assert_eq!(outcome(&good, "icp.mismatch"), Pass);
     let (other_site, _) = pair(&linked("京ICP备16020626号-3"), &linked(NUM), rec).await;
     assert_eq!(outcome(&other_site, "icp.mismatch"), Fail);
     // 蜀 is an alias of 川: the same entity.
-    let (_, alias) = pair("", &linked("蜀ICP备14021561号-1"), |d| {
-        filing(d, "川ICP备14021561号-1")
-    })
-    .await;
+    let (_, alias) = pair("", &linked("蜀ICP备14021561号-1"), |d| filing(d, "川ICP备14021561号-1")).await;
     assert_eq!(outcome(&alias, "icp.mismatch"), Pass);
 }
 
@@ -108,10 +77,7 @@ async fn icp_site_number_missing_outside_guangdong_only() {
     let (bad, good) = pair(&linked("京ICP备16020626号"), &linked(NUM), rec).await;
     assert_eq!(outcome(&bad, "icp.site_number_missing"), Fail);
     assert_eq!(outcome(&good, "icp.site_number_missing"), Pass);
-    let (_, guangdong) = pair("", &linked("粤ICP备2020133024号"), |d| {
-        filing(d, "粤ICP备2020133024号-2")
-    })
-    .await;
+    let (_, guangdong) = pair("", &linked("粤ICP备2020133024号"), |d| filing(d, "粤ICP备2020133024号-2")).await;
     assert_eq!(outcome(&guangdong, "icp.site_number_missing"), Pass);
 }
 
@@ -119,12 +85,7 @@ async fn icp_site_number_missing_outside_guangdong_only() {
 async fn icp_format() {
     let (bad, good) = pair(&linked("京ICP备16020626-1号"), &linked(NUM), rec).await;
     assert_eq!(outcome(&bad, "icp.format"), Fail);
-    assert!(
-        check(&bad, "icp.format")
-            .detail
-            .as_deref()
-            .is_some_and(|d| d.contains("-N before 号"))
-    );
+    assert!(check(&bad, "icp.format").detail.as_deref().is_some_and(|d| d.contains("-N before 号")));
     assert_eq!(outcome(&good, "icp.format"), Pass);
 }
 
@@ -136,7 +97,9 @@ async fn icp_link_missing() {
     assert_eq!(outcome(&good, "icp.link.missing"), Pass);
     let (hash, onclick) = pair(
         &format!("<a href=\"#\">{NUM}</a>"),
-        &format!("<a href=\"javascript:;\" onclick=\"window.open('https://beian.miit.gov.cn/#/Integrated/index')\">{NUM}</a>"),
+        &format!(
+            "<a href=\"javascript:;\" onclick=\"window.open('https://beian.miit.gov.cn/#/Integrated/index')\">{NUM}</a>"
+        ),
         rec,
     )
     .await;
@@ -154,21 +117,13 @@ async fn icp_link_outdated() {
     )
     .await;
     assert_eq!(outcome(&bad, "icp.link.outdated"), Fail);
-    assert_eq!(
-        check(&bad, "icp.link.outdated").evidence.link.as_deref(),
-        Some("http://www.beian.miit.gov.cn/")
-    );
+    assert_eq!(check(&bad, "icp.link.outdated").evidence.link.as_deref(), Some("http://www.beian.miit.gov.cn/"));
     assert_eq!(outcome(&good, "icp.link.outdated"), Pass);
 }
 
 #[tokio::test]
 async fn icp_link_wrong() {
-    let (bad, good) = pair(
-        &format!("<a href=\"http://www.miit.gov.cn/\">{NUM}</a>"),
-        &linked(NUM),
-        rec,
-    )
-    .await;
+    let (bad, good) = pair(&format!("<a href=\"http://www.miit.gov.cn/\">{NUM}</a>"), &linked(NUM), rec).await;
     assert_eq!(outcome(&bad, "icp.link.wrong"), Fail);
     assert_eq!(outcome(&good, "icp.link.wrong"), Pass);
 }

@@ -29,17 +29,13 @@ async fn run(args: Vec<String>) -> Output {
 
 pub fn schema_validator() -> jsonschema::Validator {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../docs/scan-v1.schema.json"))
-            .expect("schema is JSON");
+        serde_json::from_str(include_str!("../../docs/scan-v1.schema.json")).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
 pub fn assert_valid(json: &serde_json::Value) {
     let validator = schema_validator();
-    let errors: Vec<String> = validator
-        .iter_errors(json)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errors: Vec<String> = validator.iter_errors(json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "scan/v1 schema violations: {errors:#?}");
 }
 
@@ -53,13 +49,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 async fn scan_json_validates_and_exit_status_follows_the_verdict() {
     let f = farm(vec![
         ("notice.example.cn", page(&format!("<p>{NUM}</p>"))),
-        (
-            "down.example.cn",
-            Behaviour::Status {
-                code: 500,
-                body: "oops".into(),
-            },
-        ),
+        ("down.example.cn", Behaviour::Status { code: 500, body: "oops".into() }),
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -88,52 +78,27 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
         ]
     };
     let out = run(scan("notice.example.cn")).await;
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_valid(&json);
     let typed: ScanResult = serde_json::from_value(json).expect("reads back into the typed result");
-    assert_eq!(
-        typed.verdict.notices,
-        [icp_patrol::rules::NoticeKind::SpecialInspection]
-    );
-    assert_eq!(
-        typed.filing.as_ref().map(|f| f.site_number.as_str()),
-        Some(NUM)
-    );
+    assert_eq!(typed.verdict.notices, [icp_patrol::rules::NoticeKind::SpecialInspection]);
+    assert_eq!(typed.filing.as_ref().map(|f| f.site_number.as_str()), Some(NUM));
 
     let down = run(scan("down.example.cn")).await;
     assert_eq!(down.status.code(), Some(2));
-    let json: serde_json::Value =
-        serde_json::from_slice(&down.stdout).expect("JSON even when the site is down");
+    let json: serde_json::Value = serde_json::from_slice(&down.stdout).expect("JSON even when the site is down");
     assert_valid(&json);
     assert_eq!(json["fetch"]["error"]["kind"], "http_status");
 
-    let text = run(scan("notice.example.cn")
-        .into_iter()
-        .filter(|a| a != "--format" && a != "json")
-        .collect())
-    .await;
+    let text = run(scan("notice.example.cn").into_iter().filter(|a| a != "--format" && a != "json").collect()).await;
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        text.contains("icp.link.missing") && text.contains("备案号未链接至工信部网站"),
-        "{text}"
-    );
+    assert!(text.contains("icp.link.missing") && text.contains("备案号未链接至工信部网站"), "{text}");
 }
 
 #[tokio::test]
 async fn a_private_target_gives_valid_json_and_no_connection() {
-    let out = run(vec![
-        "scan".into(),
-        "http://127.0.0.1:9/".into(),
-        "--format".into(),
-        "json".into(),
-    ])
-    .await;
+    let out = run(vec!["scan".into(), "http://127.0.0.1:9/".into(), "--format".into(), "json".into()]).await;
     assert_eq!(out.status.code(), Some(2));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_valid(&json);
@@ -143,11 +108,8 @@ async fn a_private_target_gives_valid_json_and_no_connection() {
 
 #[tokio::test]
 async fn scan_all_writes_json_lines() {
-    let f = farm(vec![
-        ("a.example.cn", page(&linked(NUM))),
-        ("b.example.cn", page(&linked("京ICP备16020626号-2"))),
-    ])
-    .await;
+    let f =
+        farm(vec![("a.example.cn", page(&linked(NUM))), ("b.example.cn", page(&linked("京ICP备16020626号-2")))]).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let filings = write(
         dir.path(),
@@ -183,11 +145,7 @@ async fn scan_all_writes_json_lines() {
         .collect();
     domains.sort();
     assert_eq!(domains, ["a.example.cn", "b.example.cn"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "no public-security numbers: notices"
-    );
+    assert_eq!(out.status.code(), Some(1), "no public-security numbers: notices");
 }
 
 #[tokio::test]
@@ -216,39 +174,42 @@ async fn bad_filings_are_located_and_nothing_is_scanned() {
 #[tokio::test]
 async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let ok = run(vec![
-        "rules".into(),
-        "check".into(),
-        rules_dir.display().to_string(),
-    ])
-    .await;
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
+    let ok = run(vec!["rules".into(), "check".into(), rules_dir.display().to_string()]).await;
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("rules");
+    let export = run(vec!["rules".into(), "export".into(), dir.display().to_string()]).await;
+    assert_eq!(export.status.code(), Some(0), "{}", String::from_utf8_lossy(&export.stderr));
+    let edit = |name: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).expect("read");
+        assert!(text.contains(from), "{name} lacks {from:?}");
+        std::fs::write(dir.join(name), text.replacen(from, to, 1)).expect("write");
+    };
+    edit(
+        "checks.toml",
+        "[checks.\"psb.format\"]\nseverity = \"info\"",
+        "[checks.\"psb.format\"]\nseverity = \"fatal\"",
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    for name in ["provinces.toml", "checks.toml"] {
-        std::fs::copy(rules_dir.join(name), dir.path().join(name)).expect("copy");
-    }
-    let broken = std::fs::read_to_string(dir.path().join("checks.toml"))
-        .expect("read")
-        .replace(
-            "[checks.\"psb.format\"]\nseverity = \"info\"",
-            "[checks.\"psb.format\"]\nseverity = \"fatal\"",
-        );
-    std::fs::write(dir.path().join("checks.toml"), broken).expect("write");
-    let bad = run(vec![
-        "rules".into(),
-        "check".into(),
-        dir.path().display().to_string(),
-    ])
-    .await;
+    edit("preapproval.toml", "licence = ['互联网新闻信息服务许可证", "licence = ['(互联网新闻信息服务许可证");
+    let bad = run(vec!["rules".into(), "check".into(), dir.display().to_string()]).await;
     assert_eq!(bad.status.code(), Some(1));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(
-        err.contains("checks.toml:") && err.contains("fatal"),
-        "{err}"
-    );
+    assert!(err.contains("checks.toml:") && err.contains("fatal"), "{err}");
+    assert!(err.contains("preapproval.toml:") && err.contains("bad pattern"), "{err}");
+
+    // A rule edit that no longer passes its own cases is named too.
+    let tmp2 = tempfile::tempdir().expect("tempdir");
+    let dir2 = tmp2.path().join("rules");
+    run(vec!["rules".into(), "export".into(), dir2.display().to_string()]).await;
+    let text = std::fs::read_to_string(dir2.join("placeholders.toml")).expect("read");
+    std::fs::write(
+        dir2.join("placeholders.toml"),
+        text.replace("title = [\"Welcome to nginx!\"]", "title = [\"Welcome to caddy!\"]")
+            .replace("text = [\"If you see this page, the nginx web server is successfully installed\"]", "text = []"),
+    )
+    .expect("write");
+    let cases = run(vec!["rules".into(), "check".into(), dir2.display().to_string()]).await;
+    assert_eq!(cases.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&cases.stderr);
+    assert!(err.contains("placeholders.toml case 1"), "{err}");
 }

@@ -17,10 +17,7 @@ fn norm(s: &str) -> String {
 
 /// The label's host class of a link (`miit`, `miit_old`, `beian_gov_cn`, `beian_mps_gov_cn`, `other`, `none`).
 fn host_class(link: Option<&str>) -> String {
-    let Some(host) = link
-        .and_then(|l| url::Url::parse(l).ok())
-        .and_then(|u| u.host_str().map(str::to_string))
-    else {
+    let Some(host) = link.and_then(|l| url::Url::parse(l).ok()).and_then(|u| u.host_str().map(str::to_string)) else {
         return "none".into();
     };
     let class = match host.as_str() {
@@ -34,8 +31,7 @@ fn host_class(link: Option<&str>) -> String {
 }
 
 fn label_class(v: &Value) -> Option<String> {
-    v.as_str()
-        .map(|s| s.split(':').next().unwrap_or(s).to_string())
+    v.as_str().map(|s| s.split(':').next().unwrap_or(s).to_string())
 }
 
 #[derive(Default)]
@@ -50,11 +46,7 @@ impl Tally {
         self.agree += usize::from(ok);
     }
     fn share(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            self.agree as f64 / self.total as f64
-        }
+        if self.total == 0 { 1.0 } else { self.agree as f64 / self.total as f64 }
     }
 }
 
@@ -69,32 +61,16 @@ fn facts_of(dir: &Path, case: &str, rules: &RuleSet) -> PageFacts {
 fn footer_extraction_agrees_with_the_labels() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/footers");
     let rules = RuleSet::embedded();
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .expect("fixtures")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root).expect("fixtures").flatten().map(|e| e.path()).collect();
     cases.sort();
-    let (mut icp, mut license, mut link, mut psb, mut psb_link, mut copyright) = (
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-    );
+    let (mut icp, mut license, mut link, mut psb, mut psb_link, mut copyright) =
+        (Tally::default(), Tally::default(), Tally::default(), Tally::default(), Tally::default(), Tally::default());
     let mut false_missing = 0;
     let mut notes = Vec::new();
     for dir in cases {
-        let case = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("name")
-            .to_string();
-        let expect: Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join("expect.json")).expect("labels"),
-        )
-        .expect("json");
+        let case = dir.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+        let expect: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).expect("labels")).expect("json");
         if expect["needs_js"] == true || expect["confidence"] == "low" {
             continue;
         }
@@ -104,9 +80,7 @@ fn footer_extraction_agrees_with_the_labels() {
         let want = expect["icp_number_shown"].as_str().map(norm);
         let ok = match &want {
             Some(w) => shown.contains(w),
-            None => !footer
-                .iter()
-                .any(|n| n.kind == icp_patrol::filing::IcpKind::Filing),
+            None => !footer.iter().any(|n| n.kind == icp_patrol::filing::IcpKind::Filing),
         };
         icp.add(ok);
         if !ok {
@@ -114,9 +88,7 @@ fn footer_extraction_agrees_with_the_labels() {
         }
         if want.is_some() && facts.icp.is_empty() {
             false_missing += 1;
-            notes.push(format!(
-                "{case}: no number found although the page shows one"
-            ));
+            notes.push(format!("{case}: no number found although the page shows one"));
         }
         if let Some(l) = expect["license_shown"].as_str().map(norm) {
             let ok = shown.contains(&l);
@@ -132,18 +104,11 @@ fn footer_extraction_agrees_with_the_labels() {
             let ok = Some(&got) == label_class(&expect["icp_linked_to"]).as_ref();
             link.add(ok);
             if !ok {
-                notes.push(format!(
-                    "{case}: icp link want {:?} got {got} ({:?})",
-                    expect["icp_linked_to"], n.link
-                ));
+                notes.push(format!("{case}: icp link want {:?} got {got} ({:?})", expect["icp_linked_to"], n.link));
             }
             // The check's own classes must agree with the host class where they overlap.
             if got == "none" {
-                assert_eq!(
-                    classify_icp_link(n.link.as_deref()),
-                    LinkClass::Missing,
-                    "{case}"
-                );
+                assert_eq!(classify_icp_link(n.link.as_deref()), LinkClass::Missing, "{case}");
             }
         }
         let psbs: Vec<_> = facts.psb.iter().filter(|p| p.in_footer).collect();
@@ -164,21 +129,14 @@ fn footer_extraction_agrees_with_the_labels() {
             let ok = Some(&got) == label_class(&expect["psb_linked_to"]).as_ref();
             psb_link.add(ok);
             if !ok {
-                notes.push(format!(
-                    "{case}: psb link want {:?} got {got} ({:?})",
-                    expect["psb_linked_to"], p.link
-                ));
+                notes.push(format!("{case}: psb link want {:?} got {got} ({:?})", expect["psb_linked_to"], p.link));
             }
         }
-        let has_line = expect["copyright_line"].as_bool().unwrap_or(false)
-            || expect["copyright_line"].is_string();
+        let has_line = expect["copyright_line"].as_bool().unwrap_or(false) || expect["copyright_line"].is_string();
         let ok = has_line != facts.copyright.is_empty();
         copyright.add(ok);
         if !ok {
-            notes.push(format!(
-                "{case}: copyright want {has_line} got {:?}",
-                facts.copyright
-            ));
+            notes.push(format!("{case}: copyright want {has_line} got {:?}", facts.copyright));
         }
     }
     let figure = format!(
@@ -201,11 +159,6 @@ fn footer_extraction_agrees_with_the_labels() {
         ("psb-link", &psb_link),
         ("copyright", &copyright),
     ] {
-        assert!(
-            t.share() >= 0.97,
-            "{name} agreement {:.3} < 0.97\n{}\n{figure}",
-            t.share(),
-            notes.join("\n")
-        );
+        assert!(t.share() >= 0.97, "{name} agreement {:.3} < 0.97\n{}\n{figure}", t.share(), notes.join("\n"));
     }
 }

@@ -12,9 +12,7 @@ use hickory_server::proto::rr::{LowerName, Name};
 use hickory_server::proto::serialize::txt::Parser;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
-use hickory_server::zone_handler::{
-    AxfrPolicy, Catalog, MessageResponseBuilder, ZoneHandler, ZoneType,
-};
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, MessageResponseBuilder, ZoneHandler, ZoneType};
 use tokio::net::{TcpListener, UdpSocket};
 
 pub const SLOW_ANSWER: Duration = Duration::from_secs(3);
@@ -25,29 +23,15 @@ struct Handler {
 
 #[async_trait::async_trait]
 impl RequestHandler for Handler {
-    async fn handle_request<R: ResponseHandler, T: Time>(
-        &self,
-        request: &Request,
-        mut response: R,
-    ) -> ResponseInfo {
-        let name = request
-            .request_info()
-            .map(|i| i.query.name().to_string())
-            .unwrap_or_default();
+    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, mut response: R) -> ResponseInfo {
+        let name = request.request_info().map(|i| i.query.name().to_string()).unwrap_or_default();
         if name.starts_with("servfail.") {
             let message = MessageResponseBuilder::new(&request.queries, None)
                 .error_msg(&request.metadata, ResponseCode::ServFail);
             return response.send_response(message).await.unwrap_or_else(|_| {
-                let mut metadata = Metadata::new(
-                    request.metadata.id,
-                    MessageType::Response,
-                    request.metadata.op_code,
-                );
+                let mut metadata = Metadata::new(request.metadata.id, MessageType::Response, request.metadata.op_code);
                 metadata.response_code = ResponseCode::ServFail;
-                ResponseInfo::from(Header {
-                    metadata,
-                    counts: HeaderCounts::default(),
-                })
+                ResponseInfo::from(Header { metadata, counts: HeaderCounts::default() })
             });
         }
         if name.starts_with("slow.") {
@@ -71,9 +55,7 @@ impl Drop for TestDns {
 /// Serves `zone` (zone-file text) for `origin` on 127.0.0.1, UDP and TCP on the same port.
 pub async fn start(origin: &str, zone: &str) -> TestDns {
     let origin_name = Name::from_ascii(origin).expect("origin");
-    let (origin_name, records) = Parser::new(zone, None, Some(origin_name))
-        .parse()
-        .expect("zone parses");
+    let (origin_name, records) = Parser::new(zone, None, Some(origin_name)).parse().expect("zone parses");
     let handler = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
         origin_name.clone(),
         records,
@@ -82,10 +64,7 @@ pub async fn start(origin: &str, zone: &str) -> TestDns {
     )
     .expect("zone handler");
     let mut catalog = Catalog::new();
-    catalog.upsert(
-        LowerName::new(&origin_name),
-        vec![Arc::new(handler) as Arc<dyn ZoneHandler>],
-    );
+    catalog.upsert(LowerName::new(&origin_name), vec![Arc::new(handler) as Arc<dyn ZoneHandler>]);
     let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp");
     let addr = udp.local_addr().expect("addr");
     let tcp = TcpListener::bind(addr).await.expect("tcp on the same port");

@@ -22,88 +22,42 @@ async fn gbk_page_is_decoded() {
     );
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(&html);
     assert!(!unmappable);
-    let f = farm(vec![(
-        "gbk.example.cn",
-        Behaviour::bytes(bytes.into_owned()),
-    )])
-    .await;
-    let r = f
-        .scan(
-            "gbk.example.cn",
-            Some(&filing("gbk.example.cn", "粤ICP备19045678号-1")),
-        )
-        .await;
+    let f = farm(vec![("gbk.example.cn", Behaviour::bytes(bytes.into_owned()))]).await;
+    let r = f.scan("gbk.example.cn", Some(&filing("gbk.example.cn", "粤ICP备19045678号-1"))).await;
     assert_eq!(r.fetch.encoding.as_deref(), Some("GBK"));
     assert_eq!(r.extracted.title.as_deref(), Some("老字号茶楼"));
     assert_eq!(r.extracted.icp[0].number, "粤ICP备19045678号");
-    assert_eq!(
-        outcome(&r, "icp.site_number_missing"),
-        Pass,
-        "Guangdong may show the entity number"
-    );
+    assert_eq!(outcome(&r, "icp.site_number_missing"), Pass, "Guangdong may show the entity number");
 }
 
 #[tokio::test]
 async fn body_over_the_cap_is_too_large_and_inconclusive() {
-    let options = FetchOptions {
-        max_body: 64 * 1024,
-        total_timeout: Duration::from_secs(5),
-        ..FetchOptions::default()
-    };
-    let f = farm_with(
-        vec![("huge.example.cn", Behaviour::Huge { bytes: 200 * 1024 })],
-        options,
-    )
-    .await;
+    let options =
+        FetchOptions { max_body: 64 * 1024, total_timeout: Duration::from_secs(5), ..FetchOptions::default() };
+    let f = farm_with(vec![("huge.example.cn", Behaviour::Huge { bytes: 200 * 1024 })], options).await;
     let r = f.scan("huge.example.cn", None).await;
-    assert_eq!(
-        r.fetch.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::TooLarge)
-    );
+    assert_eq!(r.fetch.error.as_ref().map(|e| e.kind), Some(ErrorKind::TooLarge));
     assert_eq!(outcome(&r, "site.unreachable"), Inconclusive);
-    assert_eq!(
-        outcome(&r, "icp.missing"),
-        Inconclusive,
-        "a cut page is never judged to lack a number"
-    );
+    assert_eq!(outcome(&r, "icp.missing"), Inconclusive, "a cut page is never judged to lack a number");
     assert_eq!(r.exit_code(), 2);
 }
 
 #[tokio::test]
 async fn redirect_loop_stops_at_the_limit() {
-    let f = farm(vec![(
-        "loop.example.cn",
-        Behaviour::Redirect {
-            code: 302,
-            location: "/".into(),
-        },
-    )])
-    .await;
+    let f = farm(vec![("loop.example.cn", Behaviour::Redirect { code: 302, location: "/".into() })]).await;
     let r = f.scan("http://loop.example.cn/", None).await;
-    assert_eq!(
-        r.fetch.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::TooManyRedirects)
-    );
+    assert_eq!(r.fetch.error.as_ref().map(|e| e.kind), Some(ErrorKind::TooManyRedirects));
     assert_eq!(r.fetch.redirects.len(), 11);
     assert_eq!(outcome(&r, "site.unreachable"), Fail);
 }
 
 #[tokio::test]
 async fn slow_site_times_out() {
-    let options = FetchOptions {
-        total_timeout: Duration::from_millis(700),
-        ..FetchOptions::default()
-    };
-    let slow = Behaviour::Slow {
-        delay: Duration::from_secs(10),
-        body: b"<p>late</p>".to_vec(),
-    };
+    let options = FetchOptions { total_timeout: Duration::from_millis(700), ..FetchOptions::default() };
+    let slow = Behaviour::Slow { delay: Duration::from_secs(10), body: b"<p>late</p>".to_vec() };
     let f = farm_with(vec![("slow.example.cn", slow)], options).await;
     let r = f.scan("http://slow.example.cn/", None).await;
-    assert_eq!(
-        r.fetch.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Timeout)
-    );
+    assert_eq!(r.fetch.error.as_ref().map(|e| e.kind), Some(ErrorKind::Timeout));
     assert_eq!(outcome(&r, "site.unreachable"), Fail);
 }
 
@@ -118,27 +72,15 @@ async fn connection_reset_is_unreachable() {
         to_port: reset.port(),
     };
     let fetcher = icp_patrol::fetch::Fetcher::new(
-        FetchOptions {
-            total_timeout: Duration::from_secs(5),
-            ..FetchOptions::default()
-        },
-        icp_patrol::fetch::Overrides {
-            resolve: vec![],
-            connect_to: vec![connect_to],
-        },
+        FetchOptions { total_timeout: Duration::from_secs(5), ..FetchOptions::default() },
+        icp_patrol::fetch::Overrides { resolve: vec![], connect_to: vec![connect_to] },
         no_dns(),
         icp_patrol::dns::Guard::default(),
     )
     .expect("fetcher");
-    f.scanner =
-        icp_patrol::engine::Scanner::new(fetcher, Arc::new(icp_patrol::rules::RuleSet::embedded()));
+    f.scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(icp_patrol::rules::RuleSet::embedded()));
     let r = f.scan("reset.example.cn", None).await;
-    assert_eq!(
-        r.fetch.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Refused),
-        "{:?}",
-        r.fetch.error
-    );
+    assert_eq!(r.fetch.error.as_ref().map(|e| e.kind), Some(ErrorKind::Refused), "{:?}", r.fetch.error);
     assert_eq!(outcome(&r, "site.unreachable"), Fail);
 }
 
@@ -162,41 +104,18 @@ async fn recording_listener(ip: &str) -> (std::net::SocketAddr, Arc<AtomicUsize>
 async fn redirect_to_a_loopback_address_is_refused_without_connecting() {
     let (internal, connections) = recording_listener("127.0.0.2").await;
     let f = farm(vec![
-        (
-            "ssrf.example.cn",
-            Behaviour::Redirect {
-                code: 302,
-                location: format!("http://{internal}/admin"),
-            },
-        ),
+        ("ssrf.example.cn", Behaviour::Redirect { code: 302, location: format!("http://{internal}/admin") }),
         ("ok.example.cn", page(&linked(NUM))),
     ])
     .await;
     let r = f.scan("http://ssrf.example.cn/", None).await;
     let err = r.fetch.error.as_ref().expect("refused");
     assert_eq!(err.kind, ErrorKind::PrivateTarget);
-    assert!(
-        err.detail.contains("target address is private"),
-        "{}",
-        err.detail
-    );
+    assert!(err.detail.contains("target address is private"), "{}", err.detail);
     assert_eq!(outcome(&r, "site.unreachable"), Inconclusive);
-    assert_eq!(
-        connections.load(Ordering::SeqCst),
-        0,
-        "the guard must not connect"
-    );
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "the guard must not connect");
     let direct = f.scan(&format!("http://{internal}/"), None).await;
-    assert_eq!(
-        direct.fetch.error.map(|e| e.kind),
-        Some(ErrorKind::PrivateTarget)
-    );
+    assert_eq!(direct.fetch.error.map(|e| e.kind), Some(ErrorKind::PrivateTarget));
     assert_eq!(connections.load(Ordering::SeqCst), 0);
-    assert_eq!(
-        outcome(
-            &f.scan("http://ok.example.cn/", None).await,
-            "site.unreachable"
-        ),
-        Pass
-    );
+    assert_eq!(outcome(&f.scan("http://ok.example.cn/", None).await, "site.unreachable"), Pass);
 }

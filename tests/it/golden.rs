@@ -14,12 +14,8 @@ use crate::support::*;
 fn redact(mut v: Value) -> Value {
     v["scanned_at"] = Value::from("2000-01-01T00:00:00Z");
     v["fetch"]["elapsed_ms"] = Value::from(0);
-    if let Some(addr) = v["fetch"]["remote_address"]
-        .as_str()
-        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
-    {
-        v["fetch"]["remote_address"] =
-            Value::from(std::net::SocketAddr::new(addr.ip(), 0).to_string());
+    if let Some(addr) = v["fetch"]["remote_address"].as_str().and_then(|a| a.parse::<std::net::SocketAddr>().ok()) {
+        v["fetch"]["remote_address"] = Value::from(std::net::SocketAddr::new(addr.ip(), 0).to_string());
     }
     v["versions"]["scanner"] = Value::from("<version>");
     v["versions"]["rules"] = Value::from("0".repeat(64));
@@ -29,9 +25,7 @@ fn redact(mut v: Value) -> Value {
 fn compare(name: &str, result: &ScanResult) {
     let actual = redact(serde_json::to_value(result).expect("serialises"));
     crate::cli::assert_valid(&actual);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.json"));
     let pretty = serde_json::to_string_pretty(&actual).expect("pretty") + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
@@ -50,28 +44,13 @@ fn compare(name: &str, result: &ScanResult) {
         path.display(),
         first_difference(&pretty, &expected_pretty)
     );
-    let _typed: ScanResult =
-        serde_json::from_value(expected_value).expect("golden reads back into ScanResult");
+    let _typed: ScanResult = serde_json::from_value(expected_value).expect("golden reads back into ScanResult");
 }
 
 fn first_difference(actual: &str, expected: &str) -> String {
-    let line = actual
-        .lines()
-        .zip(expected.lines())
-        .position(|(a, e)| a != e)
-        .unwrap_or(0);
-    let show = |t: &str| {
-        t.lines()
-            .skip(line.saturating_sub(3))
-            .take(7)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    format!(
-        "actual (from line {line}):\n{}\nexpected:\n{}",
-        show(actual),
-        show(expected)
-    )
+    let line = actual.lines().zip(expected.lines()).position(|(a, e)| a != e).unwrap_or(0);
+    let show = |t: &str| t.lines().skip(line.saturating_sub(3)).take(7).collect::<Vec<_>>().join("\n");
+    format!("actual (from line {line}):\n{}\nexpected:\n{}", show(actual), show(expected))
 }
 
 #[tokio::test]
@@ -85,32 +64,11 @@ async fn golden_results() {
     let f = farm(vec![
         ("good.example.cn", page(&compliant)),
         ("plain.example.cn", page(&format!("<p>备案号：{num}</p>"))),
-        (
-            "down.example.cn",
-            Behaviour::Status {
-                code: 502,
-                body: "Bad Gateway".into(),
-            },
-        ),
+        ("down.example.cn", Behaviour::Status { code: 502, body: "Bad Gateway".into() }),
     ])
     .await;
-    let record = |d: &str| FilingRecord {
-        psb_code: Some("11010502000001".into()),
-        ..filing(d, num)
-    };
-    compare(
-        "compliant",
-        &f.scan("good.example.cn", Some(&record("good.example.cn")))
-            .await,
-    );
-    compare(
-        "notice",
-        &f.scan("plain.example.cn", Some(&record("plain.example.cn")))
-            .await,
-    );
-    compare(
-        "unreachable",
-        &f.scan("down.example.cn", Some(&record("down.example.cn")))
-            .await,
-    );
+    let record = |d: &str| FilingRecord { psb_code: Some("11010502000001".into()), ..filing(d, num) };
+    compare("compliant", &f.scan("good.example.cn", Some(&record("good.example.cn"))).await);
+    compare("notice", &f.scan("plain.example.cn", Some(&record("plain.example.cn"))).await);
+    compare("unreachable", &f.scan("down.example.cn", Some(&record("down.example.cn"))).await);
 }

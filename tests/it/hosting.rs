@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -67,11 +66,7 @@ impl World {
 
 fn rules_with_provider() -> RuleSet {
     let dir = tempfile::tempdir().expect("tempdir");
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    for name in ["provinces.toml", "checks.toml"] {
-        std::fs::copy(shipped.join(name), dir.path().join(name)).expect("copy");
-    }
-    std::fs::create_dir(dir.path().join("providers")).expect("mkdir");
+    RuleSet::write_embedded(dir.path()).expect("export the built-in rules");
     std::fs::write(dir.path().join("providers/testcloud.toml"), PROVIDER).expect("write");
     RuleSet::load(dir.path()).expect("rules load")
 }
@@ -83,40 +78,18 @@ async fn world() -> World {
     let sites = || {
         let page = page(&linked("京ICP备16020626号-1"));
         HashMap::from(
-            [
-                "inside.test",
-                "www.inside.test",
-                "elsewhere.test",
-                "cdn-site.test",
-                "mixed.test",
-            ]
-            .map(|h| (h.to_string(), page.clone())),
+            ["inside.test", "www.inside.test", "elsewhere.test", "cdn-site.test", "mixed.test"]
+                .map(|h| (h.to_string(), page.clone())),
         )
     };
-    let inside = Farm::start(INSIDE.parse().expect("ip"), sites())
-        .await
-        .expect("farm");
+    let inside = Farm::start(INSIDE.parse().expect("ip"), sites()).await.expect("farm");
     let port = inside.addr.port();
-    let elsewhere = Farm::start_on(
-        SocketAddr::new(ELSEWHERE.parse().expect("ip"), port),
-        sites(),
-    )
-    .await
-    .expect("farm");
+    let elsewhere = Farm::start_on(SocketAddr::new(ELSEWHERE.parse().expect("ip"), port), sites()).await.expect("farm");
     let dns = dns_server::start("test.", ZONE).await;
-    let resolver = Dns::new(&DnsOptions {
-        nameservers: vec![dns.addr],
-        timeout: Some(Duration::from_millis(800)),
-    })
-    .expect("dns");
-    let guard = Guard::new(vec![
-        "127.0.1.0/24".parse().expect("net"),
-        "127.0.2.0/24".parse().expect("net"),
-    ]);
-    let options = FetchOptions {
-        total_timeout: Duration::from_secs(5),
-        ..FetchOptions::default()
-    };
+    let resolver =
+        Dns::new(&DnsOptions { nameservers: vec![dns.addr], timeout: Some(Duration::from_millis(800)) }).expect("dns");
+    let guard = Guard::new(vec!["127.0.1.0/24".parse().expect("net"), "127.0.2.0/24".parse().expect("net")]);
+    let options = FetchOptions { total_timeout: Duration::from_secs(5), ..FetchOptions::default() };
     let fetcher = Fetcher::new(options, Overrides::default(), resolver, guard).expect("fetcher");
     World {
         _dns: dns,
@@ -127,30 +100,19 @@ async fn world() -> World {
 }
 
 fn hosted(domain: &str) -> FilingRecord {
-    FilingRecord {
-        provider: Some("testcloud".into()),
-        ..filing(domain, "京ICP备16020626号-1")
-    }
+    FilingRecord { provider: Some("testcloud".into()), ..filing(domain, "京ICP备16020626号-1") }
 }
 
 #[tokio::test]
 async fn answers_and_cname_chains_are_recorded_and_siblings_resolved() {
     let w = world().await;
-    let r = w
-        .scan("www.inside.test", Some(&hosted("inside.test")))
-        .await;
+    let r = w.scan("www.inside.test", Some(&hosted("inside.test"))).await;
     assert_eq!(r.dns.addresses, [INSIDE.parse::<IpAddr>().expect("ip")]);
     assert_eq!(r.dns.cnames, ["inside.test"]);
     assert!(!r.dns.overridden);
     assert_eq!(r.dns.related.len(), 1, "the apex is resolved too");
     assert_eq!(r.dns.related[0].host, "inside.test");
-    assert_eq!(
-        r.fetch
-            .remote_address
-            .map(|a| a.ip().to_string())
-            .as_deref(),
-        Some(INSIDE)
-    );
+    assert_eq!(r.fetch.remote_address.map(|a| a.ip().to_string()).as_deref(), Some(INSIDE));
     assert_eq!(outcome(&r, "site.unreachable"), Pass);
 }
 
@@ -159,22 +121,13 @@ async fn hosting_no_address_fails_only_for_nxdomain_and_nodata() {
     let w = world().await;
     let missing = w.scan("missing.test", Some(&hosted("missing.test"))).await;
     assert_eq!(outcome(&missing, "hosting.no_address"), Fail);
-    assert_eq!(
-        missing.dns.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Nxdomain)
-    );
+    assert_eq!(missing.dns.error.as_ref().map(|e| e.kind), Some(ErrorKind::Nxdomain));
     assert_eq!(outcome(&missing, "site.unreachable"), Fail);
     let nodata = w.scan("nodata.test", None).await;
     assert_eq!(outcome(&nodata, "hosting.no_address"), Fail);
-    assert_eq!(
-        nodata.dns.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Nodata)
-    );
+    assert_eq!(nodata.dns.error.as_ref().map(|e| e.kind), Some(ErrorKind::Nodata));
     let servfail = w.scan("servfail.test", None).await;
-    assert_eq!(
-        servfail.dns.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::Servfail)
-    );
+    assert_eq!(servfail.dns.error.as_ref().map(|e| e.kind), Some(ErrorKind::Servfail));
     assert_eq!(outcome(&servfail, "hosting.no_address"), Inconclusive);
     assert_eq!(outcome(&servfail, "site.unreachable"), Inconclusive);
     let ok = w.scan("inside.test", None).await;
@@ -185,12 +138,7 @@ async fn hosting_no_address_fails_only_for_nxdomain_and_nodata() {
 async fn a_slow_nameserver_is_a_dns_timeout_not_a_missing_address() {
     let w = world().await;
     let slow = w.scan("slow.test", None).await;
-    assert_eq!(
-        slow.dns.error.as_ref().map(|e| e.kind),
-        Some(ErrorKind::DnsTimeout),
-        "{:?}",
-        slow.dns.error
-    );
+    assert_eq!(slow.dns.error.as_ref().map(|e| e.kind), Some(ErrorKind::DnsTimeout), "{:?}", slow.dns.error);
     assert_eq!(outcome(&slow, "hosting.no_address"), Inconclusive);
 }
 
@@ -199,36 +147,14 @@ async fn hosting_off_provider() {
     let w = world().await;
     let inside = w.scan("inside.test", Some(&hosted("inside.test"))).await;
     assert_eq!(outcome(&inside, "hosting.off_provider"), Pass);
-    let elsewhere = w
-        .scan("elsewhere.test", Some(&hosted("elsewhere.test")))
-        .await;
+    let elsewhere = w.scan("elsewhere.test", Some(&hosted("elsewhere.test"))).await;
     assert_eq!(outcome(&elsewhere, "hosting.off_provider"), Fail);
-    assert!(
-        check(&elsewhere, "hosting.off_provider")
-            .evidence
-            .found
-            .as_deref()
-            .is_some_and(|f| f.contains(ELSEWHERE))
-    );
-    assert_eq!(
-        elsewhere.verdict.notices,
-        [icp_patrol::rules::NoticeKind::SpecialInspection]
-    );
-    let cdn = w
-        .scan("cdn-site.test", Some(&hosted("cdn-site.test")))
-        .await;
-    assert_eq!(
-        outcome(&cdn, "hosting.off_provider"),
-        Pass,
-        "a CNAME into the provider's CDN counts"
-    );
+    assert!(check(&elsewhere, "hosting.off_provider").evidence.found.as_deref().is_some_and(|f| f.contains(ELSEWHERE)));
+    assert_eq!(elsewhere.verdict.notices, [icp_patrol::rules::NoticeKind::SpecialInspection]);
+    let cdn = w.scan("cdn-site.test", Some(&hosted("cdn-site.test"))).await;
+    assert_eq!(outcome(&cdn, "hosting.off_provider"), Pass, "a CNAME into the provider's CDN counts");
     assert_eq!(cdn.dns.cnames, ["edge.cdn.provider-cdn.test"]);
-    let no_provider = w
-        .scan(
-            "inside.test",
-            Some(&filing("inside.test", "京ICP备16020626号-1")),
-        )
-        .await;
+    let no_provider = w.scan("inside.test", Some(&filing("inside.test", "京ICP备16020626号-1"))).await;
     assert_eq!(outcome(&no_provider, "hosting.off_provider"), Skipped);
 }
 
@@ -244,19 +170,14 @@ async fn hosting_ip_changed_for_commercial_filings() {
     assert_eq!(outcome(&same, "hosting.ip_changed"), Pass);
     let changed = w.scan("inside.test", Some(&commercial("127.0.1.99"))).await;
     assert_eq!(outcome(&changed, "hosting.ip_changed"), Fail);
-    assert_eq!(
-        check(&changed, "hosting.ip_changed").notice,
-        icp_patrol::rules::NoticeKind::ChangeFiling
-    );
+    assert_eq!(check(&changed, "hosting.ip_changed").notice, icp_patrol::rules::NoticeKind::ChangeFiling);
 }
 
 /// Listeners on the loopback addresses DNS points at, on the farm's port, counting connections.
 async fn recorders(port: u16) -> Vec<Arc<AtomicUsize>> {
     let mut counts = Vec::new();
     for ip in ["127.0.0.1", "127.0.0.2", "::1"] {
-        let Ok(listener) =
-            tokio::net::TcpListener::bind((ip.parse::<IpAddr>().expect("ip"), port)).await
-        else {
+        let Ok(listener) = tokio::net::TcpListener::bind((ip.parse::<IpAddr>().expect("ip"), port)).await else {
             continue;
         };
         let count = Arc::new(AtomicUsize::new(0));
@@ -278,29 +199,14 @@ async fn names_resolving_to_loopback_are_refused_without_connecting() {
     let counts = recorders(w.port).await;
     for host in ["loop1.test", "loop2.test", "loop6.test"] {
         let r = w.scan(host, None).await;
-        let err = r
-            .fetch
-            .error
-            .as_ref()
-            .unwrap_or_else(|| panic!("{host} must be refused"));
+        let err = r.fetch.error.as_ref().unwrap_or_else(|| panic!("{host} must be refused"));
         assert_eq!(err.kind, ErrorKind::PrivateTarget, "{host}: {err:?}");
         assert_eq!(outcome(&r, "site.unreachable"), Inconclusive);
-        assert_eq!(
-            outcome(&r, "hosting.no_address"),
-            Pass,
-            "the name does resolve"
-        );
+        assert_eq!(outcome(&r, "hosting.no_address"), Pass, "the name does resolve");
     }
     // With one private and one allowed address, only the allowed one is used.
     let mixed = w.scan("mixed.test", None).await;
-    assert_eq!(
-        mixed
-            .fetch
-            .remote_address
-            .map(|a| a.ip().to_string())
-            .as_deref(),
-        Some(INSIDE)
-    );
+    assert_eq!(mixed.fetch.remote_address.map(|a| a.ip().to_string()).as_deref(), Some(INSIDE));
     let total: usize = counts.iter().map(|c| c.load(Ordering::SeqCst)).sum();
     assert_eq!(total, 0, "no connection may reach a refused address");
 }
@@ -309,18 +215,8 @@ async fn names_resolving_to_loopback_are_refused_without_connecting() {
 async fn the_cli_asks_the_given_nameserver() {
     let w = world().await;
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
-        .args([
-            "scan",
-            &format!("http://inside.test:{}/", w.port),
-            "--format",
-            "json",
-        ])
-        .args([
-            "--nameserver",
-            &w._dns.addr.to_string(),
-            "--allow-network",
-            "127.0.1.0/24",
-        ])
+        .args(["scan", &format!("http://inside.test:{}/", w.port), "--format", "json"])
+        .args(["--nameserver", &w._dns.addr.to_string(), "--allow-network", "127.0.1.0/24"])
         .output()
         .await
         .expect("runs");
@@ -329,20 +225,12 @@ async fn the_cli_asks_the_given_nameserver() {
     assert_eq!(json["dns"]["addresses"][0], INSIDE);
     assert_eq!(json["fetch"]["status"], 200);
     let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
-        .args([
-            "scan",
-            &format!("http://inside.test:{}/", w.port),
-            "--format",
-            "json",
-        ])
+        .args(["scan", &format!("http://inside.test:{}/", w.port), "--format", "json"])
         .args(["--nameserver", &w._dns.addr.to_string()])
         .output()
         .await
         .expect("runs");
     let json: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON");
-    assert_eq!(
-        json["fetch"]["error"]["kind"], "private_target",
-        "without the allow-list loopback stays refused"
-    );
+    assert_eq!(json["fetch"]["error"]["kind"], "private_target", "without the allow-list loopback stays refused");
     let _ = Behaviour::html("");
 }

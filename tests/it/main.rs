@@ -1,9 +1,11 @@
 //! One integration binary: the site farm on loopback, real HTTP, the real scan path.
 
+mod checks_content;
 mod checks_icp;
 mod checks_psb;
 mod checks_site;
 mod cli;
+mod corpus_content;
 mod corpus_footers;
 mod dns_server;
 mod fetching;

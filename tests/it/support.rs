@@ -34,24 +34,14 @@ pub struct TestFarm {
 /// Starts a farm with these sites and a scanner that reaches each of their hosts, on any port,
 /// through the farm only.
 pub async fn farm(sites: Vec<(&str, Behaviour)>) -> TestFarm {
-    farm_with(
-        sites,
-        FetchOptions {
-            total_timeout: Duration::from_secs(5),
-            ..FetchOptions::default()
-        },
-    )
-    .await
+    farm_with(sites, FetchOptions { total_timeout: Duration::from_secs(5), ..FetchOptions::default() }).await
 }
 
 pub async fn farm_with(sites: Vec<(&str, Behaviour)>, options: FetchOptions) -> TestFarm {
     icp_patrol::install_crypto_provider();
     let hosts: Vec<String> = sites.iter().map(|(h, _)| h.to_string()).collect();
-    let map: HashMap<String, Behaviour> =
-        sites.into_iter().map(|(h, b)| (h.to_string(), b)).collect();
-    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), map)
-        .await
-        .expect("farm starts");
+    let map: HashMap<String, Behaviour> = sites.into_iter().map(|(h, b)| (h.to_string(), b)).collect();
+    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), map).await.expect("farm starts");
     let connect_to = hosts
         .into_iter()
         .map(|host| ConnectTo {
@@ -61,16 +51,8 @@ pub async fn farm_with(sites: Vec<(&str, Behaviour)>, options: FetchOptions) -> 
             to_port: farm.addr.port(),
         })
         .collect();
-    let fetcher = Fetcher::new(
-        options,
-        Overrides {
-            resolve: vec![],
-            connect_to,
-        },
-        no_dns(),
-        Guard::default(),
-    )
-    .expect("fetcher");
+    let fetcher =
+        Fetcher::new(options, Overrides { resolve: vec![], connect_to }, no_dns(), Guard::default()).expect("fetcher");
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     TestFarm { farm, scanner }
 }
@@ -130,23 +112,14 @@ pub fn linked(number: &str) -> String {
 }
 
 pub fn psb_linked(label: &str, code: &str) -> String {
-    format!(
-        "<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code={code}\">{label}{code}号</a>"
-    )
+    format!("<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code={code}\">{label}{code}号</a>")
 }
 
 /// The outcome of one check in a result (panics if the check is absent).
 pub fn outcome(r: &ScanResult, id: &str) -> Outcome {
-    r.checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id} in {:#?}", r.checks))
-        .outcome
+    r.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no check {id} in {:#?}", r.checks)).outcome
 }
 
 pub fn check<'a>(r: &'a ScanResult, id: &str) -> &'a icp_patrol::result::CheckResult {
-    r.checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no check {id}"))
+    r.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no check {id}"))
 }

@@ -1,0 +1,179 @@
+//! Content consistent with the filing: placeholder and interception pages, the site's name, its
+//! operator, pre-approval industries, commercial activity, the scope of a personal filing.
+
+use super::{CheckInput, Finding, NO_FILING, NO_PAGE};
+use crate::classify::is_organisation;
+use crate::rules::ApprovalStatus;
+use crate::text::fold;
+
+pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = input.classification else {
+        out.extend(
+            [
+                "site.placeholder",
+                "content.title_mismatch",
+                "content.operator_mismatch",
+                "content.preapproval",
+                "content.commercial",
+                "content.personal_scope",
+            ]
+            .map(|id| Finding::inconclusive(id, NO_PAGE)),
+        );
+        return;
+    };
+    out.push(match &c.placeholder {
+        Some((kind, id)) => Finding::fail("site.placeholder")
+            .detail(format!("{} ({id})", kind.as_str()))
+            .found(kind.as_str())
+            .excerpt(input.facts.and_then(|f| f.title.clone()).unwrap_or_default()),
+        None => Finding::pass("site.placeholder"),
+    });
+    if c.placeholder.is_some() {
+        let why = "a placeholder page has no content to compare";
+        out.extend(
+            [
+                "content.title_mismatch",
+                "content.operator_mismatch",
+                "content.preapproval",
+                "content.commercial",
+                "content.personal_scope",
+            ]
+            .map(|id| Finding::skipped(id, why)),
+        );
+        return;
+    }
+    let Some(filing) = input.filing else {
+        out.extend(
+            [
+                "content.title_mismatch",
+                "content.operator_mismatch",
+                "content.preapproval",
+                "content.commercial",
+                "content.personal_scope",
+            ]
+            .map(|id| Finding::skipped(id, NO_FILING)),
+        );
+        return;
+    };
+    out.push(title_mismatch(&filing.site_name, &c.site_names));
+    out.push(operator_mismatch(&filing.principal, c.operator.as_deref(), input));
+    out.push(preapproval(input, &c.industries, &filing.preapprovals));
+    out.push(if c.commercial.is_empty() {
+        Finding::pass("content.commercial")
+    } else if filing.is_commercial() {
+        Finding::pass("content.commercial").detail("commercial filing").found(c.commercial.join(", "))
+    } else {
+        Finding::fail("content.commercial")
+            .found(c.commercial.join(", "))
+            .expected("non-commercial filing (no ICP licence)")
+    });
+    out.push(personal_scope(input, filing.is_personal()));
+}
+
+/// Title suffixes and words that say nothing about which site it is.
+const NAME_NOISE: [&str; 8] = ["官方网站", "官网", "首页", "主页", "网站", "欢迎访问", "欢迎光临", "homepage"];
+
+fn name_key(s: &str) -> String {
+    let mut k: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
+    for noise in NAME_NOISE {
+        k = k.replace(noise, "");
+    }
+    k
+}
+
+fn title_mismatch(filed: &str, names: &[String]) -> Finding {
+    const ID: &str = "content.title_mismatch";
+    let want = name_key(filed);
+    if want.is_empty() {
+        return Finding::skipped(ID, "the filed name is empty");
+    }
+    if names.is_empty() {
+        return Finding::skipped(ID, "the page names itself nowhere (no title, heading or logo text)");
+    }
+    match names.iter().find(|n| name_key(n).contains(&want)) {
+        Some(n) => Finding::pass(ID).expected(filed.to_string()).found(n.clone()),
+        None => Finding::fail(ID).expected(filed.to_string()).found(names.join(" / ")),
+    }
+}
+
+/// The distinctive part of an organisation's name: no region prefix, no company form.
+fn org_core(s: &str) -> String {
+    let mut k: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
+    for form in ["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"] {
+        k = k.replace(form, "");
+    }
+    k
+}
+
+fn operator_mismatch(principal: &str, holder: Option<&str>, input: &CheckInput<'_>) -> Finding {
+    const ID: &str = "content.operator_mismatch";
+    let Some(holder) = holder else {
+        return Finding::skipped(ID, "the page names no copyright holder");
+    };
+    if !is_organisation(holder) {
+        return Finding::skipped(ID, "the copyright holder is a brand or domain, not an organisation");
+    }
+    let (h, p) = (org_core(holder), org_core(principal));
+    let excerpt = input.facts.and_then(|f| f.copyright.first()).map(|c| c.text.clone()).unwrap_or_default();
+    if !h.is_empty() && !p.is_empty() && (p.contains(&h) || h.contains(&p)) {
+        Finding::pass(ID).expected(principal.to_string()).found(holder.to_string())
+    } else {
+        Finding::fail(ID).expected(principal.to_string()).found(holder.to_string()).excerpt(excerpt)
+    }
+}
+
+fn preapproval(input: &CheckInput<'_>, found: &[crate::classify::IndustryHit], filed: &[String]) -> Finding {
+    const ID: &str = "content.preapproval";
+    let rules = &input.rules.preapproval;
+    let missing: Vec<String> = found
+        .iter()
+        .filter_map(|hit| rules.get(&hit.key))
+        .filter(|i| i.status == ApprovalStatus::Required && !filed.iter().any(|f| i.is_named_by(f)))
+        .map(|i| format!("{}（{}）", i.name, i.document))
+        .collect();
+    let shown = found.iter().map(|h| h.key.as_str()).collect::<Vec<_>>().join(", ");
+    if missing.is_empty() {
+        Finding::pass(ID).found(if shown.is_empty() { "none".to_string() } else { shown })
+    } else {
+        let evidence = found.iter().flat_map(|h| h.evidence.iter().take(3).cloned()).collect::<Vec<_>>().join("; ");
+        Finding::fail(ID)
+            .detail(format!("no recorded pre-approval for: {}", missing.join(", ")))
+            .found(shown)
+            .expected(missing.join("; "))
+            .excerpt(evidence)
+    }
+}
+
+/// Signs of a company behind a personal filing.
+const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心", "招商加盟", "营业执照", "企业介绍"];
+
+fn personal_scope(input: &CheckInput<'_>, personal: bool) -> Finding {
+    const ID: &str = "content.personal_scope";
+    if !personal {
+        return Finding::skipped(ID, "not a personal filing");
+    }
+    let (Some(facts), Some(c)) = (input.facts, input.classification) else {
+        return Finding::inconclusive(ID, NO_PAGE);
+    };
+    let body = fold(&facts.body_text);
+    let mut reasons: Vec<String> =
+        COMPANY_SIGNS.iter().filter(|s| body.contains(&fold(s))).map(|s| format!("company: {s}")).collect();
+    if c.industries.iter().any(|h| h.key == "bulletin") {
+        reasons.push("forum or community".into());
+    }
+    if !c.commercial.is_empty() {
+        reasons.push(format!("commercial: {}", c.commercial.join(", ")));
+    }
+    reasons.extend(
+        c.industries
+            .iter()
+            .filter(|h| h.key != "bulletin")
+            .filter_map(|h| input.rules.preapproval.get(&h.key))
+            .map(|i| format!("pre-approval content: {}", i.name)),
+    );
+    if reasons.is_empty() {
+        Finding::pass(ID)
+    } else {
+        Finding::fail(ID).found(reasons.join("; ")).expected("personal content only")
+    }
+}

@@ -1,0 +1,19 @@
+//! Commercial activity: the signals of `rules/commercial.toml` in link texts and visible text.
+
+use super::Prepared;
+use crate::rules::Commercial;
+
+/// The ids of the signals found, when their weights reach the threshold; empty otherwise.
+pub(super) fn signals(page: &Prepared, rules: &Commercial) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut score = 0.0;
+    for s in &rules.signals {
+        let word = s.words.iter().any(|w| page.body.contains(w.as_str()) || page.nav.iter().any(|n| n == w));
+        let pattern = s.patterns.iter().any(|p| p.is_match(&page.raw));
+        if word || pattern {
+            score += s.weight;
+            found.push(s.id.clone());
+        }
+    }
+    if score >= rules.threshold { found } else { Vec::new() }
+}

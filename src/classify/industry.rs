@@ -1,0 +1,78 @@
+//! Pre-approval industries: weighted word families by where they stand (names, navigation, body),
+//! licence strings with numbers, company-news exclusions, and the portal rule.
+
+use serde::{Deserialize, Serialize};
+
+use super::Prepared;
+use crate::rules::{Industry, Preapproval};
+
+/// An industry the page operates in, with what showed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndustryHit {
+    pub key: String,
+    pub score: f64,
+    pub evidence: Vec<String>,
+}
+
+struct Scored<'a> {
+    industry: &'a Industry,
+    score: f64,
+    strong: bool,
+    nav_hits: usize,
+    evidence: Vec<String>,
+}
+
+pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
+    let w = &rules.weights;
+    let scored: Vec<Scored<'_>> = rules
+        .industries
+        .iter()
+        .map(|industry| {
+            let mut body = page.body.clone();
+            let mut names = page.names.clone();
+            for x in &industry.exclude {
+                body = body.replace(x.as_str(), "");
+                names = names.replace(x.as_str(), "");
+            }
+            let mut evidence = Vec::new();
+            let title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).take(2).collect();
+            let nav: Vec<&String> = industry
+                .navigation
+                .iter()
+                .filter(|n| {
+                    page.nav.iter().any(|item| {
+                        item == *n
+                            || (item.starts_with(n.as_str())
+                                && !industry.exclude.iter().any(|x| item.contains(x.as_str())))
+                    })
+                })
+                .collect();
+            let in_body: Vec<&String> = industry.body.iter().filter(|b| body.contains(b.as_str())).collect();
+            let licence = industry.licence.iter().find_map(|re| re.find(&page.raw).map(|m| m.as_str().to_string()));
+            let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
+            let score = w.title * title.len() as f64
+                + w.navigation * nav.len() as f64
+                + body_points
+                + if licence.is_some() { w.licence } else { 0.0 };
+            evidence.extend(title.iter().map(|t| format!("name: {t}")));
+            evidence.extend(nav.iter().map(|n| format!("navigation: {n}")));
+            evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
+            evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
+            Scored { industry, score, strong: !title.is_empty() || licence.is_some(), nav_hits: nav.len(), evidence }
+        })
+        .collect();
+    let portal = scored.iter().any(|s| s.industry.key == rules.portal.industry && s.nav_hits >= rules.portal.min_items);
+    let nav_items = page.nav.len().max(1) as f64;
+    scored
+        .into_iter()
+        .filter(|s| s.score >= s.industry.threshold)
+        // On a portal every channel is linked: navigation alone must be a real share of the links.
+        .filter(|s| {
+            !portal
+                || s.industry.key == rules.portal.industry
+                || s.strong
+                || s.nav_hits as f64 / nav_items >= rules.portal.min_share
+        })
+        .map(|s| IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence })
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! What a page is and who runs it, from its facts and the content rules: placeholder or interception
+//! page, pre-approval industries, commercial activity, the names it calls itself, its operator.
+//! Pure: facts and rules in, a [`Classification`] out.
+
+mod commercial;
+mod identity;
+mod industry;
+mod placeholder;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::PageFacts;
+use crate::rules::{PlaceholderKind, RuleSet};
+use crate::text::{fold, strip_template_syntax};
+
+pub use identity::{is_organisation, operator_of, site_names};
+pub use industry::IndustryHit;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    /// A placeholder page, with the fingerprint that matched (`blank` for the computed rule).
+    pub placeholder: Option<(PlaceholderKind, String)>,
+    /// An interception, WAF or CDN error page, by fingerprint id.
+    pub blocked: Option<String>,
+    pub industries: Vec<IndustryHit>,
+    /// The commercial signals found (ids), when they reach the threshold.
+    pub commercial: Vec<String>,
+    /// The page shows an ICP licence or telecom licence string.
+    pub licensed: bool,
+    pub site_names: Vec<String>,
+    pub operator: Option<String>,
+}
+
+/// The page's text prepared once for every matcher.
+pub(crate) struct Prepared {
+    pub title: String,
+    pub names: String,
+    pub nav: Vec<String>,
+    pub body: String,
+    /// The visible text without template syntax, not folded (for regexes).
+    pub raw: String,
+    pub chars: usize,
+}
+
+impl Prepared {
+    fn new(facts: &PageFacts) -> Self {
+        let raw = strip_template_syntax(&facts.body_text);
+        let body = fold(&raw);
+        let title = fold(facts.title.as_deref().unwrap_or(""));
+        let names = [facts.title.as_deref(), facts.og_site_name.as_deref(), facts.heading.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(fold)
+            .collect::<Vec<_>>()
+            .join("|");
+        Prepared {
+            title,
+            names,
+            nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
+            chars: body.chars().count(),
+            body,
+            raw,
+        }
+    }
+}
+
+pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
+    let page = Prepared::new(facts);
+    let blocked = placeholder::interception(&page, &rules.placeholders);
+    let placeholder = placeholder::placeholder(&page, facts, &rules.placeholders);
+    let (industries, commercial) = if placeholder.is_some() || blocked.is_some() {
+        (Vec::new(), Vec::new())
+    } else {
+        (industry::industries(&page, &rules.preapproval), commercial::signals(&page, &rules.commercial))
+    };
+    Classification {
+        licensed: rules.commercial.licensed.iter().any(|w| fold(&facts.footer_text).contains(w.as_str())),
+        site_names: site_names(facts),
+        operator: operator_of(facts),
+        placeholder,
+        blocked,
+        industries,
+        commercial,
+    }
+}
+
+/// Runs every rule file's own [[case]] entries; each failure is a message naming the file.
+pub fn self_test(rules: &RuleSet) -> Vec<String> {
+    let url = url::Url::parse("http://case.test/").expect("url");
+    let read = |html: &str| {
+        let facts = crate::extract::extract(html, &url, &rules.provinces);
+        (classify(&facts, rules), facts)
+    };
+    let mut failures = Vec::new();
+    for (i, case) in rules.placeholders.cases.iter().enumerate() {
+        let (c, _) = read(&case.html);
+        let got = c.placeholder.as_ref().map_or("", |(k, _)| k.as_str());
+        if got != case.placeholder || c.blocked.is_some() != case.blocked {
+            failures.push(format!(
+                "placeholders.toml case {}: expected placeholder {:?} blocked {}, got {got:?} blocked {}",
+                i + 1,
+                case.placeholder,
+                case.blocked,
+                c.blocked.is_some()
+            ));
+        }
+    }
+    for (i, case) in rules.preapproval.cases.iter().enumerate() {
+        let (c, _) = read(&case.html);
+        let mut got: Vec<&str> = c.industries.iter().map(|h| h.key.as_str()).collect();
+        got.sort();
+        let mut want: Vec<&str> = case.industries.iter().map(String::as_str).collect();
+        want.sort();
+        if got != want {
+            failures.push(format!("preapproval.toml case {}: expected {want:?}, got {got:?}", i + 1));
+        }
+    }
+    for (i, case) in rules.commercial.cases.iter().enumerate() {
+        let (c, _) = read(&case.html);
+        if c.commercial.is_empty() == case.commercial {
+            failures.push(format!(
+                "commercial.toml case {}: expected {}, got {:?}",
+                i + 1,
+                case.commercial,
+                c.commercial
+            ));
+        }
+    }
+    for (i, case) in rules.naming.case.iter().enumerate() {
+        let problems = rules.naming.problems(&case.name, &case.principal_type, &case.domain);
+        if problems.is_empty() != case.valid {
+            failures.push(format!(
+                "naming.toml case {} ({}): expected valid={}, got {problems:?}",
+                i + 1,
+                case.name,
+                case.valid
+            ));
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_passes_its_own_cases() {
+        let failures = self_test(&RuleSet::embedded());
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+}

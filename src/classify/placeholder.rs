@@ -1,0 +1,42 @@
+//! Placeholder and interception pages by fingerprint, and blank pages by what is left of their text.
+
+use super::Prepared;
+use crate::extract::PageFacts;
+use crate::rules::{PlaceholderKind, Placeholders};
+
+pub(super) fn interception(page: &Prepared, rules: &Placeholders) -> Option<String> {
+    rules
+        .interceptions
+        .iter()
+        .find(|f| {
+            f.title.iter().any(|w| page.title.contains(w.as_str()))
+                || f.text.iter().any(|w| page.body.contains(w.as_str()))
+        })
+        .map(|f| f.id.clone())
+}
+
+pub(super) fn placeholder(
+    page: &Prepared,
+    facts: &PageFacts,
+    rules: &Placeholders,
+) -> Option<(PlaceholderKind, String)> {
+    let by_fingerprint = rules.fingerprints.iter().find(|f| {
+        page.chars <= f.max_chars
+            && (f.title.iter().any(|w| page.title.contains(w.as_str()))
+                || f.text.iter().any(|w| page.body.contains(w.as_str())))
+    });
+    if let Some(f) = by_fingerprint {
+        return Some((f.kind, f.id.clone()));
+    }
+    // An app shell renders its content from script: there is nothing to judge, not nothing there.
+    let app_shell = facts.signals.app_root || facts.signals.scripts > 0;
+    if app_shell {
+        return None;
+    }
+    let mut rest = page.body.clone();
+    for w in &rules.blank_stock_words {
+        rest = rest.replace(w.as_str(), "");
+    }
+    let meaningful = rest.chars().filter(|c| c.is_alphabetic()).count();
+    (meaningful <= rules.blank_max_chars).then(|| (PlaceholderKind::Blank, "blank".to_string()))
+}

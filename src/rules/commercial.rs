@@ -1,0 +1,82 @@
+//! `rules/commercial.toml`: signals of commercial activity (schema documented in the file itself).
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::text::fold;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CommercialFile {
+    pub threshold: f64,
+    #[serde(default)]
+    pub licensed: Vec<String>,
+    pub signal: Vec<SignalRule>,
+    #[serde(default)]
+    pub case: Vec<CommercialCase>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignalRule {
+    pub id: String,
+    pub weight: f64,
+    #[serde(default)]
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommercialCase {
+    pub html: String,
+    pub commercial: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signal {
+    pub id: String,
+    pub weight: f64,
+    pub words: Vec<String>,
+    pub patterns: Vec<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Commercial {
+    pub threshold: f64,
+    pub licensed: Vec<String>,
+    pub signals: Vec<Signal>,
+    pub cases: Vec<CommercialCase>,
+}
+
+impl Commercial {
+    pub(crate) fn compile(file: CommercialFile, bad: &mut Vec<(String, String)>) -> Self {
+        let signals = file
+            .signal
+            .into_iter()
+            .map(|s| Signal {
+                patterns: s
+                    .patterns
+                    .iter()
+                    .filter_map(|p| match Regex::new(p) {
+                        Ok(re) => Some(re),
+                        Err(e) => {
+                            bad.push((p.clone(), e.to_string()));
+                            None
+                        }
+                    })
+                    .collect(),
+                words: s.words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
+                id: s.id,
+                weight: s.weight,
+            })
+            .collect();
+        Commercial {
+            threshold: file.threshold,
+            licensed: file.licensed.iter().map(|w| fold(w)).collect(),
+            signals,
+            cases: file.case,
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! `rules/placeholders.toml`: fingerprints of default, parked and under-construction pages, the blank
+//! page rule, and interception pages (schema documented in the file itself).
+
+use serde::Deserialize;
+
+use crate::text::fold;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceholderKind {
+    ServerDefault,
+    PanelDefault,
+    Parked,
+    UnderConstruction,
+    Blank,
+}
+
+impl PlaceholderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceholderKind::ServerDefault => "server_default",
+            PlaceholderKind::PanelDefault => "panel_default",
+            PlaceholderKind::Parked => "parked",
+            PlaceholderKind::UnderConstruction => "under_construction",
+            PlaceholderKind::Blank => "blank",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlaceholdersFile {
+    pub blank: BlankRule,
+    #[serde(default)]
+    pub fingerprint: Vec<FingerprintRule>,
+    #[serde(default)]
+    pub interception: Vec<InterceptionRule>,
+    #[serde(default)]
+    pub case: Vec<PlaceholderCase>,
+}
+
+/// What makes a page blank.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlankRule {
+    pub max_chars: usize,
+    #[serde(default)]
+    pub stock_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FingerprintRule {
+    pub id: String,
+    pub kind: PlaceholderKind,
+    #[serde(default)]
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub text: Vec<String>,
+    pub max_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InterceptionRule {
+    pub id: String,
+    #[serde(default)]
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub text: Vec<String>,
+}
+
+/// One of the file's own tests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceholderCase {
+    pub html: String,
+    /// Expected kind; "" for none.
+    pub placeholder: String,
+    #[serde(default)]
+    pub blocked: bool,
+}
+
+/// A compiled fingerprint: words folded once.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub id: String,
+    pub kind: PlaceholderKind,
+    pub title: Vec<String>,
+    pub text: Vec<String>,
+    pub max_chars: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Placeholders {
+    pub blank_max_chars: usize,
+    pub blank_stock_words: Vec<String>,
+    pub fingerprints: Vec<Fingerprint>,
+    /// (id, folded title words, folded text words)
+    pub interceptions: Vec<Fingerprint>,
+    pub cases: Vec<PlaceholderCase>,
+}
+
+fn folded(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect()
+}
+
+impl Placeholders {
+    pub(crate) fn compile(file: PlaceholdersFile) -> Self {
+        Placeholders {
+            blank_max_chars: file.blank.max_chars,
+            blank_stock_words: folded(&file.blank.stock_words),
+            fingerprints: file
+                .fingerprint
+                .into_iter()
+                .map(|f| Fingerprint {
+                    id: f.id,
+                    kind: f.kind,
+                    title: folded(&f.title),
+                    text: folded(&f.text),
+                    max_chars: f.max_chars,
+                })
+                .collect(),
+            interceptions: file
+                .interception
+                .into_iter()
+                .map(|f| Fingerprint {
+                    id: f.id,
+                    kind: PlaceholderKind::Blank,
+                    title: folded(&f.title),
+                    text: folded(&f.text),
+                    max_chars: usize::MAX,
+                })
+                .collect(),
+            cases: file.case,
+        }
+    }
+}

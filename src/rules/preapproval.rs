@@ -1,0 +1,147 @@
+//! `rules/preapproval.toml`: pre-approval industries, their status and documents, and the weighted
+//! word families that show a page operates in one (schema documented in the file itself).
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::text::fold;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStatus {
+    /// content.preapproval fails when the filing lacks it.
+    Required,
+    /// Cancelled nationally; reported only.
+    Cancelled,
+    /// Providers disagree; reported only.
+    Disputed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub title: f64,
+    pub navigation: f64,
+    pub body: f64,
+    pub body_cap: f64,
+    pub licence: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalRule {
+    pub industry: String,
+    pub min_items: usize,
+    pub min_share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IndustryRule {
+    pub name: String,
+    pub status: ApprovalStatus,
+    pub document: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub threshold: f64,
+    #[serde(default)]
+    pub licence: Vec<String>,
+    #[serde(default)]
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub navigation: Vec<String>,
+    #[serde(default)]
+    pub body: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndustryCase {
+    pub html: String,
+    pub industries: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PreapprovalFile {
+    pub weights: Weights,
+    pub portal: PortalRule,
+    pub industries: BTreeMap<String, IndustryRule>,
+    #[serde(default)]
+    pub case: Vec<IndustryCase>,
+}
+
+/// A compiled industry: words folded, licence patterns compiled.
+#[derive(Debug, Clone)]
+pub struct Industry {
+    pub key: String,
+    pub name: String,
+    pub status: ApprovalStatus,
+    pub document: String,
+    pub aliases: Vec<String>,
+    pub threshold: f64,
+    pub licence: Vec<Regex>,
+    pub title: Vec<String>,
+    pub navigation: Vec<String>,
+    pub body: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Industry {
+    /// Whether a filing's 前置审批项 entry names this industry.
+    pub fn is_named_by(&self, entry: &str) -> bool {
+        let e = fold(entry);
+        e == fold(&self.key) || fold(&self.name) == e || self.aliases.iter().any(|a| fold(a) == e)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Preapproval {
+    pub weights: Weights,
+    pub portal: PortalRule,
+    pub industries: Vec<Industry>,
+    pub cases: Vec<IndustryCase>,
+}
+
+impl Preapproval {
+    /// Compiles the file; bad patterns are returned as (pattern, why).
+    pub(crate) fn compile(file: PreapprovalFile, bad: &mut Vec<(String, String)>) -> Self {
+        let folded = |w: &[String]| w.iter().map(|x| fold(x)).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+        let industries = file
+            .industries
+            .into_iter()
+            .map(|(key, r)| Industry {
+                licence: r
+                    .licence
+                    .iter()
+                    .filter_map(|p| match Regex::new(p) {
+                        Ok(re) => Some(re),
+                        Err(e) => {
+                            bad.push((p.clone(), e.to_string()));
+                            None
+                        }
+                    })
+                    .collect(),
+                title: folded(&r.title),
+                navigation: folded(&r.navigation),
+                body: folded(&r.body),
+                exclude: folded(&r.exclude),
+                key,
+                name: r.name,
+                status: r.status,
+                document: r.document,
+                aliases: r.aliases,
+                threshold: r.threshold,
+            })
+            .collect();
+        Preapproval { weights: file.weights, portal: file.portal, industries, cases: file.case }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Industry> {
+        self.industries.iter().find(|i| i.key == key)
+    }
+}

@@ -1,0 +1,34 @@
+//! Text folding for matching rule words against pages: NFKC (full width to half width), lower case,
+//! no white space.
+
+use unicode_normalization::UnicodeNormalization;
+
+pub fn fold(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`),
+/// which a visitor sees as noise, not content.
+pub fn strip_template_syntax(s: &str) -> String {
+    static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>")
+            .expect("template pattern")
+    });
+    TEMPLATE.replace_all(s, " ").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_strips() {
+        assert_eq!(fold(" Ｗelcome to  NGINX! "), "welcometonginx!");
+        assert_eq!(
+            strip_template_syntax("< %@ page x %> 网站 ${post.title} {{$a}} {maccms:name}")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["网站"]
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Every content check fails on one farm site and passes on another, through the real scan path.
+
+use icp_patrol::checks::Outcome::{Fail, Inconclusive, Pass, Skipped};
+use icp_patrol::farm::Behaviour;
+use icp_patrol::filing::FilingRecord;
+
+use crate::support::*;
+
+const NUM: &str = "京ICP备16020626号-1";
+
+/// A homepage with a title, navigation, body text and a footer naming its holder.
+fn site(title: &str, nav: &[&str], body: &str, holder: &str) -> Behaviour {
+    let nav: String = nav.iter().enumerate().map(|(i, n)| format!("<a href=\"/n{i}\">{n}</a> ")).collect();
+    Behaviour::html(format!(
+        "<!DOCTYPE html><html><head><meta charset=utf-8><title>{title}</title></head><body>\
+         <header><nav>{nav}</nav></header><main><p>{body}</p>\
+         <p>我们始终坚持以客户为中心，持续改进服务质量，欢迎各界朋友访问本站并提出宝贵意见。</p></main>\
+         <footer><p>© 2024 {holder} 版权所有</p><p>{}</p></footer></body></html>",
+        linked(NUM)
+    ))
+}
+
+fn company() -> Behaviour {
+    site(
+        "示例科技官网 - 首页",
+        &["首页", "关于我们", "产品中心", "联系我们"],
+        "我们专注于企业信息化建设。",
+        "北京示例科技有限公司",
+    )
+}
+
+fn rec(domain: &str) -> FilingRecord {
+    filing(domain, NUM)
+}
+
+#[tokio::test]
+async fn site_placeholder() {
+    let f = farm(vec![
+        ("bt.example.cn", Behaviour::html("<title>恭喜，站点创建成功！</title><h1>恭喜, 站点创建成功！</h1><p>这是默认index.html，本页面由系统自动生成</p>")),
+        ("blank.example.cn", Behaviour::html("<html><head><title>Document</title></head><body></body></html>")),
+        ("real.example.cn", company()),
+    ])
+    .await;
+    let bt = f.scan("bt.example.cn", Some(&rec("bt.example.cn"))).await;
+    assert_eq!(outcome(&bt, "site.placeholder"), Fail);
+    assert_eq!(bt.classified.placeholder.as_deref(), Some("panel_default"));
+    assert_eq!(bt.verdict.notices, [icp_patrol::rules::NoticeKind::SpecialInspection]);
+    assert_eq!(outcome(&bt, "content.title_mismatch"), Skipped, "a placeholder has no content to compare");
+    let blank = f.scan("blank.example.cn", Some(&rec("blank.example.cn"))).await;
+    assert_eq!(blank.classified.placeholder.as_deref(), Some("blank"));
+    let real = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&real, "site.placeholder"), Pass);
+}
+
+#[tokio::test]
+async fn site_blocked_is_inconclusive_never_a_violation() {
+    let f = farm(vec![
+        ("waf.example.cn", Behaviour::html("<title>Just a moment...</title><p>Checking your browser before accessing waf.example.cn.</p>")),
+        ("unfiled.example.cn", Behaviour::html("<title>网站暂时无法访问</title><p>该网站暂时无法进行访问，可能的原因：网站未备案或者备案信息不准确。</p>")),
+        ("real.example.cn", company()),
+    ])
+    .await;
+    for host in ["waf.example.cn", "unfiled.example.cn"] {
+        let r = f.scan(host, Some(&rec(host))).await;
+        assert_eq!(outcome(&r, "site.blocked"), Inconclusive, "{host}");
+        assert_eq!(
+            outcome(&r, "icp.missing"),
+            Inconclusive,
+            "{host}: an interception page lacks the number but proves nothing"
+        );
+        assert_eq!(r.verdict.status, icp_patrol::verdict::Status::Inconclusive, "{host}");
+    }
+    let real = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&real, "site.blocked"), Pass);
+}
+
+#[tokio::test]
+async fn content_title_mismatch() {
+    let f = farm(vec![
+        ("other.example.cn", site("环球美食博览 - 首页", &["首页", "菜谱"], "今日推荐菜谱。", "北京示例科技有限公司")),
+        ("real.example.cn", company()),
+    ])
+    .await;
+    let bad = f.scan("other.example.cn", Some(&rec("other.example.cn"))).await;
+    assert_eq!(outcome(&bad, "content.title_mismatch"), Fail);
+    assert_eq!(check(&bad, "content.title_mismatch").notice, icp_patrol::rules::NoticeKind::ChangeFiling);
+    let good = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&good, "content.title_mismatch"), Pass, "官网 and 首页 suffixes are normalised");
+}
+
+#[tokio::test]
+async fn content_operator_mismatch() {
+    let f = farm(vec![
+        ("other.example.cn", site("示例科技官网", &["首页"], "产品介绍。", "上海另一家贸易有限公司")),
+        ("theme.example.cn", Behaviour::html(format!("<title>示例科技官网</title><p>我们专注于企业信息化建设，欢迎访问本站并提出宝贵意见和建议。</p><footer>Copyright Your WebSite.Some Rights Reserved. {}</footer>", linked(NUM)))),
+        ("real.example.cn", company()),
+    ])
+    .await;
+    let bad = f.scan("other.example.cn", Some(&rec("other.example.cn"))).await;
+    assert_eq!(outcome(&bad, "content.operator_mismatch"), Fail);
+    assert_eq!(check(&bad, "content.operator_mismatch").evidence.found.as_deref(), Some("上海另一家贸易有限公司"));
+    let theme = f.scan("theme.example.cn", Some(&rec("theme.example.cn"))).await;
+    assert_eq!(outcome(&theme, "content.operator_mismatch"), Skipped, "a theme default is not an operator");
+    let good = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&good, "content.operator_mismatch"), Pass);
+}
+
+fn news_site() -> Behaviour {
+    site(
+        "示例新闻网",
+        &["首页", "要闻", "时政", "国际", "军事", "社会", "财经", "体育"],
+        "本报讯（记者 张三）今日，全市召开工作会议。责任编辑：李四",
+        "北京示例科技有限公司",
+    )
+}
+
+#[tokio::test]
+async fn content_preapproval() {
+    let f = farm(vec![("news.example.cn", news_site()), ("real.example.cn", company())]).await;
+    let bad = f.scan("news.example.cn", Some(&rec("news.example.cn"))).await;
+    assert_eq!(bad.classified.industries, ["news"]);
+    assert_eq!(outcome(&bad, "content.preapproval"), Fail);
+    let approved = FilingRecord { preapprovals: vec!["新闻".into()], ..rec("news.example.cn") };
+    let ok = f.scan("news.example.cn", Some(&approved)).await;
+    assert_eq!(outcome(&ok, "content.preapproval"), Pass);
+    let plain = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&plain, "content.preapproval"), Pass);
+}
+
+#[tokio::test]
+async fn healthcare_is_reported_but_its_cancelled_approval_is_not_required() {
+    let hospital = site(
+        "示例市人民医院",
+        &["医院概况", "科室设置", "专家介绍", "预约挂号", "就医指南"],
+        "门诊时间：周一至周日。急诊24小时开放。",
+        "示例市人民医院",
+    );
+    let f = farm(vec![("hospital.example.cn", hospital)]).await;
+    let r = f.scan("hospital.example.cn", Some(&rec("hospital.example.cn"))).await;
+    assert_eq!(r.classified.industries, ["healthcare"]);
+    assert_eq!(outcome(&r, "content.preapproval"), Pass);
+}
+
+#[tokio::test]
+async fn content_commercial() {
+    let shop =
+        site("示例科技官网", &["首页", "购物车", "我的订单"], "在线支付 货到付款 立即购买", "北京示例科技有限公司");
+    let f = farm(vec![("shop.example.cn", shop), ("real.example.cn", company())]).await;
+    let bad = f.scan("shop.example.cn", Some(&rec("shop.example.cn"))).await;
+    assert!(bad.classified.commercial);
+    assert_eq!(outcome(&bad, "content.commercial"), Fail);
+    let licensed = FilingRecord { license: Some("京ICP证030173号".into()), ..rec("shop.example.cn") };
+    assert_eq!(outcome(&f.scan("shop.example.cn", Some(&licensed)).await, "content.commercial"), Pass);
+    assert_eq!(outcome(&f.scan("real.example.cn", Some(&rec("real.example.cn"))).await, "content.commercial"), Pass);
+}
+
+#[tokio::test]
+async fn content_personal_scope() {
+    let personal = |d: &str| FilingRecord {
+        principal_type: "个人".into(),
+        principal: "张三".into(),
+        site_name: "张三的读书笔记".into(),
+        ..rec(d)
+    };
+    let blog = site("张三的读书笔记", &["首页", "归档", "标签"], "今天读完了一本关于历史的书，记下几点感想。", "张三");
+    let f = farm(vec![("company.example.cn", company()), ("blog.example.cn", blog)]).await;
+    let bad = f.scan("company.example.cn", Some(&personal("company.example.cn"))).await;
+    assert_eq!(outcome(&bad, "content.personal_scope"), Fail);
+    let good = f.scan("blog.example.cn", Some(&personal("blog.example.cn"))).await;
+    assert_eq!(outcome(&good, "content.personal_scope"), Pass);
+    assert_eq!(
+        outcome(&f.scan("blog.example.cn", Some(&rec("blog.example.cn"))).await, "content.personal_scope"),
+        Skipped
+    );
+}
+
+#[tokio::test]
+async fn filing_name_invalid() {
+    let f = farm(vec![("real.example.cn", company())]).await;
+    let bad = FilingRecord { site_name: "中国最好的软件".into(), ..rec("real.example.cn") };
+    let r = f.scan("real.example.cn", Some(&bad)).await;
+    assert_eq!(outcome(&r, "filing.name_invalid"), Fail);
+    assert!(check(&r, "filing.name_invalid").detail.as_deref().is_some_and(|d| d.contains("中国")));
+    let good = f.scan("real.example.cn", Some(&rec("real.example.cn"))).await;
+    assert_eq!(outcome(&good, "filing.name_invalid"), Pass);
+}
+
+#[tokio::test]
+async fn notice_drafts_carry_the_evidence_and_deadline() {
+    let f = farm(vec![("plain.example.cn", page(&format!("<p>备案号：{NUM}</p>")))]).await;
+    let record = FilingRecord { psb_code: Some("11010502000001".into()), ..rec("plain.example.cn") };
+    let r = f.scan("plain.example.cn", Some(&record)).await;
+    assert_eq!(r.notice_drafts.len(), 1);
+    let draft = &r.notice_drafts[0];
+    assert_eq!(draft.deadline, date("2026-12-13"), "15 days for a special inspection");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/notice_special_inspection.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &draft.text).expect("write golden");
+    }
+    let golden = std::fs::read_to_string(&path).expect("golden notice (UPDATE_GOLDEN=1 to create)");
+    assert_eq!(draft.text, golden);
+}
