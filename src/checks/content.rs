@@ -67,7 +67,9 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
             .found(c.commercial.join(", "))
             .expected("non-commercial filing (no ICP licence)")
     });
-    out.push(personal_scope(input, filing.is_personal()));
+    let limited_here =
+        input.province().is_some_and(|p| p.scope_limited.iter().any(|t| t == filing.principal_type.trim()));
+    out.push(personal_scope(input, filing.is_personal(), limited_here));
 }
 
 /// Title suffixes and words that say nothing about which site it is.
@@ -147,17 +149,23 @@ fn preapproval(input: &CheckInput<'_>, found: &[crate::classify::IndustryHit], f
 /// Signs of a company behind a personal filing.
 const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心", "招商加盟", "营业执照", "企业介绍"];
 
-fn personal_scope(input: &CheckInput<'_>, personal: bool) -> Finding {
+/// A personal filing may carry no company, forum, commercial or pre-approval content; where a province
+/// limits other principal types too (`scope_limited`), the same holds for them except company content.
+fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) -> Finding {
     const ID: &str = "content.personal_scope";
-    if !personal {
+    if !personal && !limited_here {
         return Finding::skipped(ID, "not a personal filing");
     }
     let (Some(facts), Some(c)) = (input.facts, input.classification) else {
         return Finding::inconclusive(ID, NO_PAGE);
     };
     let body = fold(&facts.body_text);
-    let mut reasons: Vec<String> =
-        COMPANY_SIGNS.iter().filter(|s| body.contains(&fold(s))).map(|s| format!("company: {s}")).collect();
+    // Company content is only out of scope for a person.
+    let mut reasons: Vec<String> = if personal {
+        COMPANY_SIGNS.iter().filter(|s| body.contains(&fold(s))).map(|s| format!("company: {s}")).collect()
+    } else {
+        Vec::new()
+    };
     if c.industries.iter().any(|h| h.key == "bulletin") {
         reasons.push("forum or community".into());
     }

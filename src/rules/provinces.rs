@@ -21,6 +21,9 @@ pub struct Province {
     /// A copyright line (版权所有 / © with a holder) is required at the bottom (Jiangsu).
     #[serde(default)]
     pub copyright_required: bool,
+    /// Principal types besides 个人 whose sites may not carry forum, pre-approval or commercial content.
+    #[serde(default)]
+    pub scope_limited: Vec<String>,
     /// Where the province's special rules come from, and how sure we are.
     #[serde(default)]
     pub source: Option<String>,

@@ -200,3 +200,21 @@ async fn notice_drafts_carry_the_evidence_and_deadline() {
     let golden = std::fs::read_to_string(&path).expect("golden notice (UPDATE_GOLDEN=1 to create)");
     assert_eq!(draft.text, golden);
 }
+
+#[tokio::test]
+async fn tianjin_companies_are_scope_limited_too() {
+    let forum = site(
+        "示例论坛社区",
+        &["首页", "发帖", "版块", "签到", "看贴"],
+        "楼主发表新贴，回帖请遵守版规。",
+        "天津示例科技有限公司",
+    );
+    let f = farm(vec![("forum.example.cn", forum), ("company.example.cn", company())]).await;
+    let tianjin = |d: &str| FilingRecord { site_number: "津ICP备16020626号-1".into(), ..rec(d) };
+    let bad = f.scan("forum.example.cn", Some(&tianjin("forum.example.cn"))).await;
+    assert_eq!(outcome(&bad, "content.personal_scope"), Fail, "{:?}", bad.classified);
+    let ok = f.scan("company.example.cn", Some(&tianjin("company.example.cn"))).await;
+    assert_eq!(outcome(&ok, "content.personal_scope"), Pass, "company content is fine for a company");
+    let beijing = f.scan("forum.example.cn", Some(&rec("forum.example.cn"))).await;
+    assert_eq!(outcome(&beijing, "content.personal_scope"), Skipped);
+}
