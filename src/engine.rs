@@ -68,6 +68,41 @@ impl Scanner {
         &self.rules
     }
 
+    /// The same scanner with other rules (a reload).
+    pub fn with_rules(&self, rules: Arc<RuleSet>) -> Self {
+        Scanner { fetcher: self.fetcher.clone(), rules }
+    }
+
+    /// The server a target will be fetched from, for per-address limits: its first address, else
+    /// the host itself.
+    pub async fn address_key(&self, target: &Target) -> String {
+        let port = target.url.port_or_known_default().unwrap_or(443);
+        match self.fetcher.resolve_only(&target.host, port).await {
+            Some(answer) => answer.addresses.first().map_or_else(|| target.host.clone(), ToString::to_string),
+            None => target.host.clone(),
+        }
+    }
+
+    /// Decides the verdict and the notice drafts from the checks again, after a policy changed them.
+    pub fn judge(&self, result: &mut ScanResult, filing: Option<&FilingRecord>) {
+        result.verdict = decide(result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        result.notice_drafts = match filing {
+            Some(filing) => notice::drafts(
+                &DraftInput {
+                    domain: &result.domain,
+                    filing,
+                    checks: &result.checks,
+                    notices: &result.verdict.notices,
+                    today: result.today,
+                    url: result.fetch.final_url.as_deref().unwrap_or(&result.fetch.url),
+                    sha256: result.fetch.sha256.as_deref(),
+                },
+                &self.rules,
+            ),
+            None => Vec::new(),
+        };
+    }
+
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
         let fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;

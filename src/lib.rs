@@ -14,6 +14,7 @@
 pub mod checks;
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod dns;
 pub mod domain;
 pub mod engine;
@@ -24,6 +25,8 @@ pub mod filing;
 pub mod notice;
 pub mod result;
 pub mod rules;
+pub mod scheduler;
+pub mod store;
 pub mod text;
 pub mod verdict;
 

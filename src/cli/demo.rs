@@ -1,27 +1,34 @@
 //! `icp-patrol demo`: the main job on this machine with no internet. Serves the sample sites of
-//! `deploy/demo/` on loopback, scans every sample filing through the real HTTP path, prints each
-//! result and a summary, and writes the JSON results.
+//! `deploy/demo/` on loopback, imports the sample filings into an embedded SQLite store, runs one
+//! scheduled cycle of the daemon over them, and prints what a reviewer would see and where it is.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Days;
 use clap::Args;
 
-use super::render;
-use crate::dns::{Dns, DnsOptions, Guard};
-use crate::engine::{Scanner, Target, today_in_shanghai};
+use tokio_util::sync::CancellationToken;
+
+use super::settings;
+use crate::checks::Outcome;
+use crate::config::Config;
+use crate::engine::today_in_shanghai;
 use crate::farm::{Behaviour, Farm};
-use crate::fetch::{ConnectTo, FetchOptions, Fetcher, Overrides};
+use crate::fetch::Overrides;
 use crate::filing::parse_filings;
 use crate::rules::RuleSet;
+use crate::scheduler::Daemon;
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Where to write the results as JSON Lines.
+    /// The embedded store the demo creates afresh.
+    #[arg(long, default_value = "icp-patrol-demo.db")]
+    pub store: PathBuf,
+    /// Where to write the latest results as JSON Lines.
     #[arg(long, default_value = "icp-patrol-demo.jsonl")]
     pub output: PathBuf,
 }
@@ -48,43 +55,55 @@ fn sample_sites() -> HashMap<String, Behaviour> {
 
 pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
     let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sample_sites()).await?;
-    eprintln!("sample sites served on http://{} (by Host header)", farm.addr);
-    // Every name and port goes to the farm: nothing leaves the machine, no resolver is asked.
-    let to_farm = ConnectTo { host: None, port: None, to_host: farm.addr.ip().to_string(), to_port: farm.addr.port() };
-    let overrides = Overrides { resolve: vec![], connect_to: vec![to_farm] };
-    let dns = Dns::new(&DnsOptions::default())?;
-    let fetcher = Fetcher::new(FetchOptions::default(), overrides, dns, Guard::default())?;
-    let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
-    let today = today_in_shanghai();
-    let filings = parse_filings(Path::new("deploy/demo/filings.csv"), FILINGS)?;
+    eprintln!("1. sample sites served on http://{} (by Host header)", farm.addr);
 
-    let mut lines = Vec::new();
-    let mut summary = Vec::new();
-    for record in filings.records() {
-        let mut record = record.clone();
+    // A fresh embedded store with the sample filings.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", args.store.display()));
+    }
+    let mut config = Config { database: format!("sqlite://{}", args.store.display()), ..Config::default() };
+    // Every name and port goes to the farm: nothing leaves the machine, no resolver is asked.
+    config.scan.connect_to = vec![format!("::{}:{}", farm.addr.ip(), farm.addr.port())];
+    config.daemon.metrics_addr = None;
+    config.daemon.max_attempts = 1;
+    let store = Store::connect(&config.database).await?;
+    let rules = RuleSet::embedded();
+    let today = today_in_shanghai();
+    let mut records = parse_filings(Path::new("deploy/demo/filings.csv"), FILINGS)?.records().to_vec();
+    for record in &mut records {
         if record.domain.starts_with("pending.") {
             // A site opened ten days ago, so the 30-day public-security rule is still running.
             record.opened_on = today.checked_sub_days(Days::new(10));
         }
-        let target = Target::parse(&record.domain)?;
-        let result = scanner.scan(&target, Some(&record), today).await;
-        render::text(&mut std::io::stdout().lock(), &result, false)?;
-        let failed: Vec<&str> =
-            result.checks.iter().filter(|c| c.outcome == crate::checks::Outcome::Fail).map(|c| c.id.as_str()).collect();
-        summary.push(format!(
-            "{:<24} {:<13} {}",
-            result.domain,
-            format!("{:?}", result.verdict.status).to_lowercase(),
-            failed.join(", ")
-        ));
-        lines.push(serde_json::to_string(&result)?);
     }
-    std::fs::write(&args.output, lines.join("\n") + "\n")
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    let summary = store.import(&records, |r| super::import::province_name(&rules, r), false).await?;
+    eprintln!("2. {} filings imported into {}", summary.added, store.url());
+
+    // One scheduled cycle of the daemon.
+    let scanner = settings::scanner(&config, rules, Overrides::default(), settings::fetch_options(&config), &[], &[])?;
+    let daemon = Daemon::new(store.clone(), scanner, config.clone()).with_today(today);
+    store.take_daemon_lock(daemon.worker_id(), 60_000).await?;
+    let run = daemon.run(CancellationToken::new(), true).await?;
+    eprintln!("3. daemon cycle {} done: {} results recorded\n", run.cycles.join(", "), run.recorded);
+
+    // What a reviewer sees, read back from the store.
+    let scans = store.scans(None, 1000).await?;
+    let mut lines = Vec::new();
     println!("{:<24} {:<13} failing checks", "domain", "verdict");
-    for line in summary {
-        println!("{line}");
+    let mut scans = scans;
+    scans.sort_by(|a, b| a.target.cmp(&b.target));
+    for scan in &scans {
+        let failed: Vec<&str> =
+            scan.result.checks.iter().filter(|c| c.outcome == Outcome::Fail).map(|c| c.id.as_str()).collect();
+        println!("{:<24} {:<13} {}", scan.target, scan.verdict, failed.join(", "));
+        lines.push(serde_json::to_string(&scan.result)?);
     }
-    println!("\nJSON results (schema icp-patrol/scan/v1): {}", args.output.display());
+    let open = store.findings().await?.into_iter().filter(|f| f.status == "open").count();
+    std::fs::write(&args.output, lines.join("\n") + "\n").with_context(|| format!("writing {}", args.output.display()))?;
+    if let Some(first) = scans.iter().find(|s| !s.result.notice_drafts.is_empty()) {
+        println!("\nA notice draft ({}):\n\n{}", first.target, first.result.notice_drafts[0].text);
+    }
+    println!("\nStore: {} ({} scans, {} open findings)", store.url(), scans.len(), open);
+    println!("JSON results (schema icp-patrol/scan/v1): {}", args.output.display());
     Ok(0)
 }

@@ -1,10 +1,13 @@
 //! Command-line wiring: parse arguments, build the parts, run, map to an exit status. The only place
 //! that uses `anyhow` for context.
 
+mod daemon;
 mod demo;
+mod import;
 mod render;
 mod rules_cmd;
 mod scan;
+mod settings;
 
 use std::path::PathBuf;
 
@@ -15,6 +18,12 @@ pub use scan::ScanArgs;
 #[derive(Debug, Parser)]
 #[command(name = "icp-patrol", version, about = "ICP filing compliance scanner for hosting providers")]
 pub struct Cli {
+    /// Settings file (TOML); see deploy/icp-patrol.toml.
+    #[arg(long, global = true, env = "ICP_PATROL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Store URL: sqlite://FILE or postgres://… (also ICP_PATROL_DATABASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -30,6 +39,32 @@ pub enum Command {
     },
     /// Serve the sample sites on loopback and scan them: the whole job, offline.
     Demo(demo::DemoArgs),
+    /// Load filing records (CSV, XLSX, JSON) into the store.
+    Import(import::ImportArgs),
+    /// Scan every filed site on schedule until stopped.
+    Daemon(daemon::DaemonArgs),
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Settings.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending schema migrations.
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Load and validate the settings (file, environment, flags) and print them, password redacted.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,8 +90,23 @@ pub enum RulesCommand {
 
 /// Runs a parsed command and returns the process exit status.
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let settings = || settings::load(cli.config.as_deref(), cli.database.as_deref());
     match cli.command {
-        Command::Scan(args) => scan::run(args).await,
+        Command::Scan(args) => scan::run(args, settings()?).await,
+        Command::Import(args) => import::run(args, settings()?).await,
+        Command::Daemon(args) => daemon::run(args, settings()?).await,
+        Command::Db { command: DbCommand::Migrate } => {
+            let settings = settings()?;
+            let store = settings::store(&settings.config).await?;
+            println!("{}: schema up to date", store.url());
+            Ok(0)
+        }
+        Command::Config { command: ConfigCommand::Check } => {
+            let settings = settings()?;
+            print!("{}", settings.config.to_toml_redacted());
+            eprintln!("settings ok");
+            Ok(0)
+        }
         Command::Rules { command: RulesCommand::Check { dir } } => rules_cmd::check(&dir),
         Command::Rules { command: RulesCommand::Export { dir } } => rules_cmd::export(&dir),
         Command::Rules { command: RulesCommand::Explain { file, rules } } => {

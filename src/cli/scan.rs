@@ -2,21 +2,19 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use futures_util::StreamExt;
 
-use super::render;
-use crate::dns::{Dns, DnsOptions, Guard};
+use super::{render, settings};
 use crate::engine::{Scanner, Target, today_in_shanghai};
-use crate::fetch::{ConnectTo, DEFAULT_MAX_BODY, FetchOptions, Fetcher, Overrides, ResolveEntry};
+use crate::fetch::{ConnectTo, DEFAULT_MAX_BODY, Overrides, ResolveEntry};
 use crate::filing::{FilingSet, load_filings, parse_date};
 use crate::result::ScanResult;
-use crate::rules::RuleSet;
+use crate::store::Store;
 use crate::verdict::Status;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -71,51 +69,58 @@ pub struct ScanArgs {
     pub max_body: usize,
 }
 
+
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
-pub(super) fn build_scanner(args: &ScanArgs) -> anyhow::Result<Scanner> {
-    let rules = match &args.rules {
-        Some(dir) => RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display()))?,
-        None => RuleSet::embedded(),
-    };
-    let options = FetchOptions {
-        connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
-        total_timeout: Duration::from_secs(args.timeout.max(1)),
-        max_body: args.max_body,
-        ..FetchOptions::default()
-    };
+fn build_scanner(args: &ScanArgs, config: &crate::config::Config) -> anyhow::Result<Scanner> {
+    let rules = settings::rules(config, args.rules.as_deref())?;
+    let mut options = settings::fetch_options(config);
+    options.connect_timeout = Duration::from_secs(args.connect_timeout.max(1));
+    options.total_timeout = Duration::from_secs(args.timeout.max(1));
+    options.max_body = args.max_body;
     let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
-    let dns =
-        Dns::new(&DnsOptions { nameservers: args.nameserver.clone(), timeout: None }).context("setting up DNS")?;
-    let guard = Guard::new(args.allow_network.clone());
-    let fetcher = Fetcher::new(options, overrides, dns, guard).context("setting up the HTTP client")?;
-    Ok(Scanner::new(fetcher, Arc::new(rules)))
+    settings::scanner(config, rules, overrides, options, &args.nameserver, &args.allow_network)
 }
 
-pub(super) async fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let scanner = build_scanner(&args)?;
+pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow::Result<u8> {
+    let scanner = build_scanner(&args, &settings.config)?;
+    // A configured store supplies records and keeps results; without one nothing is written.
+    let store = if settings.store_configured { Some(settings::store(&settings.config).await?) } else { None };
     let filings = match &args.filings {
         Some(path) => load_filings(path)?,
         None => FilingSet::default(),
     };
     let today = args.today.unwrap_or_else(today_in_shanghai);
     if args.all {
-        return scan_all(&scanner, &filings, today, &args).await;
+        return scan_all(&scanner, &filings, today, &args, store.as_ref()).await;
     }
     let input = args.target.as_deref().unwrap_or_default();
     let target = Target::parse(input)?;
-    let record = filings.for_host(&target.host);
-    if args.filings.is_some() && record.is_none() {
+    let stored = match (&store, filings.for_host(&target.host)) {
+        (Some(store), None) => store.filing_for_host(&target.host).await?.map(|f| f.record),
+        _ => None,
+    };
+    let record = filings.for_host(&target.host).or(stored.as_ref());
+    if record.is_none() {
         tracing::warn!(host = %target.host, "no filing record for this host; checks that need one are skipped");
     }
     let result = scanner.scan(&target, record, today).await;
+    if let Some(store) = &store {
+        store.record(&result, None).await?;
+    }
     emit(&result, args.format)?;
     Ok(result.exit_code())
 }
 
-async fn scan_all(scanner: &Scanner, filings: &FilingSet, today: NaiveDate, args: &ScanArgs) -> anyhow::Result<u8> {
+async fn scan_all(
+    scanner: &Scanner,
+    filings: &FilingSet,
+    today: NaiveDate,
+    args: &ScanArgs,
+    store: Option<&Store>,
+) -> anyhow::Result<u8> {
     if filings.records().is_empty() {
         bail!("{}: no records to scan", args.filings.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
     }
@@ -125,8 +130,7 @@ async fn scan_all(scanner: &Scanner, filings: &FilingSet, today: NaiveDate, args
     }
     let mut results = futures_util::stream::iter(filings.records())
         .map(|record| async move {
-            let target = Target::parse(&record.domain);
-            match target {
+            match Target::parse(&record.domain) {
                 Ok(t) => Some(scanner.scan(&t, Some(record), today).await),
                 Err(e) => {
                     tracing::error!(domain = %record.domain, "{e}");
@@ -141,6 +145,9 @@ async fn scan_all(scanner: &Scanner, filings: &FilingSet, today: NaiveDate, args
         progress.inc(1);
         match result {
             Some(result) => {
+                if let Some(store) = store {
+                    store.record(&result, None).await?;
+                }
                 progress.suspend(|| emit(&result, args.format))?;
                 worst = worst.max(result.verdict.status);
             }

@@ -37,7 +37,7 @@ impl fmt::Display for RowError {
 pub enum FilingError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: unsupported file type (expected .csv or .json)")]
+    #[error("{path}: unsupported file type (expected .csv, .xlsx or .json)")]
     UnsupportedFormat { path: PathBuf },
     #[error("{path}: {message}")]
     Syntax { path: PathBuf, message: String },
@@ -110,6 +110,7 @@ pub fn parse_filings(path: &Path, bytes: &[u8]) -> Result<FilingSet, FilingError
     let rows = match ext.as_deref() {
         Some("csv") => csv_rows(path, bytes)?,
         Some("json") => json_rows(path, bytes)?,
+        Some("xlsx") => xlsx_rows(path, bytes)?,
         _ => {
             return Err(FilingError::UnsupportedFormat { path: path.to_path_buf() });
         }
@@ -218,6 +219,42 @@ fn header_keys<'a>(
             }],
         })
     }
+}
+
+/// The first sheet of a workbook; dates may be real spreadsheet dates or text.
+fn xlsx_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {
+    use calamine::{Data, Reader};
+    let syntax = |message: String| FilingError::Syntax { path: path.to_path_buf(), message };
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| syntax(e.to_string()))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| syntax("the workbook has no sheet".into()))?
+        .map_err(|e| syntax(e.to_string()))?;
+    let mut rows = range.rows();
+    let Some(header) = rows.next() else { return Ok(Vec::new()) };
+    let headers: Vec<String> = header.iter().map(ToString::to_string).collect();
+    let keys = header_keys(path, headers.iter().map(String::as_str))?;
+    let text = |cell: &Data| -> String {
+        match cell {
+            Data::DateTime(d) => d.as_datetime().map(|t| t.date().to_string()).unwrap_or_else(|| d.to_string()),
+            Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        }
+    };
+    Ok(rows
+        .enumerate()
+        .filter(|(_, row)| row.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|(i, row)| {
+            let mut cells = HashMap::new();
+            for (j, cell) in row.iter().enumerate() {
+                if let Some(Some(key)) = keys.get(j) {
+                    cells.insert(*key, (text(cell), headers[j].clone()));
+                }
+            }
+            RawRow { location: Location::Line(i as u64 + 2), cells }
+        })
+        .collect())
 }
 
 fn json_rows(path: &Path, bytes: &[u8]) -> Result<Vec<RawRow>, FilingError> {

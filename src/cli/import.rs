@@ -1,0 +1,52 @@
+//! `icp-patrol import FILE [--replace]`: filing records into the store, all or nothing.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::settings::Settings;
+use crate::filing::load_filings;
+use crate::rules::RuleSet;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A CSV, XLSX or JSON file of filing records (spec §2).
+    pub file: PathBuf,
+    /// Mark active filings absent from the file as withdrawn (their history is kept).
+    #[arg(long)]
+    pub replace: bool,
+}
+
+pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<u8> {
+    let progress = indicatif::ProgressBar::new_spinner();
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    progress.set_message(format!("reading {}", args.file.display()));
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let set = load_filings(&args.file)?;
+    let rules = super::settings::rules(&settings.config, None)?;
+    progress.set_message(format!("writing {} records", set.records().len()));
+    let store = super::settings::store(&settings.config).await?;
+    let summary = store.import(set.records(), |r| province_name(&rules, r), args.replace).await?;
+    progress.finish_and_clear();
+    println!(
+        "{}: {} added, {} updated, {} unchanged, {} withdrawn ({})",
+        Path::new(&args.file).display(),
+        summary.added,
+        summary.updated,
+        summary.unchanged,
+        summary.withdrawn,
+        store.url()
+    );
+    Ok(0)
+}
+
+/// The province a filing belongs to, by its number's leading character (spec §2).
+pub(super) fn province_name(rules: &RuleSet, record: &crate::filing::FilingRecord) -> Option<String> {
+    let from_number = |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
+    from_number(record.site_number())
+        .or_else(|| from_number(record.license_number()))
+        .or_else(|| record.psb().and_then(|c| rules.provinces.by_code(c.province_code())))
+        .map(|p| p.name.clone())
+}

@@ -1,0 +1,83 @@
+//! Settings for a command: the config file and environment (see `config`), then the global flags.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::dns::{Dns, DnsOptions, Guard};
+use crate::engine::Scanner;
+use crate::fetch::{ConnectTo, FetchOptions, Fetcher, Overrides, ResolveEntry};
+use crate::rules::RuleSet;
+use crate::store::Store;
+
+pub(super) struct Settings {
+    pub config: Config,
+    /// A store was asked for (flag, environment, or a config file that names one).
+    pub store_configured: bool,
+}
+
+pub(super) fn load(config_file: Option<&Path>, database: Option<&str>) -> anyhow::Result<Settings> {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let mut config = Config::load(config_file, env.clone())?;
+    let file_names_database = match config_file {
+        Some(path) => std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .is_some_and(|t| t.contains_key("database")),
+        None => false,
+    };
+    let env_names_database = env.iter().any(|(k, _)| k == "ICP_PATROL_DATABASE_URL");
+    if let Some(url) = database {
+        config.database = url.to_string();
+    }
+    config.validate()?;
+    Ok(Settings { store_configured: database.is_some() || env_names_database || file_names_database, config })
+}
+
+pub(super) async fn store(config: &Config) -> anyhow::Result<Store> {
+    Store::connect(&config.database).await.with_context(|| "opening the store")
+}
+
+pub(super) fn rules(config: &Config, flag: Option<&Path>) -> anyhow::Result<RuleSet> {
+    match flag.or(config.rules.as_deref()) {
+        Some(dir) => RuleSet::load(dir).with_context(|| format!("loading rules from {}", dir.display())),
+        None => Ok(RuleSet::embedded()),
+    }
+}
+
+/// A scanner from the settings, with extra overrides and resolver settings from flags.
+pub(super) fn scanner(
+    config: &Config,
+    rules: RuleSet,
+    extra: Overrides,
+    options: FetchOptions,
+    extra_nameservers: &[std::net::SocketAddr],
+    extra_allow: &[ipnet::IpNet],
+) -> anyhow::Result<Scanner> {
+    let mut overrides = extra;
+    for r in &config.scan.resolve {
+        overrides.resolve.push(r.parse::<ResolveEntry>()?);
+    }
+    for c in &config.scan.connect_to {
+        overrides.connect_to.push(c.parse::<ConnectTo>()?);
+    }
+    let nameservers = if extra_nameservers.is_empty() { config.dns.nameservers.clone() } else { extra_nameservers.to_vec() };
+    let dns = Dns::new(&DnsOptions { nameservers, timeout: Some(std::time::Duration::from_secs(config.dns.timeout_secs.max(1))) })
+        .context("setting up DNS")?;
+    let mut allow = config.dns.allow_networks.clone();
+    allow.extend_from_slice(extra_allow);
+    let fetcher = Fetcher::new(options, overrides, dns, Guard::new(allow)).context("setting up the HTTP client")?;
+    Ok(Scanner::new(fetcher, std::sync::Arc::new(rules)))
+}
+
+/// Fetch limits from the settings.
+pub(super) fn fetch_options(config: &Config) -> FetchOptions {
+    FetchOptions {
+        connect_timeout: std::time::Duration::from_secs(config.scan.connect_timeout_secs.max(1)),
+        total_timeout: std::time::Duration::from_secs(config.scan.timeout_secs.max(1)),
+        max_body: config.scan.max_body_bytes,
+        max_redirects: config.scan.max_redirects,
+        ..FetchOptions::default()
+    }
+}

@@ -1,0 +1,334 @@
+//! The daemon loop: schedules enqueue cycles, workers claim and scan, leases are renewed, and on
+//! shutdown in-flight scans get a grace period before their jobs go back to the queue.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::cron::CronSchedule;
+use super::limiter::KeyedLimiter;
+use super::policy;
+use crate::config::{Config, Schedule};
+use crate::domain::registrable_domain;
+use crate::engine::{Scanner, Target, today_in_shanghai};
+use crate::fetch::ErrorKind;
+use crate::rules::RuleSet;
+use crate::store::{ClaimedJob, Store, StoreError, now_ms};
+
+/// What a run did (for `--once`, the demo and tests).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub cycles: Vec<String>,
+    pub recorded: usize,
+    pub retried: usize,
+    pub released: usize,
+}
+
+/// Swaps the rules of a running daemon (SIGHUP) and tells whether it is still running.
+#[derive(Clone)]
+pub struct DaemonHandle {
+    scanner: Arc<RwLock<Scanner>>,
+}
+
+impl DaemonHandle {
+    /// Loads the rules directory afresh; a broken edit keeps the last good rules and says why.
+    pub fn reload_rules(&self, dir: &std::path::Path) -> Result<String, crate::rules::RuleErrors> {
+        let rules = RuleSet::load(dir)?;
+        let digest = rules.digest.clone();
+        let mut scanner = self.scanner.write().unwrap_or_else(|p| p.into_inner());
+        *scanner = scanner.with_rules(Arc::new(rules));
+        Ok(digest)
+    }
+}
+
+pub struct Daemon {
+    store: Store,
+    scanner: Arc<RwLock<Scanner>>,
+    config: Config,
+    worker: String,
+    today: Option<NaiveDate>,
+}
+
+/// Failures worth another attempt before a result is recorded.
+fn transient(kind: ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Timeout | ErrorKind::Refused | ErrorKind::DnsTimeout | ErrorKind::Servfail | ErrorKind::Other)
+}
+
+impl Daemon {
+    pub fn new(store: Store, scanner: Scanner, config: Config) -> Self {
+        let worker = format!(
+            "{}-{}-{:x}",
+            std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim(),
+            std::process::id(),
+            now_ms() & 0xffff_ffff
+        );
+        Daemon { store, scanner: Arc::new(RwLock::new(scanner)), config, worker, today: None }
+    }
+
+    /// Fixes the day date rules count from (tests, replays).
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    pub fn handle(&self) -> DaemonHandle {
+        DaemonHandle { scanner: Arc::clone(&self.scanner) }
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.worker
+    }
+
+    /// The jobs of one cycle of a schedule: every active filing of its group, and `www.` + each apex.
+    async fn targets(&self, schedule: &Schedule) -> Result<Vec<(String, String)>, StoreError> {
+        let filings = self.store.active_filings(schedule.province.as_deref(), schedule.provider.as_deref()).await?;
+        let mut targets = Vec::with_capacity(filings.len() * 2);
+        for f in filings {
+            let domain = f.record.domain;
+            if self.config.daemon.include_www && registrable_domain(&domain) == domain {
+                targets.push((domain.clone(), format!("www.{domain}")));
+            }
+            targets.push((domain.clone(), domain));
+        }
+        Ok(targets)
+    }
+
+    /// Enqueues one cycle of a schedule now; returns its id.
+    pub async fn enqueue_now(&self, schedule: &Schedule, tag: &str) -> Result<String, StoreError> {
+        let cycle = format!("{}@{tag}", schedule.name);
+        let targets = self.targets(schedule).await?;
+        let added = self.store.enqueue(&cycle, &targets, now_ms()).await?;
+        tracing::info!(%cycle, jobs = added, "cycle enqueued");
+        Ok(cycle)
+    }
+
+    /// Runs until `shutdown`. With `once`, every schedule fires one cycle now and the run ends when the
+    /// queue holds nothing due (or at shutdown).
+    pub async fn run(self, shutdown: CancellationToken, once: bool) -> Result<RunSummary, StoreError> {
+        let settings = self.config.daemon.clone();
+        let lease_ms = (settings.lease_secs * 1000) as i64;
+        let this = Arc::new(self);
+        let mut summary = RunSummary::default();
+        let stop_claiming = shutdown.child_token();
+        let hard_stop = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let in_flight: Arc<std::sync::Mutex<std::collections::HashSet<i64>>> = Arc::default();
+        let total = Arc::new(Semaphore::new(settings.concurrency));
+        let per_address = Arc::new(KeyedLimiter::new(settings.per_address));
+        let counters = Arc::new(Counters::default());
+
+        if once {
+            let tag = Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            for schedule in &this.config.schedule {
+                summary.cycles.push(this.enqueue_now(schedule, &format!("once-{tag}")).await?);
+            }
+        } else {
+            for schedule in this.config.schedule.clone() {
+                let this = Arc::clone(&this);
+                let stop = stop_claiming.clone();
+                tracker.spawn(async move { this.fire_schedule(schedule, stop).await });
+            }
+        }
+
+        // Leases of in-flight jobs are renewed well before they run out.
+        {
+            let this = Arc::clone(&this);
+            let in_flight = Arc::clone(&in_flight);
+            let stop = hard_stop.clone();
+            tokio::spawn(async move {
+                let every = Duration::from_millis((lease_ms / 3).max(100) as u64);
+                loop {
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(every) => {}
+                    }
+                    let ids: Vec<i64> = in_flight.lock().unwrap_or_else(|p| p.into_inner()).iter().copied().collect();
+                    if let Err(e) = this.store.renew(&this.worker, &ids, lease_ms).await {
+                        tracing::warn!("renewing leases: {e}");
+                    }
+                    if let Err(e) = this.store.take_daemon_lock(&this.worker, lease_ms).await {
+                        tracing::error!("daemon lock: {e}");
+                    }
+                }
+            });
+        }
+
+        let poll = Duration::from_millis(settings.poll_ms.max(10));
+        while !stop_claiming.is_cancelled() {
+            let free = total.available_permits();
+            let jobs = if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await? } else { Vec::new() };
+            if jobs.is_empty() {
+                // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a dead
+                // daemon held are waited for until their lease runs out and they are claimed here).
+                if once && in_flight_len(&in_flight) == 0 && this.store.unfinished_due().await? == 0 {
+                    break;
+                }
+                tokio::select! {
+                    _ = stop_claiming.cancelled() => break,
+                    _ = tokio::time::sleep(poll) => continue,
+                }
+            }
+            for job in jobs {
+                let permit = Arc::clone(&total).acquire_owned().await.expect("the total semaphore is never closed");
+                in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(job.id);
+                let this = Arc::clone(&this);
+                let per_address = Arc::clone(&per_address);
+                let in_flight = Arc::clone(&in_flight);
+                let hard_stop = hard_stop.clone();
+                let counters = Arc::clone(&counters);
+                tracker.spawn(async move {
+                    let id = job.id;
+                    tokio::select! {
+                        outcome = this.work(&job, &per_address) => counters.count(outcome),
+                        _ = hard_stop.cancelled() => {
+                            // Past the grace period: the job goes back to the queue, not counted as an attempt.
+                            match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
+                                Ok(_) => counters.count(Ok(Worked::Released)),
+                                Err(e) => tracing::error!(job = id, "releasing: {e}"),
+                            }
+                        }
+                    }
+                    in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                    drop(permit);
+                });
+            }
+        }
+
+        // Stop: no more claims; in-flight scans get the grace period, then are released.
+        tracker.close();
+        let grace = Duration::from_secs(settings.grace_secs);
+        if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
+            tracing::warn!(grace_secs = settings.grace_secs, "grace period over; releasing unfinished jobs");
+            hard_stop.cancel();
+            tracker.wait().await;
+        }
+        hard_stop.cancel();
+        if let Err(e) = this.store.release_daemon_lock(&this.worker).await {
+            tracing::warn!("releasing the daemon lock: {e}");
+        }
+        summary.recorded = counters.recorded.load(std::sync::atomic::Ordering::Relaxed);
+        summary.retried = counters.retried.load(std::sync::atomic::Ordering::Relaxed);
+        summary.released = counters.released.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(summary)
+    }
+
+    async fn fire_schedule(&self, schedule: Schedule, stop: CancellationToken) {
+        let cron = match CronSchedule::parse(&schedule.cron, &schedule.timezone) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(schedule = %schedule.name, "{e}");
+                return;
+            }
+        };
+        let mut after = Utc::now();
+        loop {
+            let Some(next) = cron.next_after(after) else { return };
+            let wait = (next - Utc::now()).to_std().unwrap_or_default();
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(wait) => {}
+            }
+            let tag = next.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            if let Err(e) = self.enqueue_now(&schedule, &tag).await {
+                tracing::error!(schedule = %schedule.name, "enqueueing: {e}");
+            }
+            after = next;
+        }
+    }
+
+    /// One job: the filing, a permit for its server address, the scan, retry or record.
+    async fn work(&self, job: &ClaimedJob, per_address: &KeyedLimiter) -> Result<Worked, StoreError> {
+        let Some(stored) = self.store.filing_for_host(&job.domain).await?.filter(|f| f.status == "active") else {
+            self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
+            return Ok(Worked::Skipped);
+        };
+        let mut filing = stored.record;
+        if filing.opened_on.is_none()
+            && let Some(first) = stored.first_online.and_then(chrono::DateTime::from_timestamp_millis)
+        {
+            filing.opened_on = Some(first.with_timezone(&chrono_tz::Asia::Shanghai).date_naive());
+        }
+        let scanner = self.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let Ok(target) = Target::parse(&job.target) else {
+            self.store.skip_job(&self.worker, job.id, "not a scannable host").await?;
+            return Ok(Worked::Skipped);
+        };
+        let key = scanner.address_key(&target).await;
+        let _address = per_address.acquire(&key).await;
+        let started = std::time::Instant::now();
+        let today = self.today.unwrap_or_else(today_in_shanghai);
+        let mut result = scanner.scan(&target, Some(&filing), today).await;
+        metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
+        if let Some(e) = &result.fetch.error {
+            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => format!("{:?}", e.kind).to_lowercase()).increment(1);
+            if transient(e.kind) && job.attempts < self.config.daemon.max_attempts {
+                let backoff = self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));
+                let at = now_ms() + (backoff * 1000) as i64;
+                self.store.requeue(&self.worker, job.id, at, Some(&e.detail), true).await?;
+                return Ok(Worked::Retried);
+            }
+        }
+        let open = self.store.open_findings(&job.target).await?;
+        let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
+        scanner.judge(&mut result, Some(&filing));
+        match self.store.record(&result, Some((job.id, &self.worker))).await? {
+            Some(_) => {
+                metrics::counter!("icp_patrol_scans_total", "verdict" => format!("{:?}", result.verdict.status).to_lowercase()).increment(1);
+                if follow_up.confirm {
+                    let at = now_ms() + (self.config.daemon.confirm_after_secs * 1000) as i64;
+                    let cycle = format!("confirm:{}@{at}", job.target);
+                    self.store.enqueue(&cycle, &[(job.domain.clone(), job.target.clone())], at).await?;
+                }
+                if let Ok(counts) = self.store.queue_counts().await {
+                    metrics::gauge!("icp_patrol_queue_depth").set(counts.queued as f64);
+                }
+                Ok(Worked::Recorded)
+            }
+            None => {
+                tracing::warn!(job = job.id, target = %job.target, "lease lost before recording; another worker has the job");
+                Ok(Worked::Skipped)
+            }
+        }
+    }
+}
+
+fn in_flight_len(set: &std::sync::Mutex<std::collections::HashSet<i64>>) -> usize {
+    set.lock().unwrap_or_else(|p| p.into_inner()).len()
+}
+
+enum Worked {
+    Recorded,
+    Retried,
+    Released,
+    Skipped,
+}
+
+#[derive(Default)]
+struct Counters {
+    recorded: std::sync::atomic::AtomicUsize,
+    retried: std::sync::atomic::AtomicUsize,
+    released: std::sync::atomic::AtomicUsize,
+}
+
+impl Counters {
+    fn count(&self, outcome: Result<Worked, StoreError>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        match outcome {
+            Ok(Worked::Recorded) => {
+                self.recorded.fetch_add(1, Relaxed);
+            }
+            Ok(Worked::Retried) => {
+                self.retried.fetch_add(1, Relaxed);
+            }
+            Ok(Worked::Released) => {
+                self.released.fetch_add(1, Relaxed);
+            }
+            Ok(Worked::Skipped) => {}
+            Err(e) => tracing::error!("job failed: {e}"),
+        }
+    }
+}

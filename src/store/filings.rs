@@ -1,0 +1,158 @@
+//! Filing records in the store: all-or-nothing import that updates in place, withdrawal (never
+//! deletion), and look-ups for scans and schedules.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::{Store, StoreError, now_ms};
+use crate::filing::FilingRecord;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub withdrawn: usize,
+}
+
+/// A filing as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFiling {
+    pub record: FilingRecord,
+    pub province: Option<String>,
+    pub status: String,
+    pub first_online: Option<i64>,
+}
+
+impl Store {
+    /// Writes every record in one transaction: new ones added, changed ones updated in place (and
+    /// reactivated), and with `replace` every active filing absent from `records` withdrawn.
+    pub async fn import(
+        &self,
+        records: &[FilingRecord],
+        province_of: impl Fn(&FilingRecord) -> Option<String>,
+        replace: bool,
+    ) -> Result<ImportSummary, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let existing: HashMap<String, (String, String)> = sqlx::query("SELECT domain, record, status FROM filings")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.get::<String, _>(0), (r.get::<String, _>(1), r.get::<String, _>(2))))
+            .collect();
+        let mut summary = ImportSummary::default();
+        for record in records {
+            let json = serde_json::to_string(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            match existing.get(&record.domain) {
+                Some((old, status)) if old == &json && status == "active" => summary.unchanged += 1,
+                Some(_) => {
+                    sqlx::query(
+                        "UPDATE filings SET record = $1, province = $2, provider = $3, status = 'active', \
+                         withdrawn_at = NULL, updated_at = $4 WHERE domain = $5",
+                    )
+                    .bind(&json)
+                    .bind(province_of(record))
+                    .bind(record.provider.clone())
+                    .bind(now)
+                    .bind(&record.domain)
+                    .execute(&mut *tx)
+                    .await?;
+                    summary.updated += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO filings (domain, record, province, provider, status, imported_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, 'active', $5, $6)",
+                    )
+                    .bind(&record.domain)
+                    .bind(&json)
+                    .bind(province_of(record))
+                    .bind(record.provider.clone())
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    summary.added += 1;
+                }
+            }
+        }
+        if replace {
+            let keep: std::collections::HashSet<&str> = records.iter().map(|r| r.domain.as_str()).collect();
+            for (domain, (_, status)) in &existing {
+                if status == "active" && !keep.contains(domain.as_str()) {
+                    sqlx::query("UPDATE filings SET status = 'withdrawn', withdrawn_at = $1, updated_at = $2 WHERE domain = $3")
+                        .bind(now)
+                        .bind(now)
+                        .bind(domain)
+                        .execute(&mut *tx)
+                        .await?;
+                    summary.withdrawn += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Active filings, optionally of one province or provider.
+    pub async fn active_filings(
+        &self,
+        province: Option<&str>,
+        provider: Option<&str>,
+    ) -> Result<Vec<StoredFiling>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT record, province, status, first_online FROM filings WHERE status = 'active' \
+             AND (CAST($1 AS TEXT) IS NULL OR province = $2) AND (CAST($3 AS TEXT) IS NULL OR provider = $4) ORDER BY domain",
+        )
+        .bind(province)
+        .bind(province)
+        .bind(provider)
+        .bind(provider)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(stored).collect()
+    }
+
+    /// Every filing, withdrawn ones too.
+    pub async fn all_filings(&self) -> Result<Vec<StoredFiling>, StoreError> {
+        let rows = sqlx::query("SELECT record, province, status, first_online FROM filings ORDER BY domain")
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(stored).collect()
+    }
+
+    /// The filing of a host: its own, or its apex's for a `www.` host.
+    pub async fn filing_for_host(&self, host: &str) -> Result<Option<StoredFiling>, StoreError> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let apex = host.strip_prefix("www.").unwrap_or(&host).to_string();
+        let row = sqlx::query(
+            "SELECT record, province, status, first_online FROM filings WHERE domain = $1 OR domain = $2 \
+             ORDER BY CASE WHEN domain = $3 THEN 0 ELSE 1 END LIMIT 1",
+        )
+        .bind(&host)
+        .bind(&apex)
+        .bind(&host)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(stored).transpose()
+    }
+
+    /// Remembers the first day a site answered, the default opening date for the 30-day rule.
+    pub async fn mark_online(&self, domain: &str, at_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
+            .bind(at_ms)
+            .bind(domain)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+fn stored(row: sqlx::any::AnyRow) -> Result<StoredFiling, StoreError> {
+    let json: String = row.try_get(0)?;
+    let record: FilingRecord = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(StoredFiling { record, province: row.try_get(1)?, status: row.try_get(2)?, first_online: row.try_get(3)? })
+}

@@ -1,0 +1,163 @@
+//! The only place that touches the database: filings, the job queue, scans with their check results,
+//! findings with a lifecycle. SQLite by default (a file, zero set-up), PostgreSQL for several daemons
+//! sharing the work; one API, the backend chosen by the URL.
+//!
+//! Queries are written once for both (sqlx `Any`): times are Unix milliseconds, JSON is text,
+//! placeholders are `$n` (SQLite accepts them too). Where the dialects differ (claiming jobs with
+//! `FOR UPDATE SKIP LOCKED`) the backend is asked.
+
+mod filings;
+mod jobs;
+mod lock;
+mod results;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+
+pub use filings::{ImportSummary, StoredFiling};
+pub use jobs::{ClaimedJob, QueueCounts};
+pub use lock::LockError;
+pub use results::{FindingRow, ScanRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?} (expected sqlite://… or postgres://…)")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("migrating {url}: {source}")]
+    Migrate { url: String, source: sqlx::migrate::MigrateError },
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// A connection pool and which dialect it speaks.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Connects and applies the migrations of the backend.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let shown = redact_url(url);
+        let (url, max) = match backend {
+            // Create the file if missing; one writer at a time is SQLite's nature.
+            Backend::Sqlite if !url.contains("mode=") => {
+                (format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' }), 8)
+            }
+            Backend::Sqlite => (url.to_string(), 8),
+            Backend::Postgres => (url.to_string(), 16),
+        };
+        let mut options = AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool =
+            options.connect(&url).await.map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+        let store = Store { pool, backend, url: shown };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations (idempotent).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let result = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
+        };
+        result.map_err(|source| StoreError::Migrate { url: self.url.clone(), source })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, password redacted.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A cheap liveness question for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl Backend {
+    /// The backend a URL names, or why it names none.
+    pub fn from_str_checked(url: &str) -> Result<Backend, StoreError> {
+        url.parse()
+    }
+}
+
+impl FromStr for Backend {
+    type Err = StoreError;
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_string()))
+        }
+    }
+}
+
+/// `$from, $from+1, …` for `n` values: placeholders both dialects accept.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}

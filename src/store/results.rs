@@ -1,0 +1,244 @@
+//! Scan results, their check results, and findings with a lifecycle: a finding opens on the first
+//! failing scan, counts consecutive failing scans, and is resolved by the first passing one.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::{Store, StoreError, now_ms, placeholders};
+use crate::checks::Outcome;
+use crate::result::ScanResult;
+
+/// An open or resolved finding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FindingRow {
+    pub id: i64,
+    pub domain: String,
+    pub target: String,
+    pub check_id: String,
+    pub status: String,
+    pub notice: String,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    pub resolved_at: Option<i64>,
+    pub consecutive: i64,
+    pub last_scan_id: i64,
+    pub evidence: String,
+}
+
+/// A stored scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanRow {
+    pub id: i64,
+    pub job_id: Option<i64>,
+    pub domain: String,
+    pub target: String,
+    pub scanned_at: i64,
+    pub verdict: String,
+    pub result: ScanResult,
+}
+
+const FINDING_COLUMNS: &str = "id, domain, target, check_id, status, notice, first_seen, last_seen, resolved_at, \
+                               consecutive, last_scan_id, evidence";
+
+fn finding(r: sqlx::any::AnyRow) -> Result<FindingRow, sqlx::Error> {
+    Ok(FindingRow {
+        id: r.try_get(0)?,
+        domain: r.try_get(1)?,
+        target: r.try_get(2)?,
+        check_id: r.try_get(3)?,
+        status: r.try_get(4)?,
+        notice: r.try_get(5)?,
+        first_seen: r.try_get(6)?,
+        last_seen: r.try_get(7)?,
+        resolved_at: r.try_get(8)?,
+        consecutive: r.try_get(9)?,
+        last_scan_id: r.try_get(10)?,
+        evidence: r.try_get(11)?,
+    })
+}
+
+fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Inconclusive => "inconclusive",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+impl Store {
+    /// The open findings of a scanned host, by check id.
+    pub async fn open_findings(&self, target: &str) -> Result<HashMap<String, FindingRow>, StoreError> {
+        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(finding).collect::<Result<Vec<_>, _>>()?.into_iter().map(|f| (f.check_id.clone(), f)).collect())
+    }
+
+    /// Every finding (open and resolved), for reports.
+    pub async fn findings(&self) -> Result<Vec<FindingRow>, StoreError> {
+        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings ORDER BY domain, target, check_id, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(finding).collect::<Result<_, _>>()?)
+    }
+
+    /// Records a scan with its check results and the findings it opens, extends or resolves, in one
+    /// transaction. With a job, only while `worker` still holds it: `Ok(None)` when it does not (its
+    /// lease ran out and another worker took over), and nothing is written.
+    pub async fn record(&self, result: &ScanResult, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
+        let now = now_ms();
+        let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
+        let mut tx = self.pool().begin().await?;
+        if let Some((id, worker)) = job {
+            let held = sqlx::query(
+                "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+            )
+            .bind(id)
+            .bind(worker)
+            .execute(&mut *tx)
+            .await?;
+            if held.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        let json = serde_json::to_string(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let scan_id: i64 = sqlx::query(
+            "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(job.map(|(id, _)| id))
+        .bind(&domain)
+        .bind(&result.domain)
+        .bind(result.scanned_at.timestamp_millis())
+        .bind(format!("{:?}", result.verdict.status).to_lowercase())
+        .bind(&result.versions.scanner)
+        .bind(&result.versions.rules)
+        .bind(&json)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+
+        // Check results in multi-row statements (a few round trips, not one per check).
+        for chunk in result.checks.chunks(50) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
+            let sql = format!(
+                "INSERT INTO check_results (scan_id, check_id, outcome, severity, notice, evidence) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for c in chunk {
+                q = q
+                    .bind(scan_id)
+                    .bind(&c.id)
+                    .bind(outcome_str(c.outcome))
+                    .bind(format!("{:?}", c.severity).to_lowercase())
+                    .bind(c.notice.as_str())
+                    .bind(serde_json::to_string(&c.evidence).unwrap_or_default());
+            }
+            q.execute(&mut *tx).await?;
+        }
+
+        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
+        let open: HashMap<String, FindingRow> = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(&result.domain)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(finding)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .map(|f| (f.check_id.clone(), f))
+            .collect();
+        for c in &result.checks {
+            let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
+            match (c.outcome, open.get(&c.id)) {
+                (Outcome::Fail, Some(f)) => {
+                    sqlx::query(
+                        "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2, \
+                         evidence = $3, notice = $4 WHERE id = $5",
+                    )
+                    .bind(now)
+                    .bind(scan_id)
+                    .bind(&evidence)
+                    .bind(c.notice.as_str())
+                    .bind(f.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Outcome::Fail, None) => {
+                    sqlx::query(
+                        "INSERT INTO findings (domain, target, check_id, status, notice, first_seen, last_seen, consecutive, last_scan_id, evidence) \
+                         VALUES ($1, $2, $3, 'open', $4, $5, $6, 1, $7, $8)",
+                    )
+                    .bind(&domain)
+                    .bind(&result.domain)
+                    .bind(&c.id)
+                    .bind(c.notice.as_str())
+                    .bind(now)
+                    .bind(now)
+                    .bind(scan_id)
+                    .bind(&evidence)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Outcome::Pass, Some(f)) => {
+                    sqlx::query("UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3")
+                        .bind(now)
+                        .bind(scan_id)
+                        .bind(f.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                _ => {}
+            }
+        }
+        if result.fetch.status.is_some_and(|s| s < 400) {
+            sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
+                .bind(now)
+                .bind(&domain)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(scan_id))
+    }
+
+    /// Stored scans, newest first, optionally of one filing's domain, at most `limit`.
+    pub async fn scans(&self, domain: Option<&str>, limit: i64) -> Result<Vec<ScanRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans \
+             WHERE (CAST($1 AS TEXT) IS NULL OR domain = $2) ORDER BY scanned_at DESC, id DESC LIMIT $3",
+        )
+        .bind(domain)
+        .bind(domain)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let json: String = r.try_get(6)?;
+                Ok(ScanRow {
+                    id: r.try_get(0)?,
+                    job_id: r.try_get(1)?,
+                    domain: r.try_get(2)?,
+                    target: r.try_get(3)?,
+                    scanned_at: r.try_get(4)?,
+                    verdict: r.try_get(5)?,
+                    result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many results each job has (a job never has more than one; tests check it).
+    pub async fn results_per_cycle(&self, cycle: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT j.target, COUNT(s.id) FROM jobs j LEFT JOIN scans s ON s.job_id = j.id WHERE j.cycle = $1 GROUP BY j.target ORDER BY j.target",
+        )
+        .bind(cycle)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+}

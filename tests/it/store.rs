@@ -1,0 +1,178 @@
+//! The store on both backends: import in all formats, all-or-nothing, re-import and --replace; the
+//! queue's exclusive claims and lease takeover; results recorded once; findings' lifecycle.
+
+use std::path::Path;
+
+use icp_patrol::checks::Outcome;
+use icp_patrol::filing::{FilingRecord, load_filings};
+use icp_patrol::result::ScanResult;
+use icp_patrol::store::{LockError, Store};
+
+use crate::db::{Kind, TestDb, both};
+use crate::support::*;
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+async fn cli(args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol")).args(args).output().await.expect("runs")
+}
+
+fn xlsx(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["网站域名", "网站备案号", "主办单位名称", "主办单位性质", "网站名称", "审核通过日期"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("cell");
+    }
+    let row = ["x.example.cn", "京ICP备16020626号-3", "北京示例科技有限公司", "企业", "示例三号站"];
+    for (c, v) in row.iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).expect("cell");
+    }
+    // A real spreadsheet date, not text.
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 3, 1).expect("date");
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_datetime_with_format(1, 5, &date, &format).expect("date cell");
+    book.save(path).expect("save xlsx");
+}
+
+#[tokio::test]
+async fn import_all_formats_reimport_and_replace_on_both_backends() {
+    for db in both().await {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = write(
+            dir.path(),
+            "a.csv",
+            "\u{feff}域名,网站备案号,主办单位名称,主办单位性质,网站名称,审核通过日期\n\
+             a.example.cn,京ICP备16020626号-1,北京示例科技有限公司,企业,示例一号站,2024/3/1\n",
+        );
+        let json = write(
+            dir.path(),
+            "b.json",
+            r#"[{"domain":"b.example.cn","site_number":"京ICP备16020626号-2","principal":"北京示例科技有限公司","principal_type":"企业","site_name":"示例二号站","approved_on":"2024年3月1日"}]"#,
+        );
+        let book = dir.path().join("c.xlsx");
+        xlsx(&book);
+        for file in [&csv, &json, &book] {
+            let out = cli(&["--database", &db.url, "import", &file.display().to_string()]).await;
+            assert_eq!(out.status.code(), Some(0), "{:?}: {}", db.kind, String::from_utf8_lossy(&out.stderr));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("1 added"), "{}", String::from_utf8_lossy(&out.stdout));
+        }
+        let store = db.store().await;
+        let x = store.filing_for_host("www.x.example.cn").await.expect("query").expect("xlsx record");
+        assert_eq!(x.record.approved_on, date("2024-03-01"), "a spreadsheet date is read as a date");
+        assert_eq!(x.province.as_deref(), Some("北京"));
+
+        // Re-import: unchanged, then changed in place.
+        let again = cli(&["--database", &db.url, "import", &csv.display().to_string()]).await;
+        assert!(String::from_utf8_lossy(&again.stdout).contains("0 added, 0 updated, 1 unchanged"));
+        let changed = write(dir.path(), "a2.csv", &std::fs::read_to_string(&csv).expect("read").replace("示例一号站", "示例一号站新名"));
+        let out = cli(&["--database", &db.url, "import", &changed.display().to_string()]).await;
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 updated"));
+
+        // --replace withdraws what the file lacks; nothing is deleted.
+        let out = cli(&["--database", &db.url, "import", "--replace", &changed.display().to_string()]).await;
+        assert!(String::from_utf8_lossy(&out.stdout).contains("2 withdrawn"), "{}", String::from_utf8_lossy(&out.stdout));
+        let all = store.all_filings().await.expect("all");
+        assert_eq!(all.len(), 3);
+        assert_eq!(store.active_filings(None, None).await.expect("active").len(), 1);
+
+        // A file with a bad row writes nothing and names line and column.
+        let bad = write(
+            dir.path(),
+            "bad.csv",
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnew.example.cn,京ICP备16020626号-8,甲,企业,新站点名,2024-03-01\nbad..cn,京ICP备16020626号-9,甲,企业,坏站点名,2024-03-01\n",
+        );
+        let out = cli(&["--database", &db.url, "import", &bad.display().to_string()]).await;
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:line 3, column domain"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(store.filing_for_host("new.example.cn").await.expect("query").is_none(), "all or nothing");
+    }
+}
+
+fn sample_result(target: &str, failing: &[&str]) -> ScanResult {
+    let mut r: ScanResult = serde_json::from_str(include_str!("../golden/notice.json")).expect("golden");
+    r.domain = target.to_string();
+    r.filing = Some(FilingRecord { domain: target.to_string(), ..filing(target, "京ICP备16020626号-1") });
+    for c in &mut r.checks {
+        c.outcome = if failing.contains(&c.id.as_str()) { Outcome::Fail } else { Outcome::Pass };
+    }
+    r
+}
+
+#[tokio::test]
+async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
+    for db in both().await {
+        let store = db.store().await;
+        let targets: Vec<(String, String)> = (0..50).map(|i| (format!("s{i}.example.cn"), format!("s{i}.example.cn"))).collect();
+        assert_eq!(store.enqueue("c1", &targets, 0).await.expect("enqueue"), 50);
+        assert_eq!(store.enqueue("c1", &targets, 0).await.expect("enqueue again"), 0, "a cycle's jobs are enqueued once");
+        let a = store.claim("w1", 20, 60_000).await.expect("claim");
+        let b = store.claim("w2", 100, 60_000).await.expect("claim");
+        assert_eq!((a.len(), b.len()), (20, 30));
+        assert!(a.iter().all(|j| !b.iter().any(|k| k.id == j.id)), "{:?}: no job claimed twice", db.kind);
+
+        // w1's lease runs out; w2 takes the job over; w1 can no longer record it.
+        let short = store.enqueue("c2", &[("late.example.cn".into(), "late.example.cn".into())], 0).await.expect("enqueue");
+        assert_eq!(short, 1);
+        let held = store.claim("w1", 1, 1).await.expect("claim");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let taken = store.claim("w2", 1, 60_000).await.expect("take over");
+        assert_eq!(taken[0].id, held[0].id);
+        assert_eq!(taken[0].attempts, 2);
+        let result = sample_result("late.example.cn", &[]);
+        assert_eq!(store.record(&result, Some((held[0].id, "w1"))).await.expect("record"), None, "lost lease: nothing written");
+        assert!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record").is_some());
+        assert_eq!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record"), None, "never twice");
+        assert_eq!(store.results_per_cycle("c2").await.expect("count"), [("late.example.cn".to_string(), 1)]);
+    }
+}
+
+#[tokio::test]
+async fn findings_open_count_and_resolve() {
+    for db in both().await {
+        let store = db.store().await;
+        store.record(&sample_result("f.example.cn", &["icp.link.missing"]), None).await.expect("first");
+        store.record(&sample_result("f.example.cn", &["icp.link.missing"]), None).await.expect("second");
+        let open = store.open_findings("f.example.cn").await.expect("open");
+        assert_eq!(open["icp.link.missing"].consecutive, 2, "{:?}", db.kind);
+        store.record(&sample_result("f.example.cn", &[]), None).await.expect("fixed");
+        assert!(store.open_findings("f.example.cn").await.expect("open").is_empty());
+        let all = store.findings().await.expect("all");
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].status, "resolved");
+        assert!(all[0].resolved_at.is_some());
+        assert_eq!(store.scans(Some("f.example.cn"), 10).await.expect("scans").len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn one_daemon_per_sqlite_file() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    store.take_daemon_lock("first", 60_000).await.expect("first daemon");
+    store.take_daemon_lock("first", 60_000).await.expect("refreshing its own lock");
+    let second = Store::connect(&db.url).await.expect("connects");
+    match second.take_daemon_lock("second", 60_000).await {
+        Err(LockError::Held { holder, .. }) => assert_eq!(holder, "first"),
+        other => panic!("a second daemon must be turned away, got {other:?}"),
+    }
+    store.release_daemon_lock("first").await.expect("release");
+    second.take_daemon_lock("second", 60_000).await.expect("free again");
+    let pg = TestDb::new(Kind::Postgres).await;
+    let shared = pg.store().await;
+    shared.take_daemon_lock("a", 60_000).await.expect("PostgreSQL needs no lock");
+    shared.take_daemon_lock("b", 60_000).await.expect("several daemons share PostgreSQL");
+}
+
+#[test]
+fn filing_files_parse_for_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("f.xlsx");
+    xlsx(&book);
+    let set = load_filings(&book).expect("xlsx loads");
+    assert_eq!(set.records()[0].site_name, "示例三号站");
+}
