@@ -12,9 +12,14 @@ pub fn normalise_host(input: &str) -> Result<String, DomainError> {
     }
     let url = url::Url::parse(&format!("http://{trimmed}/")).map_err(|_| DomainError(input.to_string()))?;
     match url.host() {
-        Some(url::Host::Domain(d)) if d.contains('.') => Ok(d.to_string()),
+        Some(url::Host::Domain(d)) if is_hostname(d) => Ok(d.to_string()),
         _ => Err(DomainError(input.to_string())),
     }
+}
+
+/// At least two labels, none empty or longer than 63 bytes, 253 in all.
+fn is_hostname(d: &str) -> bool {
+    d.len() <= 253 && d.split('.').count() >= 2 && d.split('.').all(|l| !l.is_empty() && l.len() <= 63)
 }
 
 /// `www.example.com.cn` -> `example.com.cn`; the host itself when the suffix list does not know it.
@@ -39,6 +44,8 @@ mod tests {
         assert_eq!(normalise_host("例子.中国").as_deref(), Ok("xn--fsqu00a.xn--fiqs8s"));
         assert!(normalise_host("http://a.cn/").is_err());
         assert!(normalise_host("localhost").is_err());
+        assert!(normalise_host("bad..cn").is_err());
+        assert!(normalise_host(&format!("{}.cn", "a".repeat(64))).is_err());
         assert_eq!(display_host("xn--fsqu00a.xn--fiqs8s"), "例子.中国");
     }
 
