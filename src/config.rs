@@ -179,10 +179,10 @@ impl Config {
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
         let mut config = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
                 toml::from_str::<Config>(&text).map_err(|e| {
-                    let (line, column) =
-                        e.span().map_or((1, 1), |s| crate::rules::line_col(&text, s.start));
+                    let (line, column) = e.span().map_or((1, 1), |s| crate::rules::line_col(&text, s.start));
                     ConfigError::File { path: path.into(), line, column, message: e.message().trim().to_string() }
                 })?
             }
@@ -216,9 +216,10 @@ impl Config {
             changed = true;
         }
         if changed {
-            *self = toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| ConfigError::Env { var: ENV_PREFIX.to_string() + "*", message: e.message().to_string() })?;
+            *self = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| ConfigError::Env {
+                var: ENV_PREFIX.to_string() + "*",
+                message: e.message().to_string(),
+            })?;
         }
         Ok(())
     }
@@ -245,7 +246,8 @@ impl Config {
         for c in &self.scan.connect_to {
             c.parse::<crate::fetch::ConnectTo>().map_err(|e| ConfigError::Invalid(format!("scan.connect_to: {e}")))?;
         }
-        crate::store::Backend::from_str_checked(&self.database).map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
+        crate::store::Backend::from_str_checked(&self.database)
+            .map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
         Ok(())
     }
 
@@ -284,8 +286,12 @@ fn set(table: &mut toml::Table, path: &[String], value: toml::Value) {
 /// An environment value read as the type the default has (a number, a boolean, a list).
 fn parse_env_value(value: &str, default: Option<&toml::Value>) -> toml::Value {
     match default {
-        Some(toml::Value::Integer(_)) => value.trim().parse().map(toml::Value::Integer).unwrap_or_else(|_| value.into()),
-        Some(toml::Value::Boolean(_)) => value.trim().parse().map(toml::Value::Boolean).unwrap_or_else(|_| value.into()),
+        Some(toml::Value::Integer(_)) => {
+            value.trim().parse().map(toml::Value::Integer).unwrap_or_else(|_| value.into())
+        }
+        Some(toml::Value::Boolean(_)) => {
+            value.trim().parse().map(toml::Value::Boolean).unwrap_or_else(|_| value.into())
+        }
         Some(toml::Value::Array(_)) => toml::Value::Array(
             value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.into())).collect(),
         ),
@@ -306,8 +312,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("c.toml");
         std::fs::write(&path, "database = \"sqlite://a.db\"\n[daemon]\nconcurrency = 8\n").expect("write");
-        let c = Config::load(Some(&path), env(&[("ICP_PATROL_DAEMON__CONCURRENCY", "16"), ("ICP_PATROL_DATABASE_URL", "postgres://u:p@h/db")]))
-            .expect("loads");
+        let c = Config::load(
+            Some(&path),
+            env(&[("ICP_PATROL_DAEMON__CONCURRENCY", "16"), ("ICP_PATROL_DATABASE_URL", "postgres://u:p@h/db")]),
+        )
+        .expect("loads");
         assert_eq!(c.daemon.concurrency, 16, "environment over file");
         assert_eq!(c.database, "postgres://u:p@h/db");
         assert_eq!(c.daemon.lease_secs, 120, "defaults stay");
@@ -321,7 +330,8 @@ mod tests {
         std::fs::write(&path, "[daemon]\nconcurency = 8\n").expect("write");
         let err = Config::load(Some(&path), env(&[])).expect_err("unknown key").to_string();
         assert!(err.contains("c.toml:2:1") && err.contains("concurency"), "{err}");
-        let err = Config::load(None, env(&[("ICP_PATROL_DAEMON__CONCURENCY", "1")])).expect_err("unknown env").to_string();
+        let err =
+            Config::load(None, env(&[("ICP_PATROL_DAEMON__CONCURENCY", "1")])).expect_err("unknown env").to_string();
         assert!(err.contains("ICP_PATROL_DAEMON__CONCURENCY") && err.contains("daemon.concurency"), "{err}");
     }
 

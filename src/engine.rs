@@ -85,7 +85,8 @@ impl Scanner {
 
     /// Decides the verdict and the notice drafts from the checks again, after a policy changed them.
     pub fn judge(&self, result: &mut ScanResult, filing: Option<&FilingRecord>) {
-        result.verdict = decide(result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        result.verdict =
+            decide(result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
         result.notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {

@@ -6,10 +6,16 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     icp_patrol::install_crypto_provider();
     let cli = icp_patrol::cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
-        .init();
+    // The daemon logs JSON lines (for journald and log shippers) at info; commands log text at warn.
+    let daemon = matches!(cli.command, icp_patrol::cli::Command::Daemon(_));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(if daemon { "info" } else { "warn" }));
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    if daemon && std::env::var("ICP_PATROL_LOG").as_deref() != Ok("text") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -66,9 +66,19 @@ pub(super) async fn run(args: DaemonArgs, settings: Settings) -> anyhow::Result<
     let summary = daemon.run(shutdown.clone(), args.once).await?;
     signals.abort();
     shutdown.cancel();
-    tracing::info!(recorded = summary.recorded, retried = summary.retried, released = summary.released, "daemon stopped");
+    tracing::info!(
+        recorded = summary.recorded,
+        retried = summary.retried,
+        released = summary.released,
+        "daemon stopped"
+    );
     if args.once {
-        println!("cycles {}: {} results recorded, {} retries queued", summary.cycles.join(", "), summary.recorded, summary.retried);
+        println!(
+            "cycles {}: {} results recorded, {} retries queued",
+            summary.cycles.join(", "),
+            summary.recorded,
+            summary.retried
+        );
     }
     Ok(0)
 }

@@ -99,7 +99,8 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         lines.push(serde_json::to_string(&scan.result)?);
     }
     let open = store.findings().await?.into_iter().filter(|f| f.status == "open").count();
-    std::fs::write(&args.output, lines.join("\n") + "\n").with_context(|| format!("writing {}", args.output.display()))?;
+    std::fs::write(&args.output, lines.join("\n") + "\n")
+        .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(first) = scans.iter().find(|s| !s.result.notice_drafts.is_empty()) {
         println!("\nA notice draft ({}):\n\n{}", first.target, first.result.notice_drafts[0].text);
     }

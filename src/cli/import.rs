@@ -44,7 +44,8 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
 
 /// The province a filing belongs to, by its number's leading character (spec §2).
 pub(super) fn province_name(rules: &RuleSet, record: &crate::filing::FilingRecord) -> Option<String> {
-    let from_number = |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
+    let from_number =
+        |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
     from_number(record.site_number())
         .or_else(|| from_number(record.license_number()))
         .or_else(|| record.psb().and_then(|c| rules.provinces.by_code(c.province_code())))

@@ -69,7 +69,6 @@ pub struct ScanArgs {
     pub max_body: usize,
 }
 
-
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }

@@ -62,9 +62,13 @@ pub(super) fn scanner(
     for c in &config.scan.connect_to {
         overrides.connect_to.push(c.parse::<ConnectTo>()?);
     }
-    let nameservers = if extra_nameservers.is_empty() { config.dns.nameservers.clone() } else { extra_nameservers.to_vec() };
-    let dns = Dns::new(&DnsOptions { nameservers, timeout: Some(std::time::Duration::from_secs(config.dns.timeout_secs.max(1))) })
-        .context("setting up DNS")?;
+    let nameservers =
+        if extra_nameservers.is_empty() { config.dns.nameservers.clone() } else { extra_nameservers.to_vec() };
+    let dns = Dns::new(&DnsOptions {
+        nameservers,
+        timeout: Some(std::time::Duration::from_secs(config.dns.timeout_secs.max(1))),
+    })
+    .context("setting up DNS")?;
     let mut allow = config.dns.allow_networks.clone();
     allow.extend_from_slice(extra_allow);
     let fetcher = Fetcher::new(options, overrides, dns, Guard::new(allow)).context("setting up the HTTP client")?;

@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 
 pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
 pub use commercial::{Commercial, CommercialCase, Signal};
-pub use error::{RuleError, RuleErrors};
 pub(crate) use error::line_col;
+pub use error::{RuleError, RuleErrors};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
 pub use placeholders::{Fingerprint, PlaceholderCase, PlaceholderKind, Placeholders};

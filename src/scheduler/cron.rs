@@ -54,7 +54,10 @@ mod tests {
         // 02:30 in Shanghai is 18:30 UTC the day before; the next 03:00 there is 19:00 UTC.
         assert_eq!(s.next_after(at("2026-11-27T18:30:00Z")), Some(at("2026-11-27T19:00:00Z")));
         let with_seconds = CronSchedule::parse("30 0 9 * * 1-5", "Asia/Shanghai").expect("six fields");
-        let next = with_seconds.next_after(at("2026-11-28T00:00:00Z")).expect("next").with_timezone(&chrono_tz::Asia::Shanghai);
+        let next = with_seconds
+            .next_after(at("2026-11-28T00:00:00Z"))
+            .expect("next")
+            .with_timezone(&chrono_tz::Asia::Shanghai);
         assert_eq!((next.weekday(), next.hour(), next.second()), (Weekday::Mon, 9, 30), "1-5 is Monday to Friday");
     }
 
@@ -71,7 +74,10 @@ mod tests {
     fn day_of_month_or_day_of_week() {
         // "the 1st, or any Monday": from Saturday 2026-11-28 the next is Monday the 30th, not 1 Dec.
         let s = CronSchedule::parse("0 0 1 * MON", "UTC").expect("parses");
-        assert_eq!(s.next_after(at("2026-11-28T12:00:00Z")), Some(Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()));
+        assert_eq!(
+            s.next_after(at("2026-11-28T12:00:00Z")),
+            Some(Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap())
+        );
         assert!(CronSchedule::parse("61 * * * *", "UTC").is_err());
         assert!(CronSchedule::parse("0 3 * * *", "Mars/Olympus").is_err());
     }

@@ -55,7 +55,10 @@ pub struct Daemon {
 
 /// Failures worth another attempt before a result is recorded.
 fn transient(kind: ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Timeout | ErrorKind::Refused | ErrorKind::DnsTimeout | ErrorKind::Servfail | ErrorKind::Other)
+    matches!(
+        kind,
+        ErrorKind::Timeout | ErrorKind::Refused | ErrorKind::DnsTimeout | ErrorKind::Servfail | ErrorKind::Other
+    )
 }
 
 impl Daemon {
@@ -160,7 +163,8 @@ impl Daemon {
         let poll = Duration::from_millis(settings.poll_ms.max(10));
         while !stop_claiming.is_cancelled() {
             let free = total.available_permits();
-            let jobs = if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await? } else { Vec::new() };
+            let jobs =
+                if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await? } else { Vec::new() };
             if jobs.is_empty() {
                 // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a dead
                 // daemon held are waited for until their lease runs out and they are claimed here).
@@ -264,9 +268,11 @@ impl Daemon {
         let mut result = scanner.scan(&target, Some(&filing), today).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
         if let Some(e) = &result.fetch.error {
-            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => format!("{:?}", e.kind).to_lowercase()).increment(1);
+            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => format!("{:?}", e.kind).to_lowercase())
+                .increment(1);
             if transient(e.kind) && job.attempts < self.config.daemon.max_attempts {
-                let backoff = self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));
+                let backoff =
+                    self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));
                 let at = now_ms() + (backoff * 1000) as i64;
                 self.store.requeue(&self.worker, job.id, at, Some(&e.detail), true).await?;
                 return Ok(Worked::Retried);

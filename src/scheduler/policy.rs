@@ -19,7 +19,12 @@ pub struct FollowUp {
 
 const HOUR_MS: i64 = 3_600_000;
 
-pub fn apply(result: &mut ScanResult, open: &HashMap<String, FindingRow>, settings: &DaemonSettings, now_ms: i64) -> FollowUp {
+pub fn apply(
+    result: &mut ScanResult,
+    open: &HashMap<String, FindingRow>,
+    settings: &DaemonSettings,
+    now_ms: i64,
+) -> FollowUp {
     let mut follow_up = FollowUp::default();
     for check in result.checks.iter_mut().filter(|c| c.outcome == Outcome::Fail) {
         let prior = open.get(&check.id);
@@ -56,7 +61,8 @@ mod tests {
     use crate::result::CheckResult;
 
     fn result_failing(id: &str) -> ScanResult {
-        let mut r: ScanResult = serde_json::from_str(include_str!("../../tests/golden/unreachable.json")).expect("golden");
+        let mut r: ScanResult =
+            serde_json::from_str(include_str!("../../tests/golden/unreachable.json")).expect("golden");
         r.checks = vec![CheckResult {
             id: id.into(),
             outcome: Outcome::Fail,

@@ -83,12 +83,14 @@ impl Store {
             let keep: std::collections::HashSet<&str> = records.iter().map(|r| r.domain.as_str()).collect();
             for (domain, (_, status)) in &existing {
                 if status == "active" && !keep.contains(domain.as_str()) {
-                    sqlx::query("UPDATE filings SET status = 'withdrawn', withdrawn_at = $1, updated_at = $2 WHERE domain = $3")
-                        .bind(now)
-                        .bind(now)
-                        .bind(domain)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE filings SET status = 'withdrawn', withdrawn_at = $1, updated_at = $2 WHERE domain = $3",
+                    )
+                    .bind(now)
+                    .bind(now)
+                    .bind(domain)
+                    .execute(&mut *tx)
+                    .await?;
                     summary.withdrawn += 1;
                 }
             }

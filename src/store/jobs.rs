@@ -30,7 +30,12 @@ pub struct QueueCounts {
 impl Store {
     /// Adds one job per (domain, target) to `cycle`; jobs the cycle already has are left alone, so
     /// several daemons firing the same schedule enqueue it once.
-    pub async fn enqueue(&self, cycle: &str, targets: &[(String, String)], run_at_ms: i64) -> Result<usize, StoreError> {
+    pub async fn enqueue(
+        &self,
+        cycle: &str,
+        targets: &[(String, String)],
+        run_at_ms: i64,
+    ) -> Result<usize, StoreError> {
         let now = now_ms();
         let mut added = 0;
         for chunk in targets.chunks(200) {
@@ -106,7 +111,14 @@ impl Store {
     }
 
     /// Puts a held job back in the queue at `run_at_ms` (a transient failure, or shutdown).
-    pub async fn requeue(&self, worker: &str, id: i64, run_at_ms: i64, error: Option<&str>, count_attempt: bool) -> Result<bool, StoreError> {
+    pub async fn requeue(
+        &self,
+        worker: &str,
+        id: i64,
+        run_at_ms: i64,
+        error: Option<&str>,
+        count_attempt: bool,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE jobs SET state = 'queued', locked_by = NULL, lease_until = NULL, run_at = $1, \
              last_error = COALESCE($2, last_error), attempts = attempts - $3 WHERE id = $4 AND locked_by = $5 AND state = 'running'",
@@ -154,16 +166,19 @@ impl Store {
     /// Jobs due now or held by some worker: what a `--once` run must still see finished. A job held by
     /// a worker that died stays here until its lease runs out and it is claimed again.
     pub async fn unfinished_due(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR state = 'running'")
-            .bind(now_ms())
-            .fetch_one(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT COUNT(*) FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR state = 'running'")
+                .bind(now_ms())
+                .fetch_one(self.pool())
+                .await?;
         Ok(row.try_get(0)?)
     }
 
     /// The cycles in the queue, oldest first.
     pub async fn cycles(&self) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT cycle, MIN(created_at) AS c FROM jobs GROUP BY cycle ORDER BY c, cycle").fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT cycle, MIN(created_at) AS c FROM jobs GROUP BY cycle ORDER BY c, cycle")
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 

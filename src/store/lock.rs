@@ -18,7 +18,9 @@ pub enum LockError {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "unknown".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn process_alive(pid: i64) -> bool {
@@ -46,7 +48,8 @@ impl Store {
             let expires: i64 = row.try_get(3).map_err(StoreError::from)?;
             let dead_here = other_host == host && !process_alive(other_pid);
             if other != holder && expires > now && !dead_here {
-                let until = chrono::DateTime::from_timestamp_millis(expires).map(|t| t.to_rfc3339()).unwrap_or_default();
+                let until =
+                    chrono::DateTime::from_timestamp_millis(expires).map(|t| t.to_rfc3339()).unwrap_or_default();
                 return Err(LockError::Held { holder: other, host: other_host, pid: other_pid, until });
             }
         }
@@ -68,7 +71,10 @@ impl Store {
     /// Gives the lock up on a clean stop.
     pub async fn release_daemon_lock(&self, holder: &str) -> Result<(), StoreError> {
         if self.backend() == Backend::Sqlite {
-            sqlx::query("DELETE FROM daemon_lock WHERE name = 'daemon' AND holder = $1").bind(holder).execute(self.pool()).await?;
+            sqlx::query("DELETE FROM daemon_lock WHERE name = 'daemon' AND holder = $1")
+                .bind(holder)
+                .execute(self.pool())
+                .await?;
         }
         Ok(())
     }

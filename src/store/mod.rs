@@ -97,8 +97,7 @@ impl Store {
                 })
             });
         }
-        let pool =
-            options.connect(&url).await.map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
+        let pool = options.connect(&url).await.map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
         let store = Store { pool, backend, url: shown };
         store.migrate().await?;
         Ok(store)

@@ -72,7 +72,13 @@ impl Store {
     pub async fn open_findings(&self, target: &str) -> Result<HashMap<String, FindingRow>, StoreError> {
         let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().map(finding).collect::<Result<Vec<_>, _>>()?.into_iter().map(|f| (f.check_id.clone(), f)).collect())
+        Ok(rows
+            .into_iter()
+            .map(finding)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .map(|f| (f.check_id.clone(), f))
+            .collect())
     }
 
     /// Every finding (open and resolved), for reports.
@@ -183,12 +189,14 @@ impl Store {
                     .await?;
                 }
                 (Outcome::Pass, Some(f)) => {
-                    sqlx::query("UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3")
-                        .bind(now)
-                        .bind(scan_id)
-                        .bind(f.id)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3",
+                    )
+                    .bind(now)
+                    .bind(scan_id)
+                    .bind(f.id)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 _ => {}
             }

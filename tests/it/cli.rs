@@ -213,3 +213,38 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let err = String::from_utf8_lossy(&cases.stderr);
     assert!(err.contains("placeholders.toml case 1"), "{err}");
 }
+
+#[tokio::test]
+async fn the_deploy_files_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = root.join("deploy/icp-patrol.toml");
+    let out = run(vec!["--config".into(), example.display().to_string(), "config".into(), "check".into()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let config = icp_patrol::config::Config::load(Some(&example), Vec::new()).expect("example loads");
+    assert!(config.dns.allow_networks.is_empty(), "the example has no allow-list");
+    assert!(config.schedule.iter().any(|s| s.timezone == "Asia/Shanghai"));
+    // The unit runs `config check` before start and stops with SIGTERM after more than the grace period.
+    let unit = std::fs::read_to_string(root.join("deploy/icp-patrol.service")).expect("unit");
+    assert!(unit.contains("ExecStartPre=/usr/local/bin/icp-patrol config check"));
+    assert!(unit.contains("KillSignal=SIGTERM") && unit.contains("Restart=on-failure"));
+    let stop: u64 = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("TimeoutStopSec="))
+        .and_then(|v| v.parse().ok())
+        .expect("TimeoutStopSec");
+    assert!(stop > config.daemon.grace_secs);
+    // systemd's own checker, where the machine has it.
+    if let Ok(found) = std::process::Command::new("systemd-analyze").arg("--version").output()
+        && found.status.success()
+    {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join("icp-patrol.service");
+        std::fs::write(&copy, unit.replace("/usr/local/bin/icp-patrol", env!("CARGO_BIN_EXE_icp-patrol")))
+            .expect("write");
+        let verify =
+            std::process::Command::new("systemd-analyze").arg("verify").arg(&copy).output().expect("verify runs");
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    } else {
+        eprintln!("systemd-analyze not installed: the unit was checked by content only");
+    }
+}

@@ -32,16 +32,25 @@ impl TestDb {
             }
             Kind::Postgres => {
                 static N: AtomicUsize = AtomicUsize::new(0);
-                let name = format!("icp_test_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), rand_suffix());
+                let name =
+                    format!("icp_test_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), rand_suffix());
                 let mut admin = sqlx::PgConnection::connect(PG_ADMIN).await.unwrap_or_else(|e| {
                     panic!(
                         "PostgreSQL is needed on 127.0.0.1:5432 (user postgres, trust auth) and is not reachable: {e}\n\
                          start it with: pg_ctlcluster $(ls /etc/postgresql) main start   (.ci/run does this)"
                     )
                 });
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create database");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create database");
                 let _ = admin.close().await;
-                TestDb { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), kind, _dir: None, pg_name: Some(name) }
+                TestDb {
+                    url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+                    kind,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -63,7 +72,9 @@ impl Drop for TestDb {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async move {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(PG_ADMIN).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })

@@ -59,7 +59,11 @@ async fn import_all_formats_reimport_and_replace_on_both_backends() {
         for file in [&csv, &json, &book] {
             let out = cli(&["--database", &db.url, "import", &file.display().to_string()]).await;
             assert_eq!(out.status.code(), Some(0), "{:?}: {}", db.kind, String::from_utf8_lossy(&out.stderr));
-            assert!(String::from_utf8_lossy(&out.stdout).contains("1 added"), "{}", String::from_utf8_lossy(&out.stdout));
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("1 added"),
+                "{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
         let store = db.store().await;
         let x = store.filing_for_host("www.x.example.cn").await.expect("query").expect("xlsx record");
@@ -69,13 +73,21 @@ async fn import_all_formats_reimport_and_replace_on_both_backends() {
         // Re-import: unchanged, then changed in place.
         let again = cli(&["--database", &db.url, "import", &csv.display().to_string()]).await;
         assert!(String::from_utf8_lossy(&again.stdout).contains("0 added, 0 updated, 1 unchanged"));
-        let changed = write(dir.path(), "a2.csv", &std::fs::read_to_string(&csv).expect("read").replace("示例一号站", "示例一号站新名"));
+        let changed = write(
+            dir.path(),
+            "a2.csv",
+            &std::fs::read_to_string(&csv).expect("read").replace("示例一号站", "示例一号站新名"),
+        );
         let out = cli(&["--database", &db.url, "import", &changed.display().to_string()]).await;
         assert!(String::from_utf8_lossy(&out.stdout).contains("1 updated"));
 
         // --replace withdraws what the file lacks; nothing is deleted.
         let out = cli(&["--database", &db.url, "import", "--replace", &changed.display().to_string()]).await;
-        assert!(String::from_utf8_lossy(&out.stdout).contains("2 withdrawn"), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("2 withdrawn"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let all = store.all_filings().await.expect("all");
         assert_eq!(all.len(), 3);
         assert_eq!(store.active_filings(None, None).await.expect("active").len(), 1);
@@ -88,7 +100,11 @@ async fn import_all_formats_reimport_and_replace_on_both_backends() {
         );
         let out = cli(&["--database", &db.url, "import", &bad.display().to_string()]).await;
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:line 3, column domain"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("bad.csv:line 3, column domain"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(store.filing_for_host("new.example.cn").await.expect("query").is_none(), "all or nothing");
     }
 }
@@ -107,16 +123,22 @@ fn sample_result(target: &str, failing: &[&str]) -> ScanResult {
 async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
     for db in both().await {
         let store = db.store().await;
-        let targets: Vec<(String, String)> = (0..50).map(|i| (format!("s{i}.example.cn"), format!("s{i}.example.cn"))).collect();
+        let targets: Vec<(String, String)> =
+            (0..50).map(|i| (format!("s{i}.example.cn"), format!("s{i}.example.cn"))).collect();
         assert_eq!(store.enqueue("c1", &targets, 0).await.expect("enqueue"), 50);
-        assert_eq!(store.enqueue("c1", &targets, 0).await.expect("enqueue again"), 0, "a cycle's jobs are enqueued once");
+        assert_eq!(
+            store.enqueue("c1", &targets, 0).await.expect("enqueue again"),
+            0,
+            "a cycle's jobs are enqueued once"
+        );
         let a = store.claim("w1", 20, 60_000).await.expect("claim");
         let b = store.claim("w2", 100, 60_000).await.expect("claim");
         assert_eq!((a.len(), b.len()), (20, 30));
         assert!(a.iter().all(|j| !b.iter().any(|k| k.id == j.id)), "{:?}: no job claimed twice", db.kind);
 
         // w1's lease runs out; w2 takes the job over; w1 can no longer record it.
-        let short = store.enqueue("c2", &[("late.example.cn".into(), "late.example.cn".into())], 0).await.expect("enqueue");
+        let short =
+            store.enqueue("c2", &[("late.example.cn".into(), "late.example.cn".into())], 0).await.expect("enqueue");
         assert_eq!(short, 1);
         let held = store.claim("w1", 1, 1).await.expect("claim");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -124,7 +146,11 @@ async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
         assert_eq!(taken[0].id, held[0].id);
         assert_eq!(taken[0].attempts, 2);
         let result = sample_result("late.example.cn", &[]);
-        assert_eq!(store.record(&result, Some((held[0].id, "w1"))).await.expect("record"), None, "lost lease: nothing written");
+        assert_eq!(
+            store.record(&result, Some((held[0].id, "w1"))).await.expect("record"),
+            None,
+            "lost lease: nothing written"
+        );
         assert!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record").is_some());
         assert_eq!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record"), None, "never twice");
         assert_eq!(store.results_per_cycle("c2").await.expect("count"), [("late.example.cn".to_string(), 1)]);
