@@ -10,6 +10,7 @@ mod filings;
 mod jobs;
 mod lock;
 mod results;
+mod reviews;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,6 +22,7 @@ pub use filings::{ImportSummary, StoredFiling};
 pub use jobs::{ClaimedJob, QueueCounts};
 pub use lock::LockError;
 pub use results::{FindingRow, ScanRow};
+pub use reviews::{Decision, NoticeRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -1,0 +1,371 @@
+//! What reviewers read, as values: one row per entry and finding, entries with their evidence and
+//! notice drafts, a summary, and what changed since the last report. Pure: built from stored values.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::checks::{Evidence, Outcome};
+use crate::domain::display_host;
+use crate::fetch::Redirect;
+use crate::result::{NoticeDraft, ScanResult};
+use crate::rules::{NoticeKind, RuleSet};
+use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};
+
+pub const SCHEMA: &str = "icp-patrol/report/v1";
+pub const MIIT_QUERY: &str = "https://beian.miit.gov.cn/#/Integrated/recordQuery";
+
+/// How a finding moved since the previous report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    New,
+    Resolved,
+    Recurring,
+    Unchanged,
+}
+
+impl Change {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Change::New => "新增",
+            Change::Resolved => "已整改",
+            Change::Recurring => "复发",
+            Change::Unchanged => "",
+        }
+    }
+}
+
+/// One finding of one entry: a row of the spreadsheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub domain: String,
+    pub target: String,
+    pub site_number: String,
+    pub principal: String,
+    pub province: Option<String>,
+    pub provider: Option<String>,
+    pub check_id: String,
+    pub notice: String,
+    pub message: String,
+    pub excerpt: String,
+    pub link: Option<String>,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub first_seen: NaiveDate,
+    pub last_seen: NaiveDate,
+    pub consecutive: i64,
+    pub status: String,
+    pub change: Change,
+    pub deadline: Option<NaiveDate>,
+    pub decision: Option<String>,
+    pub site_url: String,
+    pub miit_url: String,
+}
+
+/// A notice sent and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub kind: String,
+    pub sent_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub extended_to: Option<NaiveDate>,
+    pub state: String,
+}
+
+/// One scan in an entry's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryScan {
+    pub scanned_at: DateTime<Utc>,
+    pub target: String,
+    pub verdict: String,
+    pub failing: Vec<String>,
+}
+
+/// One filed domain: its findings, the evidence of its latest scan, its notices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub domain: String,
+    pub display_domain: String,
+    pub site_number: String,
+    pub site_name: String,
+    pub principal: String,
+    pub province: Option<String>,
+    pub verdict: Option<String>,
+    pub scanned_at: Option<DateTime<Utc>>,
+    pub final_url: Option<String>,
+    pub redirects: Vec<Redirect>,
+    pub addresses: Vec<String>,
+    pub footer_text: Option<String>,
+    pub numbers_shown: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Findings a reviewer judged false positives or waived, kept out of notices.
+    pub set_apart: Vec<Row>,
+    pub notice_drafts: Vec<NoticeDraft>,
+    pub notices: Vec<NoticeView>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryScan>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub entries: usize,
+    pub findings: usize,
+    pub by_notice: BTreeMap<String, usize>,
+    pub by_province: BTreeMap<String, usize>,
+    pub by_check: BTreeMap<String, usize>,
+    pub new: usize,
+    pub resolved: usize,
+    pub recurring: usize,
+    pub set_apart: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    pub province: Option<String>,
+    pub provider: Option<String>,
+    pub notice: Option<String>,
+    /// `open` (default), `resolved` or `all`.
+    pub status: String,
+    pub since: Option<NaiveDate>,
+    pub domain: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub generated_at: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub since_last_report: Option<DateTime<Utc>>,
+    pub filters: Filters,
+    pub summary: Summary,
+    pub entries: Vec<Entry>,
+}
+
+/// What the report is built from, as the store gives it.
+pub struct Inputs<'a> {
+    pub filings: &'a [StoredFiling],
+    pub findings: &'a [FindingRow],
+    pub decisions: &'a [Decision],
+    pub notices: &'a [NoticeRow],
+    pub latest: &'a [ScanRow],
+    pub history: &'a [ScanRow],
+    pub last_report_ms: Option<i64>,
+    pub today: NaiveDate,
+    pub rules: &'a RuleSet,
+}
+
+/// The evidence a reviewer judged: check id and the normalised evidence, hashed. A decision holds
+/// while the fingerprint is the same; new evidence brings the finding back.
+pub fn fingerprint(check_id: &str, evidence_json: &str) -> String {
+    let ev: Evidence = serde_json::from_str(evidence_json).unwrap_or_default();
+    let norm = |s: &Option<String>| s.as_deref().map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [check_id.to_string(), norm(&ev.expected), norm(&ev.found), norm(&ev.link), norm(&ev.excerpt)] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    format!("{:x}", h.finalize())
+}
+
+fn day(ms: i64) -> NaiveDate {
+    DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()).unwrap_or_default()
+}
+
+/// Whether a decision keeps a finding out of notices today.
+fn sets_apart(d: &Decision, today: NaiveDate) -> bool {
+    match d.decision.as_str() {
+        "false_positive" => true,
+        "waived" => d.until.is_none_or(|u| u >= today),
+        _ => false,
+    }
+}
+
+pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
+    let filings: HashMap<&str, &StoredFiling> = inputs.filings.iter().map(|f| (f.record.domain.as_str(), f)).collect();
+    let decisions: HashMap<(&str, &str), &Decision> =
+        inputs.decisions.iter().map(|d| ((d.target.as_str(), d.check_id.as_str()), d)).collect();
+    let latest: HashMap<&str, &ScanResult> = inputs.latest.iter().map(|s| (s.target.as_str(), &s.result)).collect();
+    // A finding is recurring when the same check of the same host was resolved before.
+    let resolved_before: HashSet<(&str, &str, i64)> =
+        inputs.findings.iter().filter(|f| f.status == "resolved").map(|f| (f.target.as_str(), f.check_id.as_str(), f.id)).collect();
+    let recurring = |f: &FindingRow| resolved_before.iter().any(|(t, c, id)| *t == f.target && *c == f.check_id && *id < f.id);
+    let since_ms = inputs.last_report_ms;
+
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    for f in inputs.findings {
+        let Some(filing) = filings.get(f.domain.as_str()) else { continue };
+        let wanted_status = match filters.status.as_str() {
+            "all" => true,
+            "resolved" => f.status == "resolved",
+            _ => f.status == "open",
+        };
+        let province_ok = filters.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p));
+        let provider_ok = filters.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p));
+        let notice_ok = filters.notice.as_ref().is_none_or(|n| &f.notice == n);
+        let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
+        let domain_ok = filters.domain.as_ref().is_none_or(|d| &f.domain == d);
+        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok) {
+            continue;
+        }
+        let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
+        let spec = inputs.rules.catalogue.get(&f.check_id);
+        let change = match since_ms {
+            Some(t) if f.status == "resolved" && f.resolved_at.is_some_and(|r| r > t) => Change::Resolved,
+            Some(t) if f.status == "open" && f.first_seen > t => {
+                if recurring(f) {
+                    Change::Recurring
+                } else {
+                    Change::New
+                }
+            }
+            None if f.status == "open" => Change::New,
+            _ => Change::Unchanged,
+        };
+        let deadline = inputs
+            .notices
+            .iter()
+            .filter(|n| n.domain == f.domain && n.kind == f.notice && n.state == "sent")
+            .map(NoticeRow::due)
+            .max();
+        let decision = decisions.get(&(f.target.as_str(), f.check_id.as_str())).copied();
+        let applies = decision.filter(|d| d.fingerprint == fingerprint(&f.check_id, &f.evidence));
+        let decision_text = match (decision, applies) {
+            (Some(d), Some(_)) => Some(match d.until {
+                Some(u) => format!("{} (until {u}) by {}: {}", d.decision, d.decided_by, d.note),
+                None => format!("{} by {}: {}", d.decision, d.decided_by, d.note),
+            }),
+            (Some(d), None) => Some(format!("{} by {} no longer applies: the evidence changed", d.decision, d.decided_by)),
+            _ => None,
+        };
+        let row = Row {
+            domain: f.domain.clone(),
+            target: f.target.clone(),
+            site_number: filing.record.site_number.clone(),
+            principal: filing.record.principal.clone(),
+            province: filing.province.clone(),
+            provider: filing.record.provider.clone(),
+            check_id: f.check_id.clone(),
+            notice: f.notice.clone(),
+            message: spec.map(|s| s.message.clone()).unwrap_or_default(),
+            excerpt: evidence.excerpt.clone().unwrap_or_default(),
+            link: evidence.link.clone(),
+            expected: evidence.expected.clone(),
+            found: evidence.found.clone(),
+            first_seen: day(f.first_seen),
+            last_seen: day(f.last_seen),
+            consecutive: f.consecutive,
+            status: f.status.clone(),
+            change,
+            deadline,
+            decision: decision_text,
+            site_url: format!("http://{}/", f.target),
+            miit_url: MIIT_QUERY.to_string(),
+        };
+        let entry = entries.entry(f.domain.clone()).or_insert_with(|| new_entry(filing, latest.get(f.domain.as_str()).copied(), inputs));
+        if applies.is_some_and(|d| sets_apart(d, inputs.today)) {
+            entry.set_apart.push(row);
+        } else {
+            entry.rows.push(row);
+        }
+    }
+    if let Some(domain) = &filters.domain {
+        if let Some(filing) = filings.get(domain.as_str()) {
+            let entry = entries.entry(domain.clone()).or_insert_with(|| new_entry(filing, latest.get(domain.as_str()).copied(), inputs));
+            entry.history = inputs
+                .history
+                .iter()
+                .map(|s| HistoryScan {
+                    scanned_at: s.result.scanned_at,
+                    target: s.target.clone(),
+                    verdict: s.verdict.clone(),
+                    failing: s.result.checks.iter().filter(|c| c.outcome == Outcome::Fail).map(|c| c.id.clone()).collect(),
+                })
+                .collect();
+        }
+    }
+    for entry in entries.values_mut() {
+        entry.notice_drafts = drafts(entry, latest.get(entry.domain.as_str()).copied(), filings.get(entry.domain.as_str()), inputs);
+    }
+    let entries: Vec<Entry> = entries.into_values().collect();
+    let mut summary = Summary { entries: entries.len(), ..Summary::default() };
+    for row in entries.iter().flat_map(|e| e.rows.iter()) {
+        summary.findings += 1;
+        *summary.by_notice.entry(row.notice.clone()).or_default() += 1;
+        *summary.by_province.entry(row.province.clone().unwrap_or_else(|| "-".into())).or_default() += 1;
+        *summary.by_check.entry(row.check_id.clone()).or_default() += 1;
+        match row.change {
+            Change::New => summary.new += 1,
+            Change::Resolved => summary.resolved += 1,
+            Change::Recurring => summary.recurring += 1,
+            Change::Unchanged => {}
+        }
+    }
+    summary.set_apart = entries.iter().map(|e| e.set_apart.len()).sum();
+    Report {
+        schema: SCHEMA.into(),
+        generated_at: Utc::now(),
+        today: inputs.today,
+        since_last_report: since_ms.and_then(DateTime::from_timestamp_millis),
+        filters: filters.clone(),
+        summary,
+        entries,
+    }
+}
+
+fn new_entry(filing: &StoredFiling, latest: Option<&ScanResult>, inputs: &Inputs<'_>) -> Entry {
+    let r = &filing.record;
+    Entry {
+        domain: r.domain.clone(),
+        display_domain: display_host(&r.domain),
+        site_number: r.site_number.clone(),
+        site_name: r.site_name.clone(),
+        principal: r.principal.clone(),
+        province: filing.province.clone(),
+        verdict: latest.map(|s| format!("{:?}", s.verdict.status).to_lowercase()),
+        scanned_at: latest.map(|s| s.scanned_at),
+        final_url: latest.and_then(|s| s.fetch.final_url.clone()),
+        redirects: latest.map(|s| s.fetch.redirects.clone()).unwrap_or_default(),
+        addresses: latest.map(|s| s.dns.addresses.iter().map(ToString::to_string).collect()).unwrap_or_default(),
+        footer_text: latest.and_then(|s| s.extracted.footer_text.clone()),
+        numbers_shown: latest.map(|s| s.extracted.icp.iter().map(|n| n.number.clone()).collect()).unwrap_or_default(),
+        rows: Vec::new(),
+        set_apart: Vec::new(),
+        notice_drafts: Vec::new(),
+        notices: inputs
+            .notices
+            .iter()
+            .filter(|n| n.domain == r.domain)
+            .map(|n| NoticeView { kind: n.kind.clone(), sent_on: day(n.sent_at), deadline: n.deadline, extended_to: n.extended_to, state: n.state.clone() })
+            .collect(),
+        history: Vec::new(),
+    }
+}
+
+/// Drafts from the latest scan, without the checks a reviewer set apart.
+fn drafts(entry: &Entry, latest: Option<&ScanResult>, filing: Option<&&StoredFiling>, inputs: &Inputs<'_>) -> Vec<NoticeDraft> {
+    let (Some(scan), Some(filing)) = (latest, filing) else { return Vec::new() };
+    let apart: HashSet<&str> = entry.set_apart.iter().map(|r| r.check_id.as_str()).collect();
+    let checks: Vec<_> = scan.checks.iter().filter(|c| !apart.contains(c.id.as_str())).cloned().collect();
+    let mut kinds: Vec<NoticeKind> = checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Fail && c.notice != NoticeKind::None)
+        .map(|c| c.notice)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    crate::notice::drafts(
+        &crate::notice::DraftInput {
+            domain: &scan.domain,
+            filing: &filing.record,
+            checks: &checks,
+            notices: &kinds,
+            today: inputs.today,
+            url: scan.fetch.final_url.as_deref().unwrap_or(&scan.fetch.url),
+            sha256: scan.fetch.sha256.as_deref(),
+        },
+        inputs.rules,
+    )
+}

@@ -1,0 +1,204 @@
+//! Reviewers' decisions, notices with their deadlines, and report runs.
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::{Store, StoreError, now_ms};
+
+/// A reviewer's decision on one check of one scanned host.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Decision {
+    pub domain: String,
+    pub target: String,
+    pub check_id: String,
+    /// `confirmed`, `false_positive` or `waived`.
+    pub decision: String,
+    pub until: Option<NaiveDate>,
+    pub note: String,
+    pub decided_by: String,
+    pub decided_at: i64,
+    /// What evidence was judged (see `report::fingerprint`).
+    pub fingerprint: String,
+}
+
+/// A notice sent to a customer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub domain: String,
+    pub kind: String,
+    pub sent_at: i64,
+    pub sent_by: String,
+    pub deadline: NaiveDate,
+    pub extended_to: Option<NaiveDate>,
+    /// `sent`, `rectified` or `overdue`.
+    pub state: String,
+    pub settled_at: Option<i64>,
+}
+
+impl NoticeRow {
+    /// The deadline in force (the extension's, once granted).
+    pub fn due(&self) -> NaiveDate {
+        self.extended_to.unwrap_or(self.deadline)
+    }
+}
+
+fn day(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|d| d.parse().ok())
+}
+
+fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
+    let deadline: String = r.try_get(5)?;
+    Ok(NoticeRow {
+        id: r.try_get(0)?,
+        domain: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        sent_at: r.try_get(3)?,
+        sent_by: r.try_get(4)?,
+        deadline: deadline.parse().unwrap_or_default(),
+        extended_to: day(r.try_get(6)?),
+        state: r.try_get(7)?,
+        settled_at: r.try_get(8)?,
+    })
+}
+
+const NOTICE_COLUMNS: &str = "id, domain, kind, sent_at, sent_by, deadline, extended_to, state, settled_at";
+
+impl Store {
+    pub async fn add_decision(&self, d: &Decision) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO decisions (domain, target, check_id, decision, until_day, note, decided_by, decided_at, fingerprint) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&d.domain)
+        .bind(&d.target)
+        .bind(&d.check_id)
+        .bind(&d.decision)
+        .bind(d.until.map(|u| u.to_string()))
+        .bind(&d.note)
+        .bind(&d.decided_by)
+        .bind(d.decided_at)
+        .bind(&d.fingerprint)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The latest decision per (target, check), for every decided check.
+    pub async fn latest_decisions(&self) -> Result<Vec<Decision>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.domain, d.target, d.check_id, d.decision, d.until_day, d.note, d.decided_by, d.decided_at, d.fingerprint \
+             FROM decisions d WHERE d.id = (SELECT MAX(e.id) FROM decisions e WHERE e.target = d.target AND e.check_id = d.check_id)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Decision {
+                    domain: r.try_get(0)?,
+                    target: r.try_get(1)?,
+                    check_id: r.try_get(2)?,
+                    decision: r.try_get(3)?,
+                    until: day(r.try_get(4)?),
+                    note: r.try_get(5)?,
+                    decided_by: r.try_get(6)?,
+                    decided_at: r.try_get(7)?,
+                    fingerprint: r.try_get(8)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn add_notice(&self, domain: &str, kind: &str, deadline: NaiveDate, by: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO notices (domain, kind, sent_at, sent_by, deadline, state) VALUES ($1, $2, $3, $4, $5, 'sent') RETURNING id",
+        )
+        .bind(domain)
+        .bind(kind)
+        .bind(now_ms())
+        .bind(by)
+        .bind(deadline.to_string())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Grants the one extension a notice may have; `Ok(false)` when it already had one or is settled.
+    pub async fn extend_notice(&self, id: i64, to: NaiveDate) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE notices SET extended_to = $1 WHERE id = $2 AND extended_to IS NULL AND state = 'sent'")
+            .bind(to.to_string())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn notices(&self, domain: Option<&str>) -> Result<Vec<NoticeRow>, StoreError> {
+        let sql = format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices WHERE (CAST($1 AS TEXT) IS NULL OR domain = $2) ORDER BY sent_at, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(domain).bind(domain).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(notice).collect::<Result<_, _>>()?)
+    }
+
+    /// Sent notices whose deadline (or extension) has come.
+    pub async fn due_notices(&self, today: NaiveDate) -> Result<Vec<NoticeRow>, StoreError> {
+        let sql = format!("SELECT {NOTICE_COLUMNS} FROM notices WHERE state = 'sent' ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+        let all: Vec<NoticeRow> = rows.into_iter().map(notice).collect::<Result<_, _>>()?;
+        Ok(all.into_iter().filter(|n| n.due() <= today).collect())
+    }
+
+    pub async fn settle_notice(&self, id: i64, state: &str, scan_id: Option<i64>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE notices SET state = $1, settled_at = $2, settled_scan = $3 WHERE id = $4 AND state = 'sent'")
+            .bind(state)
+            .bind(now_ms())
+            .bind(scan_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records a report run; returns when the previous one ran, if any.
+    pub async fn record_report(&self, format: &str, filters: &str) -> Result<Option<i64>, StoreError> {
+        let last: Option<i64> =
+            sqlx::query("SELECT MAX(created_at) FROM reports").fetch_one(self.pool()).await?.try_get(0)?;
+        sqlx::query("INSERT INTO reports (created_at, format, filters) VALUES ($1, $2, $3)")
+            .bind(now_ms())
+            .bind(format)
+            .bind(filters)
+            .execute(self.pool())
+            .await?;
+        Ok(last)
+    }
+
+    /// The latest stored scan of each of these hosts.
+    pub async fn latest_scans(&self, targets: &[String]) -> Result<Vec<super::ScanRow>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in targets.chunks(200) {
+            let sql = format!(
+                "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans WHERE id IN \
+                 (SELECT MAX(id) FROM scans WHERE target IN ({}) GROUP BY target)",
+                super::placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for t in chunk {
+                q = q.bind(t);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                let json: String = r.try_get(6)?;
+                out.push(super::ScanRow {
+                    id: r.try_get(0)?,
+                    job_id: r.try_get(1)?,
+                    domain: r.try_get(2)?,
+                    target: r.try_get(3)?,
+                    scanned_at: r.try_get(4)?,
+                    verdict: r.try_get(5)?,
+                    result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
