@@ -32,7 +32,9 @@ fn arg(name: &str, default: &str) -> String {
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -63,11 +65,18 @@ async fn bench(backend: &str, url: &str, farm: &Farm, hosts: &[String], concurre
     config.daemon.poll_ms = 20;
     let to_farm = format!("::{}:{}", farm.addr.ip(), farm.addr.port());
     let overrides = Overrides { resolve: vec![], connect_to: vec![to_farm.parse().expect("connect-to")] };
-    let dns = Dns::new(&DnsOptions { nameservers: vec!["127.0.0.1:9".parse().expect("addr")], timeout: None }).expect("dns");
+    let dns =
+        Dns::new(&DnsOptions { nameservers: vec!["127.0.0.1:9".parse().expect("addr")], timeout: None }).expect("dns");
     let fetcher = Fetcher::new(FetchOptions::default(), overrides, dns, Guard::default()).expect("fetcher");
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     let daemon = Daemon::new(store.clone(), scanner, config).with_today("2026-11-28".parse().expect("date"));
-    let schedule = Schedule { name: "bench".into(), cron: "0 3 * * *".into(), timezone: "Asia/Shanghai".into(), province: None, provider: None };
+    let schedule = Schedule {
+        name: "bench".into(),
+        cron: "0 3 * * *".into(),
+        timezone: "Asia/Shanghai".into(),
+        province: None,
+        provider: None,
+    };
     let cycle = daemon.enqueue_now(&schedule, "run").await.expect("enqueue");
     let started = Instant::now();
     let summary = daemon.run(CancellationToken::new(), true).await.expect("daemon");
@@ -99,8 +108,11 @@ fn main() {
         pages.sort();
         let mean = pages.iter().map(Vec::len).sum::<usize>() / pages.len();
         let hosts: Vec<String> = (0..sites).map(|i| format!("site{i}.bench.example.cn")).collect();
-        let farm_sites: HashMap<String, Behaviour> =
-            hosts.iter().enumerate().map(|(i, h)| (h.clone(), Behaviour::bytes(pages[i % pages.len()].clone()))).collect();
+        let farm_sites: HashMap<String, Behaviour> = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), Behaviour::bytes(pages[i % pages.len()].clone())))
+            .collect();
         let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), farm_sites).await.expect("farm");
         println!("farm: {sites} sites on {}, {} distinct pages, mean {} KiB", farm.addr, pages.len(), mean / 1024);
         if backend == "sqlite" || backend == "both" {
@@ -111,11 +123,18 @@ fn main() {
         if backend == "postgres" || backend == "both" {
             let admin = "postgres://postgres@127.0.0.1:5432/postgres";
             let name = format!("icp_bench_{}", std::process::id());
-            let mut conn = sqlx::PgConnection::connect(admin).await.expect("PostgreSQL on 127.0.0.1:5432 (tests/run starts it)");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create");
+            let mut conn =
+                sqlx::PgConnection::connect(admin).await.expect("PostgreSQL on 127.0.0.1:5432 (tests/run starts it)");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create");
             bench("postgres", &format!("postgres://postgres@127.0.0.1:5432/{name}"), &farm, &hosts, concurrency).await;
             tokio::time::sleep(Duration::from_millis(100)).await;
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(&mut conn).await.expect("drop");
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+                .execute(&mut conn)
+                .await
+                .expect("drop");
         }
     });
 }

@@ -5,6 +5,8 @@ mod daemon;
 mod demo;
 mod import;
 mod render;
+mod report;
+mod review;
 mod rules_cmd;
 mod scan;
 mod settings;
@@ -43,6 +45,15 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Scan every filed site on schedule until stopped.
     Daemon(daemon::DaemonArgs),
+    /// Reports for reviewers from the store.
+    Report(report::ReportArgs),
+    /// Record a reviewer's decision on a finding.
+    Review(review::ReviewArgs),
+    /// Notices sent to customers: record, extend, list.
+    Notice {
+        #[command(subcommand)]
+        command: review::NoticeCommand,
+    },
     /// Database maintenance.
     Db {
         #[command(subcommand)]
@@ -95,6 +106,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args, settings()?).await,
         Command::Import(args) => import::run(args, settings()?).await,
         Command::Daemon(args) => daemon::run(args, settings()?).await,
+        Command::Report(args) => report::run(args, settings()?).await,
+        Command::Review(args) => review::review(args, settings()?).await,
+        Command::Notice { command } => review::notice(command, settings()?).await,
         Command::Db { command: DbCommand::Migrate } => {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;

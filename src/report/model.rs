@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::checks::{Evidence, Outcome};
 use crate::domain::display_host;
 use crate::fetch::Redirect;
-use crate::result::{NoticeDraft, ScanResult};
+use crate::result::{CheckResult, NoticeDraft, ScanResult};
 use crate::rules::{NoticeKind, RuleSet};
 use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};
 
@@ -150,18 +150,56 @@ pub struct Inputs<'a> {
     pub findings: &'a [FindingRow],
     pub decisions: &'a [Decision],
     pub notices: &'a [NoticeRow],
-    pub latest: &'a [ScanRow],
+    /// The latest scan of each entry, reduced to what the report shows.
+    pub latest: &'a HashMap<String, ScanEvidence>,
     pub history: &'a [ScanRow],
     pub last_report_ms: Option<i64>,
     pub today: NaiveDate,
     pub rules: &'a RuleSet,
 }
 
+/// What a report keeps of an entry's latest scan (not the whole result: reports cover many sites).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanEvidence {
+    pub domain: String,
+    pub verdict: String,
+    pub scanned_at: DateTime<Utc>,
+    pub url: String,
+    pub final_url: Option<String>,
+    pub sha256: Option<String>,
+    pub redirects: Vec<Redirect>,
+    pub addresses: Vec<String>,
+    pub footer_text: Option<String>,
+    pub numbers: Vec<String>,
+    /// Only the failing checks (what notice drafts are made of).
+    pub failing: Vec<CheckResult>,
+}
+
+impl ScanEvidence {
+    pub fn of(s: &ScanResult) -> Self {
+        ScanEvidence {
+            domain: s.domain.clone(),
+            verdict: format!("{:?}", s.verdict.status).to_lowercase(),
+            scanned_at: s.scanned_at,
+            url: s.fetch.url.clone(),
+            final_url: s.fetch.final_url.clone(),
+            sha256: s.fetch.sha256.clone(),
+            redirects: s.fetch.redirects.clone(),
+            addresses: s.dns.addresses.iter().map(ToString::to_string).collect(),
+            footer_text: s.extracted.footer_text.clone(),
+            numbers: s.extracted.icp.iter().map(|n| n.number.clone()).collect(),
+            failing: s.checks.iter().filter(|c| c.outcome == Outcome::Fail).cloned().collect(),
+        }
+    }
+}
+
 /// The evidence a reviewer judged: check id and the normalised evidence, hashed. A decision holds
 /// while the fingerprint is the same; new evidence brings the finding back.
 pub fn fingerprint(check_id: &str, evidence_json: &str) -> String {
     let ev: Evidence = serde_json::from_str(evidence_json).unwrap_or_default();
-    let norm = |s: &Option<String>| s.as_deref().map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let norm = |s: &Option<String>| {
+        s.as_deref().map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    };
     let mut h = Sha256::new();
     for part in [check_id.to_string(), norm(&ev.expected), norm(&ev.found), norm(&ev.link), norm(&ev.excerpt)] {
         h.update(part.as_bytes());
@@ -171,7 +209,9 @@ pub fn fingerprint(check_id: &str, evidence_json: &str) -> String {
 }
 
 fn day(ms: i64) -> NaiveDate {
-    DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()).unwrap_or_default()
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono_tz::Asia::Shanghai).date_naive())
+        .unwrap_or_default()
 }
 
 /// Whether a decision keeps a finding out of notices today.
@@ -187,11 +227,16 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
     let filings: HashMap<&str, &StoredFiling> = inputs.filings.iter().map(|f| (f.record.domain.as_str(), f)).collect();
     let decisions: HashMap<(&str, &str), &Decision> =
         inputs.decisions.iter().map(|d| ((d.target.as_str(), d.check_id.as_str()), d)).collect();
-    let latest: HashMap<&str, &ScanResult> = inputs.latest.iter().map(|s| (s.target.as_str(), &s.result)).collect();
+    let latest: HashMap<&str, &ScanEvidence> = inputs.latest.iter().map(|(t, e)| (t.as_str(), e)).collect();
     // A finding is recurring when the same check of the same host was resolved before.
-    let resolved_before: HashSet<(&str, &str, i64)> =
-        inputs.findings.iter().filter(|f| f.status == "resolved").map(|f| (f.target.as_str(), f.check_id.as_str(), f.id)).collect();
-    let recurring = |f: &FindingRow| resolved_before.iter().any(|(t, c, id)| *t == f.target && *c == f.check_id && *id < f.id);
+    let resolved_before: HashSet<(&str, &str, i64)> = inputs
+        .findings
+        .iter()
+        .filter(|f| f.status == "resolved")
+        .map(|f| (f.target.as_str(), f.check_id.as_str(), f.id))
+        .collect();
+    let recurring =
+        |f: &FindingRow| resolved_before.iter().any(|(t, c, id)| *t == f.target && *c == f.check_id && *id < f.id);
     let since_ms = inputs.last_report_ms;
 
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
@@ -237,7 +282,9 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
                 Some(u) => format!("{} (until {u}) by {}: {}", d.decision, d.decided_by, d.note),
                 None => format!("{} by {}: {}", d.decision, d.decided_by, d.note),
             }),
-            (Some(d), None) => Some(format!("{} by {} no longer applies: the evidence changed", d.decision, d.decided_by)),
+            (Some(d), None) => {
+                Some(format!("{} by {} no longer applies: the evidence changed", d.decision, d.decided_by))
+            }
             _ => None,
         };
         let row = Row {
@@ -264,30 +311,35 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             site_url: format!("http://{}/", f.target),
             miit_url: MIIT_QUERY.to_string(),
         };
-        let entry = entries.entry(f.domain.clone()).or_insert_with(|| new_entry(filing, latest.get(f.domain.as_str()).copied(), inputs));
+        let entry = entries
+            .entry(f.domain.clone())
+            .or_insert_with(|| new_entry(filing, latest.get(f.domain.as_str()).copied(), inputs));
         if applies.is_some_and(|d| sets_apart(d, inputs.today)) {
             entry.set_apart.push(row);
         } else {
             entry.rows.push(row);
         }
     }
-    if let Some(domain) = &filters.domain {
-        if let Some(filing) = filings.get(domain.as_str()) {
-            let entry = entries.entry(domain.clone()).or_insert_with(|| new_entry(filing, latest.get(domain.as_str()).copied(), inputs));
-            entry.history = inputs
-                .history
-                .iter()
-                .map(|s| HistoryScan {
-                    scanned_at: s.result.scanned_at,
-                    target: s.target.clone(),
-                    verdict: s.verdict.clone(),
-                    failing: s.result.checks.iter().filter(|c| c.outcome == Outcome::Fail).map(|c| c.id.clone()).collect(),
-                })
-                .collect();
-        }
+    if let Some(domain) = &filters.domain
+        && let Some(filing) = filings.get(domain.as_str())
+    {
+        let entry = entries
+            .entry(domain.clone())
+            .or_insert_with(|| new_entry(filing, latest.get(domain.as_str()).copied(), inputs));
+        entry.history = inputs
+            .history
+            .iter()
+            .map(|s| HistoryScan {
+                scanned_at: s.result.scanned_at,
+                target: s.target.clone(),
+                verdict: s.verdict.clone(),
+                failing: s.result.checks.iter().filter(|c| c.outcome == Outcome::Fail).map(|c| c.id.clone()).collect(),
+            })
+            .collect();
     }
     for entry in entries.values_mut() {
-        entry.notice_drafts = drafts(entry, latest.get(entry.domain.as_str()).copied(), filings.get(entry.domain.as_str()), inputs);
+        entry.notice_drafts =
+            drafts(entry, latest.get(entry.domain.as_str()).copied(), filings.get(entry.domain.as_str()), inputs);
     }
     let entries: Vec<Entry> = entries.into_values().collect();
     let mut summary = Summary { entries: entries.len(), ..Summary::default() };
@@ -315,7 +367,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
     }
 }
 
-fn new_entry(filing: &StoredFiling, latest: Option<&ScanResult>, inputs: &Inputs<'_>) -> Entry {
+fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inputs<'_>) -> Entry {
     let r = &filing.record;
     Entry {
         domain: r.domain.clone(),
@@ -324,13 +376,13 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanResult>, inputs: &Inputs
         site_name: r.site_name.clone(),
         principal: r.principal.clone(),
         province: filing.province.clone(),
-        verdict: latest.map(|s| format!("{:?}", s.verdict.status).to_lowercase()),
+        verdict: latest.map(|s| s.verdict.clone()),
         scanned_at: latest.map(|s| s.scanned_at),
-        final_url: latest.and_then(|s| s.fetch.final_url.clone()),
-        redirects: latest.map(|s| s.fetch.redirects.clone()).unwrap_or_default(),
-        addresses: latest.map(|s| s.dns.addresses.iter().map(ToString::to_string).collect()).unwrap_or_default(),
-        footer_text: latest.and_then(|s| s.extracted.footer_text.clone()),
-        numbers_shown: latest.map(|s| s.extracted.icp.iter().map(|n| n.number.clone()).collect()).unwrap_or_default(),
+        final_url: latest.and_then(|s| s.final_url.clone()),
+        redirects: latest.map(|s| s.redirects.clone()).unwrap_or_default(),
+        addresses: latest.map(|s| s.addresses.clone()).unwrap_or_default(),
+        footer_text: latest.and_then(|s| s.footer_text.clone()),
+        numbers_shown: latest.map(|s| s.numbers.clone()).unwrap_or_default(),
         rows: Vec::new(),
         set_apart: Vec::new(),
         notice_drafts: Vec::new(),
@@ -338,17 +390,28 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanResult>, inputs: &Inputs
             .notices
             .iter()
             .filter(|n| n.domain == r.domain)
-            .map(|n| NoticeView { kind: n.kind.clone(), sent_on: day(n.sent_at), deadline: n.deadline, extended_to: n.extended_to, state: n.state.clone() })
+            .map(|n| NoticeView {
+                kind: n.kind.clone(),
+                sent_on: day(n.sent_at),
+                deadline: n.deadline,
+                extended_to: n.extended_to,
+                state: n.state.clone(),
+            })
             .collect(),
         history: Vec::new(),
     }
 }
 
 /// Drafts from the latest scan, without the checks a reviewer set apart.
-fn drafts(entry: &Entry, latest: Option<&ScanResult>, filing: Option<&&StoredFiling>, inputs: &Inputs<'_>) -> Vec<NoticeDraft> {
+fn drafts(
+    entry: &Entry,
+    latest: Option<&ScanEvidence>,
+    filing: Option<&&StoredFiling>,
+    inputs: &Inputs<'_>,
+) -> Vec<NoticeDraft> {
     let (Some(scan), Some(filing)) = (latest, filing) else { return Vec::new() };
     let apart: HashSet<&str> = entry.set_apart.iter().map(|r| r.check_id.as_str()).collect();
-    let checks: Vec<_> = scan.checks.iter().filter(|c| !apart.contains(c.id.as_str())).cloned().collect();
+    let checks: Vec<_> = scan.failing.iter().filter(|c| !apart.contains(c.id.as_str())).cloned().collect();
     let mut kinds: Vec<NoticeKind> = checks
         .iter()
         .filter(|c| c.outcome == Outcome::Fail && c.notice != NoticeKind::None)
@@ -363,8 +426,8 @@ fn drafts(entry: &Entry, latest: Option<&ScanResult>, filing: Option<&&StoredFil
             checks: &checks,
             notices: &kinds,
             today: inputs.today,
-            url: scan.fetch.final_url.as_deref().unwrap_or(&scan.fetch.url),
-            sha256: scan.fetch.sha256.as_deref(),
+            url: scan.final_url.as_deref().unwrap_or(&scan.url),
+            sha256: scan.sha256.as_deref(),
         },
         inputs.rules,
     )

@@ -124,6 +124,23 @@ impl Daemon {
         let per_address = Arc::new(KeyedLimiter::new(settings.per_address));
         let counters = Arc::new(Counters::default());
 
+        // Notices whose deadline has come are re-scanned (now, and every minute while running).
+        this.enqueue_due_notices().await?;
+        if !once {
+            let this = Arc::clone(&this);
+            let stop = stop_claiming.clone();
+            tracker.spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+                    }
+                    if let Err(e) = this.enqueue_due_notices().await {
+                        tracing::error!("notice deadlines: {e}");
+                    }
+                }
+            });
+        }
         if once {
             let tag = Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
             for schedule in &this.config.schedule {
@@ -220,6 +237,60 @@ impl Daemon {
         Ok(summary)
     }
 
+    /// One re-scan job per notice whose deadline has come (the cycle names the notice).
+    async fn enqueue_due_notices(&self) -> Result<(), StoreError> {
+        let today = self.today.unwrap_or_else(today_in_shanghai);
+        for notice in self.store.due_notices(today).await? {
+            // One re-scan per notice per day until it is settled (an inconclusive one is tried again).
+            let cycle = format!("deadline:{}@{today}", notice.id);
+            self.store.enqueue(&cycle, &[(notice.domain.clone(), notice.domain.clone())], now_ms()).await?;
+        }
+        Ok(())
+    }
+
+    /// After a deadline re-scan: rectified when no failing check feeds the notice's kind any more
+    /// (checks a reviewer set apart on the same evidence do not count), overdue otherwise.
+    async fn settle_notice(
+        &self,
+        cycle: &str,
+        result: &crate::result::ScanResult,
+        scan_id: i64,
+    ) -> Result<(), StoreError> {
+        let Some(id) =
+            cycle.strip_prefix("deadline:").and_then(|n| n.split('@').next()).and_then(|n| n.parse::<i64>().ok())
+        else {
+            return Ok(());
+        };
+        let Some(notice) = self.store.notices(Some(&result.domain)).await?.into_iter().find(|n| n.id == id) else {
+            return Ok(());
+        };
+        let decisions = self.store.latest_decisions().await?;
+        let apart = |check: &crate::result::CheckResult| {
+            let evidence = serde_json::to_string(&check.evidence).unwrap_or_default();
+            decisions.iter().any(|d| {
+                d.target == result.domain
+                    && d.check_id == check.id
+                    && matches!(d.decision.as_str(), "false_positive" | "waived")
+                    && d.fingerprint == crate::report::fingerprint(&check.id, &evidence)
+            })
+        };
+        let still_failing = result
+            .checks
+            .iter()
+            .any(|c| c.outcome == crate::checks::Outcome::Fail && c.notice.as_str() == notice.kind && !apart(c));
+        let undecided = result.verdict.status == crate::verdict::Status::Inconclusive;
+        let state = if still_failing {
+            "overdue"
+        } else if undecided {
+            return Ok(());
+        } else {
+            "rectified"
+        };
+        self.store.settle_notice(id, state, Some(scan_id)).await?;
+        tracing::info!(domain = %result.domain, kind = %notice.kind, state, "notice settled at its deadline");
+        Ok(())
+    }
+
     async fn fire_schedule(&self, schedule: Schedule, stop: CancellationToken) {
         let cron = match CronSchedule::parse(&schedule.cron, &schedule.timezone) {
             Ok(c) => c,
@@ -282,7 +353,10 @@ impl Daemon {
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
         match self.store.record(&result, Some((job.id, &self.worker))).await? {
-            Some(_) => {
+            Some(scan_id) => {
+                if job.cycle.starts_with("deadline:") {
+                    self.settle_notice(&job.cycle, &result, scan_id).await?;
+                }
                 metrics::counter!("icp_patrol_scans_total", "verdict" => format!("{:?}", result.verdict.status).to_lowercase()).increment(1);
                 if follow_up.confirm {
                     let at = now_ms() + (self.config.daemon.confirm_after_secs * 1000) as i64;

@@ -125,11 +125,12 @@ impl Store {
 
     /// Grants the one extension a notice may have; `Ok(false)` when it already had one or is settled.
     pub async fn extend_notice(&self, id: i64, to: NaiveDate) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE notices SET extended_to = $1 WHERE id = $2 AND extended_to IS NULL AND state = 'sent'")
-            .bind(to.to_string())
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE notices SET extended_to = $1 WHERE id = $2 AND extended_to IS NULL AND state = 'sent'")
+                .bind(to.to_string())
+                .bind(id)
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -137,7 +138,8 @@ impl Store {
         let sql = format!(
             "SELECT {NOTICE_COLUMNS} FROM notices WHERE (CAST($1 AS TEXT) IS NULL OR domain = $2) ORDER BY sent_at, id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(domain).bind(domain).fetch_all(self.pool()).await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(domain).bind(domain).fetch_all(self.pool()).await?;
         Ok(rows.into_iter().map(notice).collect::<Result<_, _>>()?)
     }
 
@@ -150,13 +152,15 @@ impl Store {
     }
 
     pub async fn settle_notice(&self, id: i64, state: &str, scan_id: Option<i64>) -> Result<(), StoreError> {
-        sqlx::query("UPDATE notices SET state = $1, settled_at = $2, settled_scan = $3 WHERE id = $4 AND state = 'sent'")
-            .bind(state)
-            .bind(now_ms())
-            .bind(scan_id)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE notices SET state = $1, settled_at = $2, settled_scan = $3 WHERE id = $4 AND state = 'sent'",
+        )
+        .bind(state)
+        .bind(now_ms())
+        .bind(scan_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

@@ -13,5 +13,6 @@ mod dns_server;
 mod fetching;
 mod golden;
 mod hosting;
+mod reports;
 mod store;
 mod support;

@@ -1,0 +1,152 @@
+//! One self-contained HTML file: no network, a filterable paginated view, each entry's evidence and
+//! notice drafts. Data goes in as JSON (`<` escaped) and onto the page through `textContent`; a
+//! nonce-based Content-Security-Policy keeps anything else from running.
+//!
+//! The data is compact (what a row repeats of its entry is left out; messages are looked up by check
+//! id) and streamed into the file, so a report over 100,000 findings stays a file a browser opens.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::model::{Entry, Report, Row};
+
+const TEMPLATE: &str = include_str!("report.html");
+/// Where the JSON goes in the rendered template.
+const DATA_MARK: &str = "@@REPORT_DATA@@";
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    messages: BTreeMap<&'a str, &'a str>,
+    #[serde(serialize_with = "entries")]
+    entries: &'a [Entry],
+}
+
+#[derive(Serialize)]
+struct CompactRow<'a> {
+    check_id: &'a str,
+    excerpt: &'a str,
+    found: Option<&'a str>,
+    link: Option<&'a str>,
+    first_seen: chrono::NaiveDate,
+    consecutive: i64,
+    change: super::Change,
+    deadline: Option<chrono::NaiveDate>,
+    decision: Option<&'a str>,
+}
+
+impl<'a> From<&'a Row> for CompactRow<'a> {
+    fn from(r: &'a Row) -> Self {
+        CompactRow {
+            check_id: &r.check_id,
+            excerpt: &r.excerpt,
+            found: r.found.as_deref(),
+            link: r.link.as_deref(),
+            first_seen: r.first_seen,
+            consecutive: r.consecutive,
+            change: r.change,
+            deadline: r.deadline,
+            decision: r.decision.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CompactEntry<'a> {
+    domain: &'a str,
+    display_domain: &'a str,
+    site_number: &'a str,
+    site_name: &'a str,
+    principal: &'a str,
+    province: Option<&'a str>,
+    verdict: Option<&'a str>,
+    scanned_at: Option<chrono::DateTime<chrono::Utc>>,
+    final_url: Option<&'a str>,
+    redirects: &'a [crate::fetch::Redirect],
+    addresses: &'a [String],
+    footer_text: Option<&'a str>,
+    numbers_shown: &'a [String],
+    rows: Vec<CompactRow<'a>>,
+    set_apart: Vec<CompactRow<'a>>,
+    notice_drafts: &'a [crate::result::NoticeDraft],
+    notices: &'a [super::model::NoticeView],
+    history: &'a [super::model::HistoryScan],
+}
+
+fn entries<S: serde::Serializer>(entries: &&[Entry], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(entries.iter().map(|e| CompactEntry {
+        domain: &e.domain,
+        display_domain: &e.display_domain,
+        site_number: &e.site_number,
+        site_name: &e.site_name,
+        principal: &e.principal,
+        province: e.province.as_deref(),
+        verdict: e.verdict.as_deref(),
+        scanned_at: e.scanned_at,
+        final_url: e.final_url.as_deref(),
+        redirects: &e.redirects,
+        addresses: &e.addresses,
+        footer_text: e.footer_text.as_deref(),
+        numbers_shown: &e.numbers_shown,
+        rows: e.rows.iter().map(CompactRow::from).collect(),
+        set_apart: e.set_apart.iter().map(CompactRow::from).collect(),
+        notice_drafts: &e.notice_drafts,
+        notices: &e.notices,
+        history: &e.history,
+    }))
+}
+
+/// Escapes `<` as it streams, so no string in the JSON can close the `<script>` element.
+struct NoTagWriter<W: Write>(W);
+
+impl<W: Write> Write for NoTagWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, b) in buf.iter().enumerate() {
+            if *b == b'<' {
+                self.0.write_all(&buf[start..i])?;
+                self.0.write_all(b"\\u003c")?;
+                start = i + 1;
+            }
+        }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportError> {
+    let nonce = format!(
+        "{:x}",
+        Sha256::digest(format!(
+            "{}{}",
+            report.generated_at.timestamp_nanos_opt().unwrap_or(0),
+            report.summary.findings
+        ))
+    );
+    let mut env = minijinja::Environment::new();
+    // The template's name ends in .html: every {{ value }} is HTML-escaped unless marked safe.
+    env.add_template("report.html", TEMPLATE)?;
+    let html = env.get_template("report.html")?.render(minijinja::context! {
+        nonce => &nonce[..32],
+        generated => report.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        since => report.since_last_report.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        filters => serde_json::to_string(&report.filters)?,
+        summary => minijinja::value::Value::from(minijinja::value::Serde(&report.summary)),
+        data => DATA_MARK,
+    })?;
+    let (head, tail) = html.split_once(DATA_MARK).expect("the template has the data mark");
+    out.write_all(head.as_bytes())?;
+    let mut messages = BTreeMap::new();
+    for row in report.entries.iter().flat_map(|e| e.rows.iter().chain(e.set_apart.iter())) {
+        messages.entry(row.check_id.as_str()).or_insert(row.message.as_str());
+    }
+    serde_json::to_writer(NoTagWriter(&mut *out), &Payload { messages, entries: &report.entries })?;
+    out.write_all(tail.as_bytes())?;
+    Ok(())
+}

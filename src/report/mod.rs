@@ -1,0 +1,173 @@
+//! Reports reviewers work from, read from the store: XLSX, CSV, HTML and JSON Lines, with evidence,
+//! notice drafts, what changed since the last report, and reviewers' decisions applied.
+
+mod csv;
+mod html;
+mod jsonl;
+pub mod model;
+mod xlsx;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+pub use csv::neutralise;
+pub use model::{Change, Entry, Filters, Report, Row, fingerprint};
+
+use crate::rules::RuleSet;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("HTML template: {0}")]
+    Template(#[from] minijinja::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Html,
+    Jsonl,
+}
+
+/// The columns of CSV and XLSX: Chinese header and the row field.
+pub const COLUMNS: [(&str, &str); 22] = [
+    ("域名", "target"),
+    ("网站备案号", "site_number"),
+    ("主办单位", "principal"),
+    ("省份", "province"),
+    ("接入商", "provider"),
+    ("检查项", "check_id"),
+    ("通知类型", "notice"),
+    ("问题描述", "message"),
+    ("证据摘录", "excerpt"),
+    ("备案号链接", "link"),
+    ("应为", "expected"),
+    ("实际", "found"),
+    ("首次发现", "first_seen"),
+    ("最近发现", "last_seen"),
+    ("连续次数", "consecutive"),
+    ("状态", "status"),
+    ("变化", "change"),
+    ("整改期限", "deadline"),
+    ("审核结论", "decision"),
+    ("备案主体域名", "domain"),
+    ("网站地址", "site_url"),
+    ("工信部查询", "miit_url"),
+];
+
+/// A row's cells in [`COLUMNS`] order.
+pub fn cells(r: &Row) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        crate::domain::display_host(&r.target),
+        r.site_number.clone(),
+        r.principal.clone(),
+        o(&r.province),
+        o(&r.provider),
+        r.check_id.clone(),
+        r.notice.clone(),
+        r.message.clone(),
+        r.excerpt.clone(),
+        o(&r.link),
+        o(&r.expected),
+        o(&r.found),
+        r.first_seen.to_string(),
+        r.last_seen.to_string(),
+        r.consecutive.to_string(),
+        r.status.clone(),
+        r.change.zh().to_string(),
+        r.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        o(&r.decision),
+        r.domain.clone(),
+        r.site_url.clone(),
+        r.miit_url.clone(),
+    ]
+}
+
+/// Reads the store and builds the report; records the run (the next report's "since").
+pub async fn collect(
+    store: &Store,
+    rules: &RuleSet,
+    filters: &Filters,
+    today: NaiveDate,
+    format: &str,
+) -> Result<Report, ReportError> {
+    let filings = store.all_filings().await?;
+    let findings = store.findings().await?;
+    let decisions = store.latest_decisions().await?;
+    let notices = store.notices(None).await?;
+    let mut targets: Vec<String> = findings.iter().filter(|f| f.status == "open").map(|f| f.domain.clone()).collect();
+    targets.sort();
+    targets.dedup();
+    // Reduced chunk by chunk: a report over many sites never holds every whole result at once.
+    let mut latest = std::collections::HashMap::new();
+    for chunk in targets.chunks(500) {
+        for scan in store.latest_scans(chunk).await? {
+            latest.insert(scan.target.clone(), model::ScanEvidence::of(&scan.result));
+        }
+    }
+    let history = match &filters.domain {
+        Some(d) => store.scans(Some(d), 500).await?,
+        None => Vec::new(),
+    };
+    let last_report_ms = store.record_report(format, &serde_json::to_string(filters)?).await?;
+    let inputs = model::Inputs {
+        filings: &filings,
+        findings: &findings,
+        decisions: &decisions,
+        notices: &notices,
+        latest: &latest,
+        history: &history,
+        last_report_ms,
+        today,
+        rules,
+    };
+    Ok(model::build(&inputs, filters))
+}
+
+/// Writes a report in one format to a file (or stdout for `-`).
+pub fn write(report: &Report, format: Format, path: &Path) -> Result<(), ReportError> {
+    if format == Format::Xlsx {
+        return Ok(xlsx::write(report, path)?);
+    }
+    let file: Box<dyn std::io::Write> = if path == Path::new("-") {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::fs::File::create(path)?)
+    };
+    let mut out = std::io::BufWriter::new(file);
+    match format {
+        Format::Csv => csv::write(report, &mut out)?,
+        Format::Html => html::write(report, &mut out)?,
+        Format::Jsonl => jsonl::write(report, &mut out)?,
+        Format::Xlsx => unreachable!("handled above"),
+    }
+    std::io::Write::flush(&mut out)?;
+    Ok(())
+}
+
+/// One text file per entry and notice kind with the draft to send.
+pub fn write_notices(report: &Report, dir: &Path) -> Result<usize, ReportError> {
+    std::fs::create_dir_all(dir)?;
+    let mut n = 0;
+    for entry in &report.entries {
+        for draft in &entry.notice_drafts {
+            let name = format!("{}_{}.txt", entry.domain, draft.kind.as_str());
+            std::fs::write(dir.join(name), &draft.text)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,335 @@
+//! Reports from a store filled by scanning farm sites: every format read back, crawled strings
+//! neutralised and escaped (headless Chromium runs the HTML and nothing crawled runs), decisions that
+//! stick until the evidence changes, change marks, and the notice lifecycle.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use icp_patrol::config::{Config, Schedule};
+use icp_patrol::farm::{Behaviour, Farm};
+use icp_patrol::filing::FilingRecord;
+use icp_patrol::report::{COLUMNS, Entry};
+use icp_patrol::rules::RuleSet;
+use icp_patrol::scheduler::Daemon;
+use icp_patrol::store::Store;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::{Kind, TestDb};
+use crate::support::*;
+
+const NUM: &str = "京ICP备16020626号-1";
+/// A crawled title that tries to be a formula, a script and an event handler.
+const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://evil.example/\",\"点我\") <script>document.body.setAttribute('data-pwned','script')</script><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">";
+
+fn sites() -> HashMap<String, Behaviour> {
+    HashMap::from([
+        (
+            "good.example.cn".to_string(),
+            page(&format!(
+                "<p>© 2024 北京示例科技有限公司 版权所有</p>{} {}",
+                linked(NUM),
+                psb_linked("京公网安备", "11010502000001")
+            )),
+        ),
+        // The number unlinked, on a line starting "+1-2": a CSV cell that would be a formula.
+        (
+            "plain.example.cn".to_string(),
+            page(&format!("<p>+1-2 {NUM}</p>{}", psb_linked("京公网安备", "11010502000001"))),
+        ),
+        (
+            "hostile.example.cn".to_string(),
+            Behaviour::html(format!(
+                "<html><head><meta charset=utf-8><title>{HOSTILE_TITLE}</title></head><body><p>我们专注于企业信息化建设，欢迎访问本站并提出宝贵意见和建议。</p>\
+                 <footer>{} {}</footer></body></html>",
+                linked(NUM),
+                psb_linked("京公网安备", "11010502000001")
+            )),
+        ),
+    ])
+}
+
+struct World {
+    _db: TestDb,
+    store: Store,
+    url: String,
+    farm: Farm,
+    dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    icp_patrol::install_crypto_provider();
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites()).await.expect("farm");
+    let records: Vec<FilingRecord> = ["good.example.cn", "plain.example.cn", "hostile.example.cn"]
+        .iter()
+        .map(|d| FilingRecord { psb_code: Some("11010502000001".into()), ..filing(d, NUM) })
+        .collect();
+    store.import(&records, |_| Some("北京".into()), false).await.expect("import");
+    let url = db.url.clone();
+    let w = World { _db: db, store, url, farm, dir: tempfile::tempdir().expect("tempdir") };
+    w.cycle(&format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port()), "first").await;
+    w
+}
+
+impl World {
+    async fn cycle(&self, connect_to: &str, tag: &str) {
+        let mut cfg = Config { database: self.url.clone(), schedule: vec![], ..Config::default() };
+        cfg.scan.connect_to = vec![connect_to.to_string()];
+        cfg.daemon.metrics_addr = None;
+        let mut overrides = icp_patrol::fetch::Overrides::default();
+        overrides.connect_to.push(connect_to.parse().expect("connect-to"));
+        let fetch = icp_patrol::fetch::FetchOptions { total_timeout: Duration::from_secs(5), ..Default::default() };
+        let fetcher = icp_patrol::fetch::Fetcher::new(fetch, overrides, no_dns(), icp_patrol::dns::Guard::default())
+            .expect("fetcher");
+        let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
+        let d = Daemon::new(self.store.clone(), scanner, cfg).with_today(today());
+        let schedule = Schedule {
+            name: "all".into(),
+            cron: "0 3 * * *".into(),
+            timezone: "UTC".into(),
+            province: None,
+            provider: None,
+        };
+        d.enqueue_now(&schedule, tag).await.expect("enqueue");
+        d.run(CancellationToken::new(), true).await.expect("cycle");
+    }
+
+    async fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["--database", self.url.as_str()];
+        all.extend_from_slice(args);
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol")).args(&all).output().await.expect("runs")
+    }
+
+    async fn report(&self, format: &str, extra: &[&str]) -> PathBuf {
+        let path = self.dir.path().join(format!("r{}.{format}", rand_id()));
+        let mut args = vec!["report", "--format", format, "--output"];
+        let p = path.display().to_string();
+        args.push(&p);
+        args.extend_from_slice(extra);
+        let out = self.cli(&args).await;
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        path
+    }
+
+    async fn entries(&self, extra: &[&str]) -> Vec<Entry> {
+        let path = self.report("jsonl", extra).await;
+        std::fs::read_to_string(path)
+            .expect("read")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is an Entry"))
+            .collect()
+    }
+}
+
+fn rand_id() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+fn entry<'a>(entries: &'a [Entry], domain: &str) -> &'a Entry {
+    entries.iter().find(|e| e.domain == domain).unwrap_or_else(|| panic!("no entry {domain}"))
+}
+
+#[tokio::test]
+async fn csv_and_xlsx_read_back_with_crawled_formulas_neutralised() {
+    let w = world().await;
+    let csv_path = w.report("csv", &[]).await;
+    let bytes = std::fs::read(&csv_path).expect("read");
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a BOM for Excel");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    assert_eq!(header, COLUMNS.iter().map(|(zh, _)| zh.to_string()).collect::<Vec<_>>());
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect();
+    let cells: Vec<&String> = rows.iter().flatten().collect();
+    assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK(")), "the crawled formula is neutralised");
+    assert!(cells.iter().any(|c| c.starts_with("'+1-2")), "+1-2 is neutralised");
+    assert!(!cells.iter().any(|c| c.starts_with('=') || c.starts_with('+') || c.starts_with('@')), "no live formula");
+
+    let xlsx_path = w.report("xlsx", &[]).await;
+    use calamine::{Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(&xlsx_path).expect("opens");
+    assert_eq!(book.sheet_names(), ["汇总 Summary", "问题明细 Findings"]);
+    let sheet = book.worksheet_range("问题明细 Findings").expect("findings sheet");
+    let mut it = sheet.rows();
+    let head: Vec<String> = it.next().expect("header").iter().map(ToString::to_string).collect();
+    assert_eq!(head, header);
+    let body: Vec<Vec<String>> = it.map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    assert_eq!(body.len(), rows.len(), "the same rows as the CSV");
+    assert!(body.iter().flatten().any(|c| c.starts_with("=HYPERLINK(")), "kept as text, not a formula");
+    let plain: Vec<&Vec<String>> = body.iter().filter(|r| r[0] == "plain.example.cn").collect();
+    assert!(plain.iter().any(|r| r[5] == "icp.link.missing"));
+    let summary = book.worksheet_range("汇总 Summary").expect("summary");
+    assert!(summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+}
+
+#[tokio::test]
+async fn jsonl_reads_back_into_the_typed_model() {
+    let w = world().await;
+    let entries = w.entries(&[]).await;
+    assert_eq!(entries.len(), 2, "good.example.cn has no open finding");
+    let plain = entry(&entries, "plain.example.cn");
+    assert!(plain.rows.iter().any(|r| r.check_id == "icp.link.missing" && r.change == icp_patrol::report::Change::New));
+    assert_eq!(plain.notice_drafts.len(), 1);
+    assert!(plain.notice_drafts[0].text.contains("备案号未链接至工信部网站"));
+    let hostile = entry(&entries, "hostile.example.cn");
+    assert!(hostile.rows.iter().any(|r| r.check_id == "content.title_mismatch"));
+    // Filters.
+    assert!(w.entries(&["--province", "江苏"]).await.is_empty());
+    assert_eq!(w.entries(&["--notice", "change_filing"]).await.len(), 1);
+    let history = w.entries(&["--domain", "plain.example.cn", "--status", "all"]).await;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].history.len(), 1, "one scan so far");
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+}
+
+#[tokio::test]
+async fn html_runs_in_headless_chromium_and_nothing_crawled_runs() {
+    let w = world().await;
+    let html = w.report("html", &[]).await;
+    let text = std::fs::read_to_string(&html).expect("read");
+    assert!(!text.contains("<script>document.body"), "the crawled script is not in the markup");
+    let browser = chromium().expect("Debian's chromium is needed for this test (tests/run installs it)");
+    let profile = tempfile::tempdir().expect("profile");
+    let common = |extra: &[String]| {
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--virtual-time-budget=3000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.extend_from_slice(extra);
+        args.push(format!("file://{}", html.display()));
+        args
+    };
+    let dump =
+        std::process::Command::new(browser).args(common(&["--dump-dom".into()])).output().expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dump.stdout);
+    assert!(dom.contains("hostile.example.cn"), "the report rendered its entries: {}", &dom[..dom.len().min(500)]);
+    let body_tag = dom.split("<body").nth(1).and_then(|b| b.split('>').next()).unwrap_or_default();
+    assert!(!body_tag.contains("data-pwned"), "nothing crawled ran: <body{body_tag}>");
+    assert!(dom.contains("&lt;script&gt;document.body.setAttribute"), "the crawled script shows as text");
+    assert!(dom.contains("&lt;img src=x onerror="), "the crawled image tag shows as text");
+    let shot = w.dir.path().join("report.png");
+    let out = std::process::Command::new(browser)
+        .args(common(&[format!("--screenshot={}", shot.display()), "--window-size=1280,1600".into()]))
+        .output()
+        .expect("screenshot");
+    assert!(shot.exists(), "screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    let _ = std::fs::copy(&shot, &keep);
+}
+
+#[tokio::test]
+async fn a_false_positive_stays_out_until_the_evidence_changes() {
+    let w = world().await;
+    let out = w
+        .cli(&[
+            "review",
+            "plain.example.cn",
+            "icp.link.missing",
+            "--decision",
+            "false_positive",
+            "--note",
+            "链接由脚本插入",
+            "--by",
+            "reviewer-a",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let entries = w.entries(&[]).await;
+    let plain = entry(&entries, "plain.example.cn");
+    assert!(!plain.rows.iter().any(|r| r.check_id == "icp.link.missing"), "kept out of the report");
+    assert!(
+        plain.set_apart.iter().any(
+            |r| r.check_id == "icp.link.missing" && r.decision.as_deref().is_some_and(|d| d.contains("reviewer-a"))
+        )
+    );
+    assert!(plain.notice_drafts.iter().all(|d| !d.text.contains("备案号未链接")), "and out of notices");
+
+    // The same evidence again: still set apart.
+    w.cycle(&format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port()), "second").await;
+    assert!(!entry(&w.entries(&[]).await, "plain.example.cn").rows.iter().any(|r| r.check_id == "icp.link.missing"));
+
+    // New evidence (another page) brings it back.
+    let changed = HashMap::from([("plain.example.cn".to_string(), page(&format!("<p>备案号 {NUM} 本站</p>")))]);
+    let farm2 = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), changed).await.expect("farm");
+    w.cycle(&format!("plain.example.cn::{}:{}", farm2.addr.ip(), farm2.addr.port()), "third").await;
+    let plain = entry(&w.entries(&[]).await, "plain.example.cn").clone();
+    let back = plain.rows.iter().find(|r| r.check_id == "icp.link.missing").expect("back in the report");
+    assert!(back.decision.as_deref().is_some_and(|d| d.contains("no longer applies")));
+}
+
+#[tokio::test]
+async fn change_marks_and_the_notice_lifecycle() {
+    let w = world().await;
+    let first = w.entries(&[]).await;
+    assert!(entry(&first, "plain.example.cn").rows.iter().all(|r| r.change == icp_patrol::report::Change::New));
+    // Nothing changed: the next report marks nothing new.
+    let second = w.entries(&[]).await;
+    assert!(entry(&second, "plain.example.cn").rows.iter().all(|r| r.change == icp_patrol::report::Change::Unchanged));
+
+    // A notice is sent; one extension of at most 7 working days.
+    let out = w
+        .cli(&["notice", "sent", "plain.example.cn", "--kind", "special_inspection", "--deadline", "2026-11-28"])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "8"]).await;
+    assert_ne!(ext.status.code(), Some(0), "more than 7 working days is refused");
+    let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
+    assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
+    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2026-11-30"), "Saturday 28th + 1 working day is Monday");
+    let again = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
+    assert_ne!(again.status.code(), Some(0), "one extension per notice");
+    let notices = w.store.notices(Some("plain.example.cn")).await.expect("notices");
+    assert_eq!(notices[0].due(), date("2026-11-30"));
+
+    // At the deadline the daemon re-scans: still failing, so overdue; a fixed site is rectified.
+    let mut cfg_today = Config { database: w.url.clone(), schedule: vec![], ..Config::default() };
+    cfg_today.daemon.metrics_addr = None;
+    let run_at = |day: &str| {
+        let mut overrides = icp_patrol::fetch::Overrides::default();
+        overrides
+            .connect_to
+            .push(format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port()).parse().expect("connect-to"));
+        let fetcher =
+            icp_patrol::fetch::Fetcher::new(Default::default(), overrides, no_dns(), icp_patrol::dns::Guard::default())
+                .expect("fetcher");
+        let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
+        Daemon::new(w.store.clone(), scanner, cfg_today.clone()).with_today(date(day))
+    };
+    run_at("2026-11-29").run(CancellationToken::new(), true).await.expect("before the deadline");
+    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "sent", "not due yet");
+    run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("at the deadline");
+    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "overdue");
+    let entries = w.entries(&[]).await;
+    let plain = entry(&entries, "plain.example.cn");
+    assert_eq!(plain.notices[0].state, "overdue");
+    assert!(plain.rows.iter().any(|r| r.deadline == Some(date("2026-11-30")) || r.deadline.is_none()));
+
+    w.cli(&["notice", "sent", "good.example.cn", "--kind", "special_inspection", "--deadline", "2026-11-28"]).await;
+    run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("good site");
+    assert_eq!(w.store.notices(Some("good.example.cn")).await.expect("n")[0].state, "rectified");
+    // --notices writes one draft file per entry and kind.
+    let dir = w.dir.path().join("drafts");
+    w.report("jsonl", &["--notices", &dir.display().to_string()]).await;
+    assert!(std::fs::read_dir(&dir).expect("drafts").count() >= 1);
+}
