@@ -35,6 +35,11 @@ pub struct DaemonHandle {
 }
 
 impl DaemonHandle {
+    /// The digest of the rules in use.
+    pub fn rules_digest(&self) -> String {
+        self.scanner.read().unwrap_or_else(|p| p.into_inner()).rules().digest.clone()
+    }
+
     /// Loads the rules directory afresh; a broken edit keeps the last good rules and says why.
     pub fn reload_rules(&self, dir: &std::path::Path) -> Result<String, crate::rules::RuleErrors> {
         let rules = RuleSet::load(dir)?;

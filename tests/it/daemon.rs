@@ -314,3 +314,20 @@ async fn healthz_and_metrics() {
     assert!(body.contains("icp_patrol_scan_seconds"), "{body}");
     stop.cancel();
 }
+
+#[tokio::test]
+async fn a_rules_reload_keeps_the_last_good_rules_when_an_edit_is_broken() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let farm = farm_for(&[], page("")).await;
+    let d = daemon(&store, &config(&db.url, &farm));
+    let handle = d.handle();
+    let dir = tempfile::tempdir().expect("tempdir");
+    RuleSet::write_embedded(dir.path()).expect("export");
+    let good = handle.reload_rules(dir.path()).expect("good rules load");
+    assert_eq!(good, RuleSet::embedded().digest);
+    std::fs::write(dir.path().join("checks.toml"), "[checks.\"icp.missing\"]\nseverity = 1\n").expect("break");
+    let err = handle.reload_rules(dir.path()).expect_err("a broken edit is refused").to_string();
+    assert!(err.contains("checks.toml:2:"), "{err}");
+    assert_eq!(handle.rules_digest(), good, "the last good rules stay in use");
+}

@@ -202,3 +202,26 @@ fn filing_files_parse_for_the_store() {
     let set = load_filings(&book).expect("xlsx loads");
     assert_eq!(set.records()[0].site_name, "示例三号站");
 }
+
+#[tokio::test]
+async fn scan_records_into_a_configured_store_and_nothing_otherwise() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let f = farm(vec![("rec.example.cn", page(&linked("京ICP备16020626号-1")))]).await;
+    let connect = format!("rec.example.cn::{}:{}", f.farm.addr.ip(), f.farm.addr.port());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let without = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .current_dir(dir.path())
+        .args(["scan", "rec.example.cn", "--connect-to", &connect, "--nameserver", NOWHERE_DNS, "--format", "json"])
+        .env_remove("ICP_PATROL_DATABASE_URL")
+        .output()
+        .await
+        .expect("runs");
+    assert!(!without.stdout.is_empty());
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "without a store nothing is written");
+    let with =
+        cli(&["--database", &db.url, "scan", "rec.example.cn", "--connect-to", &connect, "--nameserver", NOWHERE_DNS])
+            .await;
+    assert!(with.status.code().is_some());
+    let store = db.store().await;
+    assert_eq!(store.scans(None, 10).await.expect("scans").len(), 1);
+}
