@@ -6,19 +6,19 @@ use crate::classify::is_organisation;
 use crate::rules::ApprovalStatus;
 use crate::text::fold;
 
+/// The checks that compare a page with its filing (site.placeholder decides whether there is a page).
+const COMPARED: [&str; 5] = [
+    "content.title_mismatch",
+    "content.operator_mismatch",
+    "content.preapproval",
+    "content.commercial",
+    "content.personal_scope",
+];
+
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(c) = input.classification else {
-        out.extend(
-            [
-                "site.placeholder",
-                "content.title_mismatch",
-                "content.operator_mismatch",
-                "content.preapproval",
-                "content.commercial",
-                "content.personal_scope",
-            ]
-            .map(|id| Finding::inconclusive(id, NO_PAGE)),
-        );
+        out.push(Finding::inconclusive("site.placeholder", NO_PAGE));
+        out.extend(COMPARED.map(|id| Finding::inconclusive(id, NO_PAGE)));
         return;
     };
     out.push(match &c.placeholder {
@@ -30,29 +30,11 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     });
     if c.placeholder.is_some() {
         let why = "a placeholder page has no content to compare";
-        out.extend(
-            [
-                "content.title_mismatch",
-                "content.operator_mismatch",
-                "content.preapproval",
-                "content.commercial",
-                "content.personal_scope",
-            ]
-            .map(|id| Finding::skipped(id, why)),
-        );
+        out.extend(COMPARED.map(|id| Finding::skipped(id, why)));
         return;
     }
     let Some(filing) = input.filing else {
-        out.extend(
-            [
-                "content.title_mismatch",
-                "content.operator_mismatch",
-                "content.preapproval",
-                "content.commercial",
-                "content.personal_scope",
-            ]
-            .map(|id| Finding::skipped(id, NO_FILING)),
-        );
+        out.extend(COMPARED.map(|id| Finding::skipped(id, NO_FILING)));
         return;
     };
     out.push(title_mismatch(&filing.site_name, &c.site_names));

@@ -1,7 +1,7 @@
 //! The ICP number at the bottom of the homepage: present, in the footer, real, this site's, well
 //! formed, and linked to the MIIT filing system.
 
-use super::{CheckInput, Finding, LinkClass, NO_FILING, NO_PAGE, classify_icp_link};
+use super::{CheckInput, Finding, NO_FILING, NO_PAGE, classify_icp_link, link_findings};
 use crate::extract::IcpFact;
 use crate::filing::{IcpKind, IcpNumber};
 
@@ -165,21 +165,5 @@ fn link_checks(judged: &[&Shown<'_>], out: &mut Vec<Finding>) {
     let class = classify_icp_link(best.fact.link.as_deref());
     let link = best.fact.link.as_deref();
     let with_evidence = |f: Finding| f.link(link).found(best.fact.number.clone()).excerpt(best.fact.context.clone());
-    let (missing, outdated, wrong) = match class {
-        LinkClass::Current => {
-            (Finding::pass("icp.link.missing"), Finding::pass("icp.link.outdated"), Finding::pass("icp.link.wrong"))
-        }
-        LinkClass::Outdated => {
-            (Finding::pass("icp.link.missing"), Finding::fail("icp.link.outdated"), Finding::pass("icp.link.wrong"))
-        }
-        LinkClass::Wrong => {
-            (Finding::pass("icp.link.missing"), Finding::pass("icp.link.outdated"), Finding::fail("icp.link.wrong"))
-        }
-        LinkClass::Missing => (
-            Finding::fail("icp.link.missing"),
-            Finding::skipped("icp.link.outdated", "the number is not linked"),
-            Finding::skipped("icp.link.wrong", "the number is not linked"),
-        ),
-    };
-    out.extend([with_evidence(missing), with_evidence(outdated), with_evidence(wrong)]);
+    out.extend(link_findings(class, ["icp.link.missing", "icp.link.outdated", "icp.link.wrong"]).map(with_evidence));
 }

@@ -53,6 +53,20 @@ pub fn classify_psb_link(link: Option<&str>, code: &str) -> LinkClass {
     }
 }
 
+/// The three link checks of a number (`missing`, `outdated`, `wrong`, in that order) for its best link.
+pub(super) fn link_findings(class: LinkClass, [missing, outdated, wrong]: [&'static str; 3]) -> [super::Finding; 3] {
+    use super::Finding;
+    let not_linked = "the number is not linked";
+    match class {
+        LinkClass::Current => [Finding::pass(missing), Finding::pass(outdated), Finding::pass(wrong)],
+        LinkClass::Outdated => [Finding::pass(missing), Finding::fail(outdated), Finding::pass(wrong)],
+        LinkClass::Wrong => [Finding::pass(missing), Finding::pass(outdated), Finding::fail(wrong)],
+        LinkClass::Missing => {
+            [Finding::fail(missing), Finding::skipped(outdated, not_linked), Finding::skipped(wrong, not_linked)]
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ mod site;
 use chrono::NaiveDate;
 
 pub use finding::{Evidence, Finding, Outcome};
+use links::link_findings;
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};
 
 use crate::classify::Classification;

@@ -3,7 +3,7 @@
 
 use chrono::Days;
 
-use super::{CheckInput, Finding, LinkClass, NO_FILING, NO_PAGE, classify_psb_link};
+use super::{CheckInput, Finding, NO_FILING, NO_PAGE, classify_psb_link, link_findings};
 use crate::extract::PsbFact;
 
 const IDS: [&str; 8] = [
@@ -110,21 +110,6 @@ fn links(shown: &[&PsbFact], judged: &PsbFact, out: &mut Vec<Finding>) {
         .unwrap_or(judged);
     let link = best.link.as_deref();
     let ev = |f: Finding| f.link(link).found(best.code.clone());
-    let (missing, outdated, wrong) = match classify_psb_link(link, &best.code) {
-        LinkClass::Current => {
-            (Finding::pass("psb.link.missing"), Finding::pass("psb.link.outdated"), Finding::pass("psb.link.wrong"))
-        }
-        LinkClass::Outdated => {
-            (Finding::pass("psb.link.missing"), Finding::fail("psb.link.outdated"), Finding::pass("psb.link.wrong"))
-        }
-        LinkClass::Wrong => {
-            (Finding::pass("psb.link.missing"), Finding::pass("psb.link.outdated"), Finding::fail("psb.link.wrong"))
-        }
-        LinkClass::Missing => (
-            Finding::fail("psb.link.missing"),
-            Finding::skipped("psb.link.outdated", "the number is not linked"),
-            Finding::skipped("psb.link.wrong", "the number is not linked"),
-        ),
-    };
-    out.extend([ev(missing), ev(outdated), ev(wrong)]);
+    let class = classify_psb_link(link, &best.code);
+    out.extend(link_findings(class, ["psb.link.missing", "psb.link.outdated", "psb.link.wrong"]).map(ev));
 }

@@ -56,17 +56,7 @@ impl Commercial {
             .signal
             .into_iter()
             .map(|s| Signal {
-                patterns: s
-                    .patterns
-                    .iter()
-                    .filter_map(|p| match Regex::new(p) {
-                        Ok(re) => Some(re),
-                        Err(e) => {
-                            bad.push((p.clone(), e.to_string()));
-                            None
-                        }
-                    })
-                    .collect(),
+                patterns: super::compile_patterns(&s.patterns, bad),
                 words: s.words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
                 id: s.id,
                 weight: s.weight,

@@ -237,6 +237,20 @@ struct Parts {
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
 }
 
+/// Compiles rule regexes; each bad one is set aside as (pattern, why) to be located in its file.
+pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, String)>) -> Vec<regex::Regex> {
+    patterns
+        .iter()
+        .filter_map(|p| match regex::Regex::new(p) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                bad.push((p.clone(), e.to_string()));
+                None
+            }
+        })
+        .collect()
+}
+
 fn locate_bad_patterns(path: &Path, text: &str, bad: Vec<(String, String)>, errors: &mut Vec<RuleError>) {
     for (pattern, why) in bad {
         let needle = pattern.chars().take(20).collect::<String>();

@@ -115,17 +115,7 @@ impl Preapproval {
             .industries
             .into_iter()
             .map(|(key, r)| Industry {
-                licence: r
-                    .licence
-                    .iter()
-                    .filter_map(|p| match Regex::new(p) {
-                        Ok(re) => Some(re),
-                        Err(e) => {
-                            bad.push((p.clone(), e.to_string()));
-                            None
-                        }
-                    })
-                    .collect(),
+                licence: super::compile_patterns(&r.licence, bad),
                 title: folded(&r.title),
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),

@@ -26,6 +26,20 @@ pub struct FindingRow {
     pub evidence: String,
 }
 
+/// Reads `id, job_id, domain, target, scanned_at, verdict, result` into a [`ScanRow`].
+pub(super) fn scan_row(r: sqlx::any::AnyRow) -> Result<ScanRow, StoreError> {
+    let json: String = r.try_get(6)?;
+    Ok(ScanRow {
+        id: r.try_get(0)?,
+        job_id: r.try_get(1)?,
+        domain: r.try_get(2)?,
+        target: r.try_get(3)?,
+        scanned_at: r.try_get(4)?,
+        verdict: r.try_get(5)?,
+        result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
 /// A stored scan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScanRow {
@@ -223,20 +237,7 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let json: String = r.try_get(6)?;
-                Ok(ScanRow {
-                    id: r.try_get(0)?,
-                    job_id: r.try_get(1)?,
-                    domain: r.try_get(2)?,
-                    target: r.try_get(3)?,
-                    scanned_at: r.try_get(4)?,
-                    verdict: r.try_get(5)?,
-                    result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(scan_row).collect()
     }
 
     /// How many results each job has (a job never has more than one; tests check it).

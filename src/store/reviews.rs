@@ -191,16 +191,7 @@ impl Store {
                 q = q.bind(t);
             }
             for r in q.fetch_all(self.pool()).await? {
-                let json: String = r.try_get(6)?;
-                out.push(super::ScanRow {
-                    id: r.try_get(0)?,
-                    job_id: r.try_get(1)?,
-                    domain: r.try_get(2)?,
-                    target: r.try_get(3)?,
-                    scanned_at: r.try_get(4)?,
-                    verdict: r.try_get(5)?,
-                    result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                });
+                out.push(super::results::scan_row(r)?);
             }
         }
         Ok(out)
