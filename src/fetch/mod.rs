@@ -4,6 +4,7 @@
 //! guard) and handed to reqwest through a pinned resolver; redirects are followed by hand so each
 //! hop is recorded and vetted; bodies are capped after decompression; all of it under one deadline.
 
+mod client_redirect;
 mod decode;
 mod error;
 mod overrides;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use url::Url;
 
+pub use client_redirect::{Via, client_redirect};
 pub use decode::{Decoded, decode};
 pub use error::{ErrorKind, FetchError};
 pub use overrides::{ConnectTo, OverrideError, Overrides, ResolveEntry, Route};
@@ -58,7 +60,11 @@ impl Default for FetchOptions {
 pub struct Redirect {
     pub from: String,
     pub to: String,
+    /// The HTTP status (3xx), or the page's own status for a client-side redirect.
     pub status: u16,
+    /// `meta_refresh` or `script` for a redirect written in the page; absent for HTTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// What one homepage fetch produced; `error` says why it stopped short.
@@ -147,6 +153,8 @@ impl Fetcher {
             }
         };
         let mut url = start;
+        // The outcome as it stood before following a client-side redirect, to fall back on.
+        let mut stub: Option<FetchOutcome> = None;
         loop {
             let vetted = self.vet(&url, deadline, answers).await;
             if outcome.redirects.is_empty() {
@@ -156,7 +164,7 @@ impl Fetcher {
                 Ok(a) => a,
                 Err(e) => {
                     outcome.error = Some(e);
-                    return outcome;
+                    break;
                 }
             };
             let host = url.host_str().unwrap_or_default().to_string();
@@ -164,11 +172,11 @@ impl Fetcher {
             let response = match tokio::time::timeout_at(deadline, self.send(&client, &url)).await {
                 Err(_) => {
                     outcome.error = Some(FetchError::new(ErrorKind::Timeout, "no response within the time limit"));
-                    return outcome;
+                    break;
                 }
                 Ok(Err(e)) => {
                     outcome.error = Some(error::classify(&e));
-                    return outcome;
+                    break;
                 }
                 Ok(Ok(r)) => r,
             };
@@ -185,24 +193,25 @@ impl Fetcher {
                 let Some(next) = next else {
                     outcome.error =
                         Some(FetchError::new(ErrorKind::HttpStatus, format!("{status} without a usable Location")));
-                    return outcome;
+                    break;
                 };
                 outcome.redirects.push(Redirect {
                     from: url.to_string(),
                     to: next.to_string(),
                     status: status.as_u16(),
+                    via: None,
                 });
                 if outcome.redirects.len() > self.options.max_redirects {
                     outcome.error = Some(FetchError::new(
                         ErrorKind::TooManyRedirects,
                         format!("more than {} redirects", self.options.max_redirects),
                     ));
-                    return outcome;
+                    break;
                 }
                 if !matches!(next.scheme(), "http" | "https") {
                     outcome.error =
                         Some(FetchError::new(ErrorKind::Other, format!("redirect to unsupported URL {next}")));
-                    return outcome;
+                    break;
                 }
                 url = next;
                 continue;
@@ -219,8 +228,36 @@ impl Fetcher {
             if outcome.error.is_none() && (status.is_client_error() || status.is_server_error()) {
                 outcome.error = Some(FetchError::new(ErrorKind::HttpStatus, status.to_string()));
             }
-            return outcome;
+            // A page that forwards the browser elsewhere is followed like an HTTP redirect, within the
+            // same limit, so the page judged is the one a visitor sees.
+            if outcome.error.is_none()
+                && outcome.redirects.len() < self.options.max_redirects
+                && let Some((target, via)) = client_redirect(&outcome.body)
+                && let Ok(next) = url.join(target.trim())
+                && matches!(next.scheme(), "http" | "https")
+                && next != url
+            {
+                stub = Some(outcome.clone());
+                outcome.redirects.push(Redirect {
+                    from: url.to_string(),
+                    to: next.to_string(),
+                    status: status.as_u16(),
+                    via: Some(via.as_str().to_string()),
+                });
+                outcome.body.clear();
+                url = next;
+                continue;
+            }
+            break;
         }
+        // A client-side redirect whose target cannot be fetched: judge the page that was there.
+        if outcome.error.is_some()
+            && let Some(stub) = stub
+        {
+            tracing::debug!(url = %outcome.url, "client-side redirect target failed; judging the page itself");
+            outcome = stub;
+        }
+        outcome
     }
 
     fn client(&self, resolver: PinnedResolver) -> Result<reqwest::Client, reqwest::Error> {

@@ -119,3 +119,26 @@ async fn redirect_to_a_loopback_address_is_refused_without_connecting() {
     assert_eq!(connections.load(Ordering::SeqCst), 0);
     assert_eq!(outcome(&f.scan("http://ok.example.cn/", None).await, "site.unreachable"), Pass);
 }
+
+#[tokio::test]
+async fn meta_refresh_and_script_stubs_are_followed_to_the_page_a_visitor_sees() {
+    let f = farm(vec![
+        ("stub.example.cn", Behaviour::html("<html><head><meta http-equiv=\"refresh\" content=\"0; url=http://home.example.cn/\"></head><body></body></html>")),
+        ("js.example.cn", Behaviour::html("<script>window.location.href = \"http://home.example.cn/\";</script>")),
+        ("home.example.cn", page(&linked(NUM))),
+        // The refresh target is a 404: the page that was there is judged, not nothing.
+        ("gone.example.cn", Behaviour::html(format!("<head><meta http-equiv=refresh content=\"0;url=/gone.html\"></head><body><footer>{}</footer></body>", linked(NUM)))),
+    ])
+    .await;
+    let gone = f.scan("http://gone.example.cn/", Some(&filing("gone.example.cn", NUM))).await;
+    assert!(gone.fetch.error.is_none() && gone.fetch.redirects.is_empty(), "{:?}", gone.fetch);
+    assert_eq!(outcome(&gone, "icp.missing"), Pass);
+    for (host, via) in [("stub.example.cn", "meta_refresh"), ("js.example.cn", "script")] {
+        let r = f.scan(&format!("http://{host}/"), Some(&filing(host, NUM))).await;
+        assert_eq!(r.fetch.redirects.len(), 1, "{host}");
+        assert_eq!(r.fetch.redirects[0].via.as_deref(), Some(via));
+        assert_eq!(r.fetch.final_url.as_deref(), Some("http://home.example.cn/"));
+        assert_eq!(outcome(&r, "icp.missing"), Pass, "{host}: the page behind the stub is judged");
+        crate::cli::assert_valid(&serde_json::to_value(&r).expect("json"));
+    }
+}
