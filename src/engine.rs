@@ -106,13 +106,16 @@ impl Scanner {
 
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
-        let fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
+        let mut fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
         let page_url = fetched.final_url.clone().unwrap_or_else(|| fetched.url.clone());
         let readable = fetched.error.is_none() && fetched.status.is_some();
+        // The body's digest and size are kept; the bytes themselves move to the extraction below.
+        let sha256 = fetched.status.map(|_| format!("{:x}", Sha256::digest(&fetched.body)));
+        let body_len = fetched.body.len() as u64;
 
         let (facts, encoding) = if readable {
             let rules = Arc::clone(&self.rules);
-            let body = fetched.body.clone();
+            let body = std::mem::take(&mut fetched.body);
             let content_type = fetched.content_type.clone();
             let url = Url::parse(&page_url).unwrap_or_else(|_| target.url.clone());
             let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
@@ -154,7 +157,6 @@ impl Scanner {
         let findings = checks::run(&input);
         let checks = self.describe(findings, &page_url);
         let verdict = decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
-        let sha256 = fetched.status.map(|_| format!("{:x}", Sha256::digest(&fetched.body)));
         let notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {
@@ -185,7 +187,7 @@ impl Scanner {
                 status: fetched.status,
                 redirects: fetched.redirects.clone(),
                 encoding,
-                bytes: fetched.body.len() as u64,
+                bytes: body_len,
                 sha256,
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
                 error: fetched.error.clone(),

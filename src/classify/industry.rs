@@ -28,11 +28,16 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
         .industries
         .iter()
         .map(|industry| {
-            let mut body = page.body.clone();
-            let mut names = page.names.clone();
+            // Only industries with exclusions need a copy of the text without them.
+            let (mut body, mut names) =
+                (std::borrow::Cow::Borrowed(page.body.as_str()), std::borrow::Cow::Borrowed(page.names.as_str()));
             for x in &industry.exclude {
-                body = body.replace(x.as_str(), "");
-                names = names.replace(x.as_str(), "");
+                if body.contains(x.as_str()) {
+                    body = std::borrow::Cow::Owned(body.replace(x.as_str(), ""));
+                }
+                if names.contains(x.as_str()) {
+                    names = std::borrow::Cow::Owned(names.replace(x.as_str(), ""));
+                }
             }
             let mut evidence = Vec::new();
             let title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).take(2).collect();

@@ -41,11 +41,17 @@ pub(crate) struct ProvincesFile {
 #[derive(Debug, Clone, Default)]
 pub struct Provinces {
     list: Vec<Province>,
+    /// Names and characters that can lead a 公网安备 label, longest first (computed once).
+    heads: Vec<String>,
 }
 
 impl Provinces {
     pub(crate) fn new(list: Vec<Province>) -> Self {
-        Provinces { list }
+        let mut heads: Vec<String> = list.iter().map(|p| p.name.clone()).collect();
+        heads.extend(list.iter().flat_map(|p| p.psb_chars.iter().map(|c| c.to_string())));
+        heads.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+        heads.dedup();
+        Provinces { list, heads }
     }
 
     pub fn all(&self) -> &[Province] {
@@ -78,11 +84,7 @@ impl Provinces {
     }
 
     /// Every character and name that can lead a 公网安备 label, longest names first.
-    pub fn psb_label_heads(&self) -> Vec<String> {
-        let mut heads: Vec<String> = self.list.iter().map(|p| p.name.clone()).collect();
-        heads.extend(self.list.iter().flat_map(|p| p.psb_chars.iter().map(|c| c.to_string())));
-        heads.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
-        heads.dedup();
-        heads
+    pub fn psb_label_heads(&self) -> &[String] {
+        &self.heads
     }
 }
