@@ -130,6 +130,7 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
     };
 
     let mut icp: Vec<IcpFact> = Vec::new();
+    let mut icp_places: Vec<Place> = Vec::new();
     for (mut range, mut number) in IcpNumber::find_all(&compact.text) {
         if let Some(c) = number.prefix.filter(|&c| !is_icp_prefix(c, provinces)) {
             // "沪交ICP备…": an unrecognised prefix is not a province; the number reads as having none.
@@ -147,14 +148,23 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         };
         // One entry per number and place; a linked occurrence (desktop footer) beats a plain one (a
         // repeated mobile footer), since the link is what the checks judge.
-        match icp.iter_mut().find(|f| f.number == fact.number && f.in_footer == fact.in_footer) {
-            Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
-            Some(_) => {}
-            None => icp.push(fact),
+        let place = Place::of(&flat.segments, &compact, &segs);
+        match icp.iter().position(|f| f.number == fact.number && f.in_footer == fact.in_footer) {
+            Some(i) => {
+                if icp[i].link.is_none() && fact.link.is_some() {
+                    icp[i] = fact;
+                }
+                icp_places[i] = icp_places[i].later(place);
+            }
+            None => {
+                icp.push(fact);
+                icp_places.push(place);
+            }
         }
     }
 
     let mut psb: Vec<PsbFact> = Vec::new();
+    let mut psb_places: Vec<Place> = Vec::new();
     for caps in PSB_RE.captures_iter(&compact.text) {
         let label = caps.name("label").expect("label");
         let head = caps.name("head").map_or("", |m| m.as_str());
@@ -170,12 +180,25 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
             link: anchor_target(&compact.segments_of(code.range())).or_else(|| anchor_target(&segs)),
             context: line_of(segs[0]),
         };
-        match psb.iter_mut().find(|f| f.code == fact.code && f.in_footer == fact.in_footer) {
-            Some(seen) if seen.link.is_none() && fact.link.is_some() => *seen = fact,
-            Some(_) => {}
-            None => psb.push(fact),
+        let place = Place::of(&flat.segments, &compact, &segs);
+        match psb.iter().position(|f| f.code == fact.code && f.in_footer == fact.in_footer) {
+            Some(i) => {
+                if psb[i].link.is_none() && fact.link.is_some() {
+                    psb[i] = fact;
+                }
+                psb_places[i] = psb_places[i].later(place);
+            }
+            None => {
+                psb.push(fact);
+                psb_places.push(place);
+            }
         }
     }
+
+    // A footer that is neither named nor at the very end (widgets or a long sidebar follow it): the last
+    // number outside article bodies, in the page's second half, is the footer's.
+    promote_last(&mut icp, &icp_places, compact.chars, |f| &mut f.in_footer);
+    promote_last(&mut psb, &psb_places, compact.chars, |f| &mut f.in_footer);
 
     let footer_segments: Vec<usize> = (0..flat.segments.len()).filter(|&s| in_footer(&[s])).collect();
     let copyright = copyright::find(&flat.segments, &footer_segments);
@@ -234,6 +257,38 @@ fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
         }
     }
     (anchors, headings)
+}
+
+/// Where a number stands: its last position in visible characters, and whether in an article body.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    position: usize,
+    in_main: bool,
+}
+
+impl Place {
+    fn of(segments: &[dom::Segment], compact: &compact::Compact, segs: &[usize]) -> Place {
+        Place {
+            position: segs.first().map_or(0, |&s| compact.char_position(s)),
+            in_main: segs.iter().any(|&s| segments[s].main_named),
+        }
+    }
+
+    fn later(self, other: Place) -> Place {
+        if other.position > self.position { other } else { self }
+    }
+}
+
+fn promote_last<T>(facts: &mut [T], places: &[Place], chars: usize, flag: impl Fn(&mut T) -> &mut bool) {
+    if facts.iter_mut().any(|f| *flag(f)) {
+        return;
+    }
+    let candidate = (0..facts.len())
+        .filter(|&i| !places[i].in_main && places[i].position >= chars / 2)
+        .max_by_key(|&i| places[i].position);
+    if let Some(i) = candidate {
+        *flag(&mut facts[i]) = true;
+    }
 }
 
 fn is_icp_prefix(c: char, provinces: &Provinces) -> bool {
@@ -351,6 +406,22 @@ mod tests {
         assert_eq!(f.heading.as_deref(), Some("欢迎"));
         assert_eq!(f.logo_alt.as_deref(), Some("示例 LOGO"));
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例科技有限公司"));
+    }
+
+    #[test]
+    fn a_footer_followed_by_long_widgets_still_counts() {
+        // About 1,300 characters of page, the number, then about 900 of widgets: past the middle, not
+        // in the last 30%.
+        let widget =
+            "<div class=chat><p>在线客服为您服务，工作时间九点至十八点，欢迎咨询各类问题。</p></div>".repeat(30);
+        let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
+        let f = facts(&format!("<body>{body}<div class=ft><p>京ICP备16020626号-1</p></div>{widget}</body>"));
+        assert!(f.icp[0].in_footer, "the last number outside an article, past the middle, is the footer's");
+        let early = facts(&format!("<body><div>京ICP备16020626号-1</div>{body}{widget}</body>"));
+        assert!(!early.icp[0].in_footer, "a number in the first half is not promoted");
+        let article =
+            facts(&format!("<body>{body}<article><p>本站备案号京ICP备16020626号-1。</p></article>{widget}</body>"));
+        assert!(!article.icp[0].in_footer, "nor one inside an article");
     }
 
     #[test]
