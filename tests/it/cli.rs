@@ -204,8 +204,10 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let text = std::fs::read_to_string(dir2.join("placeholders.toml")).expect("read");
     std::fs::write(
         dir2.join("placeholders.toml"),
-        text.replace("title = [\"Welcome to nginx!\"]", "title = [\"Welcome to caddy!\"]")
-            .replace("text = [\"If you see this page, the nginx web server is successfully installed\"]", "text = []"),
+        text.replace(
+            "title = [\"Welcome to nginx!\", \"Test Page for the Nginx HTTP Server\"]",
+            "title = [\"Test Page for the Nginx HTTP Server\"]",
+        ),
     )
     .expect("write");
     let cases = run(vec!["rules".into(), "check".into(), dir2.display().to_string()]).await;
