@@ -65,9 +65,17 @@ pub async fn start(origin: &str, zone: &str) -> TestDns {
     .expect("zone handler");
     let mut catalog = Catalog::new();
     catalog.upsert(LowerName::new(&origin_name), vec![Arc::new(handler) as Arc<dyn ZoneHandler>]);
-    let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp");
-    let addr = udp.local_addr().expect("addr");
-    let tcp = TcpListener::bind(addr).await.expect("tcp on the same port");
+    // UDP and TCP must share a port; an ephemeral TCP port of another test may hold the one UDP got.
+    let mut bound = None;
+    for _ in 0..50 {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp");
+        let addr = udp.local_addr().expect("addr");
+        if let Ok(tcp) = TcpListener::bind(addr).await {
+            bound = Some((udp, tcp, addr));
+            break;
+        }
+    }
+    let (udp, tcp, addr) = bound.expect("a port free for both UDP and TCP");
     let mut server = Server::new(Handler { catalog });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 1024);

@@ -82,9 +82,18 @@ async fn world() -> World {
                 .map(|h| (h.to_string(), page.clone())),
         )
     };
-    let inside = Farm::start(INSIDE.parse().expect("ip"), sites()).await.expect("farm");
+    // Both farms on one port (DNS answers carry no port); retry when the second address has it taken.
+    let mut farms = None;
+    for _ in 0..50 {
+        let inside = Farm::start(INSIDE.parse().expect("ip"), sites()).await.expect("farm");
+        let at = SocketAddr::new(ELSEWHERE.parse().expect("ip"), inside.addr.port());
+        if let Ok(elsewhere) = Farm::start_on(at, sites()).await {
+            farms = Some((inside, elsewhere));
+            break;
+        }
+    }
+    let (inside, elsewhere) = farms.expect("a port free on both farm addresses");
     let port = inside.addr.port();
-    let elsewhere = Farm::start_on(SocketAddr::new(ELSEWHERE.parse().expect("ip"), port), sites()).await.expect("farm");
     let dns = dns_server::start("test.", ZONE).await;
     let resolver =
         Dns::new(&DnsOptions { nameservers: vec![dns.addr], timeout: Some(Duration::from_millis(800)) }).expect("dns");
