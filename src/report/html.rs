@@ -120,6 +120,17 @@ impl<W: Write> Write for NoTagWriter<W> {
     }
 }
 
+/// The filters as a reviewer reads them: "状态 open · 省份 江苏".
+fn describe_filters(f: &super::Filters) -> String {
+    let mut parts = vec![format!("状态 {}", if f.status.is_empty() { "open" } else { &f.status })];
+    let named = [("省份", &f.province), ("接入商", &f.provider), ("通知", &f.notice), ("域名", &f.domain)];
+    parts.extend(named.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}"))));
+    if let Some(since) = f.since {
+        parts.push(format!("自 {since}"));
+    }
+    parts.join(" · ")
+}
+
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportError> {
     let nonce = format!(
         "{:x}",
@@ -136,7 +147,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportE
         nonce => &nonce[..32],
         generated => report.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         since => report.since_last_report.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
-        filters => serde_json::to_string(&report.filters)?,
+        filters => describe_filters(&report.filters),
         summary => minijinja::value::Value::from(minijinja::value::Serde(&report.summary)),
         data => DATA_MARK,
     })?;
