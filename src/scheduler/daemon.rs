@@ -178,6 +178,10 @@ impl Daemon {
                     if let Err(e) = this.store.take_daemon_lock(&this.worker, lease_ms).await {
                         tracing::error!("daemon lock: {e}");
                     }
+                    // The queue's depth for /metrics, counted here rather than after every scan.
+                    if let Ok(counts) = this.store.queue_counts().await {
+                        metrics::gauge!("icp_patrol_queue_depth").set(counts.queued as f64);
+                    }
                 }
             });
         }
@@ -367,9 +371,6 @@ impl Daemon {
                     let at = now_ms() + (self.config.daemon.confirm_after_secs * 1000) as i64;
                     let cycle = format!("confirm:{}@{at}", job.target);
                     self.store.enqueue(&cycle, &[(job.domain.clone(), job.target.clone())], at).await?;
-                }
-                if let Ok(counts) = self.store.queue_counts().await {
-                    metrics::gauge!("icp_patrol_queue_depth").set(counts.queued as f64);
                 }
                 Ok(Worked::Recorded)
             }
