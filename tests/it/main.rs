@@ -12,6 +12,7 @@ mod db;
 mod dns_server;
 mod fetching;
 mod golden;
+mod hostile_input;
 mod hosting;
 mod reports;
 mod store;
