@@ -21,6 +21,9 @@ pub struct Config {
     pub dns: DnsSettings,
     pub daemon: DaemonSettings,
     pub schedule: Vec<Schedule>,
+    /// The file or the environment named a database (not the default): `scan` then keeps results.
+    #[serde(skip)]
+    pub database_named: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +116,7 @@ impl Default for Config {
                 province: None,
                 provider: None,
             }],
+            database_named: false,
         }
     }
 }
@@ -181,10 +185,12 @@ impl Config {
             Some(path) => {
                 let text =
                     std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
-                toml::from_str::<Config>(&text).map_err(|e| {
+                let mut config = toml::from_str::<Config>(&text).map_err(|e| {
                     let (line, column) = e.span().map_or((1, 1), |s| crate::rules::line_col(&text, s.start));
                     ConfigError::File { path: path.into(), line, column, message: e.message().trim().to_string() }
-                })?
+                })?;
+                config.database_named = text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("database"));
+                config
             }
             None => Config::default(),
         };
@@ -197,6 +203,7 @@ impl Config {
         let mut table = toml::Table::try_from(&*self).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         let defaults = toml::Table::try_from(Config::default()).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         let mut changed = false;
+        let mut named = self.database_named;
         for (var, value) in env {
             let Some(rest) = var.strip_prefix(ENV_PREFIX) else { continue };
             if ENV_FLAGS.contains(&var.as_str()) {
@@ -211,6 +218,7 @@ impl Config {
             if !known {
                 return Err(ConfigError::Env { var, message: format!("no such setting {}", path.join(".")) });
             }
+            named |= path == ["database"];
             let parsed = parse_env_value(&value, lookup(&defaults, &path));
             set(&mut table, &path, parsed);
             changed = true;
@@ -221,6 +229,7 @@ impl Config {
                 message: e.message().to_string(),
             })?;
         }
+        self.database_named = named;
         Ok(())
     }
 
@@ -246,8 +255,7 @@ impl Config {
         for c in &self.scan.connect_to {
             c.parse::<crate::fetch::ConnectTo>().map_err(|e| ConfigError::Invalid(format!("scan.connect_to: {e}")))?;
         }
-        crate::store::Backend::from_str_checked(&self.database)
-            .map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
+        self.database.parse::<crate::store::Backend>().map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
         Ok(())
     }
 
@@ -321,6 +329,8 @@ mod tests {
         assert_eq!(c.database, "postgres://u:p@h/db");
         assert_eq!(c.daemon.lease_secs, 120, "defaults stay");
         assert!(c.to_toml_redacted().contains("postgres://u:***@h/db"));
+        assert!(c.database_named);
+        assert!(!Config::load(None, env(&[])).expect("defaults").database_named, "the default names no store");
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn build_scanner(args: &ScanArgs, config: &crate::config::Config) -> anyhow::Res
 pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow::Result<u8> {
     let scanner = build_scanner(&args, &settings.config)?;
     // A configured store supplies records and keeps results; without one nothing is written.
-    let store = if settings.store_configured { Some(settings::store(&settings.config).await?) } else { None };
+    let store = if settings.config.database_named { Some(settings::store(&settings.config).await?) } else { None };
     let filings = match &args.filings {
         Some(path) => load_filings(path)?,
         None => FilingSet::default(),

@@ -13,26 +13,16 @@ use crate::store::Store;
 
 pub(super) struct Settings {
     pub config: Config,
-    /// A store was asked for (flag, environment, or a config file that names one).
-    pub store_configured: bool,
 }
 
 pub(super) fn load(config_file: Option<&Path>, database: Option<&str>) -> anyhow::Result<Settings> {
-    let env: Vec<(String, String)> = std::env::vars().collect();
-    let mut config = Config::load(config_file, env.clone())?;
-    let file_names_database = match config_file {
-        Some(path) => std::fs::read_to_string(path)
-            .ok()
-            .and_then(|t| t.parse::<toml::Table>().ok())
-            .is_some_and(|t| t.contains_key("database")),
-        None => false,
-    };
-    let env_names_database = env.iter().any(|(k, _)| k == "ICP_PATROL_DATABASE_URL");
+    let mut config = Config::load(config_file, std::env::vars())?;
     if let Some(url) = database {
         config.database = url.to_string();
+        config.database_named = true;
     }
     config.validate()?;
-    Ok(Settings { store_configured: database.is_some() || env_names_database || file_names_database, config })
+    Ok(Settings { config })
 }
 
 pub(super) async fn store(config: &Config) -> anyhow::Result<Store> {

@@ -117,10 +117,6 @@ impl Fetcher {
         Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
     }
 
-    pub fn options(&self) -> &FetchOptions {
-        &self.options
-    }
-
     /// A bare domain is tried over `https://` first, then `http://`; a URL is fetched as given.
     pub async fn fetch_homepage(&self, domain_or_url: &Url, is_bare_domain: bool) -> FetchOutcome {
         let started = Instant::now();

@@ -141,16 +141,6 @@ impl Store {
         .await?;
         row.map(stored).transpose()
     }
-
-    /// Remembers the first day a site answered, the default opening date for the 30-day rule.
-    pub async fn mark_online(&self, domain: &str, at_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
-            .bind(at_ms)
-            .bind(domain)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
 }
 
 fn stored(row: sqlx::any::AnyRow) -> Result<StoredFiling, StoreError> {

@@ -71,13 +71,7 @@ impl Store {
     /// Connects and applies the migrations of the backend.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
-        };
+        let backend: Backend = url.parse()?;
         let shown = redact_url(url);
         let (url, max) = match backend {
             // Create the file if missing; one writer at a time is SQLite's nature.
@@ -138,19 +132,12 @@ impl Store {
     }
 }
 
-impl Backend {
-    /// The backend a URL names, or why it names none.
-    pub fn from_str_checked(url: &str) -> Result<Backend, StoreError> {
-        url.parse()
-    }
-}
-
 impl FromStr for Backend {
     type Err = StoreError;
     fn from_str(url: &str) -> Result<Self, Self::Err> {
         if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
-        } else if url.starts_with("postgres") {
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Backend::Postgres)
         } else {
             Err(StoreError::UnsupportedUrl(url.to_string()))

@@ -131,13 +131,7 @@ async fn two_daemons_on_postgres_split_a_cycle_without_scanning_twice() {
     let store = db.store().await;
     import(&store, &names).await;
     let cfg = config(&db.url, &farm);
-    let schedule = Schedule {
-        name: "all".into(),
-        cron: "0 3 * * *".into(),
-        timezone: "Asia/Shanghai".into(),
-        province: None,
-        provider: None,
-    };
+    let schedule = schedule("all");
     let first = daemon(&store, &cfg);
     let cycle = first.enqueue_now(&schedule, "shared").await.expect("enqueue");
     let second_store = Store::connect(&db.url).await.expect("second connection");
@@ -163,13 +157,7 @@ async fn transient_failures_are_retried_then_recorded() {
     cfg.scan.connect_to = vec![format!("::{}:{}", farm.reset_addr.ip(), farm.reset_addr.port())];
     cfg.daemon.max_attempts = 2;
     cfg.daemon.retry_backoff_secs = 0;
-    let schedule = Schedule {
-        name: "all".into(),
-        cron: "0 3 * * *".into(),
-        timezone: "UTC".into(),
-        province: None,
-        provider: None,
-    };
+    let schedule = schedule("all");
     let d = daemon(&store, &cfg);
     d.enqueue_now(&schedule, "t").await.expect("enqueue");
     let summary = d.run(CancellationToken::new(), true).await.expect("runs");
@@ -192,13 +180,7 @@ async fn withdrawn_filings_leave_the_schedule() {
     store.import(&keep, |_| None, true).await.expect("replace");
     let farm = farm_for(&names, page(&linked(NUM))).await;
     let cfg = config(&db.url, &farm);
-    let schedule = Schedule {
-        name: "all".into(),
-        cron: "0 3 * * *".into(),
-        timezone: "UTC".into(),
-        province: None,
-        provider: None,
-    };
+    let schedule = schedule("all");
     let cycle = daemon(&store, &cfg).enqueue_now(&schedule, "w").await.expect("enqueue");
     assert_eq!(store.results_per_cycle(&cycle).await.expect("jobs").len(), 1);
 }
@@ -296,13 +278,7 @@ async fn healthz_and_metrics() {
     let addr = icp_patrol::scheduler::serve_ops("127.0.0.1:0".parse().expect("addr"), store.clone(), stop.clone())
         .await
         .expect("serves");
-    let schedule = Schedule {
-        name: "all".into(),
-        cron: "0 3 * * *".into(),
-        timezone: "UTC".into(),
-        province: None,
-        provider: None,
-    };
+    let schedule = schedule("all");
     let d = daemon(&store, &cfg);
     d.enqueue_now(&schedule, "m").await.expect("enqueue");
     d.run(CancellationToken::new(), true).await.expect("runs");

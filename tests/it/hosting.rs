@@ -11,7 +11,7 @@ use std::time::Duration;
 use icp_patrol::checks::Outcome::{Fail, Inconclusive, Pass, Skipped};
 use icp_patrol::dns::{Dns, DnsOptions, Guard};
 use icp_patrol::engine::{Scanner, Target};
-use icp_patrol::farm::{Behaviour, Farm};
+use icp_patrol::farm::Farm;
 use icp_patrol::fetch::{ErrorKind, FetchOptions, Fetcher, Overrides};
 use icp_patrol::filing::FilingRecord;
 use icp_patrol::result::ScanResult;
@@ -241,5 +241,4 @@ async fn the_cli_asks_the_given_nameserver() {
         .expect("runs");
     let json: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON");
     assert_eq!(json["fetch"]["error"]["kind"], "private_target", "without the allow-list loopback stays refused");
-    let _ = Behaviour::html("");
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use icp_patrol::config::{Config, Schedule};
+use icp_patrol::config::Config;
 use icp_patrol::farm::{Behaviour, Farm};
 use icp_patrol::filing::FilingRecord;
 use icp_patrol::report::{COLUMNS, Entry};
@@ -87,13 +87,7 @@ impl World {
             .expect("fetcher");
         let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
         let d = Daemon::new(self.store.clone(), scanner, cfg).with_today(today());
-        let schedule = Schedule {
-            name: "all".into(),
-            cron: "0 3 * * *".into(),
-            timezone: "UTC".into(),
-            province: None,
-            provider: None,
-        };
+        let schedule = schedule("all");
         d.enqueue_now(&schedule, tag).await.expect("enqueue");
         d.run(CancellationToken::new(), true).await.expect("cycle");
     }

@@ -77,6 +77,17 @@ impl TestFarm {
     }
 }
 
+/// A schedule of every filing (tests enqueue its cycles by hand).
+pub fn schedule(name: &str) -> icp_patrol::config::Schedule {
+    icp_patrol::config::Schedule {
+        name: name.into(),
+        cron: "0 3 * * *".into(),
+        timezone: "Asia/Shanghai".into(),
+        province: None,
+        provider: None,
+    }
+}
+
 /// A filing record; change fields with struct update syntax.
 pub fn filing(domain: &str, site_number: &str) -> FilingRecord {
     FilingRecord {
