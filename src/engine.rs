@@ -192,6 +192,7 @@ impl Scanner {
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
                 error: fetched.error.clone(),
                 remote_address: fetched.remote_address,
+                https_error: fetched.https_error.clone(),
             },
             classified: classified(classification.as_ref()),
             extracted: facts.map(extracted).unwrap_or_default(),

@@ -69,6 +69,9 @@ pub struct FetchInfo {
     /// The address the final response came from.
     #[serde(default)]
     pub remote_address: Option<std::net::SocketAddr>,
+    /// Why `https://` was given up for `http://`, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https_error: Option<FetchError>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -64,6 +64,13 @@ pub(crate) fn classify(err: &reqwest::Error) -> FetchError {
     let mut tls = false;
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            // rustls reports handshake failures as I/O errors wrapping its own, and `io::Error::source`
+            // skips the error it wraps: look inside by hand.
+            let mut wrapped = io.get_ref();
+            while let Some(inner) = wrapped {
+                tls |= inner.is::<rustls::Error>();
+                wrapped = inner.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
+            }
             // A reset or abort at connect time is the site refusing us as surely as a refused SYN.
             refused |= matches!(
                 io.kind(),

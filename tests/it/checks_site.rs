@@ -36,6 +36,7 @@ async fn https_failing_falls_back_to_http() {
     let f = farm(vec![("plain.example.cn", page(&linked(NUM)))]).await;
     let r = f.scan("plain.example.cn", None).await;
     assert_eq!(r.fetch.url, "http://plain.example.cn/");
+    assert_eq!(r.fetch.https_error.as_ref().map(|e| e.kind), Some(ErrorKind::Tls), "why https was given up");
     assert_eq!(r.fetch.status, Some(200));
     assert_eq!(outcome(&r, "site.unreachable"), Pass);
 }
