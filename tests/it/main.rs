@@ -7,6 +7,7 @@ mod checks_site;
 mod cli;
 mod corpus_content;
 mod corpus_footers;
+mod corpus_split;
 mod daemon;
 mod db;
 mod dns_server;

@@ -1,0 +1,65 @@
+//! The corpus's held-back split: each case's `meta.json` says `"split": "dev"` (rules may be tuned on
+//! it) or `"split": "test"` (reported, never tuned on). Cases from before the split existed were all
+//! tuned on and count as `dev`.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Split {
+    Dev,
+    Test,
+}
+
+impl Split {
+    pub fn of(case_dir: &Path) -> Split {
+        let meta: Value = std::fs::read_to_string(case_dir.join("meta.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(Value::Null);
+        match meta["split"].as_str() {
+            Some("test") => Split::Test,
+            Some("dev") | None => Split::Dev,
+            Some(other) => panic!("{}: unknown split {other:?}", case_dir.display()),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Dev => "dev",
+            Split::Test => "test",
+        }
+    }
+}
+
+/// Agreement over scored cases.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub agree: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, ok: bool) {
+        self.total += 1;
+        self.agree += usize::from(ok);
+    }
+
+    pub fn share(&self) -> f64 {
+        if self.total == 0 { 1.0 } else { self.agree as f64 / self.total as f64 }
+    }
+
+    pub fn pct(&self) -> String {
+        format!("{:.1}% ({}/{})", self.share() * 100.0, self.agree, self.total)
+    }
+}
+
+/// The case folders under `tests/fixtures/<kind>`, sorted.
+pub fn cases(kind: &str) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind);
+    let mut cases: Vec<_> = std::fs::read_dir(&root).expect("fixtures").flatten().map(|e| e.path()).collect();
+    cases.retain(|p| p.join("expect.json").is_file());
+    cases.sort();
+    cases
+}
