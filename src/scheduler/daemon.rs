@@ -186,46 +186,68 @@ impl Daemon {
             });
         }
 
+        // Claims are event-driven: a batch is claimed ahead (its leases renewed with the in-flight
+        // ones) and each job starts the moment a permit frees. The loop sleeps only when nothing is due,
+        // and then wakes early when a job finishes (it may have queued a retry or ended a `--once` run).
         let poll = Duration::from_millis(settings.poll_ms.max(10));
+        let batch = settings.concurrency.clamp(1, 256);
+        let finished = Arc::new(tokio::sync::Notify::new());
+        let mut ready: std::collections::VecDeque<ClaimedJob> = std::collections::VecDeque::new();
         while !stop_claiming.is_cancelled() {
-            let free = total.available_permits();
-            let jobs =
-                if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await? } else { Vec::new() };
-            if jobs.is_empty() {
-                // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a dead
-                // daemon held are waited for until their lease runs out and they are claimed here).
-                if once && in_flight_len(&in_flight) == 0 && this.store.unfinished_due().await? == 0 {
-                    break;
-                }
-                tokio::select! {
-                    _ = stop_claiming.cancelled() => break,
-                    _ = tokio::time::sleep(poll) => continue,
-                }
-            }
-            for job in jobs {
-                let permit = Arc::clone(&total).acquire_owned().await.expect("the total semaphore is never closed");
-                in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(job.id);
-                let this = Arc::clone(&this);
-                let per_address = Arc::clone(&per_address);
-                let in_flight = Arc::clone(&in_flight);
-                let hard_stop = hard_stop.clone();
-                let counters = Arc::clone(&counters);
-                tracker.spawn(async move {
-                    let id = job.id;
+            if ready.is_empty() {
+                let jobs = this.store.claim(&this.worker, batch, lease_ms).await?;
+                if jobs.is_empty() {
+                    // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a
+                    // dead daemon held are waited for until their lease runs out and they are claimed here).
+                    if once && in_flight_len(&in_flight) == 0 && this.store.unfinished_due().await? == 0 {
+                        break;
+                    }
                     tokio::select! {
-                        outcome = this.work(&job, &per_address) => counters.count(outcome),
-                        _ = hard_stop.cancelled() => {
-                            // Past the grace period: the job goes back to the queue, not counted as an attempt.
-                            match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
-                                Ok(_) => counters.count(Ok(Worked::Released)),
-                                Err(e) => tracing::error!(job = id, "releasing: {e}"),
-                            }
+                        _ = stop_claiming.cancelled() => break,
+                        _ = finished.notified() => continue,
+                        _ = tokio::time::sleep(poll) => continue,
+                    }
+                }
+                let mut held = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                held.extend(jobs.iter().map(|j| j.id));
+                drop(held);
+                ready.extend(jobs);
+            }
+            let permit = tokio::select! {
+                _ = stop_claiming.cancelled() => break,
+                permit = Arc::clone(&total).acquire_owned() => permit.expect("the total semaphore is never closed"),
+            };
+            let Some(job) = ready.pop_front() else { continue };
+            let this = Arc::clone(&this);
+            let per_address = Arc::clone(&per_address);
+            let in_flight = Arc::clone(&in_flight);
+            let hard_stop = hard_stop.clone();
+            let counters = Arc::clone(&counters);
+            let finished = Arc::clone(&finished);
+            tracker.spawn(async move {
+                let id = job.id;
+                tokio::select! {
+                    outcome = this.work(&job, &per_address) => counters.count(outcome),
+                    _ = hard_stop.cancelled() => {
+                        // Past the grace period: the job goes back to the queue, not counted as an attempt.
+                        match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
+                            Ok(_) => counters.count(Ok(Worked::Released)),
+                            Err(e) => tracing::error!(job = id, "releasing: {e}"),
                         }
                     }
-                    in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-                    drop(permit);
-                });
+                }
+                in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                drop(permit);
+                finished.notify_one();
+            });
+        }
+        // Jobs claimed ahead but never started go straight back to the queue, not counted as attempts.
+        for job in ready.drain(..) {
+            match this.store.requeue(&this.worker, job.id, now_ms(), Some("daemon stopped"), false).await {
+                Ok(_) => summary.released += 1,
+                Err(e) => tracing::error!(job = job.id, "releasing: {e}"),
             }
+            in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.id);
         }
 
         // Stop: no more claims; in-flight scans get the grace period, then are released.
@@ -242,7 +264,7 @@ impl Daemon {
         }
         summary.recorded = counters.recorded.load(std::sync::atomic::Ordering::Relaxed);
         summary.retried = counters.retried.load(std::sync::atomic::Ordering::Relaxed);
-        summary.released = counters.released.load(std::sync::atomic::Ordering::Relaxed);
+        summary.released += counters.released.load(std::sync::atomic::Ordering::Relaxed);
         Ok(summary)
     }
 

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::{Backend, Store, StoreError, now_ms};
+use super::{Backend, Store, StoreError, now_ms, placeholders};
 
 /// A job a worker holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,13 +99,19 @@ impl Store {
 
     /// Extends the leases of jobs still being worked on.
     pub async fn renew(&self, worker: &str, ids: &[i64], lease_ms: i64) -> Result<(), StoreError> {
-        for id in ids {
-            sqlx::query("UPDATE jobs SET lease_until = $1 WHERE id = $2 AND locked_by = $3 AND state = 'running'")
-                .bind(now_ms() + lease_ms)
-                .bind(id)
-                .bind(worker)
-                .execute(self.pool())
-                .await?;
+        // A few statements for the whole set, not one per job; a job the daemon no longer works on is
+        // not in `ids`, so its lease runs out and another worker can take it.
+        let until = now_ms() + lease_ms;
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "UPDATE jobs SET lease_until = $1 WHERE locked_by = $2 AND state = 'running' AND id IN ({})",
+                placeholders(3, chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(until).bind(worker);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            q.execute(self.pool()).await?;
         }
         Ok(())
     }
