@@ -7,6 +7,7 @@
 #   benches/farm/run.sh [--sites 2000] [--backend sqlite|postgres|both] [--scrapy] [--cycles 1]
 #                       [--concurrency 64] [--bin target/release/icp-patrol]
 #
+# PERF_RECORD=/tmp/daemon.perf records a CPU profile of each daemon run (Debian's linux-perf).
 # Installs Debian's nginx when missing, and Scrapy into target/bench-venv when --scrapy is given.
 # Traffic stays on 127.0.0.1: every filed host is routed to the farm with `scan.connect_to`, and DNS
 # questions (there should be none) go to a closed loopback port, never to the system's resolver.
@@ -91,6 +92,7 @@ echo "farm: nginx $($nginx_bin -v 2>&1 | sed 's/.*\///'), $sites hosts on 127.0.
 } > "$work/filings.csv"
 
 peak_kib() { sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$1"; }
+cpu_secs() { awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"; }
 
 run_daemon() { # $1 backend name, $2 database URL
   local name=$1 url=$2
@@ -113,16 +115,19 @@ CONF
   for c in $(seq 1 "$cycles"); do
     local t0 t1
     t0=$(date +%s.%N)
+    local profile=()
+    [ -n "${PERF_RECORD:-}" ] && profile=(perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -o "$PERF_RECORD-$name-$c" --)
     ICP_PATROL_LOG=text RUST_LOG=warn /usr/bin/time -v -o "$work/time-$name-$c" \
-      "$bin" --config "$work/$name.toml" daemon --once --today 2026-11-28 >"$work/out-$name-$c" 2>"$work/err-$name-$c"
+      "${profile[@]}" "$bin" --config "$work/$name.toml" daemon --once --today 2026-11-28 >"$work/out-$name-$c" 2>"$work/err-$name-$c"
     t1=$(date +%s.%N)
     local recorded
     recorded=$(sed -n 's/.*: \([0-9]*\) results recorded.*/\1/p' "$work/out-$name-$c")
-    python3 - "$name" "$c" "$t0" "$t1" "${recorded:-0}" "$(peak_kib "$work/time-$name-$c")" <<'PY'
+    python3 - "$name" "$c" "$t0" "$t1" "${recorded:-0}" "$(peak_kib "$work/time-$name-$c")" "$(cpu_secs "$work/time-$name-$c")" <<'PY'
 import sys
-name, cycle, t0, t1, rec, kib = sys.argv[1:]
-secs = float(t1) - float(t0)
-print(f"daemon/{name} cycle {cycle}: {rec} results in {secs:.2f} s = {int(rec)/secs:.0f} sites/s, peak RSS {int(kib)/1024:.0f} MiB")
+name, cycle, t0, t1, rec, kib, cpu = sys.argv[1:]
+secs, rec = float(t1) - float(t0), int(rec)
+print(f"daemon/{name} cycle {cycle}: {rec} results in {secs:.2f} s = {rec/secs:.0f} sites/s, "
+      f"CPU {float(cpu):.2f} s = {1000*float(cpu)/max(rec,1):.2f} ms/site, peak RSS {int(kib)/1024:.0f} MiB")
 PY
   done
   if [ "$name" = sqlite ]; then
