@@ -66,6 +66,8 @@ fn bench(c: &mut Criterion) {
                     filing: Some(&record),
                     today,
                     rules: &rules,
+                    rendered: false,
+                    unreadable: None,
                 };
                 failing += checks::run(&input).iter().filter(|f| f.outcome == checks::Outcome::Fail).count();
             }

@@ -19,6 +19,7 @@ pub struct Config {
     pub rules: Option<PathBuf>,
     pub scan: ScanSettings,
     pub dns: DnsSettings,
+    pub render: RenderSettings,
     pub daemon: DaemonSettings,
     pub schedule: Vec<Schedule>,
     /// The file or the environment named a database (not the default): `scan` then keeps results.
@@ -37,6 +38,34 @@ pub struct ScanSettings {
     pub resolve: Vec<String>,
     /// `HOST1:PORT1:HOST2:PORT2` entries, as `--connect-to`.
     pub connect_to: Vec<String>,
+    /// When a page is rendered in a headless browser: `auto` (its footer shows no number and it looks
+    /// built by script), `always` or `never`.
+    pub render: crate::render::RenderMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RenderSettings {
+    /// The browser binary; unset: `chromium` on the PATH (Debian's package).
+    pub browser: Option<PathBuf>,
+    /// Pages rendered at once (one browser process).
+    pub concurrency: usize,
+    /// How long a page may take to settle, in milliseconds (inside the scan's time limit).
+    pub budget_ms: u64,
+    /// Requests one page may make; the rest are refused.
+    pub max_requests: usize,
+}
+
+impl Default for RenderSettings {
+    fn default() -> Self {
+        let d = crate::render::RenderOptions::default();
+        RenderSettings {
+            browser: None,
+            concurrency: d.concurrency,
+            budget_ms: d.budget.as_millis() as u64,
+            max_requests: d.max_requests,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +137,7 @@ impl Default for Config {
             rules: None,
             scan: ScanSettings::default(),
             dns: DnsSettings::default(),
+            render: RenderSettings::default(),
             daemon: DaemonSettings::default(),
             schedule: vec![Schedule {
                 name: "all".into(),
@@ -130,6 +160,7 @@ impl Default for ScanSettings {
             max_redirects: 10,
             resolve: vec![],
             connect_to: vec![],
+            render: crate::render::RenderMode::default(),
         }
     }
 }

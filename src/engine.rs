@@ -14,7 +14,10 @@ use crate::extract::{self, PageFacts};
 use crate::fetch::{Fetcher, decode};
 use crate::filing::FilingRecord;
 use crate::notice::{self, DraftInput};
-use crate::result::{CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions};
+use crate::render::{RenderMode, RenderReason, RenderRequest, RenderStatus, Renderer, needs_render};
+use crate::result::{
+    CheckResult, Classified, DnsInfo, Extracted, FetchInfo, JudgedPage, RenderInfo, SCHEMA, ScanResult, Versions,
+};
 use crate::rules::RuleSet;
 use crate::verdict::{Judged, decide};
 
@@ -57,11 +60,30 @@ pub fn today_in_shanghai() -> NaiveDate {
 pub struct Scanner {
     fetcher: Fetcher,
     rules: Arc<RuleSet>,
+    /// The browser pool; without one every page is judged as served (`--render never`).
+    renderer: Option<Arc<Renderer>>,
 }
+
+/// What extraction of one document produced.
+type Read = (PageFacts, Classification);
 
 impl Scanner {
     pub fn new(fetcher: Fetcher, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher, rules }
+        Scanner { fetcher, rules, renderer: None }
+    }
+
+    /// The same scanner rendering script-built pages with this pool (its mode decides when).
+    pub fn with_renderer(mut self, renderer: Arc<Renderer>) -> Self {
+        self.renderer = Some(renderer);
+        self
+    }
+
+    pub fn renderer(&self) -> Option<&Arc<Renderer>> {
+        self.renderer.as_ref()
+    }
+
+    fn render_mode(&self) -> RenderMode {
+        self.renderer.as_ref().map_or(RenderMode::Never, |r| r.options().mode)
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -70,7 +92,7 @@ impl Scanner {
 
     /// The same scanner with other rules (a reload).
     pub fn with_rules(&self, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher: self.fetcher.clone(), rules }
+        Scanner { fetcher: self.fetcher.clone(), rules, renderer: self.renderer.clone() }
     }
 
     /// The server a target will be fetched from, for per-address limits: its first address, else
@@ -106,33 +128,97 @@ impl Scanner {
 
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
+        let deadline = tokio::time::Instant::now() + self.fetcher.total_timeout();
         let mut fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
         let page_url = fetched.final_url.clone().unwrap_or_else(|| fetched.url.clone());
         let readable = fetched.error.is_none() && fetched.status.is_some();
         // The body's digest and size are kept; the bytes themselves move to the extraction below.
         let sha256 = fetched.status.map(|_| format!("{:x}", Sha256::digest(&fetched.body)));
         let body_len = fetched.body.len() as u64;
+        let url = Url::parse(&page_url).unwrap_or_else(|_| target.url.clone());
+        let mode = self.render_mode();
+        let mut render = RenderInfo { mode, ..RenderInfo::default() };
+        let mut unreadable: Option<String> = None;
+        let mut screenshots = Vec::new();
 
-        let (facts, encoding) = if readable {
+        let (read, encoding) = if readable {
             let rules = Arc::clone(&self.rules);
             let body = std::mem::take(&mut fetched.body);
             let content_type = fetched.content_type.clone();
-            let url = Url::parse(&page_url).unwrap_or_else(|_| target.url.clone());
             let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
+            let page = url.clone();
             let work = move || {
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
-                let facts = extract::extract(&decoded.text, &url, &rules.provinces);
+                let facts = extract::extract(&decoded.text, &page, &rules.provinces);
+                let reason = match mode {
+                    RenderMode::Never => None,
+                    RenderMode::Always => Some(RenderReason::Always),
+                    RenderMode::Auto => needs_render(&decoded.text, &facts),
+                };
+                // An `always` render that fails falls back on the served page unless that page needed one.
+                let needed = needs_render(&decoded.text, &facts).is_some();
                 let classification = classify(&facts, &rules);
-                (facts, classification, decoded.encoding)
+                let body = reason.map(|_| body);
+                ((facts, classification), decoded.encoding, reason, needed, body)
             };
             match tokio::task::spawn_blocking(work).await {
-                Ok((facts, classification, enc)) => (Some((facts, classification)), Some(enc.to_string())),
+                Ok((read, enc, reason, needed, body)) => {
+                    let mut read = Some(read);
+                    if let (Some(reason), Some(body), Some(renderer)) = (reason, body, self.renderer.as_ref()) {
+                        render.reason = Some(reason);
+                        let outcome = renderer
+                            .render(RenderRequest {
+                                url: &url,
+                                document: body,
+                                content_type: fetched.content_type.clone(),
+                                fetcher: &self.fetcher,
+                                answers: std::mem::take(&mut fetched.answers),
+                                deadline,
+                                max_body: crate::fetch::DEFAULT_MAX_BODY,
+                            })
+                            .await;
+                        render.outcome = Some(outcome.status);
+                        render.detail = outcome.detail.clone();
+                        render.elapsed_ms = outcome.elapsed.as_millis() as u64;
+                        render.requests = outcome.requests;
+                        render.screenshots = outcome.screenshots.iter().map(|s| s.info()).collect();
+                        screenshots = outcome.screenshots;
+                        match outcome.html {
+                            Some(html) if outcome.status == RenderStatus::Rendered => {
+                                match self.read_rendered(html, url.clone()).await {
+                                    // An app that failed here and shows nothing is not judged: what it
+                                    // would have shown is unknown (strings in its bundles are no evidence).
+                                    Some((facts, _)) if facts.icp.is_empty() && !outcome.script_errors.is_empty() => {
+                                        unreadable = Some(format!(
+                                            "the page's scripts failed and it shows no number: {}",
+                                            outcome.script_errors.join("; ")
+                                        ));
+                                    }
+                                    Some(rendered) => {
+                                        read = Some(rendered);
+                                        render.judged = JudgedPage::Rendered;
+                                    }
+                                    None => unreadable = Some("the rendered page could not be read".into()),
+                                }
+                            }
+                            _ if needed || reason != RenderReason::Always => {
+                                unreadable = Some(format!(
+                                    "the page is built by script ({}) and could not be rendered: {}",
+                                    reason.as_str(),
+                                    outcome.detail.as_deref().unwrap_or("no detail")
+                                ));
+                            }
+                            _ => {}
+                        }
+                    }
+                    (read, Some(enc.to_string()))
+                }
                 Err(_) => (None, None),
             }
         } else {
             (None, None)
         };
-        let (facts, classification) = match facts {
+        let (facts, classification) = match read {
             Some((f, c)) => (Some(f), Some(c)),
             None => (None, None),
         };
@@ -153,6 +239,8 @@ impl Scanner {
             filing,
             today,
             rules: &self.rules,
+            rendered: render.judged == JudgedPage::Rendered,
+            unreadable: unreadable.as_deref(),
         };
         let findings = checks::run(&input);
         let checks = self.describe(findings, &page_url);
@@ -194,12 +282,26 @@ impl Scanner {
                 remote_address: fetched.remote_address,
                 https_error: fetched.https_error.clone(),
             },
+            render,
             classified: classified(classification.as_ref()),
             extracted: facts.map(extracted).unwrap_or_default(),
             checks,
             verdict,
             notice_drafts,
+            screenshots,
         }
+    }
+
+    /// Extraction and classification of a rendered DOM, on the blocking pool like the served page's.
+    async fn read_rendered(&self, html: String, url: Url) -> Option<Read> {
+        let rules = Arc::clone(&self.rules);
+        tokio::task::spawn_blocking(move || {
+            let facts = extract::extract(&html, &url, &rules.provinces);
+            let classification = classify(&facts, &rules);
+            (facts, classification)
+        })
+        .await
+        .ok()
     }
 
     /// The scanned host's answer and its `www.`/apex sibling's (a filing covers both names).

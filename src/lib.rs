@@ -23,6 +23,7 @@ pub mod farm;
 pub mod fetch;
 pub mod filing;
 pub mod notice;
+pub mod render;
 pub mod report;
 pub mod result;
 pub mod rules;

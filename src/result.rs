@@ -11,6 +11,7 @@ use crate::dns::DnsAnswer;
 use crate::extract::{CopyrightFact, IcpFact, PsbFact};
 use crate::fetch::{FetchError, Redirect};
 use crate::filing::FilingRecord;
+use crate::render::{RenderMode, RenderReason, RenderStatus, RequestCounts, Screenshot, ScreenshotInfo};
 use crate::rules::{NoticeKind, Severity};
 use crate::verdict::Verdict;
 
@@ -28,11 +29,43 @@ pub struct ScanResult {
     pub filing: Option<FilingRecord>,
     pub dns: DnsInfo,
     pub fetch: FetchInfo,
+    /// Which page was judged (the served HTML, or the DOM a browser built from it) and why.
+    #[serde(default)]
+    pub render: RenderInfo,
     pub extracted: Extracted,
     pub classified: Classified,
     pub checks: Vec<CheckResult>,
     pub verdict: Verdict,
     pub notice_drafts: Vec<NoticeDraft>,
+    /// The screenshots' bytes, stored beside the result (their digests are in `render`).
+    #[serde(skip)]
+    pub screenshots: Vec<Screenshot>,
+}
+
+/// Whether the page was rendered, why, and how it went.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderInfo {
+    pub mode: RenderMode,
+    /// `static` (the HTML as served) or `rendered` (the DOM after the page's scripts ran).
+    pub judged: JudgedPage,
+    /// Why rendering was used (or needed): `always`, `app_root`, `script_body`, `noscript`,
+    /// `script_loaded_fragment`; `null` for a static page that needed none.
+    pub reason: Option<RenderReason>,
+    /// How the render went; `null` when none was tried.
+    pub outcome: Option<RenderStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub elapsed_ms: u64,
+    pub requests: RequestCounts,
+    pub screenshots: Vec<ScreenshotInfo>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgedPage {
+    #[default]
+    Static,
+    Rendered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

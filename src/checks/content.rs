@@ -1,7 +1,7 @@
 //! Content consistent with the filing: placeholder and interception pages, the site's name, its
 //! operator, pre-approval industries, commercial activity, the scope of a personal filing.
 
-use super::{CheckInput, Finding, NO_FILING, NO_PAGE};
+use super::{CheckInput, Finding, NO_FILING};
 use crate::classify::is_organisation;
 use crate::rules::ApprovalStatus;
 use crate::text::fold;
@@ -17,8 +17,8 @@ const COMPARED: [&str; 5] = [
 
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(c) = input.classification else {
-        out.push(Finding::inconclusive("site.placeholder", NO_PAGE));
-        out.extend(COMPARED.map(|id| Finding::inconclusive(id, NO_PAGE)));
+        out.push(Finding::inconclusive("site.placeholder", input.no_page()));
+        out.extend(COMPARED.map(|id| Finding::inconclusive(id, input.no_page())));
         return;
     };
     out.push(match &c.placeholder {
@@ -139,7 +139,7 @@ fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) ->
         return Finding::skipped(ID, "not a personal filing");
     }
     let (Some(facts), Some(c)) = (input.facts, input.classification) else {
-        return Finding::inconclusive(ID, NO_PAGE);
+        return Finding::inconclusive(ID, input.no_page());
     };
     let body = fold(&facts.body_text);
     // Company content is only out of scope for a person.

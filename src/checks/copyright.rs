@@ -1,13 +1,13 @@
 //! `copyright.missing`: provinces that require a copyright line with its holder (Jiangsu).
 
-use super::{CheckInput, Finding, NO_PAGE};
+use super::{CheckInput, Finding};
 
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     const ID: &str = "copyright.missing";
     let finding = match (input.province(), input.facts) {
         (None, _) => Finding::skipped(ID, "province unknown"),
         (Some(p), _) if !p.copyright_required => Finding::skipped(ID, &format!("not required in {}", p.name)),
-        (Some(_), None) => Finding::inconclusive(ID, NO_PAGE),
+        (Some(_), None) => Finding::inconclusive(ID, input.no_page()),
         (Some(p), Some(facts)) => {
             let with_holder = facts.copyright.iter().find(|c| c.holder.is_some());
             match (with_holder, facts.copyright.first()) {

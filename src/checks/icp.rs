@@ -1,7 +1,7 @@
 //! The ICP number at the bottom of the homepage: present, in the footer, real, this site's, well
 //! formed, and linked to the MIIT filing system.
 
-use super::{CheckInput, Finding, NO_FILING, NO_PAGE, classify_icp_link, link_findings};
+use super::{CheckInput, Finding, NO_FILING, classify_icp_link, link_findings};
 use crate::extract::IcpFact;
 use crate::filing::{IcpKind, IcpNumber};
 
@@ -29,7 +29,7 @@ fn is_vanity(n: &IcpNumber) -> bool {
 
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.facts else {
-        out.extend(IDS.iter().map(|id| Finding::inconclusive(id, NO_PAGE)));
+        out.extend(IDS.iter().map(|id| Finding::inconclusive(id, input.no_page())));
         return;
     };
     let shown: Vec<Shown<'_>> =

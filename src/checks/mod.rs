@@ -5,6 +5,7 @@ mod content;
 mod copyright;
 mod filing;
 mod finding;
+mod hidden;
 mod hosting;
 mod icp;
 mod license;
@@ -59,6 +60,8 @@ pub const ALL_CHECK_IDS: &[&str] = &[
     "content.commercial",
     "content.personal_scope",
     "filing.name_invalid",
+    "icp.hidden",
+    "psb.hidden",
 ];
 
 /// How far the fetch got.
@@ -86,9 +89,19 @@ pub struct CheckInput<'a> {
     pub filing: Option<&'a FilingRecord>,
     pub today: NaiveDate,
     pub rules: &'a RuleSet,
+    /// The page was rendered (laid out by a browser), so visibility is known.
+    pub rendered: bool,
+    /// Why the page cannot be judged although it was fetched (it needs rendering and rendering was
+    /// not possible): every check of the page is then inconclusive with this reason.
+    pub unreadable: Option<&'a str>,
 }
 
 impl CheckInput<'_> {
+    /// Why checks of the page are inconclusive when there are no facts.
+    pub(crate) fn no_page(&self) -> &str {
+        self.unreadable.unwrap_or(NO_PAGE)
+    }
+
     /// The province whose rules apply: the filing's, else that of the number the page shows.
     pub(crate) fn province(&self) -> Option<&Province> {
         let from_filing = self.filing.and_then(|f| f.site_number()).and_then(|n| n.prefix);
@@ -110,9 +123,10 @@ pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
         None if input.classification.is_some() => Finding::pass("site.blocked"),
         None => Finding::skipped("site.blocked", NO_PAGE),
     });
+    let judged = blocked.is_none() && input.unreadable.is_none();
     let page_input = CheckInput {
-        facts: if blocked.is_some() { None } else { input.facts },
-        classification: if blocked.is_some() { None } else { input.classification },
+        facts: if judged { input.facts } else { None },
+        classification: if judged { input.classification } else { None },
         ..*input
     };
     content::run(&page_input, &mut out);
@@ -120,6 +134,7 @@ pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
     license::run(&page_input, &mut out);
     copyright::run(&page_input, &mut out);
     psb::run(&page_input, &mut out);
+    hidden::run(&page_input, &mut out);
     filing::run(input, &mut out);
     out
 }

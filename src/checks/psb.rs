@@ -3,7 +3,7 @@
 
 use chrono::Days;
 
-use super::{CheckInput, Finding, NO_FILING, NO_PAGE, classify_psb_link, link_findings};
+use super::{CheckInput, Finding, NO_FILING, classify_psb_link, link_findings};
 use crate::extract::PsbFact;
 
 const IDS: [&str; 8] = [
@@ -22,7 +22,7 @@ pub const PSB_GRACE_DAYS: u64 = 30;
 
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(facts) = input.facts else {
-        out.extend(IDS.iter().map(|id| Finding::inconclusive(id, NO_PAGE)));
+        out.extend(IDS.iter().map(|id| Finding::inconclusive(id, input.no_page())));
         return;
     };
     let footer: Vec<&PsbFact> = facts.psb.iter().filter(|p| p.in_footer).collect();

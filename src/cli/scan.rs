@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use futures_util::StreamExt;
@@ -67,6 +67,13 @@ pub struct ScanArgs {
     /// Largest page body in bytes, after decompression.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
     pub max_body: usize,
+    /// When to render the page in headless Chromium: auto (its footer shows no number and it looks
+    /// built by script), always, never (default: `scan.render` of the config, else auto).
+    #[arg(long, value_name = "auto|always|never")]
+    pub render: Option<crate::render::RenderMode>,
+    /// Write each rendered scan's screenshots here (PNG files named by their SHA-256).
+    #[arg(long, value_name = "DIR")]
+    pub evidence_dir: Option<PathBuf>,
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -80,7 +87,11 @@ fn build_scanner(args: &ScanArgs, config: &crate::config::Config) -> anyhow::Res
     options.total_timeout = Duration::from_secs(args.timeout.max(1));
     options.max_body = args.max_body;
     let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
-    settings::scanner(config, rules, overrides, options, &args.nameserver, &args.allow_network)
+    let mut config = config.clone();
+    if let Some(mode) = args.render {
+        config.scan.render = mode;
+    }
+    settings::scanner(&config, rules, overrides, options, &args.nameserver, &args.allow_network)
 }
 
 pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow::Result<u8> {
@@ -109,8 +120,27 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
     if let Some(store) = &store {
         store.record(&result, None).await?;
     }
+    if let Some(dir) = &args.evidence_dir {
+        write_evidence(dir, &result)?;
+    }
     emit(&result, args.format)?;
+    if let Some(renderer) = scanner.renderer() {
+        renderer.shutdown().await;
+    }
     Ok(result.exit_code())
+}
+
+/// The screenshots of a rendered scan, one PNG per digest (the result names them).
+fn write_evidence(dir: &std::path::Path, result: &ScanResult) -> anyhow::Result<()> {
+    if result.screenshots.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for shot in &result.screenshots {
+        let path = dir.join(format!("{}.png", shot.sha256));
+        std::fs::write(&path, &shot.png).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 async fn scan_all(
@@ -146,6 +176,9 @@ async fn scan_all(
             Some(result) => {
                 if let Some(store) = store {
                     store.record(&result, None).await?;
+                }
+                if let Some(dir) = &args.evidence_dir {
+                    write_evidence(dir, &result)?;
                 }
                 progress.suspend(|| emit(&result, args.format))?;
                 worst = worst.max(result.verdict.status);

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::dns::{Dns, DnsOptions, Guard};
 use crate::engine::Scanner;
 use crate::fetch::{ConnectTo, FetchOptions, Fetcher, Overrides, ResolveEntry};
+use crate::render::{RenderMode, RenderOptions, Renderer};
 use crate::rules::RuleSet;
 use crate::store::Store;
 
@@ -62,7 +63,20 @@ pub(super) fn scanner(
     let mut allow = config.dns.allow_networks.clone();
     allow.extend_from_slice(extra_allow);
     let fetcher = Fetcher::new(options, overrides, dns, Guard::new(allow)).context("setting up the HTTP client")?;
-    Ok(Scanner::new(fetcher, std::sync::Arc::new(rules)))
+    let scanner = Scanner::new(fetcher, std::sync::Arc::new(rules));
+    if config.scan.render == RenderMode::Never {
+        return Ok(scanner);
+    }
+    let options = RenderOptions {
+        mode: config.scan.render,
+        browser: config.render.browser.clone(),
+        concurrency: config.render.concurrency.max(1),
+        budget: std::time::Duration::from_millis(config.render.budget_ms.max(100)),
+        max_requests: config.render.max_requests,
+        ..RenderOptions::default()
+    };
+    let renderer = Renderer::new(options).context("setting up the render stage")?;
+    Ok(scanner.with_renderer(std::sync::Arc::new(renderer)))
 }
 
 /// Fetch limits from the settings.

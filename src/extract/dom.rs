@@ -9,6 +9,9 @@ use url::Url;
 use super::links::anchor_target;
 use super::region::{names_footer, names_main};
 
+/// Set by the render stage on elements a visitor cannot see (only rendered pages carry it).
+pub const HIDDEN_ATTRIBUTE: &str = "data-icp-patrol-hidden";
+
 /// A run of visible text.
 #[derive(Debug, Clone)]
 pub(crate) struct Segment {
@@ -22,6 +25,8 @@ pub(crate) struct Segment {
     pub main_named: bool,
     /// Inside `h1`–`h3`.
     pub heading: bool,
+    /// Inside an element the render stage found invisible to a visitor.
+    pub hidden: bool,
 }
 
 /// An `<a>` element: where it leads (if anywhere).
@@ -61,6 +66,7 @@ struct Frame {
     footer_named: bool,
     main_named: bool,
     heading: bool,
+    hidden: bool,
     block: bool,
 }
 
@@ -121,6 +127,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
         footer_named: false,
         main_named: false,
         heading: false,
+        hidden: false,
         block: true,
     };
     let mut stack: Vec<Frame> = vec![root];
@@ -148,6 +155,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
                             frame.footer_named |= name == "footer" || names_footer(id, class);
                             frame.main_named |= name == "article" || names_main(id, class);
                             frame.heading |= matches!(name, "h1" | "h2" | "h3");
+                            frame.hidden |= el.attr(HIDDEN_ATTRIBUTE).is_some();
                             if name == "a" {
                                 flat.anchors
                                     .push(Anchor { target: anchor_target(el.attr("href"), el.attr("onclick"), base) });
@@ -169,6 +177,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
                                 footer_named: parent.footer_named,
                                 main_named: parent.main_named,
                                 heading: parent.heading,
+                                hidden: parent.hidden,
                             });
                         }
                     }

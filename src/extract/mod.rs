@@ -20,7 +20,7 @@ use crate::filing::{IcpKind, IcpNumber, PsbCode};
 use crate::rules::Provinces;
 
 pub use copyright::{holder_of, is_organisation};
-pub use dom::Signals;
+pub use dom::{HIDDEN_ATTRIBUTE, Signals};
 
 /// What the scanner read from a page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -64,6 +64,14 @@ pub struct IcpFact {
     pub link: Option<String>,
     /// The line the number stands in, for evidence.
     pub context: String,
+    /// A visitor can see it: false when every occurrence sits in an element the render stage found
+    /// invisible (always true on a static page, which is not laid out).
+    #[serde(default = "shown")]
+    pub visible: bool,
+}
+
+fn shown() -> bool {
+    true
 }
 
 impl IcpFact {
@@ -80,6 +88,9 @@ pub struct PsbFact {
     pub in_footer: bool,
     pub link: Option<String>,
     pub context: String,
+    /// As [`IcpFact::visible`].
+    #[serde(default = "shown")]
+    pub visible: bool,
 }
 
 impl PsbFact {
@@ -145,15 +156,18 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
             in_footer: in_footer(&segs),
             link: anchor_target(&segs),
             context: line_of(segs[0]),
+            visible: !segs.iter().any(|&s| flat.segments[s].hidden),
         };
         // One entry per number and place; a linked occurrence (desktop footer) beats a plain one (a
         // repeated mobile footer), since the link is what the checks judge.
         let place = Place::of(&flat.segments, &compact, &segs);
         match icp.iter().position(|f| f.number == fact.number && f.in_footer == fact.in_footer) {
             Some(i) => {
+                let visible = icp[i].visible || fact.visible;
                 if icp[i].link.is_none() && fact.link.is_some() {
                     icp[i] = fact;
                 }
+                icp[i].visible = visible;
                 icp_places[i] = icp_places[i].later(place);
             }
             None => {
@@ -179,13 +193,16 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
             in_footer: in_footer(&segs),
             link: anchor_target(&compact.segments_of(code.range())).or_else(|| anchor_target(&segs)),
             context: line_of(segs[0]),
+            visible: !segs.iter().any(|&s| flat.segments[s].hidden),
         };
         let place = Place::of(&flat.segments, &compact, &segs);
         match psb.iter().position(|f| f.code == fact.code && f.in_footer == fact.in_footer) {
             Some(i) => {
+                let visible = psb[i].visible || fact.visible;
                 if psb[i].link.is_none() && fact.link.is_some() {
                     psb[i] = fact;
                 }
+                psb[i].visible = visible;
                 psb_places[i] = psb_places[i].later(place);
             }
             None => {

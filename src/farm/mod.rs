@@ -28,6 +28,9 @@ pub enum Behaviour {
     Slow { delay: Duration, body: Vec<u8> },
     /// A 200 body of this many bytes.
     Huge { bytes: usize },
+    /// A site of several files: the page at `/` and the scripts, fragments and styles it loads, by
+    /// path, each with its content type.
+    Files(Vec<(String, String, Vec<u8>)>),
 }
 
 impl Behaviour {
@@ -115,6 +118,13 @@ async fn serve(State(sites): State<Sites>, headers: HeaderMap, uri: Uri) -> Resp
     let Some(site) = sites.get(&host) else {
         return (StatusCode::NOT_FOUND, format!("no site {host} on this farm")).into_response();
     };
+    if let Behaviour::Files(files) = site {
+        let path = if uri.path() == "/index.html" { "/" } else { uri.path() };
+        return match files.iter().find(|(p, _, _)| p == path) {
+            Some((_, content_type, body)) => page(body.clone(), content_type),
+            None => (StatusCode::NOT_FOUND, "not found").into_response(),
+        };
+    }
     if !matches!(uri.path(), "/" | "/index.html") {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
@@ -135,6 +145,7 @@ async fn serve(State(sites): State<Sites>, headers: HeaderMap, uri: Uri) -> Resp
             page(body, "text/html; charset=utf-8")
         }
         Behaviour::Huge { bytes } => page(vec![b'a'; bytes], "text/html"),
+        Behaviour::Files(_) => unreachable!("served by path above"),
     }
 }
 

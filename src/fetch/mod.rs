@@ -84,6 +84,8 @@ pub struct FetchOutcome {
     pub remote_address: Option<SocketAddr>,
     /// Why `https://` was given up for `http://`, when it was.
     pub https_error: Option<FetchError>,
+    /// Every name this fetch resolved, so later requests of the same scan ask no resolver again.
+    pub answers: AnswerCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,8 +104,19 @@ pub struct Fetcher {
     tls: rustls::ClientConfig,
 }
 
-/// The answers of one scan, so every name is asked once.
-type AnswerCache = HashMap<String, DnsAnswer>;
+/// The answers of one scan, so every name is asked once (the render stage's requests reuse them).
+pub type AnswerCache = HashMap<String, DnsAnswer>;
+
+/// One response to a page's own request (a script, a style, an XHR), for the render stage: a single
+/// hop (the browser follows redirects itself, each hop vetted again), body capped and decompressed.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub status: u16,
+    /// Response headers a browser needs, without those that describe the wire form of the body
+    /// (it arrives decompressed) or that would keep state (cookies).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
 
 impl Fetcher {
     pub fn new(options: FetchOptions, overrides: Overrides, dns: Dns, guard: Guard) -> Result<Self, FetchSetupError> {
@@ -115,6 +128,11 @@ impl Fetcher {
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
+    }
+
+    /// The time limit of one whole scan; the render stage works inside what is left of it.
+    pub fn total_timeout(&self) -> Duration {
+        self.options.total_timeout
     }
 
     /// A bare domain is tried over `https://` first, then `http://`; a URL is fetched as given.
@@ -135,7 +153,51 @@ impl Fetcher {
             outcome.https_error = https_error;
         }
         outcome.elapsed = started.elapsed();
+        outcome.answers = answers;
         outcome
+    }
+
+    /// One request of a rendered page, through the same guard, overrides and per-scan answers as the
+    /// page itself; `GET` only.
+    pub async fn fetch_resource(
+        &self,
+        url: &Url,
+        deadline: Instant,
+        answers: &tokio::sync::Mutex<AnswerCache>,
+        max_body: usize,
+    ) -> Result<Resource, FetchError> {
+        let resolver = PinnedResolver::default();
+        let client = self
+            .client(resolver.clone())
+            .map_err(|e| FetchError::new(ErrorKind::Other, format!("cannot build HTTP client: {e}")))?;
+        let addrs = {
+            let mut answers = answers.lock().await;
+            self.vet(url, deadline, &mut answers).await?
+        };
+        resolver.pin(url.host_str().unwrap_or_default(), addrs);
+        let response = match tokio::time::timeout_at(deadline, self.send(&client, url)).await {
+            Err(_) => return Err(FetchError::new(ErrorKind::Timeout, "no response within the time limit")),
+            Ok(Err(e)) => return Err(error::classify(&e)),
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| {
+                !matches!(
+                    name.as_str(),
+                    "content-encoding" | "content-length" | "transfer-encoding" | "connection" | "set-cookie"
+                )
+            })
+            .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+            .collect();
+        let body =
+            match tokio::time::timeout_at(deadline, read_capped(response, max_body.min(self.options.max_body))).await {
+                Err(_) => return Err(FetchError::new(ErrorKind::Timeout, "body not complete within the time limit")),
+                Ok(result) => result?,
+            };
+        Ok(Resource { status, headers, body })
     }
 
     async fn fetch_url(&self, start: Url, deadline: Instant, answers: &mut AnswerCache) -> FetchOutcome {

@@ -93,6 +93,8 @@ fn random_pages_never_panic() {
             filing: Some(&record),
             today: today(),
             rules: &rules,
+            rendered: round % 2 == 0,
+            unreadable: None,
         };
         let findings = checks::run(&input);
         assert!(!findings.is_empty(), "round {round}");
