@@ -8,11 +8,11 @@ use url::Url;
 
 use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
 use crate::classify::{Classification, classify};
-use crate::dns::DnsAnswer;
 use crate::domain::{normalise_host, registrable_domain};
 use crate::extract::{self, PageFacts};
 use crate::fetch::{Fetcher, decode};
 use crate::filing::FilingRecord;
+use crate::net::DnsAnswer;
 use crate::notice::{self, DraftInput};
 use crate::result::{CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions};
 use crate::rules::RuleSet;

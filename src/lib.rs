@@ -22,6 +22,7 @@ pub mod extract;
 pub mod farm;
 pub mod fetch;
 pub mod filing;
+pub mod net;
 pub mod notice;
 pub mod report;
 pub mod result;

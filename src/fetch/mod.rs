@@ -15,17 +15,17 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use url::Url;
 
 pub use client_redirect::{Via, client_redirect};
 pub use decode::{Decoded, decode};
-pub use error::{ErrorKind, FetchError};
 pub use overrides::{ConnectTo, OverrideError, Overrides, ResolveEntry, Route};
 use pinned::PinnedResolver;
 
-use crate::dns::{Dns, DnsAnswer, Guard};
+// Re-exported so callers of the old paths keep compiling; the types live in `net`.
+use crate::net::{DnsAnswer, Guard, Lookup};
+pub use crate::net::{ErrorKind, FetchError, Redirect};
 
 /// Limits of one page fetch.
 #[derive(Debug, Clone)]
@@ -54,17 +54,6 @@ impl Default for FetchOptions {
             ),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Redirect {
-    pub from: String,
-    pub to: String,
-    /// The HTTP status (3xx), or the page's own status for a client-side redirect.
-    pub status: u16,
-    /// `meta_refresh` or `script` for a redirect written in the page; absent for HTTP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub via: Option<String>,
 }
 
 /// What one homepage fetch produced; `error` says why it stopped short.
@@ -97,7 +86,7 @@ pub enum FetchSetupError {
 pub struct Fetcher {
     options: FetchOptions,
     overrides: Arc<Overrides>,
-    dns: Dns,
+    dns: Arc<dyn Lookup>,
     guard: Arc<Guard>,
     tls: rustls::ClientConfig,
 }
@@ -106,7 +95,12 @@ pub struct Fetcher {
 type AnswerCache = HashMap<String, DnsAnswer>;
 
 impl Fetcher {
-    pub fn new(options: FetchOptions, overrides: Overrides, dns: Dns, guard: Guard) -> Result<Self, FetchSetupError> {
+    pub fn new(
+        options: FetchOptions,
+        overrides: Overrides,
+        dns: impl Lookup + 'static,
+        guard: Guard,
+    ) -> Result<Self, FetchSetupError> {
         use rustls_platform_verifier::BuilderVerifierExt;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -114,7 +108,7 @@ impl Fetcher {
             .with_platform_verifier()?
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
+        Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls })
     }
 
     /// A bare domain is tried over `https://` first, then `http://`; a URL is fetched as given.

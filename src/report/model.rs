@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checks::{Evidence, Outcome};
 use crate::domain::display_host;
-use crate::fetch::Redirect;
+use crate::net::Redirect;
 use crate::result::{CheckResult, NoticeDraft, ScanResult};
 use crate::rules::{NoticeKind, RuleSet};
 use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};

@@ -15,7 +15,7 @@ use super::policy;
 use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
-use crate::fetch::ErrorKind;
+use crate::net::ErrorKind;
 use crate::rules::RuleSet;
 use crate::store::{ClaimedJob, Store, StoreError, now_ms};
 

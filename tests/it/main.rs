@@ -14,6 +14,7 @@ mod fetching;
 mod golden;
 mod hostile_input;
 mod hosting;
+mod layering;
 mod reports;
 mod store;
 mod support;
