@@ -158,8 +158,9 @@ impl Fetcher {
                 }
             };
             let host = url.host_str().unwrap_or_default().to_string();
+            let first = addrs.first().copied();
             resolver.pin(&host, addrs);
-            let response = match tokio::time::timeout_at(deadline, self.send(&client, &url)).await {
+            let response = match tokio::time::timeout_at(deadline, self.send(&client, &url, first)).await {
                 Err(_) => {
                     outcome.error = Some(FetchError::new(ErrorKind::Timeout, "no response within the time limit"));
                     break;
@@ -263,14 +264,30 @@ impl Fetcher {
     }
 
     /// Sends without an explicit port in the URL, so the port the vetted address carries is the one
-    /// connected to (a URL port would override it); the Host header keeps what the URL said.
-    async fn send(&self, client: &reqwest::Client, url: &Url) -> Result<reqwest::Response, reqwest::Error> {
+    /// connected to (a URL port would override it); the Host header keeps what the URL said. reqwest
+    /// never asks a resolver for an IP-literal host, so such a URL goes out as the vetted address
+    /// itself, port included.
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        url: &Url,
+        vetted: Option<SocketAddr>,
+    ) -> Result<reqwest::Response, reqwest::Error> {
         let mut wire = url.clone();
         let host_header = match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_string(),
         };
-        let _ = wire.set_port(None);
+        let ip_literal = matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+        match vetted {
+            Some(addr) if ip_literal => {
+                let _ = wire.set_ip_host(addr.ip());
+                let _ = wire.set_port(Some(addr.port()));
+            }
+            _ => {
+                let _ = wire.set_port(None);
+            }
+        }
         client
             .get(wire)
             .header(reqwest::header::HOST, host_header)
