@@ -85,8 +85,10 @@ impl Scanner {
 
     /// Decides the verdict and the notice drafts from the checks again, after a policy changed them.
     pub fn judge(&self, result: &mut ScanResult, filing: Option<&FilingRecord>) {
-        result.verdict =
-            decide(result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        result.verdict = decide(
+            result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }),
+            filing.is_some(),
+        );
         result.notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {
@@ -156,7 +158,8 @@ impl Scanner {
         };
         let findings = checks::run(&input);
         let checks = self.describe(findings, &page_url);
-        let verdict = decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        let verdict =
+            decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }), filing.is_some());
         let notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {

@@ -179,7 +179,7 @@ impl ScanEvidence {
     pub fn of(s: &ScanResult) -> Self {
         ScanEvidence {
             domain: s.domain.clone(),
-            verdict: format!("{:?}", s.verdict.status).to_lowercase(),
+            verdict: s.verdict.status.as_str().to_string(),
             scanned_at: s.scanned_at,
             url: s.fetch.url.clone(),
             final_url: s.fetch.final_url.clone(),

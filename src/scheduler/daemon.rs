@@ -366,7 +366,7 @@ impl Daemon {
                 if job.cycle.starts_with("deadline:") {
                     self.settle_notice(&job.cycle, &result, scan_id).await?;
                 }
-                metrics::counter!("icp_patrol_scans_total", "verdict" => format!("{:?}", result.verdict.status).to_lowercase()).increment(1);
+                metrics::counter!("icp_patrol_scans_total", "verdict" => result.verdict.status.as_str()).increment(1);
                 if follow_up.confirm {
                     let at = now_ms() + (self.config.daemon.confirm_after_secs * 1000) as i64;
                     let cycle = format!("confirm:{}@{at}", job.target);

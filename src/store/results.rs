@@ -131,7 +131,7 @@ impl Store {
         .bind(&domain)
         .bind(&result.domain)
         .bind(result.scanned_at.timestamp_millis())
-        .bind(format!("{:?}", result.verdict.status).to_lowercase())
+        .bind(result.verdict.status.as_str())
         .bind(&result.versions.scanner)
         .bind(&result.versions.rules)
         .bind(&json)

@@ -50,6 +50,7 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
     let f = farm(vec![
         ("notice.example.cn", page(&format!("<p>{NUM}</p>"))),
         ("down.example.cn", Behaviour::Status { code: 500, body: "oops".into() }),
+        ("unfiled.example.cn", page(&format!("<p>{}</p>", linked(NUM)))),
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -90,6 +91,13 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
     let json: serde_json::Value = serde_json::from_slice(&down.stdout).expect("JSON even when the site is down");
     assert_valid(&json);
     assert_eq!(json["fetch"]["error"]["kind"], "http_status");
+
+    // The same page under a host the filings do not know: never `compliant`.
+    let unknown = run(scan("unfiled.example.cn")).await;
+    assert_eq!(unknown.status.code(), Some(2), "{}", String::from_utf8_lossy(&unknown.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&unknown.stdout).expect("JSON");
+    assert_valid(&json);
+    assert_eq!(json["verdict"]["status"], "no_record");
 
     let text = run(scan("notice.example.cn").into_iter().filter(|a| a != "--format" && a != "json").collect()).await;
     let text = String::from_utf8_lossy(&text.stdout);
