@@ -3,6 +3,7 @@
 
 mod daemon;
 mod demo;
+mod exit;
 mod import;
 mod render;
 mod report;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use exit::{DataError, Exit, UsageError};
 pub use scan::ScanArgs;
 
 #[derive(Debug, Parser)]
@@ -97,6 +99,23 @@ pub enum RulesCommand {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+}
+
+/// The message of a failed command: each cause once, even when an error's text already repeats its
+/// source's (`cannot connect to …: <cause>` followed by the cause itself).
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(text.as_str()) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 /// Runs a parsed command and returns the process exit status.

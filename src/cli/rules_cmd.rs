@@ -17,7 +17,7 @@ pub(super) fn check(dir: &Path) -> anyhow::Result<u8> {
             }
             if !failures.is_empty() {
                 eprintln!("{}: {} rule case(s) failed", dir.display(), failures.len());
-                return Ok(1);
+                return Ok(super::Exit::DataErr.code());
             }
             println!(
                 "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers; rules {})",
@@ -36,7 +36,7 @@ pub(super) fn check(dir: &Path) -> anyhow::Result<u8> {
                 eprintln!("{e}");
             }
             eprintln!("{}: {} error(s)", dir.display(), errors.0.len());
-            Ok(1)
+            Ok(super::Exit::DataErr.code())
         }
     }
 }

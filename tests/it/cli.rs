@@ -173,7 +173,7 @@ async fn bad_filings_are_located_and_nothing_is_scanned() {
         NOWHERE_DNS.into(),
     ])
     .await;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(65), "bad input data");
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:line 2, column 审核通过日期"), "{err}");
@@ -200,7 +200,7 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     );
     edit("preapproval.toml", "licence = ['互联网新闻信息服务许可证", "licence = ['(互联网新闻信息服务许可证");
     let bad = run(vec!["rules".into(), "check".into(), dir.display().to_string()]).await;
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(65));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("checks.toml:") && err.contains("fatal"), "{err}");
     assert!(err.contains("preapproval.toml:") && err.contains("bad pattern"), "{err}");
@@ -219,7 +219,7 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     )
     .expect("write");
     let cases = run(vec!["rules".into(), "check".into(), dir2.display().to_string()]).await;
-    assert_eq!(cases.status.code(), Some(1));
+    assert_eq!(cases.status.code(), Some(65));
     let err = String::from_utf8_lossy(&cases.stderr);
     assert!(err.contains("placeholders.toml case 1"), "{err}");
 }
@@ -257,4 +257,35 @@ async fn the_deploy_files_are_valid() {
     } else {
         eprintln!("systemd-analyze not installed: the unit was checked by content only");
     }
+}
+
+/// One exit status per class (spec §3): verdicts 0/1/2 above; here the failures of the command.
+#[tokio::test]
+async fn failures_have_their_own_exit_status_and_say_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let help = run(vec!["scan".into(), "--help".into()]).await;
+    assert_eq!(help.status.code(), Some(0));
+
+    let usage = run(vec!["scan".into(), "a.example.cn".into(), "--no-such-flag".into()]).await;
+    assert_eq!(usage.status.code(), Some(64), "usage");
+
+    let missing = dir.path().join("nope.csv");
+    let out = run(vec![
+        "scan".into(),
+        "a.example.cn".into(),
+        "--filings".into(),
+        missing.display().to_string(),
+        "--nameserver".into(),
+        NOWHERE_DNS.into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(66), "missing input");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("nope.csv").count(), 1, "the path once: {err}");
+    assert_eq!(err.matches("No such file").count(), 1, "the cause once: {err}");
+
+    let config = write(dir.path(), "bad.toml", "[daemon]\nno_such_key = 1\n");
+    let out = run(vec!["--config".into(), config.display().to_string(), "config".into(), "check".into()]).await;
+    assert_eq!(out.status.code(), Some(78), "configuration: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:2"));
 }
