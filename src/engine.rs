@@ -106,6 +106,7 @@ impl Scanner {
         };
     }
 
+    #[tracing::instrument(name = "scan", skip_all, fields(domain = %target.host, url = %target.url))]
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
         let mut fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;

@@ -21,6 +21,41 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    pub const ALL: [ErrorKind; 13] = [
+        ErrorKind::Nxdomain,
+        ErrorKind::Nodata,
+        ErrorKind::Servfail,
+        ErrorKind::DnsTimeout,
+        ErrorKind::Refused,
+        ErrorKind::Timeout,
+        ErrorKind::Tls,
+        ErrorKind::HttpStatus,
+        ErrorKind::TooLarge,
+        ErrorKind::TooManyRedirects,
+        ErrorKind::PrivateTarget,
+        ErrorKind::Decode,
+        ErrorKind::Other,
+    ];
+
+    /// The one string form (JSON, metrics labels).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Nxdomain => "nxdomain",
+            ErrorKind::Nodata => "nodata",
+            ErrorKind::Servfail => "servfail",
+            ErrorKind::DnsTimeout => "dns_timeout",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::HttpStatus => "http_status",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::TooManyRedirects => "too_many_redirects",
+            ErrorKind::PrivateTarget => "private_target",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Other => "other",
+        }
+    }
+
     /// Transport failures after which `http://` is tried when `https://` failed.
     pub fn falls_back_to_http(self) -> bool {
         matches!(self, ErrorKind::Refused | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::Other)
@@ -53,5 +88,17 @@ pub struct FetchError {
 impl FetchError {
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         FetchError { kind, detail: detail.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_string_form() {
+        for k in ErrorKind::ALL {
+            assert_eq!(serde_json::to_value(k).expect("json"), k.as_str());
+        }
     }
 }

@@ -187,15 +187,34 @@ impl Daemon {
         }
 
         let poll = Duration::from_millis(settings.poll_ms.max(10));
+        // A store failure ends the claiming, not the process: the shutdown below still runs (grace
+        // period, held jobs released, lock released) and the failure is returned after it.
+        let mut failure: Option<StoreError> = None;
         while !stop_claiming.is_cancelled() {
             let free = total.available_permits();
-            let jobs =
-                if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await? } else { Vec::new() };
+            let claimed =
+                if free > 0 { this.store.claim(&this.worker, free.min(256), lease_ms).await } else { Ok(Vec::new()) };
+            let jobs = match claimed {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    tracing::error!("claiming jobs: {e}; stopping");
+                    failure = Some(e);
+                    break;
+                }
+            };
             if jobs.is_empty() {
                 // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a dead
                 // daemon held are waited for until their lease runs out and they are claimed here).
-                if once && in_flight_len(&in_flight) == 0 && this.store.unfinished_due().await? == 0 {
-                    break;
+                if once && in_flight_len(&in_flight) == 0 {
+                    match this.store.unfinished_due().await {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::error!("counting unfinished jobs: {e}; stopping");
+                            failure = Some(e);
+                            break;
+                        }
+                    }
                 }
                 tokio::select! {
                     _ = stop_claiming.cancelled() => break,
@@ -210,7 +229,15 @@ impl Daemon {
                 let in_flight = Arc::clone(&in_flight);
                 let hard_stop = hard_stop.clone();
                 let counters = Arc::clone(&counters);
-                tracker.spawn(async move {
+                // Every log line of the job says which job, target and cycle it is about.
+                let span = tracing::info_span!(
+                    "job",
+                    job = job.id,
+                    domain = %job.target,
+                    cycle = %job.cycle,
+                    attempt = job.attempts
+                );
+                tracker.spawn(tracing::Instrument::instrument(async move {
                     let id = job.id;
                     tokio::select! {
                         outcome = this.work(&job, &per_address) => counters.count(outcome),
@@ -224,10 +251,11 @@ impl Daemon {
                     }
                     in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
                     drop(permit);
-                });
+                }, span));
             }
         }
 
+        stop_claiming.cancel();
         // Stop: no more claims; in-flight scans get the grace period, then are released.
         tracker.close();
         let grace = Duration::from_secs(settings.grace_secs);
@@ -243,7 +271,10 @@ impl Daemon {
         summary.recorded = counters.recorded.load(std::sync::atomic::Ordering::Relaxed);
         summary.retried = counters.retried.load(std::sync::atomic::Ordering::Relaxed);
         summary.released = counters.released.load(std::sync::atomic::Ordering::Relaxed);
-        Ok(summary)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
     }
 
     /// One re-scan job per notice whose deadline has come (the cycle names the notice).
@@ -348,8 +379,7 @@ impl Daemon {
         let mut result = scanner.scan(&target, Some(&filing), today).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
         if let Some(e) = &result.fetch.error {
-            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => format!("{:?}", e.kind).to_lowercase())
-                .increment(1);
+            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => e.kind.as_str()).increment(1);
             if transient(e.kind) && job.attempts < self.config.daemon.max_attempts {
                 let backoff =
                     self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));

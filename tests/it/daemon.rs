@@ -307,3 +307,48 @@ async fn a_rules_reload_keeps_the_last_good_rules_when_an_edit_is_broken() {
     assert!(err.contains("checks.toml:2:"), "{err}");
     assert_eq!(handle.rules_digest(), good, "the last good rules stay in use");
 }
+
+#[tokio::test]
+async fn a_store_failure_while_claiming_still_runs_the_shutdown() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let farm = farm_for(&[], page("")).await;
+    let d = daemon(&store, &config(&db.url, &farm));
+    store.take_daemon_lock(d.worker_id(), 60_000).await.expect("lock");
+    // The claim's table disappears under the daemon: every claim fails.
+    let raw = sqlx::sqlite::SqlitePool::connect(&db.url).await.expect("raw connection");
+    sqlx::query("ALTER TABLE jobs RENAME TO jobs_gone").execute(&raw).await.expect("rename");
+    let outcome = d.run(CancellationToken::new(), true).await;
+    assert!(outcome.is_err(), "the failure is returned");
+    // The shutdown ran: the lock is free for the next daemon.
+    store.take_daemon_lock("next-daemon", 60_000).await.expect("the lock was released");
+}
+
+/// Log lines of a scan say what they are about: the scan runs in a span naming its domain.
+#[tokio::test]
+async fn a_scan_runs_in_a_span_naming_its_domain() {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::NEW)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let f = farm(vec![("span.example.cn", page(&linked(NUM)))]).await;
+    f.scan("span.example.cn", None).await;
+    let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    assert!(text.contains("scan{domain=span.example.cn"), "{text}");
+}
