@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -18,7 +19,9 @@ fn main() -> ExitCode {
     let daemon = matches!(cli.command, icp_patrol::cli::Command::Daemon(_));
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(if daemon { "info" } else { "warn" }));
-    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    // Colour only for a person at a terminal (and never under NO_COLOR): not in files, pipes or journald.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).with_ansi(colour);
     if daemon && std::env::var("ICP_PATROL_LOG").as_deref() != Ok("text") {
         logs.json().init();
     } else {

@@ -289,3 +289,17 @@ async fn failures_have_their_own_exit_status_and_say_it_once() {
     assert_eq!(out.status.code(), Some(78), "configuration: {}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:2"));
 }
+
+#[tokio::test]
+async fn logs_to_a_pipe_carry_no_colour() {
+    let out = tokio::process::Command::new(bin())
+        .args(["scan", "http://127.0.0.1:9/", "--format", "json"])
+        .env_remove("NO_COLOR")
+        .env("RUST_LOG", "debug")
+        .output()
+        .await
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.is_empty(), "debug logs expected");
+    assert!(!err.contains('\u{1b}'), "ANSI escapes on a pipe: {err}");
+}
