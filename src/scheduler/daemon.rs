@@ -361,12 +361,9 @@ impl Daemon {
             self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
             return Ok(Worked::Skipped);
         };
-        let mut filing = stored.record;
-        if filing.opened_on.is_none()
-            && let Some(first) = stored.first_online.and_then(chrono::DateTime::from_timestamp_millis)
-        {
-            filing.opened_on = Some(first.with_timezone(&chrono_tz::Asia::Shanghai).date_naive());
-        }
+        // The opening date is the filing's own (开通日期, else the approval date: `opening_date`), the
+        // same for every scan; when the daemon first saw the site online must not move the 30 days.
+        let filing = stored.record;
         let scanner = self.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
         let Ok(target) = Target::parse(&job.target) else {
             self.store.skip_job(&self.worker, job.id, "not a scannable host").await?;

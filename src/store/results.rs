@@ -202,7 +202,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                (Outcome::Pass, Some(f)) => {
+                // A check that no longer applies (its premise is gone: `skipped`) closes its finding too;
+                // the reason is the skipped result's evidence in the closing scan (`last_scan_id`).
+                (Outcome::Pass | Outcome::Skipped, Some(f)) => {
                     sqlx::query(
                         "UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3",
                     )

@@ -352,3 +352,31 @@ async fn a_scan_runs_in_a_span_naming_its_domain() {
     let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
     assert!(text.contains("scan{domain=span.example.cn"), "{text}");
 }
+
+/// The 30-day rule counts from the filing's opening date (else its approval date) on every scan:
+/// the first scan that saw the site online does not restart it.
+#[tokio::test]
+async fn the_public_security_deadline_does_not_move_after_the_first_scan() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let names = hosts(1);
+    import(&store, &names).await; // approved 2024, no 开通日期, no 公网安备 number on the page
+    let farm = farm_for(&names, page(&linked(NUM))).await;
+    let cfg = config(&db.url, &farm);
+    let d = daemon(&store, &cfg);
+    for cycle in ["first", "second"] {
+        d.enqueue_now(&schedule("all"), cycle).await.expect("enqueue");
+        daemon(&store, &cfg).run(CancellationToken::new(), true).await.expect("runs");
+    }
+    let scans = store.scans(Some(&names[0]), 10).await.expect("scans");
+    assert_eq!(scans.len(), 2);
+    for scan in &scans {
+        let result = &scan.result;
+        let outcome = |id: &str| result.checks.iter().find(|c| c.id == id).map(|c| c.outcome);
+        assert_eq!(outcome("psb.missing"), Some(icp_patrol::checks::Outcome::Fail), "scan {}", scan.id);
+        assert_eq!(outcome("psb.pending"), Some(icp_patrol::checks::Outcome::Skipped), "scan {}", scan.id);
+    }
+    let open = store.open_findings(&names[0]).await.expect("open");
+    assert_eq!(open["psb.missing"].consecutive, 2);
+    assert!(!open.contains_key("psb.pending"));
+}

@@ -176,6 +176,27 @@ async fn findings_open_count_and_resolve() {
 }
 
 #[tokio::test]
+async fn a_finding_whose_check_no_longer_applies_is_closed() {
+    for db in both().await {
+        let store = db.store().await;
+        store.record(&sample_result("g.example.cn", &["icp.link.missing"]), None).await.expect("first");
+        let mut skipped = sample_result("g.example.cn", &[]);
+        for c in &mut skipped.checks {
+            if c.id == "icp.link.missing" {
+                c.outcome = Outcome::Skipped;
+                c.detail = Some("no number on the page".into());
+            }
+        }
+        store.record(&skipped, None).await.expect("skipped");
+        assert!(store.open_findings("g.example.cn").await.expect("open").is_empty(), "{:?}", db.kind);
+        let all = store.findings().await.expect("all");
+        assert_eq!(all[0].status, "resolved");
+        let closing = store.scans(Some("g.example.cn"), 1).await.expect("scans");
+        assert_eq!(all[0].last_scan_id, closing[0].id, "the closing scan carries the reason");
+    }
+}
+
+#[tokio::test]
 async fn one_daemon_per_sqlite_file() {
     let db = TestDb::new(Kind::Sqlite).await;
     let store = db.store().await;
