@@ -305,14 +305,12 @@ impl Daemon {
             return Ok(());
         };
         let decisions = self.store.latest_decisions().await?;
+        let today = self.today.unwrap_or_else(today_in_shanghai);
         let apart = |check: &crate::result::CheckResult| {
             let evidence = serde_json::to_string(&check.evidence).unwrap_or_default();
-            decisions.iter().any(|d| {
-                d.target == result.domain
-                    && d.check_id == check.id
-                    && matches!(d.decision.as_str(), "false_positive" | "waived")
-                    && d.fingerprint == crate::report::fingerprint(&check.id, &evidence)
-            })
+            decisions
+                .iter()
+                .any(|d| d.target == result.domain && crate::report::set_apart(d, &check.id, &evidence, today))
         };
         let still_failing = result
             .checks

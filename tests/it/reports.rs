@@ -327,3 +327,38 @@ async fn change_marks_and_the_notice_lifecycle() {
     w.report("jsonl", &["--notices", &dir.display().to_string()]).await;
     assert!(std::fs::read_dir(&dir).expect("drafts").count() >= 1);
 }
+
+/// The daemon's deadline pass and the reports use one decision rule: a waiver whose `until` has
+/// passed sets nothing apart, so a site still failing at its deadline is overdue.
+#[tokio::test]
+async fn an_expired_waiver_does_not_rectify_a_notice() {
+    let w = world().await;
+    let open = w.store.open_findings("plain.example.cn").await.expect("open");
+    assert!(!open.is_empty());
+    for f in open.values() {
+        let decision = icp_patrol::store::Decision {
+            domain: "plain.example.cn".into(),
+            target: "plain.example.cn".into(),
+            check_id: f.check_id.clone(),
+            decision: "waived".into(),
+            until: Some(date("2026-11-29")),
+            note: "until the redesign".into(),
+            decided_by: "reviewer".into(),
+            decided_at: 0,
+            fingerprint: icp_patrol::report::fingerprint(&f.check_id, &f.evidence),
+        };
+        w.store.add_decision(&decision).await.expect("decide");
+    }
+    w.store.add_notice("plain.example.cn", "special_inspection", date("2026-11-30"), "reviewer").await.expect("notice");
+    let mut cfg = Config { database: w.url.clone(), schedule: vec![], ..Config::default() };
+    cfg.daemon.metrics_addr = None;
+    let mut overrides = icp_patrol::fetch::Overrides::default();
+    overrides.connect_to.push(format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port()).parse().expect("connect-to"));
+    let fetcher =
+        icp_patrol::fetch::Fetcher::new(Default::default(), overrides, no_dns(), icp_patrol::net::Guard::default())
+            .expect("fetcher");
+    let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
+    let d = Daemon::new(w.store.clone(), scanner, cfg).with_today(date("2026-11-30"));
+    d.run(CancellationToken::new(), true).await.expect("at the deadline");
+    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "overdue");
+}
