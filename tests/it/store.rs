@@ -246,3 +246,22 @@ async fn scan_records_into_a_configured_store_and_nothing_otherwise() {
     let store = db.store().await;
     assert_eq!(store.scans(None, 10).await.expect("scans").len(), 1);
 }
+
+#[tokio::test]
+async fn import_warns_about_template_looking_numbers() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("odd.csv");
+    std::fs::write(
+        &path,
+        "domain,site_number,principal,principal_type,site_name,approved_on\n\
+         odd.example.cn,京ICP备12345678号-1,甲,企业,示例,2024-03-01\n\
+         fine.example.cn,京ICP备16020626号-1,甲,企业,示例,2024-03-01\n",
+    )
+    .expect("write");
+    let out = cli(&["--database", &db.url, "import", &path.display().to_string()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("odd.example.cn") && err.contains("template"), "{err}");
+    assert!(!err.contains("fine.example.cn"), "{err}");
+}
