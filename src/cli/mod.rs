@@ -145,6 +145,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Rules { command: RulesCommand::Explain { file, rules } } => {
             rules_cmd::explain(&file, rules.as_deref())
         }
+        Command::Demo(_) if cli.database.is_some() => Err(UsageError(
+            "demo creates its own SQLite store afresh; name it with --store FILE, not --database".into(),
+        )
+        .into()),
         Command::Demo(args) => demo::run(args).await,
     }
 }
