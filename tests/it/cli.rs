@@ -303,3 +303,16 @@ async fn logs_to_a_pipe_carry_no_colour() {
     assert!(!err.is_empty(), "debug logs expected");
     assert!(!err.contains('\u{1b}'), "ANSI escapes on a pipe: {err}");
 }
+
+#[tokio::test]
+async fn an_unreachable_database_is_named_with_its_cause() {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    let out =
+        run(vec!["--database".into(), "postgres://postgres@127.0.0.1:1/none".into(), "db".into(), "migrate".into()])
+            .await;
+    assert_eq!(out.status.code(), Some(69), "service unavailable");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("127.0.0.1:1") && err.to_lowercase().contains("refused"), "{err}");
+    assert!(!err.contains("pool timed out"), "{err}");
+    assert_eq!(err.matches("refused").count(), 1, "the cause once: {err}");
+}
