@@ -172,7 +172,16 @@ async fn scan_all(
     Ok(worst.exit_code())
 }
 
+/// Writes one result to stdout. A reader that has gone (`scan … | head -1`) is not an error: the
+/// scan's work (and its exit status, the verdict) stands, the rest of the output has nowhere to go.
 fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
+    match write_result(result, format) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -182,8 +191,7 @@ fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
         }
         Format::Text => render::text(&mut out, result, std::io::stdout().is_terminal())?,
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
 }
 
 #[cfg(test)]

@@ -316,3 +316,22 @@ async fn an_unreachable_database_is_named_with_its_cause() {
     assert!(!err.contains("pool timed out"), "{err}");
     assert_eq!(err.matches("refused").count(), 1, "the cause once: {err}");
 }
+
+/// `scan … | head -1`: a reader that has gone is no error and no panic; the verdict's status stays.
+#[tokio::test]
+async fn a_closed_stdout_is_quiet() {
+    for format in ["text", "json"] {
+        let mut child = tokio::process::Command::new(bin())
+            .args(["scan", "http://127.0.0.1:9/", "--format", format])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().await.expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.to_lowercase().contains("broken pipe"), "{format}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{format}: the verdict (inconclusive), {err}");
+    }
+}
