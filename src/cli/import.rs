@@ -10,7 +10,7 @@ use crate::rules::RuleSet;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV, XLSX or JSON file of filing records (spec §2).
+    /// A CSV, XLSX or JSON file of filing records (format: docs/filings.md).
     pub file: PathBuf,
     /// Mark active filings absent from the file as withdrawn (their history is kept).
     #[arg(long)]
@@ -56,7 +56,7 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
     Ok(0)
 }
 
-/// The province a filing belongs to, by its number's leading character (spec §2).
+/// The province a filing belongs to, by its number's leading character (docs/filings.md).
 pub(super) fn province_name(rules: &RuleSet, record: &crate::filing::FilingRecord) -> Option<String> {
     let from_number =
         |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));

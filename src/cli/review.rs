@@ -59,11 +59,14 @@ pub struct ReviewArgs {
     pub domain: String,
     /// The check id, e.g. icp.link.missing.
     pub check: String,
+    /// confirmed (a real violation), false_positive (the scanner is wrong: kept out of notices while
+    /// the evidence stays the same) or waived (kept out until --until).
     #[arg(long, value_parser = ["confirmed", "false_positive", "waived"])]
     pub decision: String,
     /// A waiver's last day.
     #[arg(long, value_parser = day)]
     pub until: Option<NaiveDate>,
+    /// Why: shown with the finding in every report.
     #[arg(long)]
     pub note: String,
     /// Who decides (default: the login name).
@@ -105,25 +108,35 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
 pub enum NoticeCommand {
     /// Record that a notice was sent; its deadline is stored.
     Sent {
+        /// The filed domain the notice went to.
         domain: String,
+        /// Which notice: special_inspection (专项核查) or change_filing (变更备案).
         #[arg(long, value_parser = ["special_inspection", "change_filing"])]
         kind: String,
-        /// Default: today plus the rules' deadline for the kind.
+        /// The day the customer must have rectified by (default: today plus the rules' deadline
+        /// for the kind).
         #[arg(long, value_parser = day)]
         deadline: Option<NaiveDate>,
+        /// Who sent it (default: the login name).
         #[arg(long)]
         by: Option<String>,
     },
     /// Grant the one extension a notice may have: at most 7 working days.
     Extend {
+        /// The filed domain the notice went to.
         domain: String,
+        /// Which notice: special_inspection or change_filing.
         #[arg(long, value_parser = ["special_inspection", "change_filing"])]
         kind: String,
+        /// Working days added to the deadline (1 to 7; weekends skipped).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
     },
     /// The notices of one domain, or all.
-    List { domain: Option<String> },
+    List {
+        /// Only this filed domain's notices.
+        domain: Option<String>,
+    },
 }
 
 /// `days` working days after `from` (Saturdays and Sundays skipped; public holidays are not known).

@@ -32,7 +32,8 @@ pub struct ScanArgs {
     /// Scan every record of --filings (JSON Lines with --format json).
     #[arg(long, requires = "filings")]
     pub all: bool,
-    /// Filing records (CSV or JSON, spec §2); the target's record is used for the checks.
+    /// Filing records (CSV, XLSX or JSON; format: docs/filings.md); the target's record is used for
+    /// the checks.
     #[arg(long, value_name = "FILE")]
     pub filings: Option<PathBuf>,
     /// Output: text for people (Chinese and English), json for programs (schema scan/v1).

@@ -335,3 +335,24 @@ async fn a_closed_stdout_is_quiet() {
         assert_eq!(out.status.code(), Some(2), "{format}: the verdict (inconclusive), {err}");
     }
 }
+
+#[tokio::test]
+async fn rules_check_without_a_directory_checks_the_configured_rules() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("my-rules");
+    let export = run(vec!["rules".into(), "export".into(), dir.display().to_string()]).await;
+    assert_eq!(export.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.join("checks.toml")).expect("read");
+    std::fs::write(dir.join("checks.toml"), text.replacen("severity = \"info\"", "severity = \"fatal\"", 1))
+        .expect("write");
+    let config = write(tmp.path(), "c.toml", &format!("rules = {:?}\n", dir.display().to_string()));
+    let cmd = |args: &[&str]| {
+        tokio::process::Command::new(bin()).args(args).current_dir(tmp.path()).env("NO_COLOR", "1").output()
+    };
+    let out = cmd(&["--config", &config.display().to_string(), "rules", "check"]).await.expect("runs");
+    assert_eq!(out.status.code(), Some(65), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("my-rules"), "the configured directory is checked");
+    // Without a config: the rules built into the program (no `rules` directory here).
+    let out = cmd(&["rules", "check"]).await.expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
