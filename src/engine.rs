@@ -8,11 +8,11 @@ use url::Url;
 
 use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
 use crate::classify::{Classification, classify};
-use crate::dns::DnsAnswer;
 use crate::domain::{normalise_host, registrable_domain};
 use crate::extract::{self, PageFacts};
 use crate::fetch::{Fetcher, decode};
 use crate::filing::FilingRecord;
+use crate::net::DnsAnswer;
 use crate::notice::{self, DraftInput};
 use crate::render::{RenderMode, RenderReason, RenderRequest, RenderStatus, Renderer, needs_render};
 use crate::result::{
@@ -107,8 +107,10 @@ impl Scanner {
 
     /// Decides the verdict and the notice drafts from the checks again, after a policy changed them.
     pub fn judge(&self, result: &mut ScanResult, filing: Option<&FilingRecord>) {
-        result.verdict =
-            decide(result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        result.verdict = decide(
+            result.checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }),
+            filing.is_some(),
+        );
         result.notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {
@@ -126,6 +128,7 @@ impl Scanner {
         };
     }
 
+    #[tracing::instrument(name = "scan", skip_all, fields(domain = %target.host, url = %target.url))]
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
         let scanned_at = Utc::now();
         let deadline = tokio::time::Instant::now() + self.fetcher.total_timeout();
@@ -244,7 +247,8 @@ impl Scanner {
         };
         let findings = checks::run(&input);
         let checks = self.describe(findings, &page_url);
-        let verdict = decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }));
+        let verdict =
+            decide(checks.iter().map(|c| Judged { id: &c.id, outcome: c.outcome, notice: c.notice }), filing.is_some());
         let notice_drafts = match filing {
             Some(filing) => notice::drafts(
                 &DraftInput {

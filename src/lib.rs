@@ -5,7 +5,7 @@
 //! ```text
 //! target ─▶ fetch (vetted addresses, capped, redirects recorded) ─▶ decode (charset)
 //!        ─▶ extract (footer, numbers, links, copyright: pure) ─▶ checks (pure, date passed in)
-//!        ─▶ verdict (notice > inconclusive > pending > compliant) ─▶ result (schema scan/v1)
+//!        ─▶ verdict (notice > inconclusive > no_record > pending > compliant) ─▶ result (schema scan/v1)
 //! ```
 //!
 //! `filing` holds the record and its identifiers, `rules` the data under `rules/`, `engine` runs one
@@ -22,6 +22,7 @@ pub mod extract;
 pub mod farm;
 pub mod fetch;
 pub mod filing;
+pub mod net;
 pub mod notice;
 pub mod render;
 pub mod report;

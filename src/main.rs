@@ -1,16 +1,27 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use icp_patrol::cli::{Exit, error_message};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     icp_patrol::install_crypto_provider();
-    let cli = icp_patrol::cli::Cli::parse();
+    let cli = match icp_patrol::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; a wrong command line is EX_USAGE.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Usage.code() } else { Exit::Ok.code() });
+        }
+    };
     // The daemon logs JSON lines (for journald and log shippers) at info; commands log text at warn.
     let daemon = matches!(cli.command, icp_patrol::cli::Command::Daemon(_));
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(if daemon { "info" } else { "warn" }));
-    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    // Colour only for a person at a terminal (and never under NO_COLOR): not in files, pipes or journald.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).with_ansi(colour);
     if daemon && std::env::var("ICP_PATROL_LOG").as_deref() != Ok("text") {
         logs.json().init();
     } else {
@@ -20,14 +31,14 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Software.code());
         }
     };
     match runtime.block_on(icp_patrol::cli::run(cli)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            eprintln!("error: {}", error_message(&e));
+            ExitCode::from(Exit::of_error(&e).code())
         }
     }
 }

@@ -7,10 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::{Evidence, Outcome};
-use crate::dns::DnsAnswer;
 use crate::extract::{CopyrightFact, IcpFact, PsbFact};
-use crate::fetch::{FetchError, Redirect};
 use crate::filing::FilingRecord;
+use crate::net::DnsAnswer;
+use crate::net::{FetchError, Redirect};
 use crate::render::{RenderMode, RenderReason, RenderStatus, RequestCounts, Screenshot, ScreenshotInfo};
 use crate::rules::{NoticeKind, Severity};
 use crate::verdict::Verdict;

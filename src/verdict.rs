@@ -1,4 +1,4 @@
-//! Findings to a verdict: `notice` > `inconclusive` > `pending` > `compliant` (spec §3).
+//! Findings to a verdict: `notice` > `inconclusive` > `no_record` > `pending` > `compliant` (spec §3).
 
 use serde::{Deserialize, Serialize};
 
@@ -10,17 +10,34 @@ use crate::rules::NoticeKind;
 pub enum Status {
     Compliant,
     Pending,
+    /// No filing record is known for the host: the checks that compare with it were skipped, so the
+    /// scan cannot say the site is compliant.
+    NoRecord,
     Inconclusive,
     Notice,
 }
 
 impl Status {
+    pub const ALL: [Status; 5] =
+        [Status::Compliant, Status::Pending, Status::NoRecord, Status::Inconclusive, Status::Notice];
+
+    /// The one string form (JSON, the store, metrics labels).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Compliant => "compliant",
+            Status::Pending => "pending",
+            Status::NoRecord => "no_record",
+            Status::Inconclusive => "inconclusive",
+            Status::Notice => "notice",
+        }
+    }
+
     /// The process exit status for a scan with this verdict.
     pub fn exit_code(self) -> u8 {
         match self {
             Status::Compliant | Status::Pending => 0,
             Status::Notice => 1,
-            Status::Inconclusive => 2,
+            Status::Inconclusive | Status::NoRecord => 2,
         }
     }
 }
@@ -41,7 +58,8 @@ pub struct Judged<'a> {
     pub notice: NoticeKind,
 }
 
-pub fn decide<'a>(checks: impl IntoIterator<Item = Judged<'a>>) -> Verdict {
+/// `has_record`: a filing record was known for the host.
+pub fn decide<'a>(checks: impl IntoIterator<Item = Judged<'a>>, has_record: bool) -> Verdict {
     let mut notices: Vec<NoticeKind> = Vec::new();
     let (mut inconclusive, mut pending) = (false, false);
     for c in checks {
@@ -58,6 +76,8 @@ pub fn decide<'a>(checks: impl IntoIterator<Item = Judged<'a>>) -> Verdict {
         Status::Notice
     } else if inconclusive {
         Status::Inconclusive
+    } else if !has_record {
+        Status::NoRecord
     } else if pending {
         Status::Pending
     } else {
@@ -78,11 +98,32 @@ mod tests {
     fn precedence() {
         use NoticeKind::*;
         use Outcome::*;
-        let v = decide([j("icp.missing", Fail, SpecialInspection), j("site.x", Inconclusive, None)]);
+        let v = decide([j("icp.missing", Fail, SpecialInspection), j("site.x", Inconclusive, None)], true);
         assert_eq!((v.status, v.notices), (Status::Notice, vec![SpecialInspection]));
-        assert_eq!(decide([j("a", Inconclusive, None), j("psb.pending", Fail, None)]).status, Status::Inconclusive);
-        assert_eq!(decide([j("psb.pending", Fail, None), j("icp.format", Fail, None)]).status, Status::Pending);
-        assert_eq!(decide([j("icp.format", Fail, None), j("b", Pass, SpecialInspection)]).status, Status::Compliant);
+        assert_eq!(
+            decide([j("a", Inconclusive, None), j("psb.pending", Fail, None)], true).status,
+            Status::Inconclusive
+        );
+        assert_eq!(decide([j("psb.pending", Fail, None), j("icp.format", Fail, None)], true).status, Status::Pending);
+        assert_eq!(
+            decide([j("icp.format", Fail, None), j("b", Pass, SpecialInspection)], true).status,
+            Status::Compliant
+        );
         assert_eq!(Status::Notice.exit_code(), 1);
+    }
+
+    #[test]
+    fn without_a_record_nothing_is_compliant() {
+        use NoticeKind::*;
+        use Outcome::*;
+        assert_eq!(decide([j("icp.format", Pass, None)], false).status, Status::NoRecord);
+        assert_eq!(decide([j("psb.pending", Fail, None)], false).status, Status::NoRecord);
+        assert_eq!(decide([j("a", Inconclusive, None)], false).status, Status::Inconclusive);
+        assert_eq!(decide([j("icp.missing", Fail, SpecialInspection)], false).status, Status::Notice);
+        assert_eq!(Status::NoRecord.exit_code(), 2);
+        assert!(Status::Pending < Status::NoRecord && Status::NoRecord < Status::Inconclusive);
+        for s in Status::ALL {
+            assert_eq!(serde_json::to_value(s).expect("json"), s.as_str());
+        }
     }
 }

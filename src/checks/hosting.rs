@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use super::{CheckInput, Finding, NO_FILING};
-use crate::dns::DnsAnswer;
-use crate::fetch::ErrorKind;
+use crate::net::DnsAnswer;
+use crate::net::ErrorKind;
 
 pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     let Some(main) = input.dns.first() else {

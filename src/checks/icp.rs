@@ -52,8 +52,20 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
     });
     // Later checks judge the footer's numbers; a page whose only number is elsewhere is judged on that.
     let candidates: Vec<&Shown<'_>> = if in_footer.is_empty() { shown.iter().collect() } else { in_footer };
-    let real: Vec<&Shown<'_>> =
-        candidates.iter().copied().filter(|s| !s.number.is_template() && !is_vanity(&s.number)).collect();
+    let same_province = |a: char, b: char| input.rules.provinces.same_icp_province(a, b);
+    let filed = input.filing.and_then(|f| f.site_number());
+    let filed_licence = input.filing.and_then(|f| f.license_number());
+    let is_own = |n: &IcpNumber| {
+        filed.as_ref().is_some_and(|f| n.same_entity(f, same_province))
+            || filed_licence.as_ref().is_some_and(|l| n.same_entity(l, same_province))
+    };
+    // The record comes first: a filing whose own number looks like a template (`12345678`) shows
+    // exactly what was filed, not a placeholder.
+    let real: Vec<&Shown<'_>> = candidates
+        .iter()
+        .copied()
+        .filter(|s| is_own(&s.number) || (!s.number.is_template() && !is_vanity(&s.number)))
+        .collect();
     out.push(if real.is_empty() {
         Finding::fail("icp.placeholder")
             .found(candidates.iter().map(|s| s.fact.number.as_str()).collect::<Vec<_>>().join(" "))
@@ -66,18 +78,8 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
         return;
     }
 
-    let same_province = |a: char, b: char| input.rules.provinces.same_icp_province(a, b);
-    let filed = input.filing.and_then(|f| f.site_number());
-    let filed_licence = input.filing.and_then(|f| f.license_number());
     // The shown numbers that are the filing entity's own (its site number's, or its recorded licence).
-    let own: Vec<&Shown<'_>> = real
-        .iter()
-        .copied()
-        .filter(|s| {
-            filed.as_ref().is_some_and(|f| s.number.same_entity(f, same_province))
-                || filed_licence.as_ref().is_some_and(|l| s.number.same_entity(l, same_province))
-        })
-        .collect();
+    let own: Vec<&Shown<'_>> = real.iter().copied().filter(|s| is_own(&s.number)).collect();
     out.push(mismatch(input, filed.as_ref(), &real, &own));
     out.push(site_number_missing(input, filed.as_ref(), &own));
 

@@ -20,10 +20,10 @@ use links::link_findings;
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};
 
 use crate::classify::Classification;
-use crate::dns::DnsAnswer;
 use crate::extract::PageFacts;
-use crate::fetch::{FetchError, Redirect};
 use crate::filing::FilingRecord;
+use crate::net::DnsAnswer;
+use crate::net::{FetchError, Redirect};
 use crate::rules::{Province, RuleSet};
 
 /// Every check id the program knows; `rules/checks.toml` must describe exactly these.

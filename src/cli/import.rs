@@ -10,7 +10,7 @@ use crate::rules::RuleSet;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV, XLSX or JSON file of filing records (spec §2).
+    /// A CSV, XLSX or JSON file of filing records (format: docs/filings.md).
     pub file: PathBuf,
     /// Mark active filings absent from the file as withdrawn (their history is kept).
     #[arg(long)]
@@ -25,6 +25,20 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
     progress.set_message(format!("reading {}", args.file.display()));
     progress.enable_steady_tick(std::time::Duration::from_millis(120));
     let set = load_filings(&args.file)?;
+    // Imported all the same (the record is the authority), but a number like `12345678` is more
+    // often a typo or a test row than a real filing.
+    for record in set.records() {
+        if record.site_number().is_some_and(|n| n.is_template()) {
+            progress.suspend(|| {
+                eprintln!(
+                    "warning: {}: {}: site number {} looks like a template; check the record",
+                    args.file.display(),
+                    record.domain,
+                    record.site_number
+                )
+            });
+        }
+    }
     let rules = super::settings::rules(&settings.config, None)?;
     progress.set_message(format!("writing {} records", set.records().len()));
     let store = super::settings::store(&settings.config).await?;
@@ -42,7 +56,7 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
     Ok(0)
 }
 
-/// The province a filing belongs to, by its number's leading character (spec §2).
+/// The province a filing belongs to, by its number's leading character (docs/filings.md).
 pub(super) fn province_name(rules: &RuleSet, record: &crate::filing::FilingRecord) -> Option<String> {
     let from_number =
         |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));

@@ -3,6 +3,7 @@
 
 mod daemon;
 mod demo;
+mod exit;
 mod import;
 mod render;
 mod report;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use exit::{DataError, Exit, UsageError};
 pub use scan::ScanArgs;
 
 #[derive(Debug, Parser)]
@@ -83,12 +85,14 @@ pub enum RulesCommand {
     /// Load and validate a rules directory (every error with file:line:column) and run each rule
     /// file's own test cases.
     Check {
-        /// The rules directory.
-        #[arg(default_value = "rules")]
-        dir: PathBuf,
+        /// The rules directory [default: `rules` of the config file, else the built-in rules].
+        dir: Option<PathBuf>,
     },
     /// Write the built-in rules into a directory, as a starting point to edit.
-    Export { dir: PathBuf },
+    Export {
+        /// Where to write them (created when missing).
+        dir: PathBuf,
+    },
     /// Show how a saved page is read and classified, with the evidence for each conclusion.
     Explain {
         /// An HTML file.
@@ -97,6 +101,23 @@ pub enum RulesCommand {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+}
+
+/// The message of a failed command: each cause once, even when an error's text already repeats its
+/// source's (`cannot connect to …: <cause>` followed by the cause itself).
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(text.as_str()) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 /// Runs a parsed command and returns the process exit status.
@@ -121,11 +142,68 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             eprintln!("settings ok");
             Ok(0)
         }
-        Command::Rules { command: RulesCommand::Check { dir } } => rules_cmd::check(&dir),
+        Command::Rules { command: RulesCommand::Check { dir } } => {
+            let dir = match dir {
+                Some(dir) => Some(dir),
+                None => settings()?.config.rules,
+            };
+            match dir {
+                Some(dir) => rules_cmd::check(&dir),
+                None => rules_cmd::check_embedded(),
+            }
+        }
         Command::Rules { command: RulesCommand::Export { dir } } => rules_cmd::export(&dir),
         Command::Rules { command: RulesCommand::Explain { file, rules } } => {
             rules_cmd::explain(&file, rules.as_deref())
         }
+        Command::Demo(_) if cli.database.is_some() => Err(UsageError(
+            "demo creates its own SQLite store afresh; name it with --store FILE, not --database".into(),
+        )
+        .into()),
         Command::Demo(args) => demo::run(args).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>, texts: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            match arg.get_help() {
+                Some(h) => texts.push(h.to_string()),
+                None => missing.push(format!("{path} {id}")),
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            match sub.get_about() {
+                Some(a) => texts.push(a.to_string()),
+                None => missing.push(format!("{path} {} (about)", sub.get_name())),
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing, texts);
+        }
+    }
+
+    #[test]
+    fn every_flag_and_argument_has_help_citing_only_files_in_the_repository() {
+        let (mut missing, mut texts) = (Vec::new(), Vec::new());
+        walk(&Cli::command(), "icp-patrol", &mut missing, &mut texts);
+        assert!(missing.is_empty(), "without help text:\n{}", missing.join("\n"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for text in &texts {
+            assert!(!text.contains("spec §"), "cites a document outside the repository: {text}");
+            for word in text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';')) {
+                let word = word.trim_end_matches(['.', ':']);
+                if ["docs/", "deploy/", "rules/"].iter().any(|d| word.starts_with(d)) && word.contains('.') {
+                    assert!(root.join(word).exists(), "help cites {word}, which is not in the repository");
+                }
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@ fn status_words(s: Status) -> (&'static str, &'static str, &'static str) {
     match s {
         Status::Compliant => ("合规", "compliant", "32"),
         Status::Pending => ("待办", "pending", "36"),
+        Status::NoRecord => ("无备案记录", "no_record", "35"),
         Status::Inconclusive => ("无法判定", "inconclusive", "33"),
         Status::Notice => ("需发通知", "notice", "31;1"),
     }

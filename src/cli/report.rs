@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::UsageError;
 use super::settings::{self, Settings};
 use crate::engine::today_in_shanghai;
 use crate::filing::parse_date;
@@ -11,6 +12,8 @@ use crate::report::{self, Filters, Format};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// xlsx (summary and findings sheets), csv (UTF-8 with BOM), html (one self-contained file) or
+    /// jsonl (one entry per line).
     #[arg(long, value_enum)]
     pub format: Format,
     /// Output file (default: report.<format>; `-` for stdout except XLSX).
@@ -39,11 +42,39 @@ pub struct ReportArgs {
     pub notices: Option<PathBuf>,
 }
 
+/// A province filter as the store keeps it (its name), from the name or one of its characters
+/// (`苏` for 江苏); a value that names no province is refused rather than matching nothing.
+fn province_filter(rules: &crate::rules::RuleSet, value: &str) -> Result<String, UsageError> {
+    let value = value.trim();
+    let provinces = rules.provinces.all();
+    if let Some(p) = provinces.iter().find(|p| p.name == value) {
+        return Ok(p.name.clone());
+    }
+    let mut chars = value.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && let Some(p) = rules.provinces.by_icp_char(c)
+    {
+        return Ok(p.name.clone());
+    }
+    let names = provinces.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
+    Err(UsageError(format!("--province {value:?} names no province (one of: {names})")))
+}
+
 pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<u8> {
-    let store = settings::store(&settings.config).await?;
+    if args.format == Format::Xlsx && args.output.as_deref() == Some(std::path::Path::new("-")) {
+        anyhow::bail!(UsageError("XLSX is a binary file: give --output FILE, not -".into()));
+    }
     let rules = settings::rules(&settings.config, None)?;
+    let province = args.province.as_deref().map(|p| province_filter(&rules, p)).transpose()?;
+    if let Some(provider) = &args.provider
+        && !rules.providers.contains_key(provider.as_str())
+    {
+        let known = rules.providers.keys().cloned().collect::<Vec<_>>().join(" ");
+        anyhow::bail!(UsageError(format!("--provider {provider:?} names no provider of the rules (known: {known})")));
+    }
+    let store = settings::store(&settings.config).await?;
     let filters = Filters {
-        province: args.province,
+        province,
         provider: args.provider,
         notice: args.notice,
         status: args.status,
@@ -75,4 +106,17 @@ pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<
         s.set_apart
     );
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn province_filters_take_names_and_characters_and_refuse_the_unknown() {
+        let rules = crate::rules::RuleSet::embedded();
+        assert_eq!(province_filter(&rules, "江苏").expect("name"), "江苏");
+        assert_eq!(province_filter(&rules, "苏").expect("character"), "江苏");
+        assert!(province_filter(&rules, "火星").is_err());
+    }
 }

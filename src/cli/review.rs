@@ -5,6 +5,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use clap::{Args, Subcommand};
 
 use super::settings::{self, Settings};
+use super::{DataError, UsageError};
 use crate::engine::today_in_shanghai;
 use crate::filing::parse_date;
 use crate::report::fingerprint;
@@ -17,7 +18,39 @@ fn day(s: &str) -> Result<NaiveDate, String> {
 fn reviewer(by: Option<String>) -> String {
     by.or_else(|| std::env::var("SUDO_USER").ok())
         .or_else(|| std::env::var("USER").ok())
+        .or_else(login_name)
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The name of the process's user from the password database, for when `USER` is unset (cron,
+/// systemd units, containers).
+fn login_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            let id = f.nth(1)?.parse::<u32>().ok()?;
+            Some((name, id))
+        })
+        .find(|(_, id)| *id == uid)
+        .map(|(name, _)| name.to_string())
+        .or(Some(format!("uid {uid}")))
+}
+
+/// A decision's flags must fit together before anything is stored.
+fn check_decision(decision: &str, until: Option<NaiveDate>, today: NaiveDate) -> Result<(), UsageError> {
+    match (decision, until) {
+        ("waived", None) => Err(UsageError("--decision waived needs --until (the waiver's last day)".into())),
+        ("waived", Some(u)) if u < today => {
+            Err(UsageError(format!("--until {u} is in the past (today is {today}); a waiver runs until a day to come")))
+        }
+        ("waived", Some(_)) | (_, None) => Ok(()),
+        (other, Some(_)) => Err(UsageError(format!("--until is for waivers only, not for --decision {other}"))),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -26,11 +59,14 @@ pub struct ReviewArgs {
     pub domain: String,
     /// The check id, e.g. icp.link.missing.
     pub check: String,
+    /// confirmed (a real violation), false_positive (the scanner is wrong: kept out of notices while
+    /// the evidence stays the same) or waived (kept out until --until).
     #[arg(long, value_parser = ["confirmed", "false_positive", "waived"])]
     pub decision: String,
     /// A waiver's last day.
     #[arg(long, value_parser = day)]
     pub until: Option<NaiveDate>,
+    /// Why: shown with the finding in every report.
     #[arg(long)]
     pub note: String,
     /// Who decides (default: the login name).
@@ -39,14 +75,15 @@ pub struct ReviewArgs {
 }
 
 pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Result<u8> {
+    check_decision(&args.decision, args.until, today_in_shanghai())?;
     let store = settings::store(&settings.config).await?;
     let target = crate::domain::normalise_host(&args.domain)?;
     let open = store.open_findings(&target).await?;
     let Some(finding) = open.get(&args.check) else {
-        anyhow::bail!(
+        anyhow::bail!(DataError(format!(
             "{target} has no open finding {} (see `icp-patrol report --domain {target} --format jsonl`)",
             args.check
-        );
+        )));
     };
     let decision = Decision {
         domain: finding.domain.clone(),
@@ -71,25 +108,35 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
 pub enum NoticeCommand {
     /// Record that a notice was sent; its deadline is stored.
     Sent {
+        /// The filed domain the notice went to.
         domain: String,
+        /// Which notice: special_inspection (专项核查) or change_filing (变更备案).
         #[arg(long, value_parser = ["special_inspection", "change_filing"])]
         kind: String,
-        /// Default: today plus the rules' deadline for the kind.
+        /// The day the customer must have rectified by (default: today plus the rules' deadline
+        /// for the kind).
         #[arg(long, value_parser = day)]
         deadline: Option<NaiveDate>,
+        /// Who sent it (default: the login name).
         #[arg(long)]
         by: Option<String>,
     },
     /// Grant the one extension a notice may have: at most 7 working days.
     Extend {
+        /// The filed domain the notice went to.
         domain: String,
+        /// Which notice: special_inspection or change_filing.
         #[arg(long, value_parser = ["special_inspection", "change_filing"])]
         kind: String,
+        /// Working days added to the deadline (1 to 7; weekends skipped).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
     },
     /// The notices of one domain, or all.
-    List { domain: Option<String> },
+    List {
+        /// Only this filed domain's notices.
+        domain: Option<String>,
+    },
 }
 
 /// `days` working days after `from` (Saturdays and Sundays skipped; public holidays are not known).
@@ -116,8 +163,27 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             } else {
                 rules.deadlines.change_filing
             };
-            let deadline = deadline
-                .unwrap_or_else(|| today_in_shanghai().checked_add_days(Days::new(days.into())).unwrap_or_default());
+            let today = today_in_shanghai();
+            let deadline =
+                deadline.unwrap_or_else(|| today.checked_add_days(Days::new(days.into())).unwrap_or_default());
+            if deadline < today {
+                anyhow::bail!(UsageError(format!(
+                    "--deadline {deadline} is before the day the notice is sent ({today})"
+                )));
+            }
+            if store.filing_for_host(&domain).await?.is_none() {
+                anyhow::bail!(DataError(format!("{domain} has no filing record (import it first)")));
+            }
+            if store.open_findings_for_notice(&domain, &kind).await? == 0 {
+                anyhow::bail!(DataError(format!(
+                    "{domain} has no open finding that feeds a {kind} notice (see `icp-patrol report --domain {domain}`)"
+                )));
+            }
+            if store.notices(Some(&domain)).await?.iter().any(|n| n.kind == kind && n.state == "sent") {
+                anyhow::bail!(DataError(format!(
+                    "{domain}: a {kind} notice was sent already and is still open (see `icp-patrol notice list {domain}`)"
+                )));
+            }
             store.add_notice(&domain, &kind, deadline, &reviewer(by)).await?;
             println!(
                 "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
@@ -127,10 +193,12 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             let domain = crate::domain::normalise_host(&domain)?;
             let notices = store.notices(Some(&domain)).await?;
             let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == "sent") else {
-                anyhow::bail!("{domain} has no open {kind} notice");
+                anyhow::bail!(DataError(format!("{domain} has no open {kind} notice")));
             };
             if n.extended_to.is_some() {
-                anyhow::bail!("{domain}: the {kind} notice was extended already (one extension per notice)");
+                anyhow::bail!(DataError(format!(
+                    "{domain}: the {kind} notice was extended already (one extension per notice)"
+                )));
             }
             let to = add_working_days(n.deadline, days);
             store.extend_notice(n.id, to).await?;
@@ -149,6 +217,22 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decision_flags_must_fit_together() {
+        let today: NaiveDate = "2026-11-28".parse().expect("date");
+        let later = Some("2026-12-31".parse().expect("date"));
+        assert!(check_decision("waived", later, today).is_ok());
+        assert!(check_decision("false_positive", None, today).is_ok());
+        assert!(check_decision("waived", None, today).is_err());
+        assert!(check_decision("waived", Some("2026-11-27".parse().expect("date")), today).is_err());
+        assert!(check_decision("confirmed", later, today).is_err());
+    }
+
+    #[test]
+    fn the_reviewer_has_a_name_without_user() {
+        assert!(login_name().is_some_and(|n| !n.is_empty()));
+    }
 
     #[test]
     fn working_days_skip_weekends() {

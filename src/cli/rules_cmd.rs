@@ -8,37 +8,44 @@ use crate::classify::{classify, self_test};
 use crate::fetch::decode;
 use crate::rules::RuleSet;
 
+/// The rules built into the program: their own cases (they were validated when built).
+pub(super) fn check_embedded() -> anyhow::Result<u8> {
+    report(Path::new("(built-in rules)"), &RuleSet::embedded())
+}
+
 pub(super) fn check(dir: &Path) -> anyhow::Result<u8> {
     match RuleSet::load(dir) {
-        Ok(rules) => {
-            let failures = self_test(&rules);
-            for f in &failures {
-                eprintln!("{}: {f}", dir.display());
-            }
-            if !failures.is_empty() {
-                eprintln!("{}: {} rule case(s) failed", dir.display(), failures.len());
-                return Ok(1);
-            }
-            println!(
-                "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers; rules {})",
-                dir.display(),
-                rules.provinces.all().len(),
-                rules.catalogue.ids().count(),
-                rules.preapproval.industries.len(),
-                rules.placeholders.fingerprints.len(),
-                rules.providers.len(),
-                &rules.digest[..12]
-            );
-            Ok(0)
-        }
+        Ok(rules) => report(dir, &rules),
         Err(errors) => {
             for e in &errors.0 {
                 eprintln!("{e}");
             }
             eprintln!("{}: {} error(s)", dir.display(), errors.0.len());
-            Ok(1)
+            Ok(super::Exit::DataErr.code())
         }
     }
+}
+
+fn report(dir: &Path, rules: &RuleSet) -> anyhow::Result<u8> {
+    let failures = self_test(rules);
+    for f in &failures {
+        eprintln!("{}: {f}", dir.display());
+    }
+    if !failures.is_empty() {
+        eprintln!("{}: {} rule case(s) failed", dir.display(), failures.len());
+        return Ok(super::Exit::DataErr.code());
+    }
+    println!(
+        "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers; rules {})",
+        dir.display(),
+        rules.provinces.all().len(),
+        rules.catalogue.ids().count(),
+        rules.preapproval.industries.len(),
+        rules.placeholders.fingerprints.len(),
+        rules.providers.len(),
+        &rules.digest[..12]
+    );
+    Ok(0)
 }
 
 pub(super) fn export(dir: &Path) -> anyhow::Result<u8> {

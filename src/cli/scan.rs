@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 
 use super::{render, settings};
 use crate::engine::{Scanner, Target, today_in_shanghai};
-use crate::fetch::{ConnectTo, DEFAULT_MAX_BODY, Overrides, ResolveEntry};
+use crate::fetch::{ConnectTo, Overrides, ResolveEntry};
 use crate::filing::{FilingSet, load_filings, parse_date};
 use crate::result::ScanResult;
 use crate::store::Store;
@@ -32,9 +32,11 @@ pub struct ScanArgs {
     /// Scan every record of --filings (JSON Lines with --format json).
     #[arg(long, requires = "filings")]
     pub all: bool,
-    /// Filing records (CSV or JSON, spec §2); the target's record is used for the checks.
+    /// Filing records (CSV, XLSX or JSON; format: docs/filings.md); the target's record is used for
+    /// the checks.
     #[arg(long, value_name = "FILE")]
     pub filings: Option<PathBuf>,
+    /// Output: text for people (Chinese and English), json for programs (schema scan/v1).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// The day the date rules count from (default: today in Asia/Shanghai).
@@ -58,15 +60,17 @@ pub struct ScanArgs {
     /// Scans at once with --all.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub concurrency: u16,
-    /// Seconds one scan may take in all (every redirect, both schemes, the body).
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
-    /// Seconds a connection may take to open.
-    #[arg(long, default_value_t = 10)]
-    pub connect_timeout: u64,
-    /// Largest page body in bytes, after decompression.
-    #[arg(long, default_value_t = DEFAULT_MAX_BODY)]
-    pub max_body: usize,
+    /// Seconds one scan may take in all (every redirect, both schemes, the body) [default: the
+    /// config's scan.timeout_secs, 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Seconds a connection may take to open [default: the config's scan.connect_timeout_secs, 10].
+    #[arg(long, value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Largest page body in bytes, after decompression [default: the config's scan.max_body_bytes,
+    /// 5 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
     /// When to render the page in headless Chromium: auto (its footer shows no number and it looks
     /// built by script), always, never (default: `scan.render` of the config, else auto).
     #[arg(long, value_name = "auto|always|never")]
@@ -80,12 +84,24 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
+/// The config's fetch limits, each overridden by its flag only when the flag was given.
+fn fetch_options(args: &ScanArgs, config: &crate::config::Config) -> crate::fetch::FetchOptions {
+    let mut options = settings::fetch_options(config);
+    if let Some(secs) = args.connect_timeout {
+        options.connect_timeout = Duration::from_secs(secs.max(1));
+    }
+    if let Some(secs) = args.timeout {
+        options.total_timeout = Duration::from_secs(secs.max(1));
+    }
+    if let Some(bytes) = args.max_body {
+        options.max_body = bytes;
+    }
+    options
+}
+
 fn build_scanner(args: &ScanArgs, config: &crate::config::Config) -> anyhow::Result<Scanner> {
     let rules = settings::rules(config, args.rules.as_deref())?;
-    let mut options = settings::fetch_options(config);
-    options.connect_timeout = Duration::from_secs(args.connect_timeout.max(1));
-    options.total_timeout = Duration::from_secs(args.timeout.max(1));
-    options.max_body = args.max_body;
+    let options = fetch_options(args, config);
     let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
     let mut config = config.clone();
     if let Some(mode) = args.render {
@@ -190,7 +206,16 @@ async fn scan_all(
     Ok(worst.exit_code())
 }
 
+/// Writes one result to stdout. A reader that has gone (`scan … | head -1`) is not an error: the
+/// scan's work (and its exit status, the verdict) stands, the rest of the output has nowhere to go.
 fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
+    match write_result(result, format) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -200,6 +225,37 @@ fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
         }
         Format::Text => render::text(&mut out, result, std::io::stdout().is_terminal())?,
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn args(line: &[&str]) -> ScanArgs {
+        match Cli::try_parse_from(line).expect("parses").command {
+            Command::Scan(a) => a,
+            _ => panic!("not a scan"),
+        }
+    }
+
+    #[test]
+    fn flags_override_the_config_only_when_given() {
+        let mut config = crate::config::Config::default();
+        config.scan.timeout_secs = 7;
+        config.scan.connect_timeout_secs = 3;
+        config.scan.max_body_bytes = 1024;
+        let quiet = fetch_options(&args(&["icp-patrol", "scan", "a.example.cn"]), &config);
+        assert_eq!(quiet.total_timeout, Duration::from_secs(7));
+        assert_eq!(quiet.connect_timeout, Duration::from_secs(3));
+        assert_eq!(quiet.max_body, 1024);
+        let given =
+            fetch_options(&args(&["icp-patrol", "scan", "a.example.cn", "--timeout", "9", "--max-body", "5"]), &config);
+        assert_eq!(given.total_timeout, Duration::from_secs(9));
+        assert_eq!(given.connect_timeout, Duration::from_secs(3));
+        assert_eq!(given.max_body, 5);
+    }
 }

@@ -4,38 +4,21 @@
 //! exactly those addresses. Failures are told apart: only NXDOMAIN and NODATA say a name has no
 //! address; SERVFAIL, timeouts and refusals say nothing about the site.
 
-mod guard;
-mod ranges;
-
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError, NoRecords};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::RData;
-use serde::{Deserialize, Serialize};
 
-pub use guard::{Guard, non_public_reason};
-pub use ranges::RangeTable;
-
-use crate::fetch::{ErrorKind, FetchError};
-
-/// What DNS said about one name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DnsAnswer {
-    pub host: String,
-    pub addresses: Vec<IpAddr>,
-    /// The CNAME chain, in order, without trailing dots.
-    pub cnames: Vec<String>,
-    pub error: Option<FetchError>,
-    /// The addresses came from an operator override (`--resolve`, `--connect-to`), not from DNS.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub overridden: bool,
-}
+// Re-exported so callers of the old paths keep compiling; the types live in `net`.
+pub use crate::net::{DnsAnswer, Guard, RangeTable, non_public_reason};
+use crate::net::{ErrorKind, FetchError, Lookup};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DnsSetupError {
@@ -119,6 +102,12 @@ impl Dns {
             Err(e) => answer.error = Some(classify(host, &e)),
         }
         answer
+    }
+}
+
+impl Lookup for Dns {
+    fn lookup<'a>(&'a self, host: &'a str) -> BoxFuture<'a, DnsAnswer> {
+        Box::pin(Dns::lookup(self, host))
     }
 }
 

@@ -15,17 +15,17 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use url::Url;
 
 pub use client_redirect::{Via, client_redirect};
 pub use decode::{Decoded, decode};
-pub use error::{ErrorKind, FetchError};
 pub use overrides::{ConnectTo, OverrideError, Overrides, ResolveEntry, Route};
 use pinned::PinnedResolver;
 
-use crate::dns::{Dns, DnsAnswer, Guard};
+// Re-exported so callers of the old paths keep compiling; the types live in `net`.
+use crate::net::{DnsAnswer, Guard, Lookup};
+pub use crate::net::{ErrorKind, FetchError, Redirect};
 
 /// Limits of one page fetch.
 #[derive(Debug, Clone)]
@@ -54,17 +54,6 @@ impl Default for FetchOptions {
             ),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Redirect {
-    pub from: String,
-    pub to: String,
-    /// The HTTP status (3xx), or the page's own status for a client-side redirect.
-    pub status: u16,
-    /// `meta_refresh` or `script` for a redirect written in the page; absent for HTTP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub via: Option<String>,
 }
 
 /// What one homepage fetch produced; `error` says why it stopped short.
@@ -99,7 +88,7 @@ pub enum FetchSetupError {
 pub struct Fetcher {
     options: FetchOptions,
     overrides: Arc<Overrides>,
-    dns: Dns,
+    dns: Arc<dyn Lookup>,
     guard: Arc<Guard>,
     tls: rustls::ClientConfig,
 }
@@ -119,7 +108,12 @@ pub struct Resource {
 }
 
 impl Fetcher {
-    pub fn new(options: FetchOptions, overrides: Overrides, dns: Dns, guard: Guard) -> Result<Self, FetchSetupError> {
+    pub fn new(
+        options: FetchOptions,
+        overrides: Overrides,
+        dns: impl Lookup + 'static,
+        guard: Guard,
+    ) -> Result<Self, FetchSetupError> {
         use rustls_platform_verifier::BuilderVerifierExt;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -127,7 +121,7 @@ impl Fetcher {
             .with_platform_verifier()?
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
+        Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls })
     }
 
     /// The time limit of one whole scan; the render stage works inside what is left of it.
@@ -174,8 +168,9 @@ impl Fetcher {
             let mut answers = answers.lock().await;
             self.vet(url, deadline, &mut answers).await?
         };
+        let first = addrs.first().copied();
         resolver.pin(url.host_str().unwrap_or_default(), addrs);
-        let response = match tokio::time::timeout_at(deadline, self.send(&client, url)).await {
+        let response = match tokio::time::timeout_at(deadline, self.send(&client, url, first)).await {
             Err(_) => return Err(FetchError::new(ErrorKind::Timeout, "no response within the time limit")),
             Ok(Err(e)) => return Err(error::classify(&e)),
             Ok(Ok(r)) => r,
@@ -226,8 +221,9 @@ impl Fetcher {
                 }
             };
             let host = url.host_str().unwrap_or_default().to_string();
+            let first = addrs.first().copied();
             resolver.pin(&host, addrs);
-            let response = match tokio::time::timeout_at(deadline, self.send(&client, &url)).await {
+            let response = match tokio::time::timeout_at(deadline, self.send(&client, &url, first)).await {
                 Err(_) => {
                     outcome.error = Some(FetchError::new(ErrorKind::Timeout, "no response within the time limit"));
                     break;
@@ -331,14 +327,30 @@ impl Fetcher {
     }
 
     /// Sends without an explicit port in the URL, so the port the vetted address carries is the one
-    /// connected to (a URL port would override it); the Host header keeps what the URL said.
-    async fn send(&self, client: &reqwest::Client, url: &Url) -> Result<reqwest::Response, reqwest::Error> {
+    /// connected to (a URL port would override it); the Host header keeps what the URL said. reqwest
+    /// never asks a resolver for an IP-literal host, so such a URL goes out as the vetted address
+    /// itself, port included.
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        url: &Url,
+        vetted: Option<SocketAddr>,
+    ) -> Result<reqwest::Response, reqwest::Error> {
         let mut wire = url.clone();
         let host_header = match url.port() {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_string(),
         };
-        let _ = wire.set_port(None);
+        let ip_literal = matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+        match vetted {
+            Some(addr) if ip_literal => {
+                let _ = wire.set_ip_host(addr.ip());
+                let _ = wire.set_port(Some(addr.port()));
+            }
+            _ => {
+                let _ = wire.set_port(None);
+            }
+        }
         client
             .get(wire)
             .header(reqwest::header::HOST, host_header)

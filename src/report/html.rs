@@ -64,7 +64,7 @@ struct CompactEntry<'a> {
     verdict: Option<&'a str>,
     scanned_at: Option<chrono::DateTime<chrono::Utc>>,
     final_url: Option<&'a str>,
-    redirects: &'a [crate::fetch::Redirect],
+    redirects: &'a [crate::net::Redirect],
     addresses: &'a [String],
     footer_text: Option<&'a str>,
     numbers_shown: &'a [String],

@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use csv::neutralise;
-pub use model::{Change, Entry, Filters, Report, Row, fingerprint};
+pub use model::{Change, Entry, Filters, Report, Row, fingerprint, set_apart};
 
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};

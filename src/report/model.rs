@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checks::{Evidence, Outcome};
 use crate::domain::display_host;
-use crate::fetch::Redirect;
+use crate::net::Redirect;
 use crate::result::{CheckResult, NoticeDraft, ScanResult};
 use crate::rules::{NoticeKind, RuleSet};
 use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};
@@ -179,7 +179,7 @@ impl ScanEvidence {
     pub fn of(s: &ScanResult) -> Self {
         ScanEvidence {
             domain: s.domain.clone(),
-            verdict: format!("{:?}", s.verdict.status).to_lowercase(),
+            verdict: s.verdict.status.as_str().to_string(),
             scanned_at: s.scanned_at,
             url: s.fetch.url.clone(),
             final_url: s.fetch.final_url.clone(),
@@ -214,7 +214,14 @@ fn day(ms: i64) -> NaiveDate {
         .unwrap_or_default()
 }
 
-/// Whether a decision keeps a finding out of notices today.
+/// The one decision rule, for the daemon's deadline pass and the reports alike: a reviewer's
+/// decision sets a finding apart (out of notices) when it was made on this same evidence and, on
+/// `today`, it is a false positive or a waiver whose `until` has not passed.
+pub fn set_apart(d: &Decision, check_id: &str, evidence_json: &str, today: NaiveDate) -> bool {
+    d.check_id == check_id && d.fingerprint == fingerprint(check_id, evidence_json) && sets_apart(d, today)
+}
+
+/// Whether a decision keeps a finding out of notices today (its evidence already matched).
 fn sets_apart(d: &Decision, today: NaiveDate) -> bool {
     match d.decision.as_str() {
         "false_positive" => true,

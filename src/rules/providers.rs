@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use serde::Deserialize;
 
-use crate::dns::{DnsAnswer, RangeTable};
+use crate::net::{DnsAnswer, RangeTable};
 
 /// A provider file as written.
 #[derive(Debug, Clone, Deserialize)]

@@ -15,7 +15,7 @@ use super::policy;
 use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
-use crate::fetch::ErrorKind;
+use crate::net::ErrorKind;
 use crate::rules::RuleSet;
 use crate::store::{ClaimedJob, Store, StoreError, now_ms};
 
@@ -193,14 +193,32 @@ impl Daemon {
         let batch = settings.concurrency.clamp(1, 256);
         let finished = Arc::new(tokio::sync::Notify::new());
         let mut ready: std::collections::VecDeque<ClaimedJob> = std::collections::VecDeque::new();
+        // A store failure ends the claiming, not the process: the shutdown below still runs (grace
+        // period, held jobs released, lock released) and the failure is returned after it.
+        let mut failure: Option<StoreError> = None;
         while !stop_claiming.is_cancelled() {
             if ready.is_empty() {
-                let jobs = this.store.claim(&this.worker, batch, lease_ms).await?;
+                let jobs = match this.store.claim(&this.worker, batch, lease_ms).await {
+                    Ok(jobs) => jobs,
+                    Err(e) => {
+                        tracing::error!("claiming jobs: {e}; stopping");
+                        failure = Some(e);
+                        break;
+                    }
+                };
                 if jobs.is_empty() {
                     // Once: done when nothing is due or held anywhere (later retries stay queued; jobs a
                     // dead daemon held are waited for until their lease runs out and they are claimed here).
-                    if once && in_flight_len(&in_flight) == 0 && this.store.unfinished_due().await? == 0 {
-                        break;
+                    if once && in_flight_len(&in_flight) == 0 {
+                        match this.store.unfinished_due().await {
+                            Ok(0) => break,
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::error!("counting unfinished jobs: {e}; stopping");
+                                failure = Some(e);
+                                break;
+                            }
+                        }
                     }
                     tokio::select! {
                         _ = stop_claiming.cancelled() => break,
@@ -224,22 +242,27 @@ impl Daemon {
             let hard_stop = hard_stop.clone();
             let counters = Arc::clone(&counters);
             let finished = Arc::clone(&finished);
-            tracker.spawn(async move {
-                let id = job.id;
-                tokio::select! {
-                    outcome = this.work(&job, &per_address) => counters.count(outcome),
-                    _ = hard_stop.cancelled() => {
-                        // Past the grace period: the job goes back to the queue, not counted as an attempt.
-                        match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
-                            Ok(_) => counters.count(Ok(Worked::Released)),
-                            Err(e) => tracing::error!(job = id, "releasing: {e}"),
+            // Every log line of the job says which job, target and cycle it is about.
+            let span = tracing::info_span!("job", job = job.id, domain = %job.target, cycle = %job.cycle, attempt = job.attempts);
+            tracker.spawn(tracing::Instrument::instrument(
+                async move {
+                    let id = job.id;
+                    tokio::select! {
+                        outcome = this.work(&job, &per_address) => counters.count(outcome),
+                        _ = hard_stop.cancelled() => {
+                            // Past the grace period: the job goes back to the queue, not counted as an attempt.
+                            match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
+                                Ok(_) => counters.count(Ok(Worked::Released)),
+                                Err(e) => tracing::error!(job = id, "releasing: {e}"),
+                            }
                         }
                     }
-                }
-                in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-                drop(permit);
-                finished.notify_one();
-            });
+                    in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                    drop(permit);
+                    finished.notify_one();
+                },
+                span,
+            ));
         }
         // Jobs claimed ahead but never started go straight back to the queue, not counted as attempts.
         for job in ready.drain(..) {
@@ -250,6 +273,7 @@ impl Daemon {
             in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.id);
         }
 
+        stop_claiming.cancel();
         // Stop: no more claims; in-flight scans get the grace period, then are released.
         tracker.close();
         let grace = Duration::from_secs(settings.grace_secs);
@@ -265,7 +289,10 @@ impl Daemon {
         summary.recorded = counters.recorded.load(std::sync::atomic::Ordering::Relaxed);
         summary.retried = counters.retried.load(std::sync::atomic::Ordering::Relaxed);
         summary.released += counters.released.load(std::sync::atomic::Ordering::Relaxed);
-        Ok(summary)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(summary),
+        }
     }
 
     /// One re-scan job per notice whose deadline has come (the cycle names the notice).
@@ -296,14 +323,12 @@ impl Daemon {
             return Ok(());
         };
         let decisions = self.store.latest_decisions().await?;
+        let today = self.today.unwrap_or_else(today_in_shanghai);
         let apart = |check: &crate::result::CheckResult| {
             let evidence = serde_json::to_string(&check.evidence).unwrap_or_default();
-            decisions.iter().any(|d| {
-                d.target == result.domain
-                    && d.check_id == check.id
-                    && matches!(d.decision.as_str(), "false_positive" | "waived")
-                    && d.fingerprint == crate::report::fingerprint(&check.id, &evidence)
-            })
+            decisions
+                .iter()
+                .any(|d| d.target == result.domain && crate::report::set_apart(d, &check.id, &evidence, today))
         };
         let still_failing = result
             .checks
@@ -352,12 +377,9 @@ impl Daemon {
             self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
             return Ok(Worked::Skipped);
         };
-        let mut filing = stored.record;
-        if filing.opened_on.is_none()
-            && let Some(first) = stored.first_online.and_then(chrono::DateTime::from_timestamp_millis)
-        {
-            filing.opened_on = Some(first.with_timezone(&chrono_tz::Asia::Shanghai).date_naive());
-        }
+        // The opening date is the filing's own (开通日期, else the approval date: `opening_date`), the
+        // same for every scan; when the daemon first saw the site online must not move the 30 days.
+        let filing = stored.record;
         let scanner = self.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
         let Ok(target) = Target::parse(&job.target) else {
             self.store.skip_job(&self.worker, job.id, "not a scannable host").await?;
@@ -370,8 +392,7 @@ impl Daemon {
         let mut result = scanner.scan(&target, Some(&filing), today).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
         if let Some(e) = &result.fetch.error {
-            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => format!("{:?}", e.kind).to_lowercase())
-                .increment(1);
+            metrics::counter!("icp_patrol_fetch_errors_total", "kind" => e.kind.as_str()).increment(1);
             if transient(e.kind) && job.attempts < self.config.daemon.max_attempts {
                 let backoff =
                     self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));
@@ -388,7 +409,7 @@ impl Daemon {
                 if job.cycle.starts_with("deadline:") {
                     self.settle_notice(&job.cycle, &result, scan_id).await?;
                 }
-                metrics::counter!("icp_patrol_scans_total", "verdict" => format!("{:?}", result.verdict.status).to_lowercase()).increment(1);
+                metrics::counter!("icp_patrol_scans_total", "verdict" => result.verdict.status.as_str()).increment(1);
                 if follow_up.confirm {
                     let at = now_ms() + (self.config.daemon.confirm_after_secs * 1000) as i64;
                     let cycle = format!("confirm:{}@{at}", job.target);

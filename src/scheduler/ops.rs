@@ -19,8 +19,26 @@ pub fn prometheus() -> &'static PrometheusHandle {
         let recorder = PrometheusBuilder::new().build_recorder();
         let handle = recorder.handle();
         let _ = metrics::set_global_recorder(recorder);
+        register_series();
         handle
     })
+}
+
+/// Every series exists from the start, at zero: an idle daemon shows a queue depth of 0 and a
+/// dashboard or alert never meets a missing series.
+fn register_series() {
+    metrics::describe_gauge!("icp_patrol_queue_depth", "jobs queued and due");
+    metrics::gauge!("icp_patrol_queue_depth").set(0.0);
+    metrics::describe_counter!("icp_patrol_scans_total", "scans recorded, by verdict");
+    for status in crate::verdict::Status::ALL {
+        metrics::counter!("icp_patrol_scans_total", "verdict" => status.as_str()).increment(0);
+    }
+    metrics::describe_counter!("icp_patrol_fetch_errors_total", "failed fetches, by kind");
+    for kind in crate::net::ErrorKind::ALL {
+        metrics::counter!("icp_patrol_fetch_errors_total", "kind" => kind.as_str()).increment(0);
+    }
+    metrics::describe_histogram!("icp_patrol_scan_seconds", metrics::Unit::Seconds, "time of one scan");
+    let _ = metrics::histogram!("icp_patrol_scan_seconds");
 }
 
 /// Serves until `shutdown`; returns the bound address (port 0 picks one).
@@ -41,5 +59,26 @@ async fn healthz(State(store): State<Store>) -> (StatusCode, String) {
     match store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n".into()),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database unavailable: {e}\n")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_series_is_there_before_any_work() {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, register_series);
+        let text = handle.render();
+        for line in [
+            "icp_patrol_queue_depth 0",
+            "icp_patrol_scans_total{verdict=\"no_record\"} 0",
+            "icp_patrol_fetch_errors_total{kind=\"dns_timeout\"} 0",
+            "icp_patrol_scan_seconds",
+        ] {
+            assert!(text.contains(line), "{line} missing from:\n{text}");
+        }
     }
 }

@@ -36,6 +36,10 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("cannot connect to {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
+    /// The server did not accept a connection: named with its host and port, and why, at once
+    /// (not a pool timing out half a minute later).
+    #[error("cannot reach the database server {host}:{port} ({url}): {cause}")]
+    Unreachable { url: String, host: String, port: u16, cause: String },
     #[error("migrating {url}: {source}")]
     Migrate { url: String, source: sqlx::migrate::MigrateError },
     #[error("database: {0}")]
@@ -93,6 +97,9 @@ impl Store {
                 })
             });
         }
+        if backend == Backend::Postgres {
+            probe(&url, &shown).await?;
+        }
         let pool = options.connect(&url).await.map_err(|source| StoreError::Connect { url: shown.clone(), source })?;
         let store = Store { pool, backend, url: shown };
         store.migrate().await?;
@@ -130,6 +137,37 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// How long a database server may take to accept the first connection before the command fails.
+const REACH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One connection, outside the pool (which retries until its acquire timeout and then says only
+/// that it timed out): fails within `REACH_TIMEOUT` with the server's address and the cause.
+async fn probe(url: &str, shown: &str) -> Result<(), StoreError> {
+    use sqlx::Connection;
+    let parsed = url::Url::parse(url).ok();
+    let host = parsed.as_ref().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "localhost".into());
+    let port = parsed.as_ref().and_then(url::Url::port).unwrap_or(5432);
+    let unreachable =
+        |cause: String| StoreError::Unreachable { url: shown.to_string(), host: host.clone(), port, cause };
+    match tokio::time::timeout(REACH_TIMEOUT, sqlx::AnyConnection::connect(url)).await {
+        Err(_) => Err(unreachable(format!("no answer within {} s", REACH_TIMEOUT.as_secs()))),
+        Ok(Err(e)) => Err(unreachable(root_cause(&e))),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// The innermost cause's text (`Connection refused (os error 111)`), once.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 impl FromStr for Backend {

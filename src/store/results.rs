@@ -131,7 +131,7 @@ impl Store {
         .bind(&domain)
         .bind(&result.domain)
         .bind(result.scanned_at.timestamp_millis())
-        .bind(format!("{:?}", result.verdict.status).to_lowercase())
+        .bind(result.verdict.status.as_str())
         .bind(&result.versions.scanner)
         .bind(&result.versions.rules)
         .bind(&json)
@@ -202,7 +202,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                (Outcome::Pass, Some(f)) => {
+                // A check that no longer applies (its premise is gone: `skipped`) closes its finding too;
+                // the reason is the skipped result's evidence in the closing scan (`last_scan_id`).
+                (Outcome::Pass | Outcome::Skipped, Some(f)) => {
                     sqlx::query(
                         "UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3",
                     )

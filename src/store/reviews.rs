@@ -109,6 +109,18 @@ impl Store {
             .collect()
     }
 
+    /// Open findings of a filed domain (its own host and its `www.`) that feed a notice of `kind`.
+    pub async fn open_findings_for_notice(&self, domain: &str, kind: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM findings WHERE (domain = $1 OR target = $1) AND status = 'open' AND notice = $2",
+        )
+        .bind(domain)
+        .bind(kind)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
     pub async fn add_notice(&self, domain: &str, kind: &str, deadline: NaiveDate, by: &str) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO notices (domain, kind, sent_at, sent_by, deadline, state) VALUES ($1, $2, $3, $4, $5, 'sent') RETURNING id",

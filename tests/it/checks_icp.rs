@@ -136,3 +136,15 @@ async fn without_a_record_the_record_checks_are_skipped() {
     assert_eq!(outcome(&r, "icp.link.missing"), Pass);
     assert!(r.filing.is_none());
 }
+
+#[tokio::test]
+async fn a_filed_number_that_looks_like_a_template_is_not_a_placeholder() {
+    const ODD: &str = "京ICP备12345678号-1";
+    let f = farm(vec![("odd.example.cn", page(&linked(ODD))), ("theme.example.cn", page(&linked(ODD)))]).await;
+    let own = f.scan("odd.example.cn", Some(&filing("odd.example.cn", ODD))).await;
+    assert_eq!(outcome(&own, "icp.placeholder"), Pass, "the page shows exactly the filed number");
+    assert_eq!(outcome(&own, "icp.mismatch"), Pass);
+    // The same number under another filing is still a theme's template.
+    let theme = f.scan("theme.example.cn", Some(&rec("theme.example.cn"))).await;
+    assert_eq!(outcome(&theme, "icp.placeholder"), Fail);
+}

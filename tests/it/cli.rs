@@ -50,6 +50,7 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
     let f = farm(vec![
         ("notice.example.cn", page(&format!("<p>{NUM}</p>"))),
         ("down.example.cn", Behaviour::Status { code: 500, body: "oops".into() }),
+        ("unfiled.example.cn", page(&format!("<p>{}</p>", linked(NUM)))),
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -90,6 +91,13 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
     let json: serde_json::Value = serde_json::from_slice(&down.stdout).expect("JSON even when the site is down");
     assert_valid(&json);
     assert_eq!(json["fetch"]["error"]["kind"], "http_status");
+
+    // The same page under a host the filings do not know: never `compliant`.
+    let unknown = run(scan("unfiled.example.cn")).await;
+    assert_eq!(unknown.status.code(), Some(2), "{}", String::from_utf8_lossy(&unknown.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&unknown.stdout).expect("JSON");
+    assert_valid(&json);
+    assert_eq!(json["verdict"]["status"], "no_record");
 
     let text = run(scan("notice.example.cn").into_iter().filter(|a| a != "--format" && a != "json").collect()).await;
     let text = String::from_utf8_lossy(&text.stdout);
@@ -165,7 +173,7 @@ async fn bad_filings_are_located_and_nothing_is_scanned() {
         NOWHERE_DNS.into(),
     ])
     .await;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(65), "bad input data");
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:line 2, column 审核通过日期"), "{err}");
@@ -192,7 +200,7 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     );
     edit("preapproval.toml", "licence = ['互联网新闻信息服务许可证", "licence = ['(互联网新闻信息服务许可证");
     let bad = run(vec!["rules".into(), "check".into(), dir.display().to_string()]).await;
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(65));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("checks.toml:") && err.contains("fatal"), "{err}");
     assert!(err.contains("preapproval.toml:") && err.contains("bad pattern"), "{err}");
@@ -211,7 +219,7 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     )
     .expect("write");
     let cases = run(vec!["rules".into(), "check".into(), dir2.display().to_string()]).await;
-    assert_eq!(cases.status.code(), Some(1));
+    assert_eq!(cases.status.code(), Some(65));
     let err = String::from_utf8_lossy(&cases.stderr);
     assert!(err.contains("placeholders.toml case 1"), "{err}");
 }
@@ -249,4 +257,102 @@ async fn the_deploy_files_are_valid() {
     } else {
         eprintln!("systemd-analyze not installed: the unit was checked by content only");
     }
+}
+
+/// One exit status per class (spec §3): verdicts 0/1/2 above; here the failures of the command.
+#[tokio::test]
+async fn failures_have_their_own_exit_status_and_say_it_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let help = run(vec!["scan".into(), "--help".into()]).await;
+    assert_eq!(help.status.code(), Some(0));
+
+    let usage = run(vec!["scan".into(), "a.example.cn".into(), "--no-such-flag".into()]).await;
+    assert_eq!(usage.status.code(), Some(64), "usage");
+
+    let missing = dir.path().join("nope.csv");
+    let out = run(vec![
+        "scan".into(),
+        "a.example.cn".into(),
+        "--filings".into(),
+        missing.display().to_string(),
+        "--nameserver".into(),
+        NOWHERE_DNS.into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(66), "missing input");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("nope.csv").count(), 1, "the path once: {err}");
+    assert_eq!(err.matches("No such file").count(), 1, "the cause once: {err}");
+
+    let config = write(dir.path(), "bad.toml", "[daemon]\nno_such_key = 1\n");
+    let out = run(vec!["--config".into(), config.display().to_string(), "config".into(), "check".into()]).await;
+    assert_eq!(out.status.code(), Some(78), "configuration: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:2"));
+}
+
+#[tokio::test]
+async fn logs_to_a_pipe_carry_no_colour() {
+    let out = tokio::process::Command::new(bin())
+        .args(["scan", "http://127.0.0.1:9/", "--format", "json"])
+        .env_remove("NO_COLOR")
+        .env("RUST_LOG", "debug")
+        .output()
+        .await
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.is_empty(), "debug logs expected");
+    assert!(!err.contains('\u{1b}'), "ANSI escapes on a pipe: {err}");
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_named_with_its_cause() {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    let out =
+        run(vec!["--database".into(), "postgres://postgres@127.0.0.1:1/none".into(), "db".into(), "migrate".into()])
+            .await;
+    assert_eq!(out.status.code(), Some(69), "service unavailable");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("127.0.0.1:1") && err.to_lowercase().contains("refused"), "{err}");
+    assert!(!err.contains("pool timed out"), "{err}");
+    assert_eq!(err.matches("refused").count(), 1, "the cause once: {err}");
+}
+
+/// `scan … | head -1`: a reader that has gone is no error and no panic; the verdict's status stays.
+#[tokio::test]
+async fn a_closed_stdout_is_quiet() {
+    for format in ["text", "json"] {
+        let mut child = tokio::process::Command::new(bin())
+            .args(["scan", "http://127.0.0.1:9/", "--format", format])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().await.expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.to_lowercase().contains("broken pipe"), "{format}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{format}: the verdict (inconclusive), {err}");
+    }
+}
+
+#[tokio::test]
+async fn rules_check_without_a_directory_checks_the_configured_rules() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("my-rules");
+    let export = run(vec!["rules".into(), "export".into(), dir.display().to_string()]).await;
+    assert_eq!(export.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.join("checks.toml")).expect("read");
+    std::fs::write(dir.join("checks.toml"), text.replacen("severity = \"info\"", "severity = \"fatal\"", 1))
+        .expect("write");
+    let config = write(tmp.path(), "c.toml", &format!("rules = {:?}\n", dir.display().to_string()));
+    let cmd = |args: &[&str]| {
+        tokio::process::Command::new(bin()).args(args).current_dir(tmp.path()).env("NO_COLOR", "1").output()
+    };
+    let out = cmd(&["--config", &config.display().to_string(), "rules", "check"]).await.expect("runs");
+    assert_eq!(out.status.code(), Some(65), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("my-rules"), "the configured directory is checked");
+    // Without a config: the rules built into the program (no `rules` directory here).
+    let out = cmd(&["rules", "check"]).await.expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

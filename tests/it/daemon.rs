@@ -307,3 +307,76 @@ async fn a_rules_reload_keeps_the_last_good_rules_when_an_edit_is_broken() {
     assert!(err.contains("checks.toml:2:"), "{err}");
     assert_eq!(handle.rules_digest(), good, "the last good rules stay in use");
 }
+
+#[tokio::test]
+async fn a_store_failure_while_claiming_still_runs_the_shutdown() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let farm = farm_for(&[], page("")).await;
+    let d = daemon(&store, &config(&db.url, &farm));
+    store.take_daemon_lock(d.worker_id(), 60_000).await.expect("lock");
+    // The claim's table disappears under the daemon: every claim fails.
+    let raw = sqlx::sqlite::SqlitePool::connect(&db.url).await.expect("raw connection");
+    sqlx::query("ALTER TABLE jobs RENAME TO jobs_gone").execute(&raw).await.expect("rename");
+    let outcome = d.run(CancellationToken::new(), true).await;
+    assert!(outcome.is_err(), "the failure is returned");
+    // The shutdown ran: the lock is free for the next daemon.
+    store.take_daemon_lock("next-daemon", 60_000).await.expect("the lock was released");
+}
+
+/// Log lines of a scan say what they are about: the scan runs in a span naming its domain.
+#[tokio::test]
+async fn a_scan_runs_in_a_span_naming_its_domain() {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::NEW)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let f = farm(vec![("span.example.cn", page(&linked(NUM)))]).await;
+    f.scan("span.example.cn", None).await;
+    let text = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    assert!(text.contains("scan{domain=span.example.cn"), "{text}");
+}
+
+/// The 30-day rule counts from the filing's opening date (else its approval date) on every scan:
+/// the first scan that saw the site online does not restart it.
+#[tokio::test]
+async fn the_public_security_deadline_does_not_move_after_the_first_scan() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let names = hosts(1);
+    import(&store, &names).await; // approved 2024, no 开通日期, no 公网安备 number on the page
+    let farm = farm_for(&names, page(&linked(NUM))).await;
+    let cfg = config(&db.url, &farm);
+    let d = daemon(&store, &cfg);
+    for cycle in ["first", "second"] {
+        d.enqueue_now(&schedule("all"), cycle).await.expect("enqueue");
+        daemon(&store, &cfg).run(CancellationToken::new(), true).await.expect("runs");
+    }
+    let scans = store.scans(Some(&names[0]), 10).await.expect("scans");
+    assert_eq!(scans.len(), 2);
+    for scan in &scans {
+        let result = &scan.result;
+        let outcome = |id: &str| result.checks.iter().find(|c| c.id == id).map(|c| c.outcome);
+        assert_eq!(outcome("psb.missing"), Some(icp_patrol::checks::Outcome::Fail), "scan {}", scan.id);
+        assert_eq!(outcome("psb.pending"), Some(icp_patrol::checks::Outcome::Skipped), "scan {}", scan.id);
+    }
+    let open = store.open_findings(&names[0]).await.expect("open");
+    assert_eq!(open["psb.missing"].consecutive, 2);
+    assert!(!open.contains_key("psb.pending"));
+}

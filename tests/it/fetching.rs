@@ -142,3 +142,36 @@ async fn meta_refresh_and_script_stubs_are_followed_to_the_page_a_visitor_sees()
         crate::cli::assert_valid(&serde_json::to_value(&r).expect("json"));
     }
 }
+
+/// A fetcher with no route of its own: it connects where the URL (or `--resolve`) says.
+fn direct_scanner(resolve: Vec<icp_patrol::fetch::ResolveEntry>) -> icp_patrol::engine::Scanner {
+    let fetcher = icp_patrol::fetch::Fetcher::new(
+        FetchOptions { total_timeout: Duration::from_secs(5), ..FetchOptions::default() },
+        icp_patrol::fetch::Overrides { resolve, connect_to: vec![] },
+        no_dns(),
+        icp_patrol::net::Guard::new(vec!["127.0.0.0/8".parse().expect("net")]),
+    )
+    .expect("fetcher");
+    icp_patrol::engine::Scanner::new(fetcher, Arc::new(icp_patrol::rules::RuleSet::embedded()))
+}
+
+#[tokio::test]
+async fn an_ip_literal_url_keeps_its_port() {
+    let mut f = farm(vec![("127.0.0.1", page(&linked(NUM)))]).await;
+    f.scanner = direct_scanner(vec![]);
+    let url = format!("http://127.0.0.1:{}/", f.farm.addr.port());
+    let r = f.scan(&url, None).await;
+    assert_eq!(r.fetch.status, Some(200), "{:?}", r.fetch.error);
+    assert_eq!(r.extracted.icp[0].number, NUM);
+}
+
+#[tokio::test]
+async fn resolve_for_an_ip_literal_is_honoured_with_its_port() {
+    let mut f = farm(vec![("127.0.0.3", page(&linked(NUM)))]).await;
+    let port = f.farm.addr.port();
+    let entry = icp_patrol::fetch::ResolveEntry { host: "127.0.0.3".into(), port, addrs: vec![f.farm.addr.ip()] };
+    f.scanner = direct_scanner(vec![entry]);
+    let r = f.scan(&format!("http://127.0.0.3:{port}/"), None).await;
+    assert_eq!(r.fetch.status, Some(200), "{:?}", r.fetch.error);
+    assert_eq!(r.fetch.remote_address.map(|a| a.ip()), Some(f.farm.addr.ip()));
+}

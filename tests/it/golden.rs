@@ -71,4 +71,10 @@ async fn golden_results() {
     compare("compliant", &f.scan("good.example.cn", Some(&record("good.example.cn"))).await);
     compare("notice", &f.scan("plain.example.cn", Some(&record("plain.example.cn"))).await);
     compare("unreachable", &f.scan("down.example.cn", Some(&record("down.example.cn"))).await);
+    // The same good page without a filing record: the checks that compare with it are skipped, and
+    // the verdict says so instead of claiming compliance.
+    let unknown = f.scan("good.example.cn", None).await;
+    assert_eq!(unknown.verdict.status, icp_patrol::verdict::Status::NoRecord);
+    assert_eq!(unknown.exit_code(), 2);
+    compare("no_record", &unknown);
 }

@@ -15,6 +15,7 @@ mod fetching;
 mod golden;
 mod hostile_input;
 mod hosting;
+mod layering;
 mod render;
 mod reports;
 mod store;

@@ -282,10 +282,8 @@ async fn change_marks_and_the_notice_lifecycle() {
     assert!(entry(&second, "plain.example.cn").rows.iter().all(|r| r.change == icp_patrol::report::Change::Unchanged));
 
     // A notice is sent; one extension of at most 7 working days.
-    let out = w
-        .cli(&["notice", "sent", "plain.example.cn", "--kind", "special_inspection", "--deadline", "2026-11-28"])
-        .await;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // (Stored directly: the CLI refuses a deadline before today, and this one is in the test's past.)
+    w.store.add_notice("plain.example.cn", "special_inspection", date("2026-11-28"), "reviewer").await.expect("sent");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "8"]).await;
     assert_ne!(ext.status.code(), Some(0), "more than 7 working days is refused");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
@@ -319,11 +317,112 @@ async fn change_marks_and_the_notice_lifecycle() {
     assert_eq!(plain.notices[0].state, "overdue");
     assert!(plain.rows.iter().any(|r| r.deadline == Some(date("2026-11-30")) || r.deadline.is_none()));
 
-    w.cli(&["notice", "sent", "good.example.cn", "--kind", "special_inspection", "--deadline", "2026-11-28"]).await;
+    // A site that was failing when its notice went out and is fixed by the deadline.
+    w.store.add_notice("good.example.cn", "special_inspection", date("2026-11-28"), "reviewer").await.expect("sent");
     run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("good site");
     assert_eq!(w.store.notices(Some("good.example.cn")).await.expect("n")[0].state, "rectified");
     // --notices writes one draft file per entry and kind.
     let dir = w.dir.path().join("drafts");
     w.report("jsonl", &["--notices", &dir.display().to_string()]).await;
     assert!(std::fs::read_dir(&dir).expect("drafts").count() >= 1);
+}
+
+/// The daemon's deadline pass and the reports use one decision rule: a waiver whose `until` has
+/// passed sets nothing apart, so a site still failing at its deadline is overdue.
+#[tokio::test]
+async fn an_expired_waiver_does_not_rectify_a_notice() {
+    let w = world().await;
+    let open = w.store.open_findings("plain.example.cn").await.expect("open");
+    assert!(!open.is_empty());
+    for f in open.values() {
+        let decision = icp_patrol::store::Decision {
+            domain: "plain.example.cn".into(),
+            target: "plain.example.cn".into(),
+            check_id: f.check_id.clone(),
+            decision: "waived".into(),
+            until: Some(date("2026-11-29")),
+            note: "until the redesign".into(),
+            decided_by: "reviewer".into(),
+            decided_at: 0,
+            fingerprint: icp_patrol::report::fingerprint(&f.check_id, &f.evidence),
+        };
+        w.store.add_decision(&decision).await.expect("decide");
+    }
+    w.store.add_notice("plain.example.cn", "special_inspection", date("2026-11-30"), "reviewer").await.expect("notice");
+    let mut cfg = Config { database: w.url.clone(), schedule: vec![], ..Config::default() };
+    cfg.daemon.metrics_addr = None;
+    let mut overrides = icp_patrol::fetch::Overrides::default();
+    overrides.connect_to.push(format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port()).parse().expect("connect-to"));
+    let fetcher =
+        icp_patrol::fetch::Fetcher::new(Default::default(), overrides, no_dns(), icp_patrol::net::Guard::default())
+            .expect("fetcher");
+    let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
+    let d = Daemon::new(w.store.clone(), scanner, cfg).with_today(date("2026-11-30"));
+    d.run(CancellationToken::new(), true).await.expect("at the deadline");
+    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "overdue");
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Bad input gets a clear error, its own exit status, and changes nothing.
+#[tokio::test]
+async fn bad_review_notice_and_report_input_is_refused_and_changes_nothing() {
+    let w = world().await;
+    let refused = |out: &std::process::Output, code: i32, says: &str| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{says}: {err}");
+        assert!(err.contains(says), "{says}: {err}");
+    };
+    let sent = |d: &str| ["notice", "sent", d, "--kind", "special_inspection"].map(str::to_string);
+
+    refused(&w.cli(&args(&sent("nofiling.example.cn"))).await, 65, "no filing record");
+    refused(&w.cli(&args(&sent("good.example.cn"))).await, 65, "no open finding");
+    let mut early = sent("plain.example.cn").to_vec();
+    early.extend(["--deadline".to_string(), "2020-01-01".to_string()]);
+    refused(&w.cli(&args(&early)).await, 64, "before the day the notice is sent");
+    assert!(w.store.notices(None).await.expect("notices").is_empty(), "nothing stored");
+    let first = w.cli(&args(&sent("plain.example.cn"))).await;
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    refused(&w.cli(&args(&sent("plain.example.cn"))).await, 65, "sent already");
+    assert_eq!(w.store.notices(None).await.expect("notices").len(), 1);
+
+    let review = |extra: &[&str]| {
+        let mut v = vec!["review", "plain.example.cn", "icp.link.missing", "--note", "n"];
+        v.extend_from_slice(extra);
+        v.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    refused(&w.cli(&args(&review(&["--decision", "waived"]))).await, 64, "needs --until");
+    refused(&w.cli(&args(&review(&["--decision", "waived", "--until", "2020-01-01"]))).await, 64, "in the past");
+    refused(&w.cli(&args(&review(&["--decision", "confirmed", "--until", "2099-01-01"]))).await, 64, "waivers only");
+    assert!(w.store.latest_decisions().await.expect("decisions").is_empty(), "nothing stored");
+
+    // Without USER the decision still names who made it.
+    let mut all = vec!["--database".to_string(), w.url.clone()];
+    all.extend(review(&["--decision", "false_positive"]));
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .args(&all)
+        .env_remove("USER")
+        .env_remove("SUDO_USER")
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let decided_by = w.store.latest_decisions().await.expect("decisions")[0].decided_by.clone();
+    assert!(!decided_by.is_empty() && decided_by != "unknown", "{decided_by}");
+
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .args(["--database", &w.url, "report", "--format", "xlsx", "--output", "-"])
+        .current_dir(cwd.path())
+        .output()
+        .await
+        .expect("runs");
+    refused(&out, 64, "not -");
+    assert!(!cwd.path().join("-").exists(), "no file named -");
+    refused(&w.cli(&["report", "--format", "csv", "--output", "/dev/null", "--province", "火星"]).await, 64, "火星");
+    let short = w.cli(&["report", "--format", "csv", "--output", "/dev/null", "--province", "京"]).await;
+    assert_eq!(short.status.code(), Some(0), "{}", String::from_utf8_lossy(&short.stderr));
+    refused(&w.cli(&["demo"]).await, 64, "--store");
 }

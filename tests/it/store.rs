@@ -176,6 +176,27 @@ async fn findings_open_count_and_resolve() {
 }
 
 #[tokio::test]
+async fn a_finding_whose_check_no_longer_applies_is_closed() {
+    for db in both().await {
+        let store = db.store().await;
+        store.record(&sample_result("g.example.cn", &["icp.link.missing"]), None).await.expect("first");
+        let mut skipped = sample_result("g.example.cn", &[]);
+        for c in &mut skipped.checks {
+            if c.id == "icp.link.missing" {
+                c.outcome = Outcome::Skipped;
+                c.detail = Some("no number on the page".into());
+            }
+        }
+        store.record(&skipped, None).await.expect("skipped");
+        assert!(store.open_findings("g.example.cn").await.expect("open").is_empty(), "{:?}", db.kind);
+        let all = store.findings().await.expect("all");
+        assert_eq!(all[0].status, "resolved");
+        let closing = store.scans(Some("g.example.cn"), 1).await.expect("scans");
+        assert_eq!(all[0].last_scan_id, closing[0].id, "the closing scan carries the reason");
+    }
+}
+
+#[tokio::test]
 async fn one_daemon_per_sqlite_file() {
     let db = TestDb::new(Kind::Sqlite).await;
     let store = db.store().await;
@@ -224,4 +245,23 @@ async fn scan_records_into_a_configured_store_and_nothing_otherwise() {
     assert!(with.status.code().is_some());
     let store = db.store().await;
     assert_eq!(store.scans(None, 10).await.expect("scans").len(), 1);
+}
+
+#[tokio::test]
+async fn import_warns_about_template_looking_numbers() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("odd.csv");
+    std::fs::write(
+        &path,
+        "domain,site_number,principal,principal_type,site_name,approved_on\n\
+         odd.example.cn,京ICP备12345678号-1,甲,企业,示例,2024-03-01\n\
+         fine.example.cn,京ICP备16020626号-1,甲,企业,示例,2024-03-01\n",
+    )
+    .expect("write");
+    let out = cli(&["--database", &db.url, "import", &path.display().to_string()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("odd.example.cn") && err.contains("template"), "{err}");
+    assert!(!err.contains("fine.example.cn"), "{err}");
 }

@@ -84,6 +84,13 @@ fn v6_reason(a: Ipv6Addr) -> Option<&'static str> {
         "multicast"
     } else if s[0] == 0x2001 && s[1] == 0x0db8 {
         "documentation"
+    } else if s[0] == 0x2001 && s[1] == 0 {
+        // Teredo carries the client's IPv4 address (inverted) and its relay's: a way around the
+        // guard, and never a website's own address.
+        "Teredo (2001::/32)"
+    } else if s[0] == 0x0064 && s[1] == 0xff9b && s[2] == 0x0001 {
+        // Local-use NAT64 (RFC 8215) translates into whatever network the operator routes it to.
+        "local-use NAT64 (64:ff9b:1::/48)"
     } else if s[0] == 0x0064 && s[1] == 0xff9b && v4_reason(embedded_v4(s[6], s[7])).is_some() {
         "NAT64 of a non-public address"
     } else if s[0] == 0x2002 && v4_reason(embedded_v4(s[1], s[2])).is_some() {
@@ -131,6 +138,10 @@ mod tests {
             "::ffff:127.0.0.1",
             "64:ff9b::a00:1",
             "2002:c0a8:101::1",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:ffff::1",
         ] {
             let ip: IpAddr = a.parse().expect("ip");
             assert!(non_public_reason(ip).is_some(), "{a} must be refused");
