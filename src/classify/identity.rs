@@ -69,15 +69,25 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         }
     }
     own.extend([&facts.og_site_name, &facts.heading, &facts.logo_alt].into_iter().flatten().map(String::as_str));
-    let mut out = distinct_names(own);
-    // A page that names itself nowhere else is known by the body its footer names.
-    if out.is_empty() {
-        let roles = role_lines(&facts.footer_text);
-        let footer = roles.iter().map(|(_, n)| n.as_str());
-        out = distinct_names(footer.chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref())).collect());
-    }
-    out
+    // "欢迎来到某某网！": the page greets visitors with its own name.
+    let welcome: Vec<String> = WELCOME
+        .captures_iter(&facts.body_text)
+        .map(|c| c["name"].to_string())
+        .filter(|n| !n.starts_with(['本', '我']))
+        .take(2)
+        .collect();
+    own.extend(welcome.iter().map(String::as_str));
+    // Then the bodies its footer names: a school's or an agency's site goes by the body's name.
+    let roles = role_lines(&facts.footer_text);
+    own.extend(roles.iter().map(|(_, n)| n.as_str()));
+    own.extend(facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_organisation(h)));
+    distinct_names(own)
 }
+
+static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~]|官方网站|官网|$)")
+        .expect("welcome line")
+});
 
 fn distinct_names(names: Vec<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -162,5 +172,9 @@ mod tests {
     #[test]
     fn a_page_without_a_title_is_known_by_its_sponsor() {
         assert_eq!(site_names(&footer("主办单位：人民医院 东区地址：解放路64号")), ["人民医院"]);
+        let f = PageFacts {
+            body_text: "登录 注册 欢迎来到百草堂零售网! 购物车".to_string(), ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["百草堂零售网"]);
     }
 }
