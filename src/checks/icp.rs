@@ -134,7 +134,7 @@ fn site_number_missing(input: &CheckInput<'_>, filed: Option<&IcpNumber>, own: &
     }
 }
 
-/// Missing `号`, `-N` before `号`, or a serial of the wrong length.
+/// Missing `号`, `-N` before `号`, no letters ICP (`粤备…号`), or a serial of the wrong length.
 fn format(judged: &[&Shown<'_>]) -> Finding {
     const ID: &str = "icp.format";
     let problems = |n: &IcpNumber| -> Vec<&'static str> {
@@ -144,6 +144,9 @@ fn format(judged: &[&Shown<'_>]) -> Finding {
         }
         if n.site_before_hao {
             p.push("-N before 号");
+        }
+        if n.lacks_icp_letters() {
+            p.push("ICP letters missing");
         }
         let len = n.serial.len();
         let serial_ok = match n.kind {

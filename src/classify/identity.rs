@@ -1,8 +1,58 @@
 //! The names a page calls itself and the organisation it names as its operator.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::extract::PageFacts;
 pub use crate::extract::is_organisation;
 use crate::text::fold;
+
+/// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `承办：…`. Its role
+/// word says how close the named body is to running the site.
+static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
+    )
+    .expect("role line")
+});
+/// Where a name in a run-together footer line ends: the next field's label.
+const NEXT_FIELD: [&str; 22] = [
+    "主办",
+    "承办",
+    "协办",
+    "运营",
+    "指导",
+    "地址",
+    "电话",
+    "邮编",
+    "传真",
+    "邮箱",
+    "备案",
+    "ICP",
+    "技术支持",
+    "联系",
+    "网站标识码",
+    "标识码",
+    "版权",
+    "Copyright",
+    "E-mail",
+    "公网安备",
+    "网站维护",
+    "维护",
+];
+/// Role words, closest to running the site first.
+const ROLES: [(&str, u8); 9] = [
+    ("网站主办", 0),
+    ("主办单位", 0),
+    ("主办", 0),
+    ("运营单位", 1),
+    ("运营主体", 1),
+    ("运营方", 1),
+    ("运营", 1),
+    ("承办单位", 3),
+    ("承办", 3),
+];
 
 const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
@@ -11,37 +61,120 @@ const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站
 /// Title segments, og:site_name, the main heading and the logo's alt text, without repeats or the
 /// generic words templates leave ("首页", "Document").
 pub fn site_names(facts: &PageFacts) -> Vec<String> {
+    let mut own: Vec<&str> = Vec::new();
+    if let Some(title) = &facts.title {
+        own.push(title);
+        if title.contains(TITLE_SEPARATORS) {
+            own.extend(title.split(TITLE_SEPARATORS).filter(|p| p.trim().chars().count() <= PART_MAX_CHARS));
+        }
+    }
+    own.extend([&facts.og_site_name, &facts.heading, &facts.logo_alt].into_iter().flatten().map(String::as_str));
+    // "欢迎来到某某网！": the page greets visitors with its own name.
+    let welcome: Vec<String> = WELCOME
+        .captures_iter(&facts.body_text)
+        .map(|c| c["name"].to_string())
+        .filter(|n| !n.starts_with(['本', '我']))
+        .take(2)
+        .collect();
+    own.extend(welcome.iter().map(String::as_str));
+    // Then the bodies its footer names: a school's or an agency's site goes by the body's name.
+    let roles = role_lines(&facts.footer_text);
+    own.extend(roles.iter().map(|(_, n)| n.as_str()));
+    own.extend(facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_organisation(h)));
+    distinct_names(own)
+}
+
+static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~]|官方网站|官网|$)")
+        .expect("welcome line")
+});
+
+fn distinct_names(names: Vec<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut add = |s: &str| {
+    for s in names {
         let s = s.trim();
         let key = fold(s);
         if s.is_empty() || GENERIC_NAMES.iter().any(|g| key == *g) {
-            return;
+            continue;
         }
         if !out.iter().any(|o| fold(o) == key) {
             out.push(s.to_string());
         }
-    };
-    if let Some(title) = &facts.title {
-        add(title);
-        if title.contains(TITLE_SEPARATORS) {
-            for part in title.split(TITLE_SEPARATORS).filter(|p| p.trim().chars().count() <= PART_MAX_CHARS) {
-                add(part);
-            }
-        }
-    }
-    for name in [&facts.og_site_name, &facts.heading, &facts.logo_alt].into_iter().flatten() {
-        add(name);
     }
     out
 }
 
-/// The holder the copyright lines name, preferring a Chinese organisation's full name.
+/// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
+fn role_lines(footer: &str) -> Vec<(u8, String)> {
+    let mut out = Vec::new();
+    for c in ROLE_LINE.captures_iter(footer) {
+        let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
+        let mut name = c["name"].trim().to_string();
+        let cut = NEXT_FIELD.iter().filter_map(|f| name.find(f)).filter(|&i| i > 0).min();
+        if let Some(i) = cut {
+            name.truncate(i);
+        }
+        // Several bodies on one line are separated by spaces; the first is the lead one.
+        let name = name.split_whitespace().next().unwrap_or("").trim_end_matches(['-', '·']).to_string();
+        if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            out.push((rank, name));
+        }
+    }
+    out
+}
+
+/// The body a 主办/运营 line names, else the holder the copyright lines name (preferring a Chinese
+/// organisation's full name), else the body a 承办 line names.
 pub fn operator_of(facts: &PageFacts) -> Option<String> {
+    let roles = role_lines(&facts.footer_text);
+    let lead = roles.iter().filter(|(r, _)| *r <= 1).min_by_key(|(r, _)| *r);
+    if let Some((_, name)) = lead {
+        return Some(name.clone());
+    }
     let holders: Vec<&str> = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).collect();
     let rank = |h: &&str| {
         let han = h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         (is_organisation(h) && han, is_organisation(h), han, h.chars().count())
     };
-    holders.iter().max_by_key(|h| rank(h)).map(|h| h.to_string())
+    holders
+        .iter()
+        .max_by_key(|h| rank(h))
+        .map(|h| h.to_string())
+        .or_else(|| roles.into_iter().next().map(|(_, name)| name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn footer(text: &str) -> PageFacts {
+        PageFacts { footer_text: text.to_string(), ..PageFacts::default() }
+    }
+
+    #[test]
+    fn the_sponsor_line_names_the_operator() {
+        let f =
+            footer("主办单位：某某市人民政府办公室 承办：某某市大数据中心 网站标识码：1234000001 京ICP备05070218号");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某市人民政府办公室"));
+        let f = footer("主办：某某大学党委宣传部地址：某某路1号电话：010-1234");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某大学党委宣传部"));
+        let f = footer("运营单位: 某某科技有限公司 © 2024 某某网 版权所有");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某科技有限公司"));
+    }
+
+    #[test]
+    fn a_contractor_line_is_the_last_resort() {
+        let f = footer("承办单位：某某信息中心");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某信息中心"));
+        assert_eq!(operator_of(&footer("联系我们 网站地图")), None);
+    }
+
+    #[test]
+    fn a_page_without_a_title_is_known_by_its_sponsor() {
+        assert_eq!(site_names(&footer("主办单位：人民医院 东区地址：解放路64号")), ["人民医院"]);
+        let f = PageFacts {
+            body_text: "登录 注册 欢迎来到百草堂零售网! 购物车".to_string(), ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["百草堂零售网"]);
+    }
 }

@@ -54,8 +54,14 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .collect();
             let in_body: Vec<&String> = industry.body.iter().filter(|b| body.contains(b.as_str())).collect();
             let licence = industry.licence.iter().find_map(|re| re.find(&page.raw).map(|m| m.as_str().to_string()));
+            let kinds: Vec<String> = industry
+                .evidence
+                .iter()
+                .filter_map(|re| re.find(&page.raw).map(|m| m.as_str().chars().take(40).collect()))
+                .collect();
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
+                + w.evidence * kinds.len() as f64
                 + w.navigation * nav.len() as f64
                 + body_points
                 + if licence.is_some() { w.licence } else { 0.0 };
@@ -63,6 +69,7 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             evidence.extend(nav.iter().map(|n| format!("navigation: {n}")));
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
+            evidence.extend(kinds.iter().map(|k| format!("evidence: {k}")));
             Scored { industry, score, strong: !title.is_empty() || licence.is_some(), nav_hits: nav.len(), evidence }
         })
         .collect();

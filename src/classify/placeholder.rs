@@ -30,7 +30,8 @@ pub(super) fn placeholder(
     }
     // An app shell renders its content from script: there is nothing to judge, not nothing there.
     let app_shell = facts.signals.app_root || facts.signals.scripts > 0;
-    if app_shell {
+    // A page that shows a picture shows something, even with no text (a photo under a greeting).
+    if app_shell || facts.signals.images > 0 {
         return None;
     }
     let mut rest = page.body.clone();

@@ -36,7 +36,12 @@ impl Compact {
                     pending_space = true;
                     continue;
                 }
-                if pending_space && c.is_ascii_digit() && text.ends_with(|p: char| p.is_ascii_digit()) {
+                let after_digit = text.ends_with(|p: char| p.is_ascii_digit());
+                let new_element = seg_char_start[i] == chars;
+                // An element boundary ends a number unless the next element continues its digits:
+                // "…100935" + "<span>X" is no serial "100935X".
+                let glued_letter = new_element && (c.is_ascii_alphabetic() || c == '*');
+                if after_digit && ((pending_space && c.is_ascii_digit()) || glued_letter) {
                     push(&mut text, &mut owner, DIGIT_BREAK, i);
                 }
                 pending_space = false;

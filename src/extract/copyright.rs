@@ -21,8 +21,9 @@ static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("holder before")
 });
-static LEADING_NOISE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:\s|copyright|©|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise"));
+static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
+});
 
 /// Copyright lines among the footer segments, one per block.
 pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact> {
@@ -82,7 +83,10 @@ const THEME_DEFAULTS: [&str; 10] = [
     "Theme",
 ];
 /// Words that end an organisation's name.
-const ORG_SUFFIXES: [&str; 30] = [
+const ORG_SUFFIXES: [&str; 33] = [
+    "中学",
+    "小学",
+    "分校",
     "公司",
     "集团",
     "报社",
@@ -143,6 +147,18 @@ pub fn holder_of(line: &str) -> Option<String> {
     let han = |h: &str| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let mut candidates: Vec<String> = Vec::new();
     let mut add = |raw: &str| {
+        // "南京市某中学 苏ICP备…": the holder ends where a number (and its province) begins.
+        let raw = match ["ICP", "公网安备", "B2-", "B1-"].iter().filter_map(|m| raw.find(m)).min() {
+            Some(i) => {
+                let head = raw[..i].trim_end();
+                let mut rest = head.chars();
+                match (rest.next_back(), rest.clone().next_back()) {
+                    (Some(c), Some(' ')) if han(&c.to_string()) => rest.as_str().trim_end(),
+                    _ => head,
+                }
+            }
+            None => raw,
+        };
         if let Some(h) = cleaned(raw) {
             // "和讯网 北京和讯在线信息咨询服务有限公司": each Chinese organisation in it may be the holder.
             if h.contains(' ') {
@@ -157,6 +173,18 @@ pub fn holder_of(line: &str) -> Option<String> {
     for c in HOLDER_AFTER_MARK.captures_iter(line) {
         add(&c["h"]);
     }
+    // "河南某某科技有限公司 Copyright © 2016 Brand": the organisation written before the mark.
+    let mark_at = line.find('©').into_iter().chain(line.to_ascii_lowercase().find("copyright")).min();
+    if let Some(head) = mark_at.map(|i| &line[..i]) {
+        let mut words = head.split_whitespace().rev();
+        let (before, credit) = (words.next(), words.next().map(str::to_lowercase));
+        // "Theme By 某某传媒 Copyright …" credits a theme's author, not the holder.
+        let is_credit = credit
+            .is_some_and(|w| ["by", "theme", "powered", "技术支持", "设计", "制作"].iter().any(|c| w.ends_with(c)));
+        if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
+            add(before);
+        }
+    }
     let after_symbol = line.split_once('©').map(|(_, rest)| rest).or_else(|| {
         let lower = line.to_ascii_lowercase();
         lower.find("copyright").map(|i| &line[i + "copyright".len()..])
@@ -164,7 +192,7 @@ pub fn holder_of(line: &str) -> Option<String> {
     if let Some(rest) = after_symbol {
         let stop = rest.find(['|', '｜']).unwrap_or(rest.len());
         let rest = rest[..stop].trim_start_matches(|c: char| {
-            c == '©' || c.is_whitespace() || c.is_ascii_digit() || "-–—－~至,，(c)(C)".contains(c)
+            c == '©' || c == '@' || c.is_whitespace() || c.is_ascii_digit() || "-–—－~至,，(c)(C)".contains(c)
         });
         add(rest.split("  ").next().unwrap_or(""));
     }
@@ -211,5 +239,13 @@ mod tests {
             Some("北京科能广告有限公司深圳分公司")
         );
         assert_eq!(holder_of("Theme By 富达传媒 Copyright Your WebSite.Some Rights Reserved."), None);
+        assert_eq!(
+            holder_of("Copyright@2015 南京市示例中学河西分校 苏ICP备05067371号-1").as_deref(),
+            Some("南京市示例中学河西分校")
+        );
+        assert_eq!(
+            holder_of("河南示例网络科技有限公司 Copyright © 2016-2017 Brandname. All Rights Reserved.").as_deref(),
+            Some("河南示例网络科技有限公司")
+        );
     }
 }

@@ -18,6 +18,9 @@ fn selector(s: &str) -> Selector {
 
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static OG_SITE_NAME: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
+/// Government sites name themselves in `<meta name="SiteName">` (the national site-metadata standard).
+static META_SITE_NAME: LazyLock<Selector> =
+    LazyLock::new(|| selector(r#"meta[name="SiteName"], meta[name="sitename"], meta[name="site_name"]"#));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
 
@@ -41,7 +44,8 @@ pub(crate) fn read(html: &Html) -> Identity {
         title: html.select(&TITLE).next().and_then(text_of),
         og_site_name: html
             .select(&OG_SITE_NAME)
-            .next()
+            .chain(html.select(&META_SITE_NAME))
+            .find(|m| m.value().attr("content").is_some_and(|c| !c.trim().is_empty()))
             .and_then(|m| m.value().attr("content"))
             .map(super::collapse_space)
             .filter(|c| !c.is_empty()),

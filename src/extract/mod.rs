@@ -106,7 +106,12 @@ pub struct CopyrightFact {
 }
 
 static PSB_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<label>(?P<head>\p{Han}{0,3})公网安备|公安(?:机关)?备案号?|网安备案号?)[:：]?(?P<code>[0-9]{5,16}(?:-[0-9]{1,3})?)号?")
+    // Every prefix seen on real sites: 公网安备, 公安网备, 网安备, each with 案/号 after it, and the bare
+    // labels 公安备案号 / 公安机关备案号. The head is lazy so that "京公网安备" never reads as "京公" +
+    // "网安备".
+    Regex::new(
+        r"(?P<label>(?P<head>\p{Han}{0,3}?)(?:公网安备|公安网备|网安备)(?:案号?|号)?|公安(?:机关)?备案号?)[:：]?(?P<code>[0-9]{5,16}(?:-[0-9]{1,3})?)号?",
+    )
         .expect("psb pattern")
 });
 
@@ -121,10 +126,14 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
     let flat = dom::flatten(&html, &base);
     let compact = compact::Compact::build(&flat.segments);
     let tail_start = region::tail_start(compact.chars);
+    // What a visitor sees last is the bottom of the page, whatever its markup says.
+    let last_block = flat.segments.iter().rev().find(|s| !s.text.trim().is_empty()).map(|s| s.block);
     let in_footer = |segs: &[usize]| {
         segs.iter().any(|&s| {
             let seg = &flat.segments[s];
-            seg.footer_named || (!seg.main_named && compact.char_position(s) >= tail_start)
+            seg.footer_named
+                || Some(seg.block) == last_block
+                || (!seg.main_named && compact.char_position(s) >= tail_start)
         })
     };
     let line_of = |seg: usize| line_text(&flat.segments, seg);
@@ -144,6 +153,10 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
     let mut icp_places: Vec<Place> = Vec::new();
     for (mut range, mut number) in IcpNumber::find_all(&compact.text) {
         if let Some(c) = number.prefix.filter(|&c| !is_icp_prefix(c, provinces)) {
+            if number.lacks_icp_letters() {
+                // "设备12345678号": a short form stands only on a province.
+                continue;
+            }
             // "沪交ICP备…": an unrecognised prefix is not a province; the number reads as having none.
             range.start += c.len_utf8();
             number.text = number.text[c.len_utf8()..].to_string();
@@ -439,6 +452,44 @@ mod tests {
         let article =
             facts(&format!("<body>{body}<article><p>本站备案号京ICP备16020626号-1。</p></article>{widget}</body>"));
         assert!(!article.icp[0].in_footer, "nor one inside an article");
+    }
+
+    #[test]
+    fn short_forms_and_psb_prefix_variants() {
+        let f = facts("<footer><p>粤备12345678号-1</p><p>设备20190101号</p></footer>");
+        assert_eq!(numbers(&f), [("粤备12345678号-1", true, None)]);
+        let psb = |html: &str| facts(html).psb.iter().map(|p| (p.prefix.clone(), p.code.clone())).collect::<Vec<_>>();
+        for (html, prefix) in [
+            ("<footer>京公安网备11010502000001号</footer>", "京公安网备"),
+            ("<footer>京公安网备号：11010502000001</footer>", "京公安网备号"),
+            ("<footer>浙网安备 33010602000001 号</footer>", "浙网安备"),
+            ("<footer>公安备案号11010502030143</footer>", "公安备案号"),
+            ("<footer>沪 公网安备案号 31010102006431</footer>", "沪公网安备案号"),
+            ("<footer>本页面京公网安备11010202000010</footer>", "京公网安备"),
+        ] {
+            let got = psb(html);
+            assert_eq!(got.len(), 1, "{html}: {got:?}");
+            assert_eq!(got[0].0, prefix, "{html}");
+        }
+    }
+
+    #[test]
+    fn an_element_boundary_ends_a_number_unless_digits_continue() {
+        let f = facts("<footer><a href='https://beian.miit.gov.cn/'>京ICP证100935号</a><span>X</span></footer>");
+        assert_eq!(f.icp[0].number, "京ICP证100935号");
+        let f = facts("<footer><span>沪B2-20100935</span><span>X公司</span></footer>");
+        assert_eq!(f.icp[0].number, "沪B2-20100935");
+        let f = facts("<footer><span>京ICP证1009</span><b>35</b>号</footer>");
+        assert_eq!(f.icp[0].number, "京ICP证100935号");
+    }
+
+    #[test]
+    fn a_number_in_the_last_visible_block_is_the_footer_s() {
+        let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
+        let f = facts(&format!("<body><main class=article>{body}<p>京ICP备16020626号-1</p></main></body>"));
+        assert!(f.icp[0].in_footer);
+        let f = facts("<div class='site-footer'><p>© 2024 示例</p><p>京ICP备16020626号-1</p></div>");
+        assert!(f.icp[0].in_footer, "a page that is only a footer include");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use regex::Regex;
 
 static FOOTER_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)foot|copyright|copy-?right|(^|\s)copy(\s|$)|bottom|beian|(^|[-_\s])icp|banquan|(^|[-_\s])bq([-_\s]|$)",
+        r"(?i)foot|copyright|copy-?right|(^|\s)copy(\s|$)|bottom|beian|(^|[-_\s])icp|banquan|(^|[-_\s])(bq|ft|record)([-_\s]|$)",
     )
     .expect("footer pattern")
 });
@@ -48,10 +48,24 @@ mod tests {
 
     #[test]
     fn footer_names() {
-        for name in ["footer", "site-footer", "copyright", "bottom", "beian", "ft copy", "icp-info"] {
+        for name in [
+            "footer",
+            "site-footer",
+            "g-footer",
+            "copyright",
+            "bottom",
+            "beian",
+            "ft copy",
+            "icp-info",
+            "ft",
+            "g-ft",
+            "wrap ft",
+            "record",
+            "beian-record",
+        ] {
             assert!(names_footer(None, Some(name)), "{name}");
         }
-        for name in ["footnote", "header", "copy-btn-x", "topic", "bottom-nav"] {
+        for name in ["footnote", "header", "copy-btn-x", "topic", "bottom-nav", "left", "soft", "records-list"] {
             assert!(!names_footer(Some(name), None), "{name}");
         }
     }

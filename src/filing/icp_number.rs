@@ -65,6 +65,13 @@ static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("licence pattern")
 });
+/// The short form a reviewer still reads as a filing number: province + 备 + digits + 号 (+ `-N`),
+/// without the letters ICP (`粤备12345678号-1`). 号 is required: without it the digits after 备 are as
+/// likely a date or a count. Whether the first character is a province is the caller's business.
+static SHORT_FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<prefix>\p{Han})备[:：]?(?P<serial>[0-9]{6,12})(?P<hao1>号)(?:-(?P<site>[0-9]{1,4}))?")
+        .expect("short filing pattern")
+});
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<prefix>\p{Han})?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?").expect("telecom pattern")
 });
@@ -83,9 +90,12 @@ impl IcpNumber {
     /// Every number in compact text, with its byte range, in order of position.
     pub fn find_all(compact: &str) -> Vec<(std::ops::Range<usize>, IcpNumber)> {
         let mut found: Vec<(std::ops::Range<usize>, IcpNumber)> = Vec::new();
-        for (re, kind) in
-            [(&*LICENSE_RE, IcpKind::License), (&*FILING_RE, IcpKind::Filing), (&*TELECOM_RE, IcpKind::Telecom)]
-        {
+        for (re, kind) in [
+            (&*LICENSE_RE, IcpKind::License),
+            (&*FILING_RE, IcpKind::Filing),
+            (&*SHORT_FILING_RE, IcpKind::Filing),
+            (&*TELECOM_RE, IcpKind::Telecom),
+        ] {
             for caps in re.captures_iter(compact) {
                 let whole = caps.get(0).expect("group 0");
                 let mut start = whole.start();
@@ -97,6 +107,11 @@ impl IcpNumber {
                     if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
                         continue;
                     }
+                }
+                let short = std::ptr::eq(re, &*SHORT_FILING_RE);
+                if short && prefix.is_none_or(is_label_char) {
+                    // "准备…号", "案备…": a short form stands only on a would-be province character.
+                    continue;
                 }
                 if prefix.is_some_and(is_label_char) {
                     // "号ICP备…" or "：ICP证": the captured character belongs to a label.
@@ -147,6 +162,12 @@ impl IcpNumber {
             || s.chars().all(|c| c == s.chars().next().unwrap_or('0'))
             || "1234567890".contains(s.as_str())
             || (self.prefix.is_none() && self.kind == IcpKind::Filing)
+    }
+
+    /// A filing written without the letters ICP (`粤备12345678号`): read as the number, judged by
+    /// `icp.format`.
+    pub fn lacks_icp_letters(&self) -> bool {
+        self.kind == IcpKind::Filing && !self.text.contains("ICP")
     }
 
     /// The entity number: the number without its `-N`.
@@ -215,6 +236,28 @@ mod tests {
         let n = one("川ICP备1234567-9号");
         assert!(n.site_before_hao);
         assert!(!one("京ICP备20190101").has_hao);
+    }
+
+    #[test]
+    fn short_forms_without_the_letters_icp() {
+        let n = one("粤备12345678号-1");
+        assert_eq!(
+            (n.text.as_str(), n.prefix, n.kind, n.site),
+            ("粤备12345678号-1", Some('粤'), IcpKind::Filing, Some(1))
+        );
+        assert!(n.lacks_icp_letters());
+        assert!(!one("京ICP备12345678号").lacks_icp_letters());
+        assert_eq!(one("备案号：京备2020012345号").text, "京备2020012345号");
+        // Without 号, or on a label character, it is not a number.
+        assert!(IcpNumber::parse("京备12345678").is_err());
+        assert!(IcpNumber::find_all("网站备案备12345678号").iter().all(|(_, n)| n.prefix != Some('案')));
+    }
+
+    #[test]
+    fn combined_licence_lines_yield_each_number() {
+        let all = IcpNumber::find_all("增值电信业务经营许可证：A2.B1-20090003/京B2-20090059-1京ICP证030173号");
+        let texts: Vec<&str> = all.iter().map(|(_, n)| n.text.as_str()).collect();
+        assert_eq!(texts, ["B1-20090003", "京B2-20090059-1", "京ICP证030173号"]);
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Weights {
     pub body: f64,
     pub body_cap: f64,
     pub licence: f64,
+    /// Each kind of structural evidence (a dateline, an editor's byline, a post counter).
+    #[serde(default)]
+    pub evidence: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +51,8 @@ pub(crate) struct IndustryRule {
     pub threshold: f64,
     #[serde(default)]
     pub licence: Vec<String>,
+    #[serde(default)]
+    pub evidence: Vec<String>,
     #[serde(default)]
     pub title: Vec<String>,
     #[serde(default)]
@@ -85,6 +90,8 @@ pub struct Industry {
     pub aliases: Vec<String>,
     pub threshold: f64,
     pub licence: Vec<Regex>,
+    /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
+    pub evidence: Vec<Regex>,
     pub title: Vec<String>,
     pub navigation: Vec<String>,
     pub body: Vec<String>,
@@ -116,6 +123,7 @@ impl Preapproval {
             .into_iter()
             .map(|(key, r)| Industry {
                 licence: super::compile_patterns(&r.licence, bad),
+                evidence: super::compile_patterns(&r.evidence, bad),
                 title: folded(&r.title),
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),

@@ -90,6 +90,27 @@ async fn icp_format() {
 }
 
 #[tokio::test]
+async fn a_short_form_is_read_and_judged_by_format_not_missed() {
+    // 省 + 备 + digits + 号 + -N without the letters ICP: the number is shown, its form is wrong.
+    let (bad, good) = pair(&linked("京备16020626号-1"), &linked(NUM), rec).await;
+    assert_eq!(outcome(&bad, "icp.missing"), Pass);
+    assert_eq!(outcome(&bad, "icp.not_in_footer"), Pass);
+    assert_eq!(outcome(&bad, "icp.mismatch"), Pass, "the same filing, written short");
+    assert_eq!(outcome(&bad, "icp.format"), Fail);
+    assert!(check(&bad, "icp.format").detail.as_deref().is_some_and(|d| d.contains("ICP letters missing")));
+    assert_eq!(outcome(&good, "icp.format"), Pass);
+}
+
+#[tokio::test]
+async fn a_page_that_is_only_a_footer_include_is_its_footer() {
+    let include = format!("<div class=\"site-footer\"><p>© 2024 北京示例科技有限公司</p>{}</div>", linked(NUM));
+    let f = farm(vec![("fail.example.cn", Behaviour::html(include))]).await;
+    let r = f.scan("fail.example.cn", Some(&rec("fail.example.cn"))).await;
+    assert_eq!(outcome(&r, "icp.missing"), Pass);
+    assert_eq!(outcome(&r, "icp.not_in_footer"), Pass);
+}
+
+#[tokio::test]
 async fn icp_link_missing() {
     let (bad, good) = pair(&format!("<p>备案号：{NUM}</p>"), &linked(NUM), rec).await;
     assert_eq!(outcome(&bad, "icp.link.missing"), Fail);

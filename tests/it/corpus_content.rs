@@ -145,7 +145,8 @@ fn content_classification_agrees_with_the_labels() {
     for s in scores.values() {
         assert_eq!(s.placeholder_false, 0, "{figures}");
         assert!(s.placeholder_recall() >= 0.95, "{figures}");
-        assert!(s.precision() >= 0.9 && s.recall() >= 0.8, "{figures}");
+        assert!(s.precision() >= 0.9 && s.recall() >= 0.85, "{figures}");
         assert!(s.commercial.share() >= 0.9, "{figures}");
+        assert!(s.operator.share() >= 0.9, "{figures}");
     }
 }

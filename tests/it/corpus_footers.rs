@@ -172,7 +172,15 @@ fn footer_extraction_agrees_with_the_labels() {
         assert_eq!(s.false_missing, 0, "{figures}");
         assert_eq!(s.false_not_in_footer, 0, "{figures}");
         for (name, t) in s.fields() {
-            assert!(t.share() >= 0.97, "{} {name} agreement {:.3} < 0.97\n{figures}", split.name(), t.share());
+            // The targets where they hold on both splits; icp-link holds 0.97 (the old MIIT host
+            // opened from a jQuery handler bound by id is not read).
+            let floor = match name {
+                "icp" => 0.995,
+                "licence" | "psb" | "psb-link" => 0.99,
+                "copyright" => 0.98,
+                _ => 0.97,
+            };
+            assert!(t.share() >= floor, "{} {name} agreement {:.3} < {floor}\n{figures}", split.name(), t.share());
         }
     }
 }
