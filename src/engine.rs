@@ -10,8 +10,8 @@ use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
 use crate::classify::{Classification, classify};
 use crate::dns::DnsAnswer;
 use crate::domain::{normalise_host, registrable_domain};
-use crate::extract::{self, PageFacts};
-use crate::fetch::{Fetcher, decode};
+use crate::extract::{self, Budget, PageFacts};
+use crate::fetch::{ErrorKind, FetchError, Fetcher, decode};
 use crate::filing::FilingRecord;
 use crate::notice::{self, DraftInput};
 use crate::result::{CheckResult, Classified, DnsInfo, Extracted, FetchInfo, SCHEMA, ScanResult, Versions};
@@ -113,6 +113,9 @@ impl Scanner {
         let sha256 = fetched.status.map(|_| format!("{:x}", Sha256::digest(&fetched.body)));
         let body_len = fetched.body.len() as u64;
 
+        // The scan's time limit covers extraction too: it gets what the fetch left.
+        let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
+        let mut extract_error: Option<FetchError> = None;
         let (facts, encoding) = if readable {
             let rules = Arc::clone(&self.rules);
             let body = std::mem::take(&mut fetched.body);
@@ -121,12 +124,17 @@ impl Scanner {
             let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
             let work = move || {
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
-                let facts = extract::extract(&decoded.text, &url, &rules.provinces);
+                let facts = extract::extract_within(&decoded.text, &url, &rules.provinces, &budget)?;
+                budget.check("classification")?;
                 let classification = classify(&facts, &rules);
-                (facts, classification, decoded.encoding)
+                Ok::<_, extract::OutOfTime>((facts, classification, decoded.encoding))
             };
             match tokio::task::spawn_blocking(work).await {
-                Ok((facts, classification, enc)) => (Some((facts, classification)), Some(enc.to_string())),
+                Ok(Ok((facts, classification, enc))) => (Some((facts, classification)), Some(enc.to_string())),
+                Ok(Err(out_of_time)) => {
+                    extract_error = Some(FetchError::new(ErrorKind::ExtractTimeout, out_of_time.to_string()));
+                    (None, None)
+                }
                 Err(_) => (None, None),
             }
         } else {
@@ -190,7 +198,8 @@ impl Scanner {
                 bytes: body_len,
                 sha256,
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
-                error: fetched.error.clone(),
+                // A page that could not be read in time: the site answered, its page is not judged.
+                error: fetched.error.clone().or(extract_error),
                 remote_address: fetched.remote_address,
                 https_error: fetched.https_error.clone(),
             },

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     TooManyRedirects,
     PrivateTarget,
     Decode,
+    /// The page arrived but reading it did not finish within the scan's time limit.
+    ExtractTimeout,
     Other,
 }
 

@@ -117,6 +117,11 @@ impl Fetcher {
         Ok(Fetcher { options, overrides: Arc::new(overrides), dns, guard: Arc::new(guard), tls })
     }
 
+    /// The time one scan may take, fetch and extraction together.
+    pub fn total_timeout(&self) -> Duration {
+        self.options.total_timeout
+    }
+
     /// A bare domain is tried over `https://` first, then `http://`; a URL is fetched as given.
     pub async fn fetch_homepage(&self, domain_or_url: &Url, is_bare_domain: bool) -> FetchOutcome {
         let started = Instant::now();
