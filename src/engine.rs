@@ -9,8 +9,8 @@ use url::Url;
 use crate::checks::{self, CheckInput, Finding, Outcome, PageState};
 use crate::classify::{Classification, classify};
 use crate::domain::{normalise_host, registrable_domain};
-use crate::extract::{self, PageFacts};
-use crate::fetch::{Fetcher, decode};
+use crate::extract::{self, Budget, PageFacts};
+use crate::fetch::{ErrorKind, FetchError, Fetcher, decode};
 use crate::filing::FilingRecord;
 use crate::net::DnsAnswer;
 use crate::notice::{self, DraftInput};
@@ -144,15 +144,19 @@ impl Scanner {
         let mut unreadable: Option<String> = None;
         let mut screenshots = Vec::new();
 
+        // The scan's time limit covers extraction too: it gets what the fetch left.
+        let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
+        let mut extract_error: Option<FetchError> = None;
         let (read, encoding) = if readable {
             let rules = Arc::clone(&self.rules);
             let body = std::mem::take(&mut fetched.body);
             let content_type = fetched.content_type.clone();
             let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
             let page = url.clone();
+            let static_budget = budget;
             let work = move || {
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
-                let facts = extract::extract(&decoded.text, &page, &rules.provinces);
+                let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
                 let reason = match mode {
                     RenderMode::Never => None,
                     RenderMode::Always => Some(RenderReason::Always),
@@ -160,12 +164,13 @@ impl Scanner {
                 };
                 // An `always` render that fails falls back on the served page unless that page needed one.
                 let needed = needs_render(&decoded.text, &facts).is_some();
+                static_budget.check("classification")?;
                 let classification = classify(&facts, &rules);
                 let body = reason.map(|_| body);
-                ((facts, classification), decoded.encoding, reason, needed, body)
+                Ok::<_, extract::OutOfTime>(((facts, classification), decoded.encoding, reason, needed, body))
             };
             match tokio::task::spawn_blocking(work).await {
-                Ok((read, enc, reason, needed, body)) => {
+                Ok(Ok((read, enc, reason, needed, body))) => {
                     let mut read = Some(read);
                     if let (Some(reason), Some(body), Some(renderer)) = (reason, body, self.renderer.as_ref()) {
                         render.reason = Some(reason);
@@ -188,20 +193,22 @@ impl Scanner {
                         screenshots = outcome.screenshots;
                         match outcome.html {
                             Some(html) if outcome.status == RenderStatus::Rendered => {
-                                match self.read_rendered(html, url.clone()).await {
+                                match self.read_rendered(html, url.clone(), budget).await {
                                     // An app that failed here and shows nothing is not judged: what it
                                     // would have shown is unknown (strings in its bundles are no evidence).
-                                    Some((facts, _)) if facts.icp.is_empty() && !outcome.script_errors.is_empty() => {
+                                    Ok((facts, _)) if facts.icp.is_empty() && !outcome.script_errors.is_empty() => {
                                         unreadable = Some(format!(
                                             "the page's scripts failed and it shows no number: {}",
                                             outcome.script_errors.join("; ")
                                         ));
                                     }
-                                    Some(rendered) => {
+                                    Ok(rendered) => {
                                         read = Some(rendered);
                                         render.judged = JudgedPage::Rendered;
                                     }
-                                    None => unreadable = Some("the rendered page could not be read".into()),
+                                    Err(why) => {
+                                        unreadable = Some(format!("the rendered page could not be read: {why}"))
+                                    }
                                 }
                             }
                             _ if needed || reason != RenderReason::Always => {
@@ -215,6 +222,12 @@ impl Scanner {
                         }
                     }
                     (read, Some(enc.to_string()))
+                }
+                Ok(Err(out_of_time)) => {
+                    unreadable =
+                        Some(format!("the page could not be read within the scan's time limit: {out_of_time}"));
+                    extract_error = Some(FetchError::new(ErrorKind::ExtractTimeout, out_of_time.to_string()));
+                    (None, None)
                 }
                 Err(_) => (None, None),
             }
@@ -282,7 +295,8 @@ impl Scanner {
                 bytes: body_len,
                 sha256,
                 elapsed_ms: fetched.elapsed.as_millis() as u64,
-                error: fetched.error.clone(),
+                // A page that could not be read in time: the site answered, its page is not judged.
+                error: fetched.error.clone().or(extract_error),
                 remote_address: fetched.remote_address,
                 https_error: fetched.https_error.clone(),
             },
@@ -297,15 +311,20 @@ impl Scanner {
     }
 
     /// Extraction and classification of a rendered DOM, on the blocking pool like the served page's.
-    async fn read_rendered(&self, html: String, url: Url) -> Option<Read> {
+    async fn read_rendered(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
         let rules = Arc::clone(&self.rules);
-        tokio::task::spawn_blocking(move || {
-            let facts = extract::extract(&html, &url, &rules.provinces);
+        let read = tokio::task::spawn_blocking(move || {
+            let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
+            budget.check("classification")?;
             let classification = classify(&facts, &rules);
-            (facts, classification)
+            Ok::<_, extract::OutOfTime>((facts, classification))
         })
-        .await
-        .ok()
+        .await;
+        match read {
+            Ok(Ok(read)) => Ok(read),
+            Ok(Err(out_of_time)) => Err(out_of_time.to_string()),
+            Err(_) => Err("extraction stopped".into()),
+        }
     }
 
     /// The scanned host's answer and its `www.`/apex sibling's (a filing covers both names).

@@ -4,8 +4,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::CopyrightFact;
+use std::collections::HashSet;
+
+use super::budget::{Budget, OutOfTime};
 use super::dom::Segment;
+use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
 
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*rights\s*reserved")
@@ -25,26 +28,35 @@ static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
 });
 
-/// Copyright lines among the footer segments, one per block.
-pub(crate) fn find(segments: &[Segment], footer: &[usize]) -> Vec<CopyrightFact> {
+/// Copyright lines among the footer segments, one per line, at most [`COPYRIGHT_LIMIT`].
+pub(crate) fn find(
+    segments: &[Segment],
+    lines: &Lines,
+    footer: &[usize],
+    budget: &Budget,
+) -> Result<Vec<CopyrightFact>, OutOfTime> {
     let mut out: Vec<CopyrightFact> = Vec::new();
-    let mut blocks: Vec<usize> = footer.iter().map(|&s| segments[s].block).collect();
-    blocks.dedup();
-    for block in blocks {
-        let text = super::collapse_space(
-            &segments.iter().filter(|s| s.block == block).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "),
-        );
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut footer_lines: Vec<usize> = footer.iter().map(|&s| lines.of_segment[s]).collect();
+    footer_lines.dedup();
+    for (i, line) in footer_lines.into_iter().enumerate() {
+        if out.len() == COPYRIGHT_LIMIT {
+            break;
+        }
+        if i % 64 == 0 {
+            budget.check("copyright")?;
+        }
+        let text = super::collapse_space(&lines.text(segments, line));
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) {
+        if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
             continue;
         }
         let holder = holder_of(&text).or_else(|| holder_of(&squeezed));
-        if !out.iter().any(|c| c.text == text) {
-            out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
-        }
+        out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
+        seen.insert(text);
     }
-    out
+    Ok(out)
 }
 
 /// "版权声明" and similar navigation entries name a page, not a holder.

@@ -6,6 +6,7 @@ use scraper::{Html, Node};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
+use super::budget::{Budget, CHECK_EVERY, OutOfTime};
 use super::links::anchor_target;
 use super::region::{names_footer, names_main};
 
@@ -118,7 +119,7 @@ const BLOCKS: [&str; 38] = [
 ];
 
 /// Walks the tree without recursion (pages nest deeply) and collects visible text.
-pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
+pub(crate) fn flatten(html: &Html, base: &Url, budget: &Budget) -> Result<Flat, OutOfTime> {
     let mut flat = Flat::default();
     let root = Frame {
         skip: false,
@@ -132,7 +133,10 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
     };
     let mut stack: Vec<Frame> = vec![root];
     let mut block = 0usize;
-    for edge in html.tree.root().traverse() {
+    for (step, edge) in html.tree.root().traverse().enumerate() {
+        if step % CHECK_EVERY == 0 {
+            budget.check("visible text")?;
+        }
         match edge {
             Edge::Open(node) => {
                 let parent = *stack.last().unwrap_or(&root);
@@ -194,7 +198,7 @@ pub(crate) fn flatten(html: &Html, base: &Url) -> Flat {
             }
         }
     }
-    flat
+    Ok(flat)
 }
 
 fn count_signal(signals: &mut Signals, el: &scraper::node::Element) {

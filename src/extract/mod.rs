@@ -1,14 +1,16 @@
 //! HTML in, [`PageFacts`] out: the bottom region, every ICP / licence / telecom and 公网安备 number with
 //! the anchor that carries it, copyright lines, and what the page calls itself. Pure: no I/O.
 
+mod budget;
 mod compact;
 mod copyright;
+mod depth;
 mod dom;
 mod identity;
 mod links;
 mod region;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -19,6 +21,7 @@ use url::Url;
 use crate::filing::{IcpKind, IcpNumber, PsbCode};
 use crate::rules::Provinces;
 
+pub use budget::{Budget, OutOfTime};
 pub use copyright::{holder_of, is_organisation};
 pub use dom::{HIDDEN_ATTRIBUTE, Signals};
 
@@ -118,13 +121,37 @@ static PSB_RE: LazyLock<Regex> = LazyLock::new(|| {
 const FOOTER_TEXT_LIMIT: usize = 800;
 const CONTEXT_LIMIT: usize = 160;
 
+/// Distinct numbers kept per register (ICP, 公网安备) and place (footer or not): a page with more is
+/// hostile, and keeping them all would make the result as large as the page.
+pub const NUMBER_LIMIT: usize = 100;
+/// Copyright lines kept.
+pub const COPYRIGHT_LIMIT: usize = 20;
+/// The HTML parser is fed this many bytes at a time, with a look at the budget in between.
+const PARSE_CHUNK: usize = 64 * 1024;
+
 /// Reads a decoded page. `page_url` resolves relative links; `provinces` tells province labels apart
 /// from the words before them.
 pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFacts {
-    let html = Html::parse_document(html_text);
+    // An unlimited budget never runs out.
+    extract_within(html_text, page_url, provinces, &Budget::unlimited()).unwrap_or_default()
+}
+
+/// [`extract`] under a time budget. Every stage is linear (or n·log n) in the page's size and its
+/// number of matches, so a page within the body cap finishes quickly; the budget is for the rest.
+pub fn extract_within(
+    html_text: &str,
+    page_url: &Url,
+    provinces: &Provinces,
+    budget: &Budget,
+) -> Result<PageFacts, OutOfTime> {
+    budget.check("parse")?;
+    let bounded = depth::bound_depth(html_text);
+    let html = parse(&bounded, budget)?;
     let base = dom::base_url(&html, page_url);
-    let flat = dom::flatten(&html, &base);
+    let flat = dom::flatten(&html, &base, budget)?;
+    budget.check("compaction")?;
     let compact = compact::Compact::build(&flat.segments);
+    let lines = Lines::new(&flat.segments);
     let tail_start = region::tail_start(compact.chars);
     // What a visitor sees last is the bottom of the page, whatever its markup says.
     let last_block = flat.segments.iter().rev().find(|s| !s.text.trim().is_empty()).map(|s| s.block);
@@ -136,7 +163,14 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
                 || (!seg.main_named && compact.char_position(s) >= tail_start)
         })
     };
-    let line_of = |seg: usize| line_text(&flat.segments, seg);
+    let mut line_texts: HashMap<usize, String> = HashMap::new();
+    let mut line_of = |seg: usize| -> String {
+        let line = lines.of_segment[seg];
+        line_texts
+            .entry(line)
+            .or_insert_with(|| shorten_around(&collapse_space(&lines.text(&flat.segments, line)), CONTEXT_LIMIT))
+            .clone()
+    };
     let anchor_target = |segs: &[usize]| -> Option<String> {
         // The anchor that covers the most of the number wins; an anchor without a target is no link.
         let mut counts: HashMap<usize, usize> = HashMap::new();
@@ -149,9 +183,12 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         flat.anchors[best].target.clone()
     };
 
-    let mut icp: Vec<IcpFact> = Vec::new();
-    let mut icp_places: Vec<Place> = Vec::new();
-    for (mut range, mut number) in IcpNumber::find_all(&compact.text) {
+    budget.check("numbers")?;
+    let mut icp = Kept::default();
+    for (i, (mut range, mut number)) in IcpNumber::find_all(&compact.text).into_iter().enumerate() {
+        if i % 256 == 0 {
+            budget.check("numbers")?;
+        }
         if let Some(c) = number.prefix.filter(|&c| !is_icp_prefix(c, provinces)) {
             if number.lacks_icp_letters() {
                 // "设备12345678号": a short form stands only on a province.
@@ -163,36 +200,35 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
             number.prefix = None;
         }
         let segs = compact.segments_of(range);
-        let fact = IcpFact {
-            number: number.text.replace(compact::DIGIT_BREAK, ""),
-            kind: number.kind,
-            in_footer: in_footer(&segs),
-            link: anchor_target(&segs),
-            context: line_of(segs[0]),
-            visible: !segs.iter().any(|&s| flat.segments[s].hidden),
-        };
+        let text = number.text.replace(compact::DIGIT_BREAK, "");
+        let place = Place::of(&flat.segments, &compact, &segs);
+        let footer = in_footer(&segs);
         // One entry per number and place; a linked occurrence (desktop footer) beats a plain one (a
         // repeated mobile footer), since the link is what the checks judge.
-        let place = Place::of(&flat.segments, &compact, &segs);
-        match icp.iter().position(|f| f.number == fact.number && f.in_footer == fact.in_footer) {
-            Some(i) => {
-                let visible = icp[i].visible || fact.visible;
-                if icp[i].link.is_none() && fact.link.is_some() {
-                    icp[i] = fact;
-                }
-                icp[i].visible = visible;
-                icp_places[i] = icp_places[i].later(place);
+        let visible = !segs.iter().any(|&s| flat.segments[s].hidden);
+        icp.add((text.clone(), footer), place, |known: Option<&IcpFact>| {
+            let link = anchor_target(&segs);
+            let seen = visible || known.is_some_and(|k| k.visible);
+            if let Some(k) = known.filter(|k| k.link.is_some() || link.is_none()) {
+                // The kept occurrence stays; it is visible when any occurrence is.
+                return (seen && !k.visible).then(|| IcpFact { visible: true, ..k.clone() });
             }
-            None => {
-                icp.push(fact);
-                icp_places.push(place);
-            }
-        }
+            Some(IcpFact {
+                number: text,
+                kind: number.kind,
+                in_footer: footer,
+                link,
+                context: line_of(segs[0]),
+                visible: seen,
+            })
+        });
     }
 
-    let mut psb: Vec<PsbFact> = Vec::new();
-    let mut psb_places: Vec<Place> = Vec::new();
-    for caps in PSB_RE.captures_iter(&compact.text) {
+    let mut psb = Kept::default();
+    for (i, caps) in PSB_RE.captures_iter(&compact.text).enumerate() {
+        if i % 256 == 0 {
+            budget.check("numbers")?;
+        }
         let label = caps.name("label").expect("label");
         let head = caps.name("head").map_or("", |m| m.as_str());
         // Keep only the province part of the characters before 公网安备 ("本页面京" -> "京").
@@ -200,46 +236,45 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         let label_start = label.start() + (head.len() - kept.len());
         let code = caps.name("code").expect("code");
         let segs = compact.segments_of(label_start..code.end());
-        let fact = PsbFact {
-            prefix: compact.text[label_start..label.end()].to_string(),
-            code: code.as_str().to_string(),
-            in_footer: in_footer(&segs),
-            link: anchor_target(&compact.segments_of(code.range())).or_else(|| anchor_target(&segs)),
-            context: line_of(segs[0]),
-            visible: !segs.iter().any(|&s| flat.segments[s].hidden),
-        };
+        let footer = in_footer(&segs);
         let place = Place::of(&flat.segments, &compact, &segs);
-        match psb.iter().position(|f| f.code == fact.code && f.in_footer == fact.in_footer) {
-            Some(i) => {
-                let visible = psb[i].visible || fact.visible;
-                if psb[i].link.is_none() && fact.link.is_some() {
-                    psb[i] = fact;
-                }
-                psb[i].visible = visible;
-                psb_places[i] = psb_places[i].later(place);
+        let visible = !segs.iter().any(|&s| flat.segments[s].hidden);
+        psb.add((code.as_str().to_string(), footer), place, |known: Option<&PsbFact>| {
+            let link = anchor_target(&compact.segments_of(code.range())).or_else(|| anchor_target(&segs));
+            let seen = visible || known.is_some_and(|k| k.visible);
+            if let Some(k) = known.filter(|k| k.link.is_some() || link.is_none()) {
+                return (seen && !k.visible).then(|| PsbFact { visible: true, ..k.clone() });
             }
-            None => {
-                psb.push(fact);
-                psb_places.push(place);
-            }
-        }
+            Some(PsbFact {
+                prefix: compact.text[label_start..label.end()].to_string(),
+                code: code.as_str().to_string(),
+                in_footer: footer,
+                link,
+                context: line_of(segs[0]),
+                visible: seen,
+            })
+        });
     }
+    let (mut icp, icp_places) = (icp.facts, icp.places);
+    let (mut psb, psb_places) = (psb.facts, psb.places);
 
     // A footer that is neither named nor at the very end (widgets or a long sidebar follow it): the last
     // number outside article bodies, in the page's second half, is the footer's.
     promote_last(&mut icp, &icp_places, compact.chars, |f| &mut f.in_footer);
     promote_last(&mut psb, &psb_places, compact.chars, |f| &mut f.in_footer);
 
+    budget.check("copyright")?;
     let footer_segments: Vec<usize> = (0..flat.segments.len()).filter(|&s| in_footer(&[s])).collect();
-    let copyright = copyright::find(&flat.segments, &footer_segments);
+    let copyright = copyright::find(&flat.segments, &lines, &footer_segments, budget)?;
     let footer_text = shorten_tail(&blocks_text(&flat.segments, &footer_segments), FOOTER_TEXT_LIMIT);
+    budget.check("identity")?;
     let identity = identity::read(&html);
     let (anchor_texts, headings) = navigation_and_headings(&flat);
     let body_text = shorten_around(
         &collapse_space(&flat.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")),
         BODY_LIMIT,
     );
-    PageFacts {
+    Ok(PageFacts {
         title: identity.title,
         og_site_name: identity.og_site_name,
         heading: identity.heading,
@@ -253,6 +288,93 @@ pub fn extract(html_text: &str, page_url: &Url, provinces: &Provinces) -> PageFa
         headings,
         body_text,
         signals: flat.signals,
+    })
+}
+
+/// Parses in chunks, looking at the budget between them (the parser streams, so the tree is the same
+/// as from one piece).
+fn parse(text: &str, budget: &Budget) -> Result<Html, OutOfTime> {
+    use html5ever::tendril::TendrilSink;
+    let mut parser =
+        html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), Default::default());
+    let mut rest = text;
+    while !rest.is_empty() {
+        budget.check("parse")?;
+        let mut cut = rest.len().min(PARSE_CHUNK);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (chunk, tail) = rest.split_at(cut);
+        parser.process(chunk.into());
+        rest = tail;
+    }
+    Ok(parser.finish())
+}
+
+/// Facts kept once per key, bounded per place, with where each was last seen.
+struct Kept<T> {
+    facts: Vec<T>,
+    places: Vec<Place>,
+    index: HashMap<(String, bool), usize>,
+    per_place: [usize; 2],
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept { facts: Vec::new(), places: Vec::new(), index: HashMap::new(), per_place: [0; 2] }
+    }
+}
+
+impl<T> Kept<T> {
+    /// `make` gets the fact already kept under `key` (if any) and returns a replacement, or `None` to
+    /// keep it; it is not called for a new key once its place is full.
+    fn add(&mut self, key: (String, bool), place: Place, make: impl FnOnce(Option<&T>) -> Option<T>) {
+        match self.index.get(&key) {
+            Some(&i) => {
+                if let Some(fact) = make(Some(&self.facts[i])) {
+                    self.facts[i] = fact;
+                }
+                self.places[i] = self.places[i].later(place);
+            }
+            None if self.per_place[usize::from(key.1)] < NUMBER_LIMIT => {
+                if let Some(fact) = make(None) {
+                    self.per_place[usize::from(key.1)] += 1;
+                    self.index.insert(key, self.facts.len());
+                    self.facts.push(fact);
+                    self.places.push(place);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// The page's lines: runs of segments in one block (a block's segments are contiguous, since block
+/// numbers only grow along the document).
+pub(crate) struct Lines {
+    /// For each segment, its line.
+    pub of_segment: Vec<usize>,
+    /// For each line, its segments.
+    pub ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Lines {
+    fn new(segments: &[dom::Segment]) -> Self {
+        let mut of_segment = Vec::with_capacity(segments.len());
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        for (i, seg) in segments.iter().enumerate() {
+            match ranges.last_mut() {
+                Some(r) if segments[r.start].block == seg.block => r.end = i + 1,
+                _ => ranges.push(i..i + 1),
+            }
+            of_segment.push(ranges.len() - 1);
+        }
+        Lines { of_segment, ranges }
+    }
+
+    /// The line's segments' texts joined with spaces.
+    pub(crate) fn text(&self, segments: &[dom::Segment], line: usize) -> String {
+        segments[self.ranges[line].clone()].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -272,17 +394,24 @@ fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
         }
     }
     let mut anchors: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for text in by_anchor {
+        if anchors.len() == ANCHOR_LIMIT {
+            break;
+        }
         let text = collapse_space(&text);
         let n = text.chars().count();
-        if n > 0 && n <= NAV_ITEM_MAX_CHARS && !anchors.contains(&text) && anchors.len() < ANCHOR_LIMIT {
+        if n > 0 && n <= NAV_ITEM_MAX_CHARS && seen.insert(text.clone()) {
             anchors.push(text);
         }
     }
     let mut headings: Vec<String> = Vec::new();
     for (_, text) in heading_blocks {
+        if headings.len() == HEADING_LIMIT {
+            break;
+        }
         let text = collapse_space(&text);
-        if !text.is_empty() && !headings.contains(&text) && headings.len() < HEADING_LIMIT {
+        if !text.is_empty() && !headings.contains(&text) {
             headings.push(text);
         }
     }
@@ -332,14 +461,6 @@ fn province_suffix<'a>(head: &'a str, provinces: &Provinces) -> &'a str {
         }
     }
     ""
-}
-
-/// The text of the block a segment belongs to, white space collapsed, shortened.
-fn line_text(segments: &[dom::Segment], seg: usize) -> String {
-    let block = segments[seg].block;
-    let text = segments.iter().filter(|s| s.block == block).map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-    let collapsed = collapse_space(&text);
-    shorten_around(&collapsed, CONTEXT_LIMIT)
 }
 
 /// The segments' text, block by block, joined with " | ".
@@ -498,5 +619,38 @@ mod tests {
         let n = f.icp[0].parsed().expect("parsed");
         assert_eq!((f.icp[0].number.as_str(), n.prefix), ("ICP备20190085号", None));
         assert!(n.is_template(), "a number without a province is not an MIIT number");
+    }
+
+    #[test]
+    fn numbers_nested_past_the_depth_limit_are_read_with_their_link() {
+        let n = 5_000;
+        let f = facts(&format!(
+            "<body>{}<footer><a href='https://beian.miit.gov.cn/'>京ICP备16020626号-1</a></footer>{}</body>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        ));
+        assert_eq!(numbers(&f), [("京ICP备16020626号-1", true, Some("https://beian.miit.gov.cn/"))]);
+    }
+
+    #[test]
+    fn a_spent_budget_stops_extraction() {
+        let url = Url::parse("https://www.example.cn/").expect("url");
+        let spent = Budget::until(std::time::Instant::now());
+        let got = extract_within("<footer>京ICP备16020626号-1</footer>", &url, &RuleSet::embedded().provinces, &spent);
+        assert_eq!(got.map(|_| ()), Err(OutOfTime { stage: "parse" }));
+    }
+
+    #[test]
+    fn numbers_and_copyright_lines_are_kept_distinct_and_bounded() {
+        let mut page = String::from("<body><footer>");
+        for i in 0..300 {
+            page.push_str(&format!("<p>京ICP备{:08}号 © 2024 示例{i}科技有限公司 版权所有</p>", 16_020_626 + i));
+        }
+        page.push_str("<p>京ICP备16020626号</p></footer></body>");
+        let f = facts(&page);
+        assert_eq!(f.icp.len(), NUMBER_LIMIT);
+        assert_eq!(f.icp[0].number, "京ICP备16020626号");
+        assert_eq!(f.copyright.len(), COPYRIGHT_LIMIT);
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例0科技有限公司"));
     }
 }

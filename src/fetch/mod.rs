@@ -124,7 +124,7 @@ impl Fetcher {
         Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls })
     }
 
-    /// The time limit of one whole scan; the render stage works inside what is left of it.
+    /// The time one scan may take: fetch, extraction and rendering together.
     pub fn total_timeout(&self) -> Duration {
         self.options.total_timeout
     }

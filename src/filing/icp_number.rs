@@ -3,6 +3,7 @@
 //! The parser is syntactic: it does not know which characters are provinces. Whether a prefix is a
 //! province, an alias, a vanity registry or unknown is the province table's business (`rules`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -90,6 +91,8 @@ impl IcpNumber {
     /// Every number in compact text, with its byte range, in order of position.
     pub fn find_all(compact: &str) -> Vec<(std::ops::Range<usize>, IcpNumber)> {
         let mut found: Vec<(std::ops::Range<usize>, IcpNumber)> = Vec::new();
+        // The ranges kept so far, by start (they never overlap): an overlap test is a look-up, not a scan.
+        let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
         for (re, kind) in [
             (&*LICENSE_RE, IcpKind::License),
             (&*FILING_RE, IcpKind::Filing),
@@ -119,9 +122,11 @@ impl IcpNumber {
                     prefix = None;
                 }
                 let range = start..whole.end();
-                if found.iter().any(|(r, _)| r.start < range.end && range.start < r.end) {
+                let overlaps = kept.range(..range.end).next_back().is_some_and(|(_, &end)| end > range.start);
+                if overlaps {
                     continue;
                 }
+                kept.insert(range.start, range.end);
                 let hao1 = caps.name("hao1").is_some();
                 let hao2 = caps.name("hao2").is_some();
                 let site = caps.name("site").and_then(|m| m.as_str().parse().ok());

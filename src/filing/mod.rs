@@ -3,6 +3,8 @@
 mod date;
 mod icp_number;
 mod load;
+#[cfg(test)]
+mod number_props;
 mod psb_code;
 
 use chrono::NaiveDate;

@@ -17,11 +17,13 @@ pub enum ErrorKind {
     TooManyRedirects,
     PrivateTarget,
     Decode,
+    /// The page arrived but reading it did not finish within the scan's time limit.
+    ExtractTimeout,
     Other,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::Nxdomain,
         ErrorKind::Nodata,
         ErrorKind::Servfail,
@@ -34,6 +36,7 @@ impl ErrorKind {
         ErrorKind::TooManyRedirects,
         ErrorKind::PrivateTarget,
         ErrorKind::Decode,
+        ErrorKind::ExtractTimeout,
         ErrorKind::Other,
     ];
 
@@ -52,6 +55,7 @@ impl ErrorKind {
             ErrorKind::TooManyRedirects => "too_many_redirects",
             ErrorKind::PrivateTarget => "private_target",
             ErrorKind::Decode => "decode",
+            ErrorKind::ExtractTimeout => "extract_timeout",
             ErrorKind::Other => "other",
         }
     }
