@@ -77,11 +77,16 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .take(2)
         .collect();
     own.extend(welcome.iter().map(String::as_str));
-    // Then the bodies its footer names: a school's or an agency's site goes by the body's name.
+    let names = distinct_names(own);
+    if !names.is_empty() {
+        // The operator's name is not the site's: adding it would let a renamed site pass
+        // content.title_mismatch on its company's name.
+        return names;
+    }
+    // A page that names itself nowhere else is known by the body its footer names.
     let roles = role_lines(&facts.footer_text);
-    own.extend(roles.iter().map(|(_, n)| n.as_str()));
-    own.extend(facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_organisation(h)));
-    distinct_names(own)
+    let footer = roles.iter().map(|(_, n)| n.as_str());
+    distinct_names(footer.chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref())).collect())
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
