@@ -232,7 +232,7 @@ mod corpus {
         for set in std::fs::read_dir(root).expect("fixtures").flatten() {
             for page in std::fs::read_dir(set.path()).into_iter().flatten().flatten() {
                 let Ok(bytes) = std::fs::read(page.path().join("page.html")) else { continue };
-                let text = crate::fetch::decode(&bytes, None, None).text;
+                let text = String::from_utf8_lossy(&bytes);
                 assert!(matches!(bound_depth(&text), Cow::Borrowed(_)), "{}", page.path().display());
                 pages += 1;
             }
