@@ -139,6 +139,21 @@ impl Store {
         .await?
         .try_get(0)?;
 
+        // Screenshots of a rendered scan, in the same transaction as the scan they evidence.
+        for shot in &result.screenshots {
+            let kind = match shot.kind {
+                crate::render::ScreenshotKind::Footer => "footer",
+                crate::render::ScreenshotKind::Page => "page",
+            };
+            sqlx::query("INSERT INTO evidence (scan_id, kind, sha256, png) VALUES ($1, $2, $3, $4)")
+                .bind(scan_id)
+                .bind(kind)
+                .bind(&shot.sha256)
+                .bind(&shot.png)
+                .execute(&mut *tx)
+                .await?;
+        }
+
         // Check results in multi-row statements (a few round trips, not one per check).
         for chunk in result.checks.chunks(50) {
             let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
@@ -240,6 +255,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(scan_row).collect()
+    }
+
+    /// The screenshots stored with a scan: `(kind, sha256, png)`.
+    pub async fn evidence(&self, scan_id: i64) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
+        let rows = sqlx::query("SELECT kind, sha256, png FROM evidence WHERE scan_id = $1 ORDER BY kind")
+            .bind(scan_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
     /// How many results each job has (a job never has more than one; tests check it).

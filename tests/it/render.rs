@@ -271,3 +271,23 @@ async fn no_browser_means_inconclusive_not_fail() {
     let r = scan(&scanner, "http://static.example.cn/").await;
     assert_eq!(outcome(&r, "icp.missing"), Pass);
 }
+
+#[tokio::test]
+async fn screenshots_are_stored_with_their_scan() {
+    let f = farm(script_built_sites()).await;
+    let auto = f.scanner.clone().with_renderer(renderer(RenderMode::Auto));
+    let r = scan(&auto, "http://vite.example.cn/").await;
+    assert!(!r.screenshots.is_empty(), "{:?}", r.render);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = icp_patrol::store::Store::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .expect("store");
+    let scan_id = store.record(&r, None).await.expect("record").expect("scan id");
+    let stored = store.evidence(scan_id).await.expect("evidence");
+    assert_eq!(stored.len(), r.screenshots.len());
+    for (kind, sha256, png) in stored {
+        let info = r.render.screenshots.iter().find(|s| s.sha256 == sha256).expect("named in the result");
+        assert_eq!(format!("{:?}", info.kind).to_lowercase(), kind);
+        assert!(png.starts_with(b"\x89PNG"));
+    }
+}
