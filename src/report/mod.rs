@@ -115,7 +115,17 @@ pub async fn collect(
     let mut latest = std::collections::HashMap::new();
     for chunk in targets.chunks(500) {
         for scan in store.latest_scans(chunk).await? {
-            latest.insert(scan.target.clone(), model::ScanEvidence::of(&scan.result));
+            let mut evidence = model::ScanEvidence::of(&scan.result);
+            // A rendered scan's footer photograph, shown beside the footer text (static scans have none).
+            if !scan.result.render.screenshots.is_empty() {
+                evidence.footer_png = store
+                    .evidence(scan.id)
+                    .await?
+                    .into_iter()
+                    .find(|(kind, _, _)| kind == "footer")
+                    .map(|(_, _, png)| png);
+            }
+            latest.insert(scan.target.clone(), evidence);
         }
     }
     let history = match &filters.domain {

@@ -100,6 +100,9 @@ pub struct Entry {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers_shown: Vec<String>,
+    /// The footer region as the rendered page showed it: a `data:image/png;base64,…` URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer_screenshot: Option<String>,
     pub rows: Vec<Row>,
     /// Findings a reviewer judged false positives or waived, kept out of notices.
     pub set_apart: Vec<Row>,
@@ -173,6 +176,8 @@ pub struct ScanEvidence {
     pub numbers: Vec<String>,
     /// Only the failing checks (what notice drafts are made of).
     pub failing: Vec<CheckResult>,
+    /// The footer screenshot of a rendered scan, read from the store.
+    pub footer_png: Option<Vec<u8>>,
 }
 
 impl ScanEvidence {
@@ -189,6 +194,7 @@ impl ScanEvidence {
             footer_text: s.extracted.footer_text.clone(),
             numbers: s.extracted.icp.iter().map(|n| n.number.clone()).collect(),
             failing: s.checks.iter().filter(|c| c.outcome == Outcome::Fail).cloned().collect(),
+            footer_png: None,
         }
     }
 }
@@ -390,6 +396,10 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inpu
         addresses: latest.map(|s| s.addresses.clone()).unwrap_or_default(),
         footer_text: latest.and_then(|s| s.footer_text.clone()),
         numbers_shown: latest.map(|s| s.numbers.clone()).unwrap_or_default(),
+        footer_screenshot: latest.and_then(|s| s.footer_png.as_ref()).map(|png| {
+            use base64::Engine;
+            format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
+        }),
         rows: Vec::new(),
         set_apart: Vec::new(),
         notice_drafts: Vec::new(),
