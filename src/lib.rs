@@ -29,6 +29,7 @@ pub mod report;
 pub mod result;
 pub mod rules;
 pub mod scheduler;
+pub mod state;
 pub mod store;
 pub mod text;
 pub mod verdict;

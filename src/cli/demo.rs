@@ -98,7 +98,7 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         println!("{:<24} {:<13} {}", scan.target, scan.verdict, failed.join(", "));
         lines.push(serde_json::to_string(&scan.result)?);
     }
-    let open = store.findings().await?.into_iter().filter(|f| f.status == "open").count();
+    let open = store.findings().await?.into_iter().filter(|f| f.status == crate::state::FindingStatus::Open).count();
     std::fs::write(&args.output, lines.join("\n") + "\n")
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(first) = scans.iter().find(|s| !s.result.notice_drafts.is_empty()) {

@@ -9,7 +9,17 @@ use super::{DataError, UsageError};
 use crate::engine::today_in_shanghai;
 use crate::filing::parse_date;
 use crate::report::fingerprint;
+use crate::rules::NoticeKind;
+use crate::state::{DecisionKind, NoticeState};
 use crate::store::{Decision, now_ms};
+
+/// A notice that can be sent: special_inspection or change_filing (not `none`).
+fn notice_kind(s: &str) -> Result<NoticeKind, String> {
+    match s.parse::<NoticeKind>() {
+        Ok(NoticeKind::None) | Err(_) => Err(format!("{s:?} is not a notice (special_inspection or change_filing)")),
+        Ok(kind) => Ok(kind),
+    }
+}
 
 fn day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date"))
@@ -42,13 +52,15 @@ fn login_name() -> Option<String> {
 }
 
 /// A decision's flags must fit together before anything is stored.
-fn check_decision(decision: &str, until: Option<NaiveDate>, today: NaiveDate) -> Result<(), UsageError> {
+fn check_decision(decision: DecisionKind, until: Option<NaiveDate>, today: NaiveDate) -> Result<(), UsageError> {
     match (decision, until) {
-        ("waived", None) => Err(UsageError("--decision waived needs --until (the waiver's last day)".into())),
-        ("waived", Some(u)) if u < today => {
+        (DecisionKind::Waived, None) => {
+            Err(UsageError("--decision waived needs --until (the waiver's last day)".into()))
+        }
+        (DecisionKind::Waived, Some(u)) if u < today => {
             Err(UsageError(format!("--until {u} is in the past (today is {today}); a waiver runs until a day to come")))
         }
-        ("waived", Some(_)) | (_, None) => Ok(()),
+        (DecisionKind::Waived, Some(_)) | (_, None) => Ok(()),
         (other, Some(_)) => Err(UsageError(format!("--until is for waivers only, not for --decision {other}"))),
     }
 }
@@ -61,8 +73,8 @@ pub struct ReviewArgs {
     pub check: String,
     /// confirmed (a real violation), false_positive (the scanner is wrong: kept out of notices while
     /// the evidence stays the same) or waived (kept out until --until).
-    #[arg(long, value_parser = ["confirmed", "false_positive", "waived"])]
-    pub decision: String,
+    #[arg(long, value_parser = |s: &str| s.parse::<DecisionKind>().map_err(|e| e.to_string()))]
+    pub decision: DecisionKind,
     /// A waiver's last day.
     #[arg(long, value_parser = day)]
     pub until: Option<NaiveDate>,
@@ -75,7 +87,7 @@ pub struct ReviewArgs {
 }
 
 pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Result<u8> {
-    check_decision(&args.decision, args.until, today_in_shanghai())?;
+    check_decision(args.decision, args.until, today_in_shanghai())?;
     let store = settings::store(&settings.config).await?;
     let target = crate::domain::normalise_host(&args.domain)?;
     let open = store.open_findings(&target).await?;
@@ -89,7 +101,7 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
         domain: finding.domain.clone(),
         target: target.clone(),
         check_id: args.check.clone(),
-        decision: args.decision.clone(),
+        decision: args.decision,
         until: args.until,
         note: args.note,
         decided_by: reviewer(args.by),
@@ -111,8 +123,8 @@ pub enum NoticeCommand {
         /// The filed domain the notice went to.
         domain: String,
         /// Which notice: special_inspection (专项核查) or change_filing (变更备案).
-        #[arg(long, value_parser = ["special_inspection", "change_filing"])]
-        kind: String,
+        #[arg(long, value_parser = notice_kind)]
+        kind: NoticeKind,
         /// The day the customer must have rectified by (default: today plus the rules' deadline
         /// for the kind).
         #[arg(long, value_parser = day)]
@@ -126,8 +138,8 @@ pub enum NoticeCommand {
         /// The filed domain the notice went to.
         domain: String,
         /// Which notice: special_inspection or change_filing.
-        #[arg(long, value_parser = ["special_inspection", "change_filing"])]
-        kind: String,
+        #[arg(long, value_parser = notice_kind)]
+        kind: NoticeKind,
         /// Working days added to the deadline (1 to 7; weekends skipped).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
@@ -158,7 +170,7 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
         NoticeCommand::Sent { domain, kind, deadline, by } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let rules = settings::rules(&settings.config, None)?;
-            let days = if kind == "special_inspection" {
+            let days = if kind == NoticeKind::SpecialInspection {
                 rules.deadlines.special_inspection
             } else {
                 rules.deadlines.change_filing
@@ -174,17 +186,17 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             if store.filing_for_host(&domain).await?.is_none() {
                 anyhow::bail!(DataError(format!("{domain} has no filing record (import it first)")));
             }
-            if store.open_findings_for_notice(&domain, &kind).await? == 0 {
+            if store.open_findings_for_notice(&domain, kind).await? == 0 {
                 anyhow::bail!(DataError(format!(
                     "{domain} has no open finding that feeds a {kind} notice (see `icp-patrol report --domain {domain}`)"
                 )));
             }
-            if store.notices(Some(&domain)).await?.iter().any(|n| n.kind == kind && n.state == "sent") {
+            if store.notices(Some(&domain)).await?.iter().any(|n| n.kind == kind && n.state == NoticeState::Sent) {
                 anyhow::bail!(DataError(format!(
                     "{domain}: a {kind} notice was sent already and is still open (see `icp-patrol notice list {domain}`)"
                 )));
             }
-            store.add_notice(&domain, &kind, deadline, &reviewer(by)).await?;
+            store.add_notice(&domain, kind, deadline, &reviewer(by)).await?;
             println!(
                 "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
             );
@@ -192,7 +204,7 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
         NoticeCommand::Extend { domain, kind, days } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let notices = store.notices(Some(&domain)).await?;
-            let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == "sent") else {
+            let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == NoticeState::Sent) else {
                 anyhow::bail!(DataError(format!("{domain} has no open {kind} notice")));
             };
             if n.extended_to.is_some() {
@@ -222,11 +234,11 @@ mod tests {
     fn decision_flags_must_fit_together() {
         let today: NaiveDate = "2026-11-28".parse().expect("date");
         let later = Some("2026-12-31".parse().expect("date"));
-        assert!(check_decision("waived", later, today).is_ok());
-        assert!(check_decision("false_positive", None, today).is_ok());
-        assert!(check_decision("waived", None, today).is_err());
-        assert!(check_decision("waived", Some("2026-11-27".parse().expect("date")), today).is_err());
-        assert!(check_decision("confirmed", later, today).is_err());
+        assert!(check_decision(DecisionKind::Waived, later, today).is_ok());
+        assert!(check_decision(DecisionKind::FalsePositive, None, today).is_ok());
+        assert!(check_decision(DecisionKind::Waived, None, today).is_err());
+        assert!(check_decision(DecisionKind::Waived, Some("2026-11-27".parse().expect("date")), today).is_err());
+        assert!(check_decision(DecisionKind::Confirmed, later, today).is_err());
     }
 
     #[test]

@@ -108,7 +108,8 @@ pub async fn collect(
     let findings = store.findings().await?;
     let decisions = store.latest_decisions().await?;
     let notices = store.notices(None).await?;
-    let mut targets: Vec<String> = findings.iter().filter(|f| f.status == "open").map(|f| f.domain.clone()).collect();
+    let mut targets: Vec<String> =
+        findings.iter().filter(|f| f.status == crate::state::FindingStatus::Open).map(|f| f.domain.clone()).collect();
     targets.sort();
     targets.dedup();
     // Reduced chunk by chunk: a report over many sites never holds every whole result at once.

@@ -12,6 +12,7 @@ use crate::domain::display_host;
 use crate::net::Redirect;
 use crate::result::{CheckResult, NoticeDraft, ScanResult};
 use crate::rules::{NoticeKind, RuleSet};
+use crate::state::{DecisionKind, FindingStatus, NoticeState};
 use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};
 
 pub const SCHEMA: &str = "icp-patrol/report/v1";
@@ -229,10 +230,10 @@ pub fn set_apart(d: &Decision, check_id: &str, evidence_json: &str, today: Naive
 
 /// Whether a decision keeps a finding out of notices today (its evidence already matched).
 fn sets_apart(d: &Decision, today: NaiveDate) -> bool {
-    match d.decision.as_str() {
-        "false_positive" => true,
-        "waived" => d.until.is_none_or(|u| u >= today),
-        _ => false,
+    match d.decision {
+        DecisionKind::FalsePositive => true,
+        DecisionKind::Waived => d.until.is_none_or(|u| u >= today),
+        DecisionKind::Confirmed => false,
     }
 }
 
@@ -245,7 +246,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
     let resolved_before: HashSet<(&str, &str, i64)> = inputs
         .findings
         .iter()
-        .filter(|f| f.status == "resolved")
+        .filter(|f| f.status == FindingStatus::Resolved)
         .map(|f| (f.target.as_str(), f.check_id.as_str(), f.id))
         .collect();
     let recurring =
@@ -257,12 +258,12 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         let Some(filing) = filings.get(f.domain.as_str()) else { continue };
         let wanted_status = match filters.status.as_str() {
             "all" => true,
-            "resolved" => f.status == "resolved",
-            _ => f.status == "open",
+            "resolved" => f.status == FindingStatus::Resolved,
+            _ => f.status == FindingStatus::Open,
         };
         let province_ok = filters.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p));
         let provider_ok = filters.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p));
-        let notice_ok = filters.notice.as_ref().is_none_or(|n| &f.notice == n);
+        let notice_ok = filters.notice.as_ref().is_none_or(|n| f.notice.as_str() == n);
         let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
         let domain_ok = filters.domain.as_ref().is_none_or(|d| &f.domain == d);
         if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok) {
@@ -271,21 +272,21 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
         let spec = inputs.rules.catalogue.get(&f.check_id);
         let change = match since_ms {
-            Some(t) if f.status == "resolved" && f.resolved_at.is_some_and(|r| r > t) => Change::Resolved,
-            Some(t) if f.status == "open" && f.first_seen > t => {
+            Some(t) if f.status == FindingStatus::Resolved && f.resolved_at.is_some_and(|r| r > t) => Change::Resolved,
+            Some(t) if f.status == FindingStatus::Open && f.first_seen > t => {
                 if recurring(f) {
                     Change::Recurring
                 } else {
                     Change::New
                 }
             }
-            None if f.status == "open" => Change::New,
+            None if f.status == FindingStatus::Open => Change::New,
             _ => Change::Unchanged,
         };
         let deadline = inputs
             .notices
             .iter()
-            .filter(|n| n.domain == f.domain && n.kind == f.notice && n.state == "sent")
+            .filter(|n| n.domain == f.domain && n.kind == f.notice && n.state == NoticeState::Sent)
             .map(NoticeRow::due)
             .max();
         let decision = decisions.get(&(f.target.as_str(), f.check_id.as_str())).copied();
@@ -308,7 +309,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             province: filing.province.clone(),
             provider: filing.record.provider.clone(),
             check_id: f.check_id.clone(),
-            notice: f.notice.clone(),
+            notice: f.notice.as_str().to_string(),
             message: spec.map(|s| s.message.clone()).unwrap_or_default(),
             excerpt: evidence.excerpt.clone().unwrap_or_default(),
             link: evidence.link.clone(),
@@ -317,7 +318,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             first_seen: day(f.first_seen),
             last_seen: day(f.last_seen),
             consecutive: f.consecutive,
-            status: f.status.clone(),
+            status: f.status.as_str().to_string(),
             change,
             deadline,
             decision: decision_text,
@@ -408,11 +409,11 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inpu
             .iter()
             .filter(|n| n.domain == r.domain)
             .map(|n| NoticeView {
-                kind: n.kind.clone(),
+                kind: n.kind.as_str().to_string(),
                 sent_on: day(n.sent_at),
                 deadline: n.deadline,
                 extended_to: n.extended_to,
-                state: n.state.clone(),
+                state: n.state.as_str().to_string(),
             })
             .collect(),
         history: Vec::new(),

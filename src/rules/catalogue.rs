@@ -30,6 +30,22 @@ impl NoticeKind {
     }
 }
 
+impl std::str::FromStr for NoticeKind {
+    type Err = crate::state::UnknownState;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [NoticeKind::SpecialInspection, NoticeKind::ChangeFiling, NoticeKind::None]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| crate::state::UnknownState { kind: "notice kind", value: s.to_string() })
+    }
+}
+
+impl std::fmt::Display for NoticeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the catalogue says about one check.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

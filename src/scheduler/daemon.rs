@@ -17,6 +17,7 @@ use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
 use crate::net::ErrorKind;
 use crate::rules::RuleSet;
+use crate::state::NoticeState;
 use crate::store::{ClaimedJob, Store, StoreError, now_ms};
 
 /// What a run did (for `--once`, the demo and tests).
@@ -333,17 +334,17 @@ impl Daemon {
         let still_failing = result
             .checks
             .iter()
-            .any(|c| c.outcome == crate::checks::Outcome::Fail && c.notice.as_str() == notice.kind && !apart(c));
+            .any(|c| c.outcome == crate::checks::Outcome::Fail && c.notice == notice.kind && !apart(c));
         let undecided = result.verdict.status == crate::verdict::Status::Inconclusive;
         let state = if still_failing {
-            "overdue"
+            NoticeState::Overdue
         } else if undecided {
             return Ok(());
         } else {
-            "rectified"
+            NoticeState::Rectified
         };
         self.store.settle_notice(id, state, Some(scan_id)).await?;
-        tracing::info!(domain = %result.domain, kind = %notice.kind, state, "notice settled at its deadline");
+        tracing::info!(domain = %result.domain, kind = %notice.kind, %state, "notice settled at its deadline");
         Ok(())
     }
 

@@ -4,6 +4,8 @@
 
 use sqlx::Row;
 
+use crate::state::JobState;
+
 use super::{Backend, Store, StoreError, now_ms, placeholders};
 
 /// A job a worker holds.
@@ -159,11 +161,11 @@ impl Store {
         for r in rows {
             let state: String = r.try_get(0)?;
             let n: i64 = r.try_get(1)?;
-            match state.as_str() {
-                "queued" => counts.queued = n,
-                "running" => counts.running = n,
-                "done" => counts.done = n,
-                _ => counts.failed += n,
+            match state.parse::<JobState>().map_err(|e| StoreError::Corrupt(format!("jobs: {e}")))? {
+                JobState::Queued => counts.queued = n,
+                JobState::Running => counts.running = n,
+                JobState::Done => counts.done = n,
+                JobState::Skipped => counts.failed += n,
             }
         }
         Ok(counts)

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::{Store, StoreError, now_ms, placeholders};
 use crate::checks::Outcome;
 use crate::result::ScanResult;
+use crate::state::FindingStatus;
 
 /// An open or resolved finding.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -16,8 +17,8 @@ pub struct FindingRow {
     pub domain: String,
     pub target: String,
     pub check_id: String,
-    pub status: String,
-    pub notice: String,
+    pub status: FindingStatus,
+    pub notice: crate::rules::NoticeKind,
     pub first_seen: i64,
     pub last_seen: i64,
     pub resolved_at: Option<i64>,
@@ -56,13 +57,15 @@ const FINDING_COLUMNS: &str = "id, domain, target, check_id, status, notice, fir
                                consecutive, last_scan_id, evidence";
 
 fn finding(r: sqlx::any::AnyRow) -> Result<FindingRow, sqlx::Error> {
+    let status: String = r.try_get(4)?;
+    let notice: String = r.try_get(5)?;
     Ok(FindingRow {
         id: r.try_get(0)?,
         domain: r.try_get(1)?,
         target: r.try_get(2)?,
         check_id: r.try_get(3)?,
-        status: r.try_get(4)?,
-        notice: r.try_get(5)?,
+        status: status.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        notice: notice.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         first_seen: r.try_get(6)?,
         last_seen: r.try_get(7)?,
         resolved_at: r.try_get(8)?,

@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::{Store, StoreError, now_ms};
+use crate::rules::NoticeKind;
+use crate::state::{DecisionKind, NoticeState};
 
 /// A reviewer's decision on one check of one scanned host.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -11,8 +13,7 @@ pub struct Decision {
     pub domain: String,
     pub target: String,
     pub check_id: String,
-    /// `confirmed`, `false_positive` or `waived`.
-    pub decision: String,
+    pub decision: DecisionKind,
     pub until: Option<NaiveDate>,
     pub note: String,
     pub decided_by: String,
@@ -26,13 +27,12 @@ pub struct Decision {
 pub struct NoticeRow {
     pub id: i64,
     pub domain: String,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub sent_at: i64,
     pub sent_by: String,
     pub deadline: NaiveDate,
     pub extended_to: Option<NaiveDate>,
-    /// `sent`, `rectified` or `overdue`.
-    pub state: String,
+    pub state: NoticeState,
     pub settled_at: Option<i64>,
 }
 
@@ -49,15 +49,17 @@ fn day(s: Option<String>) -> Option<NaiveDate> {
 
 fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
     let deadline: String = r.try_get(5)?;
+    let state: String = r.try_get(7)?;
+    let kind: String = r.try_get(2)?;
     Ok(NoticeRow {
         id: r.try_get(0)?,
         domain: r.try_get(1)?,
-        kind: r.try_get(2)?,
+        kind: kind.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         sent_at: r.try_get(3)?,
         sent_by: r.try_get(4)?,
         deadline: deadline.parse().unwrap_or_default(),
         extended_to: day(r.try_get(6)?),
-        state: r.try_get(7)?,
+        state: state.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         settled_at: r.try_get(8)?,
     })
 }
@@ -73,7 +75,7 @@ impl Store {
         .bind(&d.domain)
         .bind(&d.target)
         .bind(&d.check_id)
-        .bind(&d.decision)
+        .bind(d.decision.as_str())
         .bind(d.until.map(|u| u.to_string()))
         .bind(&d.note)
         .bind(&d.decided_by)
@@ -94,11 +96,12 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
+                let decision: String = r.try_get(3)?;
                 Ok(Decision {
                     domain: r.try_get(0)?,
                     target: r.try_get(1)?,
                     check_id: r.try_get(2)?,
-                    decision: r.try_get(3)?,
+                    decision: decision.parse().map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
                     until: day(r.try_get(4)?),
                     note: r.try_get(5)?,
                     decided_by: r.try_get(6)?,
@@ -110,23 +113,29 @@ impl Store {
     }
 
     /// Open findings of a filed domain (its own host and its `www.`) that feed a notice of `kind`.
-    pub async fn open_findings_for_notice(&self, domain: &str, kind: &str) -> Result<i64, StoreError> {
+    pub async fn open_findings_for_notice(&self, domain: &str, kind: NoticeKind) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "SELECT COUNT(*) FROM findings WHERE (domain = $1 OR target = $1) AND status = 'open' AND notice = $2",
         )
         .bind(domain)
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_one(self.pool())
         .await?;
         Ok(row.try_get(0)?)
     }
 
-    pub async fn add_notice(&self, domain: &str, kind: &str, deadline: NaiveDate, by: &str) -> Result<i64, StoreError> {
+    pub async fn add_notice(
+        &self,
+        domain: &str,
+        kind: NoticeKind,
+        deadline: NaiveDate,
+        by: &str,
+    ) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO notices (domain, kind, sent_at, sent_by, deadline, state) VALUES ($1, $2, $3, $4, $5, 'sent') RETURNING id",
         )
         .bind(domain)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(now_ms())
         .bind(by)
         .bind(deadline.to_string())
@@ -163,11 +172,11 @@ impl Store {
         Ok(all.into_iter().filter(|n| n.due() <= today).collect())
     }
 
-    pub async fn settle_notice(&self, id: i64, state: &str, scan_id: Option<i64>) -> Result<(), StoreError> {
+    pub async fn settle_notice(&self, id: i64, state: NoticeState, scan_id: Option<i64>) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE notices SET state = $1, settled_at = $2, settled_scan = $3 WHERE id = $4 AND state = 'sent'",
         )
-        .bind(state)
+        .bind(state.as_str())
         .bind(now_ms())
         .bind(scan_id)
         .bind(id)

@@ -283,7 +283,15 @@ async fn change_marks_and_the_notice_lifecycle() {
 
     // A notice is sent; one extension of at most 7 working days.
     // (Stored directly: the CLI refuses a deadline before today, and this one is in the test's past.)
-    w.store.add_notice("plain.example.cn", "special_inspection", date("2026-11-28"), "reviewer").await.expect("sent");
+    w.store
+        .add_notice(
+            "plain.example.cn",
+            icp_patrol::rules::NoticeKind::SpecialInspection,
+            date("2026-11-28"),
+            "reviewer",
+        )
+        .await
+        .expect("sent");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "8"]).await;
     assert_ne!(ext.status.code(), Some(0), "more than 7 working days is refused");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
@@ -309,18 +317,31 @@ async fn change_marks_and_the_notice_lifecycle() {
         Daemon::new(w.store.clone(), scanner, cfg_today.clone()).with_today(date(day))
     };
     run_at("2026-11-29").run(CancellationToken::new(), true).await.expect("before the deadline");
-    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "sent", "not due yet");
+    assert_eq!(
+        w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state,
+        icp_patrol::state::NoticeState::Sent,
+        "not due yet"
+    );
     run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("at the deadline");
-    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "overdue");
+    assert_eq!(
+        w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state,
+        icp_patrol::state::NoticeState::Overdue
+    );
     let entries = w.entries(&[]).await;
     let plain = entry(&entries, "plain.example.cn");
     assert_eq!(plain.notices[0].state, "overdue");
     assert!(plain.rows.iter().any(|r| r.deadline == Some(date("2026-11-30")) || r.deadline.is_none()));
 
     // A site that was failing when its notice went out and is fixed by the deadline.
-    w.store.add_notice("good.example.cn", "special_inspection", date("2026-11-28"), "reviewer").await.expect("sent");
+    w.store
+        .add_notice("good.example.cn", icp_patrol::rules::NoticeKind::SpecialInspection, date("2026-11-28"), "reviewer")
+        .await
+        .expect("sent");
     run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("good site");
-    assert_eq!(w.store.notices(Some("good.example.cn")).await.expect("n")[0].state, "rectified");
+    assert_eq!(
+        w.store.notices(Some("good.example.cn")).await.expect("n")[0].state,
+        icp_patrol::state::NoticeState::Rectified
+    );
     // --notices writes one draft file per entry and kind.
     let dir = w.dir.path().join("drafts");
     w.report("jsonl", &["--notices", &dir.display().to_string()]).await;
@@ -339,7 +360,7 @@ async fn an_expired_waiver_does_not_rectify_a_notice() {
             domain: "plain.example.cn".into(),
             target: "plain.example.cn".into(),
             check_id: f.check_id.clone(),
-            decision: "waived".into(),
+            decision: icp_patrol::state::DecisionKind::Waived,
             until: Some(date("2026-11-29")),
             note: "until the redesign".into(),
             decided_by: "reviewer".into(),
@@ -348,7 +369,15 @@ async fn an_expired_waiver_does_not_rectify_a_notice() {
         };
         w.store.add_decision(&decision).await.expect("decide");
     }
-    w.store.add_notice("plain.example.cn", "special_inspection", date("2026-11-30"), "reviewer").await.expect("notice");
+    w.store
+        .add_notice(
+            "plain.example.cn",
+            icp_patrol::rules::NoticeKind::SpecialInspection,
+            date("2026-11-30"),
+            "reviewer",
+        )
+        .await
+        .expect("notice");
     let mut cfg = Config { database: w.url.clone(), schedule: vec![], ..Config::default() };
     cfg.daemon.metrics_addr = None;
     let mut overrides = icp_patrol::fetch::Overrides::default();
@@ -359,7 +388,10 @@ async fn an_expired_waiver_does_not_rectify_a_notice() {
     let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     let d = Daemon::new(w.store.clone(), scanner, cfg).with_today(date("2026-11-30"));
     d.run(CancellationToken::new(), true).await.expect("at the deadline");
-    assert_eq!(w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state, "overdue");
+    assert_eq!(
+        w.store.notices(Some("plain.example.cn")).await.expect("n")[0].state,
+        icp_patrol::state::NoticeState::Overdue
+    );
 }
 
 fn args(v: &[String]) -> Vec<&str> {

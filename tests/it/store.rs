@@ -99,7 +99,7 @@ async fn import_all_formats_reimport_and_replace_on_both_backends() {
             "domain,site_number,principal,principal_type,site_name,approved_on\nnew.example.cn,京ICP备16020626号-8,甲,企业,新站点名,2024-03-01\nbad..cn,京ICP备16020626号-9,甲,企业,坏站点名,2024-03-01\n",
         );
         let out = cli(&["--database", &db.url, "import", &bad.display().to_string()]).await;
-        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(out.status.code(), Some(65), "bad input data");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("bad.csv:line 3, column domain"),
             "{}",
@@ -169,7 +169,7 @@ async fn findings_open_count_and_resolve() {
         assert!(store.open_findings("f.example.cn").await.expect("open").is_empty());
         let all = store.findings().await.expect("all");
         assert_eq!(all.len(), 1);
-        assert_eq!(all[0].status, "resolved");
+        assert_eq!(all[0].status, icp_patrol::state::FindingStatus::Resolved);
         assert!(all[0].resolved_at.is_some());
         assert_eq!(store.scans(Some("f.example.cn"), 10).await.expect("scans").len(), 3);
     }
@@ -190,7 +190,7 @@ async fn a_finding_whose_check_no_longer_applies_is_closed() {
         store.record(&skipped, None).await.expect("skipped");
         assert!(store.open_findings("g.example.cn").await.expect("open").is_empty(), "{:?}", db.kind);
         let all = store.findings().await.expect("all");
-        assert_eq!(all[0].status, "resolved");
+        assert_eq!(all[0].status, icp_patrol::state::FindingStatus::Resolved);
         let closing = store.scans(Some("g.example.cn"), 1).await.expect("scans");
         assert_eq!(all[0].last_scan_id, closing[0].id, "the closing scan carries the reason");
     }
