@@ -90,6 +90,16 @@ impl Scanner {
         &self.rules
     }
 
+    /// The rules as shared with work on the blocking pool.
+    pub fn shared_rules(&self) -> &Arc<RuleSet> {
+        &self.rules
+    }
+
+    /// The guarded fetcher every request of a scan goes through, the browser's included.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
     /// The same scanner with other rules (a reload).
     pub fn with_rules(&self, rules: Arc<RuleSet>) -> Self {
         Scanner { fetcher: self.fetcher.clone(), rules, renderer: self.renderer.clone() }
@@ -157,15 +167,16 @@ impl Scanner {
             let work = move || {
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
                 let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
+                static_budget.check("classification")?;
+                let classification = classify(&facts, &rules);
+                let needs = needs_render(&decoded.text, &facts, &classification);
                 let reason = match mode {
                     RenderMode::Never => None,
                     RenderMode::Always => Some(RenderReason::Always),
-                    RenderMode::Auto => needs_render(&decoded.text, &facts),
+                    RenderMode::Auto => needs,
                 };
                 // An `always` render that fails falls back on the served page unless that page needed one.
-                let needed = needs_render(&decoded.text, &facts).is_some();
-                static_budget.check("classification")?;
-                let classification = classify(&facts, &rules);
+                let needed = needs.is_some();
                 let body = reason.map(|_| body);
                 Ok::<_, extract::OutOfTime>(((facts, classification), decoded.encoding, reason, needed, body))
             };

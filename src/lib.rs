@@ -18,6 +18,7 @@ pub mod config;
 pub mod dns;
 pub mod domain;
 pub mod engine;
+pub mod explain;
 pub mod extract;
 pub mod farm;
 pub mod fetch;

@@ -93,13 +93,20 @@ pub enum RulesCommand {
         /// Where to write them (created when missing).
         dir: PathBuf,
     },
-    /// Show how a saved page is read and classified, with the evidence for each conclusion.
+    /// Show how a page is read and classified, with the evidence for each conclusion: a saved HTML
+    /// file, or a live URL read as served and as rendered, side by side.
     Explain {
-        /// An HTML file.
-        file: PathBuf,
-        /// A rules directory (default: the built-in rules).
+        /// An HTML file, or an http(s) URL (fetched by the scanner's guarded fetcher).
+        page: String,
+        /// A rules directory (default: the config's rules, else the built-in rules).
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// For a URL: also render the page in headless Chromium (always, the default), only when
+        /// `--render auto` would (auto), or read it only as served (never).
+        #[arg(long, value_name = "auto|always|never")]
+        render: Option<crate::render::RenderMode>,
+        #[command(flatten)]
+        network: scan::NetworkArgs,
     },
 }
 
@@ -153,8 +160,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Rules { command: RulesCommand::Export { dir } } => rules_cmd::export(&dir),
-        Command::Rules { command: RulesCommand::Explain { file, rules } } => {
-            rules_cmd::explain(&file, rules.as_deref())
+        Command::Rules { command: RulesCommand::Explain { page, rules, render, network } } => {
+            if page.starts_with("http://") || page.starts_with("https://") {
+                let mode = render.unwrap_or(crate::render::RenderMode::Always);
+                rules_cmd::explain_url(&page, rules.as_deref(), mode, &network, settings()?).await
+            } else {
+                rules_cmd::explain(std::path::Path::new(&page), rules.as_deref())
+            }
         }
         Command::Demo(_) if cli.database.is_some() => Err(UsageError(
             "demo creates its own SQLite store afresh; name it with --store FILE, not --database".into(),

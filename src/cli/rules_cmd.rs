@@ -1,11 +1,15 @@
-//! `icp-patrol rules check [DIR]`, `rules export DIR`, `rules explain FILE`.
+//! `icp-patrol rules check [DIR]`, `rules export DIR`, `rules explain FILE|URL`.
 
 use std::path::Path;
 
 use anyhow::Context;
 
-use crate::classify::{classify, self_test};
+use super::scan::{NetworkArgs, network_scanner};
+use crate::classify::{Classification, classify, self_test};
+use crate::engine::Target;
+use crate::extract::PageFacts;
 use crate::fetch::decode;
+use crate::render::RenderMode;
 use crate::rules::RuleSet;
 
 /// The rules built into the program: their own cases (they were validated when built).
@@ -66,8 +70,74 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     let decoded = decode(&bytes, None, None);
     let url = url::Url::parse("http://explain.invalid/")?;
     let facts = crate::extract::extract(&decoded.text, &url, &rules.provinces);
-    let c = classify(&facts, &rules);
+    let classification = classify(&facts, &rules);
     println!("encoding     {}", decoded.encoding);
+    print_reading(&facts, &classification);
+    Ok(0)
+}
+
+/// A live page read as served and as rendered, each with its evidence.
+pub(super) async fn explain_url(
+    page: &str,
+    rules_dir: Option<&Path>,
+    render: RenderMode,
+    network: &NetworkArgs,
+    settings: super::settings::Settings,
+) -> anyhow::Result<u8> {
+    let config = &settings.config;
+    let rules = super::settings::rules(config, rules_dir)?;
+    let options = super::settings::fetch_options(config);
+    let scanner = network_scanner(config, rules, options, network, Some(render))?;
+    let target = Target::parse(page)?;
+    let explanation = crate::explain::explain(&scanner, &target).await;
+    if let Some(renderer) = scanner.renderer() {
+        renderer.shutdown().await;
+    }
+    println!("url          {}", explanation.url);
+    if let Some(final_url) = &explanation.final_url {
+        println!("final url    {final_url}");
+    }
+    if let Some(error) = &explanation.fetch_error {
+        println!("fetch        failed: {error}");
+        return Ok(super::Exit::Unavailable.code());
+    }
+    println!("status       {}", explanation.status.map_or_else(|| "-".into(), |s| s.to_string()));
+    println!("encoding     {}", explanation.encoding.as_deref().unwrap_or("-"));
+    println!(
+        "render auto  {}",
+        explanation.render_reason.map_or("not needed (the served page is judged)", |r| r.as_str())
+    );
+    println!("\n== as served");
+    match &explanation.served {
+        Ok(reading) => print_reading(&reading.facts, &reading.classification),
+        Err(why) => println!("unreadable   {why}"),
+    }
+    match &explanation.rendered {
+        None if render == RenderMode::Never => {}
+        None => println!("\n== rendered: not rendered (a scan in auto mode would judge the page as served)"),
+        Some(attempt) => {
+            println!("\n== rendered ({:?}, {} ms)", attempt.status, attempt.elapsed_ms);
+            if let Some(detail) = &attempt.detail {
+                println!("detail       {detail}");
+            }
+            let r = &attempt.requests;
+            println!(
+                "requests     {} made, {} answered by the fetcher, {} refused, {} failed",
+                r.made, r.fulfilled, r.refused, r.failed
+            );
+            for error in &attempt.script_errors {
+                println!("script error {error}");
+            }
+            match &attempt.reading {
+                Ok(reading) => print_reading(&reading.facts, &reading.classification),
+                Err(why) => println!("unreadable   {why}"),
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_reading(facts: &PageFacts, c: &Classification) {
     println!("title        {}", facts.title.as_deref().unwrap_or("-"));
     println!(
         "visible      {} characters, {} links, {} scripts",
@@ -76,19 +146,21 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     println!("navigation   {}", facts.anchor_texts.iter().take(40).cloned().collect::<Vec<_>>().join(" · "));
     for n in &facts.icp {
         println!(
-            "icp          {} ({:?}, footer {}, link {})",
+            "icp          {} ({:?}, footer {}, visible {}, link {})",
             n.number,
             n.kind,
             n.in_footer,
+            n.visible,
             n.link.as_deref().unwrap_or("none")
         );
     }
     for p in &facts.psb {
         println!(
-            "psb          {}{} (footer {}, link {})",
+            "psb          {}{} (footer {}, visible {}, link {})",
             p.prefix,
             p.code,
             p.in_footer,
+            p.visible,
             p.link.as_deref().unwrap_or("none")
         );
     }
@@ -103,5 +175,4 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     println!("commercial   {:?}", c.commercial);
     println!("site names   {:?}", c.site_names);
     println!("operator     {:?}", c.operator);
-    Ok(0)
 }

@@ -42,18 +42,8 @@ pub struct ScanArgs {
     /// The day the date rules count from (default: today in Asia/Shanghai).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
-    /// Connect to ADDR for HOST:PORT, as curl's --resolve (loopback and private allowed).
-    #[arg(long, value_name = "HOST:PORT:ADDR")]
-    pub resolve: Vec<ResolveEntry>,
-    /// Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to.
-    #[arg(long = "connect-to", value_name = "HOST1:PORT1:HOST2:PORT2")]
-    pub connect_to: Vec<ConnectTo>,
-    /// Send every DNS question to this server (default: the system's servers).
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub nameserver: Vec<std::net::SocketAddr>,
-    /// Allow targets in this non-public network (test farms only; loopback and private stay refused otherwise).
-    #[arg(long, value_name = "CIDR")]
-    pub allow_network: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     /// A rules directory to use instead of the rules built into the program.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -80,6 +70,23 @@ pub struct ScanArgs {
     pub evidence_dir: Option<PathBuf>,
 }
 
+/// Where a scan's connections go: overrides, name servers and allowed private networks.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NetworkArgs {
+    /// Connect to ADDR for HOST:PORT, as curl's --resolve (loopback and private allowed).
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveEntry>,
+    /// Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to.
+    #[arg(long = "connect-to", value_name = "HOST1:PORT1:HOST2:PORT2")]
+    pub connect_to: Vec<ConnectTo>,
+    /// Send every DNS question to this server (default: the system's servers).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub nameserver: Vec<std::net::SocketAddr>,
+    /// Allow targets in this non-public network (test farms only; loopback and private stay refused otherwise).
+    #[arg(long, value_name = "CIDR")]
+    pub allow_network: Vec<ipnet::IpNet>,
+}
+
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
@@ -102,12 +109,23 @@ fn fetch_options(args: &ScanArgs, config: &crate::config::Config) -> crate::fetc
 fn build_scanner(args: &ScanArgs, config: &crate::config::Config) -> anyhow::Result<Scanner> {
     let rules = settings::rules(config, args.rules.as_deref())?;
     let options = fetch_options(args, config);
-    let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
+    network_scanner(config, rules, options, &args.network, args.render)
+}
+
+/// A scanner whose connections follow the flags, rendering as `render` says (else as configured).
+pub(super) fn network_scanner(
+    config: &crate::config::Config,
+    rules: crate::rules::RuleSet,
+    options: crate::fetch::FetchOptions,
+    network: &NetworkArgs,
+    render: Option<crate::render::RenderMode>,
+) -> anyhow::Result<Scanner> {
+    let overrides = Overrides { resolve: network.resolve.clone(), connect_to: network.connect_to.clone() };
     let mut config = config.clone();
-    if let Some(mode) = args.render {
+    if let Some(mode) = render {
         config.scan.render = mode;
     }
-    settings::scanner(&config, rules, overrides, options, &args.nameserver, &args.allow_network)
+    settings::scanner(&config, rules, overrides, options, &network.nameserver, &network.allow_network)
 }
 
 pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow::Result<u8> {

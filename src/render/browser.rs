@@ -52,6 +52,13 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+impl Browser {
+    /// The process group the browser leads (its renderer, GPU and utility processes are in it).
+    pub fn group(&self) -> Option<i32> {
+        self.group
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         // The renderer, GPU and utility processes share the group: all of them go.

@@ -5,7 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::classify::Classification;
 use crate::extract::PageFacts;
+use crate::rules::PlaceholderKind;
 
 /// Why a page was rendered (or would have been), as the result reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -57,8 +59,17 @@ const APP_ROOT_MAX_CHARS: usize = 2000;
 
 /// The reason to render a page whose footer shows no number, or `None` when it is a static page
 /// (or already shows its number).
-pub fn needs_render(html: &str, facts: &PageFacts) -> Option<RenderReason> {
+///
+/// A page the served text already places as a server or panel default, a parked or
+/// under-construction page, or an interception page is judged as served: what it is does not depend
+/// on what its scripts add, and a render that failed would only turn a clear finding into an unknown.
+/// A blank page is another matter: blank is what an application shell looks like before it runs.
+pub fn needs_render(html: &str, facts: &PageFacts, classification: &Classification) -> Option<RenderReason> {
     if facts.icp.iter().any(|n| n.in_footer) {
+        return None;
+    }
+    let placed = classification.placeholder.as_ref().is_some_and(|(kind, _)| *kind != PlaceholderKind::Blank);
+    if placed || classification.blocked.is_some() {
         return None;
     }
     let scripts = facts.signals.scripts > 0 || html.contains("<script");
@@ -89,7 +100,8 @@ mod tests {
         let rules = RuleSet::embedded();
         let url = url::Url::parse("http://example.cn/").expect("url");
         let facts = crate::extract::extract(html, &url, &rules.provinces);
-        needs_render(html, &facts)
+        let classification = crate::classify::classify(&facts, &rules);
+        needs_render(html, &facts, &classification)
     }
 
     #[test]
@@ -100,6 +112,8 @@ mod tests {
         assert_eq!(reason("<p>short page without scripts</p>"), None);
         // The number is there already: no need, whatever the scripts do.
         assert_eq!(reason("<div id=app></div><footer>京ICP备12345678号-1</footer><script src=a.js></script>"), None);
+        // A parked page is one as served, whatever its scripts do.
+        assert_eq!(reason("<h1>该域名正在出售</h1><p>域名出售 联系我们</p><script src=/track.js></script>"), None);
     }
 
     #[test]

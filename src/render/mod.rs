@@ -165,6 +165,21 @@ pub enum RenderStatus {
     Timeout,
 }
 
+impl RenderStatus {
+    pub const ALL: [RenderStatus; 4] =
+        [RenderStatus::Rendered, RenderStatus::Unavailable, RenderStatus::Failed, RenderStatus::Timeout];
+
+    /// The form in the JSON result and the metrics' `outcome` label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenderStatus::Rendered => "rendered",
+            RenderStatus::Unavailable => "unavailable",
+            RenderStatus::Failed => "failed",
+            RenderStatus::Timeout => "timeout",
+        }
+    }
+}
+
 /// One render's outcome.
 #[derive(Debug, Clone)]
 pub struct RenderOutcome {
@@ -221,6 +236,12 @@ impl Renderer {
         self.black_hole.accepted.load(Ordering::Relaxed)
     }
 
+    /// The process group of the running browser, if one runs: for operators' diagnostics and the
+    /// tests of crash recovery and shutdown.
+    pub async fn browser_group(&self) -> Option<i32> {
+        self.browser.lock().await.as_ref().filter(|b| b.connection.is_alive()).and_then(|b| b.group())
+    }
+
     /// Stops the browser (and every process of its group) now.
     pub async fn shutdown(&self) {
         self.browser.lock().await.take();
@@ -266,7 +287,7 @@ impl Renderer {
             Err(session::SessionError::Timeout) => RenderStatus::Timeout,
             Err(_) => RenderStatus::Failed,
         };
-        metrics::counter!("icp_patrol_renders_total", "outcome" => status_str(status)).increment(1);
+        metrics::counter!("icp_patrol_renders_total", "outcome" => status.as_str()).increment(1);
         metrics::histogram!("icp_patrol_render_seconds").record(elapsed.as_secs_f64());
         match result {
             Ok(rendered) => RenderOutcome {
@@ -308,15 +329,6 @@ impl Renderer {
         let started = Arc::new(browser::Browser::start(&path, self.black_hole.addr).await?);
         *slot = Some(Arc::clone(&started));
         Ok(started)
-    }
-}
-
-fn status_str(status: RenderStatus) -> &'static str {
-    match status {
-        RenderStatus::Rendered => "rendered",
-        RenderStatus::Unavailable => "unavailable",
-        RenderStatus::Failed => "failed",
-        RenderStatus::Timeout => "timeout",
     }
 }
 

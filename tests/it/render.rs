@@ -291,3 +291,91 @@ async fn screenshots_are_stored_with_their_scan() {
         assert!(png.starts_with(b"\x89PNG"));
     }
 }
+
+#[tokio::test]
+async fn rules_explain_shows_a_live_page_as_served_and_as_rendered() {
+    let f = farm(script_built_sites()).await;
+    let host = "vite.example.cn";
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .args([
+            "rules",
+            "explain",
+            &format!("http://{host}/"),
+            "--connect-to",
+            &format!("{host}::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+            "--nameserver",
+            crate::support::NOWHERE_DNS,
+        ])
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .output()
+        .await
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let (served, rendered) = stdout.split_once("== rendered").expect("a rendered section");
+    assert!(served.contains("render auto  app_root"), "{stdout}");
+    // As served the app shell shows no number; rendered, its lazily imported chunk does.
+    assert!(!served.contains("icp          "), "{stdout}");
+    assert!(rendered.contains(&format!("icp          {NUM}")), "{stdout}");
+    assert!(rendered.contains("footer true, visible true"), "{stdout}");
+}
+
+/// Processes of a group that are still running (zombies waiting to be reaped do not count).
+fn live_members(group: i32) -> usize {
+    let mut live = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // pid (comm) state ppid pgrp …: the command may hold spaces and parentheses.
+        let Some((_, rest)) = stat.rsplit_once(')') else { continue };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(group) && fields.first() != Some(&"Z") {
+            live += 1;
+        }
+    }
+    live
+}
+
+async fn until_gone(group: i32) -> bool {
+    for _ in 0..100 {
+        if live_members(group) == 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_pool_replaces_a_crashed_browser_and_stops_its_whole_group() {
+    let f = farm(script_built_sites()).await;
+    let pool = renderer(RenderMode::Auto);
+    let auto = f.scanner.clone().with_renderer(Arc::clone(&pool));
+    let r = scan(&auto, "http://ajax.example.cn/").await;
+    assert_eq!(r.render.judged, JudgedPage::Rendered, "{:?}", r.render.detail);
+    let first = pool.browser_group().await.expect("a browser runs");
+    assert!(live_members(first) > 1, "the browser and its helper processes share one group");
+
+    // A crash of the whole browser: the next renders start another one.
+    // SAFETY: kill(2) on the process group the pool started; no memory of this process is touched.
+    unsafe {
+        libc::kill(-first, libc::SIGKILL);
+    }
+    assert!(until_gone(first).await);
+    let mut again = scan(&auto, "http://ajax.example.cn/").await;
+    if again.render.judged != JudgedPage::Rendered {
+        // The render that met the dead browser failed (inconclusive, never fail); the next one restarts it.
+        assert_ne!(outcome(&again, "icp.missing"), Fail);
+        again = scan(&auto, "http://ajax.example.cn/").await;
+    }
+    assert_eq!(again.render.judged, JudgedPage::Rendered, "{:?}", again.render.detail);
+    assert_eq!(outcome(&again, "icp.missing"), Pass);
+    let second = pool.browser_group().await.expect("a new browser runs");
+    assert_ne!(first, second);
+
+    // Shutdown takes every process of the group with it.
+    pool.shutdown().await;
+    assert!(until_gone(second).await, "processes of group {second} outlived the shutdown");
+    assert_eq!(pool.escaped_connections(), 0);
+}
