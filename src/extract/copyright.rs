@@ -46,7 +46,7 @@ pub(crate) fn find(
         if i % 64 == 0 {
             budget.check("copyright")?;
         }
-        let text = super::collapse_space(&lines.text(segments, line));
+        let text = around_first_mark(super::collapse_space(&lines.text(segments, line)));
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
@@ -57,6 +57,21 @@ pub(crate) fn find(
         seen.insert(text);
     }
     Ok(out)
+}
+
+/// Characters kept on each side of a long line's first mark.
+const MARK_WINDOW: usize = 200;
+
+/// A line is read whole when it is line-sized; a longer one (a page glued into one block) only
+/// around its first mark, where a holder is named: the holder search then costs the same on any page.
+fn around_first_mark(text: String) -> String {
+    if text.len() <= 8 * MARK_WINDOW {
+        return text;
+    }
+    let at = MARK.find(&text).map_or(0, |m| m.start());
+    let start = text[..at].char_indices().rev().nth(MARK_WINDOW).map_or(0, |(i, _)| i);
+    let end = text[at..].char_indices().nth(MARK_WINDOW).map_or(text.len(), |(i, _)| at + i);
+    text[start..end].to_string()
 }
 
 /// "版权声明" and similar navigation entries name a page, not a holder.
@@ -259,5 +274,16 @@ mod tests {
             holder_of("河南示例网络科技有限公司 Copyright © 2016-2017 Brandname. All Rights Reserved.").as_deref(),
             Some("河南示例网络科技有限公司")
         );
+    }
+
+    #[test]
+    fn a_long_line_is_read_around_its_first_mark() {
+        let filler = "公司新闻 ".repeat(2000);
+        let line = format!("{filler}© 2024 北京示例科技有限公司 版权所有 {filler}");
+        let window = around_first_mark(line);
+        assert!(window.chars().count() <= 2 * MARK_WINDOW + 1, "{}", window.chars().count());
+        assert_eq!(holder_of(&window).as_deref(), Some("北京示例科技有限公司"));
+        let short = "© 2024 北京示例科技有限公司 版权所有".to_string();
+        assert_eq!(around_first_mark(short.clone()), short);
     }
 }
