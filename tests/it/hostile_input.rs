@@ -100,3 +100,33 @@ fn random_pages_never_panic() {
         assert!(!findings.is_empty(), "round {round}");
     }
 }
+
+/// The scan's time limit covers extraction: a page that arrives late and takes long to read is
+/// `inconclusive` with the reason, never a finding. The page (3 MB of one-digit elements) takes about
+/// ten seconds to extract in a debug build and well under one in a release build, so the test runs
+/// in debug builds (as `cargo test` and CI run it).
+#[cfg(debug_assertions)]
+#[tokio::test]
+async fn a_page_that_outlasts_the_scan_is_inconclusive_with_the_reason() {
+    use icp_patrol::checks::Outcome;
+    use icp_patrol::farm::Behaviour;
+    use icp_patrol::fetch::FetchOptions;
+    use std::time::Duration;
+
+    let mut body = String::from("<body><footer>");
+    while body.len() < 3_000_000 {
+        body.push_str("<i>1</i>");
+    }
+    body.push_str("</footer></body>");
+    let slow = Behaviour::Slow { delay: Duration::from_millis(2500), body: body.into_bytes() };
+    let options = FetchOptions { total_timeout: Duration::from_secs(4), ..FetchOptions::default() };
+    let f = farm_with(vec![("slow-read.example.cn", slow)], options).await;
+    let record = filing("slow-read.example.cn", "京ICP备16020626号-1");
+    let r = f.scan("http://slow-read.example.cn/", Some(&record)).await;
+    let error = r.fetch.error.as_ref().expect("the scan says why it could not judge the page");
+    assert_eq!(error.kind.as_str(), "extract_timeout", "{error:?}");
+    for id in ["icp.missing", "icp.not_in_footer", "psb.missing", "site.placeholder"] {
+        assert_eq!(outcome(&r, id), Outcome::Inconclusive, "{id}");
+    }
+    assert_ne!(r.verdict.status, icp_patrol::verdict::Status::Notice);
+}
