@@ -30,12 +30,18 @@ fn main() {
     let farm = rt.block_on(Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites)).expect("farm");
     let connect_to = hosts
         .iter()
-        .map(|h| ConnectTo { host: Some(h.clone()), port: None, to_host: "127.0.0.1".into(), to_port: farm.addr.port() })
+        .map(|h| ConnectTo {
+            host: Some(h.clone()),
+            port: None,
+            to_host: "127.0.0.1".into(),
+            to_port: farm.addr.port(),
+        })
         .collect();
     let dns =
         Dns::new(&DnsOptions { nameservers: vec!["127.0.0.1:9".parse().expect("addr")], timeout: None }).expect("dns");
-    let fetcher = Fetcher::new(FetchOptions::default(), Overrides { resolve: vec![], connect_to }, dns, Guard::default())
-        .expect("fetcher");
+    let fetcher =
+        Fetcher::new(FetchOptions::default(), Overrides { resolve: vec![], connect_to }, dns, Guard::default())
+            .expect("fetcher");
     let scanner = Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
     let today = "2026-12-03".parse().expect("day");
     for (name, page) in &shapes {

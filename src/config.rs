@@ -85,6 +85,18 @@ pub struct DaemonSettings {
     pub concurrency: usize,
     /// Scans at once against one server address (many filed sites share one server).
     pub per_address: usize,
+    /// Scans at once of the hosts of one registrable domain.
+    pub per_domain: usize,
+    /// Milliseconds between the starts of two scans of one server address (0: none).
+    pub min_interval_ms: u64,
+    /// Timeouts in a row from one server address before it is paused…
+    pub host_error_budget: u32,
+    /// …for this many seconds (its jobs wait in the queue, not in workers).
+    pub host_pause_secs: u64,
+    /// The pause after a 429 that names no `Retry-After`.
+    pub rate_limit_backoff_secs: u64,
+    /// The longest `Retry-After` honoured.
+    pub max_retry_after_secs: u64,
     /// How long a claimed job is held before another daemon may take it over.
     pub lease_secs: u64,
     /// On SIGTERM/SIGINT: how long in-flight scans may finish before their jobs are released.
@@ -176,6 +188,12 @@ impl Default for DaemonSettings {
         DaemonSettings {
             concurrency: 64,
             per_address: 4,
+            per_domain: 4,
+            min_interval_ms: 0,
+            host_error_budget: 5,
+            host_pause_secs: 300,
+            rate_limit_backoff_secs: 60,
+            max_retry_after_secs: 3600,
             lease_secs: 120,
             grace_secs: 30,
             max_attempts: 3,

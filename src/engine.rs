@@ -310,6 +310,7 @@ impl Scanner {
                 error: fetched.error.clone().or(extract_error),
                 remote_address: fetched.remote_address,
                 https_error: fetched.https_error.clone(),
+                retry_after_secs: fetched.retry_after.map(|d| d.as_secs()),
             },
             render,
             classified: classified(classification.as_ref()),

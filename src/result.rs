@@ -105,6 +105,9 @@ pub struct FetchInfo {
     /// Why `https://` was given up for `http://`, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub https_error: Option<FetchError>,
+    /// Seconds a rate-limiting server asked to be left alone (`Retry-After` of a 429 or 503).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

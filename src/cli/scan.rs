@@ -14,6 +14,7 @@ use crate::engine::{Scanner, Target, today_in_shanghai};
 use crate::fetch::{ConnectTo, Overrides, ResolveEntry};
 use crate::filing::{FilingSet, load_filings, parse_date};
 use crate::result::ScanResult;
+use crate::scheduler::{Admission, HostKeys, Politeness, PolitenessOptions};
 use crate::store::Store;
 use crate::verdict::Status;
 
@@ -138,7 +139,7 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
     };
     let today = args.today.unwrap_or_else(today_in_shanghai);
     if args.all {
-        return scan_all(&scanner, &filings, today, &args, store.as_ref()).await;
+        return scan_all(&scanner, &filings, today, &args, store.as_ref(), &settings.config.daemon).await;
     }
     let input = args.target.as_deref().unwrap_or_default();
     let target = Target::parse(input)?;
@@ -177,12 +178,47 @@ fn write_evidence(dir: &std::path::Path, result: &ScanResult) -> anyhow::Result<
     Ok(())
 }
 
+/// One scan of `scan --all` under the same politeness as the daemon's: a server being left alone is
+/// waited for, and a rate-limited scan is tried once more when the server said it may be.
+async fn polite_scan(
+    scanner: &Scanner,
+    politeness: &Politeness,
+    target: &Target,
+    record: &crate::filing::FilingRecord,
+    today: NaiveDate,
+) -> ScanResult {
+    let keys = HostKeys {
+        address: scanner.address_key(target).await,
+        domain: crate::domain::registrable_domain(&target.host),
+    };
+    let mut tries = 0;
+    loop {
+        let admitted = match politeness.admit(&keys).await {
+            Admission::Go(admitted) => admitted,
+            Admission::Held { until, .. } => {
+                tokio::time::sleep_until(until).await;
+                continue;
+            }
+        };
+        let result = scanner.scan(target, Some(record), today).await;
+        drop(admitted);
+        tries += 1;
+        let retry_after = result.fetch.retry_after_secs.map(Duration::from_secs);
+        politeness.observe(&keys, result.fetch.error.as_ref(), retry_after);
+        let rate_limited = result.fetch.error.as_ref().is_some_and(|e| e.kind == crate::net::ErrorKind::RateLimited);
+        if !rate_limited || tries == 2 {
+            return result;
+        }
+    }
+}
+
 async fn scan_all(
     scanner: &Scanner,
     filings: &FilingSet,
     today: NaiveDate,
     args: &ScanArgs,
     store: Option<&Store>,
+    daemon_settings: &crate::config::DaemonSettings,
 ) -> anyhow::Result<u8> {
     if filings.records().is_empty() {
         bail!("{}: no records to scan", args.filings.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
@@ -191,10 +227,12 @@ async fn scan_all(
     if !std::io::stderr().is_terminal() {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
+    let politeness = Politeness::new(PolitenessOptions::from_settings(daemon_settings));
+    let politeness = &politeness;
     let mut results = futures_util::stream::iter(filings.records())
         .map(|record| async move {
             match Target::parse(&record.domain) {
-                Ok(t) => Some(scanner.scan(&t, Some(record), today).await),
+                Ok(t) => Some(polite_scan(scanner, politeness, &t, record, today).await),
                 Err(e) => {
                     tracing::error!(domain = %record.domain, "{e}");
                     None

@@ -31,6 +31,8 @@ pub enum Behaviour {
     /// A site of several files: the page at `/` and the scripts, fragments and styles it loads, by
     /// path, each with its content type.
     Files(Vec<(String, String, Vec<u8>)>),
+    /// A rate-limiting answer (429 or 503) with this `Retry-After`, if any.
+    RateLimited { code: u16, retry_after: Option<String> },
 }
 
 impl Behaviour {
@@ -59,7 +61,11 @@ pub struct Farm {
     /// Accepts connections and resets them at once.
     pub reset_addr: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
+    hits: Hits,
 }
+
+/// Requests per host, as the farm saw them.
+type Hits = Arc<std::sync::Mutex<HashMap<String, usize>>>;
 
 impl Drop for Farm {
     fn drop(&mut self) {
@@ -70,6 +76,12 @@ impl Drop for Farm {
 }
 
 type Sites = Arc<HashMap<String, Behaviour>>;
+
+#[derive(Clone)]
+struct FarmState {
+    sites: Sites,
+    hits: Hits,
+}
 
 impl Farm {
     /// Starts the farm on `ip` (a loopback address) with ephemeral ports.
@@ -93,7 +105,8 @@ impl Farm {
         let reset_addr =
             reset.local_addr().map_err(|source| FarmError::Bind { addr: SocketAddr::new(ip, 0), source })?;
         let sites: Sites = Arc::new(sites.into_iter().map(|(h, b)| (h.to_ascii_lowercase(), b)).collect());
-        let app = Router::new().fallback(serve).with_state(sites);
+        let hits = Hits::default();
+        let app = Router::new().fallback(serve).with_state(FarmState { sites, hits: Arc::clone(&hits) });
         let http = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -104,17 +117,24 @@ impl Farm {
                 drop(stream);
             }
         });
-        Ok(Farm { addr, reset_addr, tasks: vec![http, resetter] })
+        Ok(Farm { addr, reset_addr, tasks: vec![http, resetter], hits })
+    }
+
+    /// How many requests a host (its Host header) has had.
+    pub fn hits(&self, host: &str) -> usize {
+        self.hits.lock().unwrap_or_else(|p| p.into_inner()).get(&host.to_ascii_lowercase()).copied().unwrap_or(0)
     }
 }
 
-async fn serve(State(sites): State<Sites>, headers: HeaderMap, uri: Uri) -> Response {
+async fn serve(State(state): State<FarmState>, headers: HeaderMap, uri: Uri) -> Response {
+    let sites = state.sites;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(|h| h.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(h, |(h, _)| h))
         .unwrap_or_default()
         .to_ascii_lowercase();
+    *state.hits.lock().unwrap_or_else(|p| p.into_inner()).entry(host.clone()).or_default() += 1;
     let Some(site) = sites.get(&host) else {
         return (StatusCode::NOT_FOUND, format!("no site {host} on this farm")).into_response();
     };
@@ -145,6 +165,14 @@ async fn serve(State(sites): State<Sites>, headers: HeaderMap, uri: Uri) -> Resp
             page(body, "text/html; charset=utf-8")
         }
         Behaviour::Huge { bytes } => page(vec![b'a'; bytes], "text/html"),
+        Behaviour::RateLimited { code, retry_after } => {
+            let mut r =
+                (StatusCode::from_u16(code).unwrap_or(StatusCode::TOO_MANY_REQUESTS), "slow down").into_response();
+            if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
         Behaviour::Files(_) => unreachable!("served by path above"),
     }
 }

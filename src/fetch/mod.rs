@@ -75,6 +75,8 @@ pub struct FetchOutcome {
     pub https_error: Option<FetchError>,
     /// Every name this fetch resolved, so later requests of the same scan ask no resolver again.
     pub answers: AnswerCache,
+    /// How long a rate-limiting server (429, 503) asked to be left alone (`Retry-After`).
+    pub retry_after: Option<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -272,6 +274,11 @@ impl Fetcher {
             }
             outcome.content_type =
                 response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| crate::net::retry_after(v, chrono::Utc::now()));
             match tokio::time::timeout_at(deadline, read_capped(response, self.options.max_body)).await {
                 Err(_) => {
                     outcome.error = Some(FetchError::new(ErrorKind::Timeout, "body not complete within the time limit"))
@@ -279,7 +286,14 @@ impl Fetcher {
                 Ok(Err(e)) => outcome.error = Some(e),
                 Ok(Ok(body)) => outcome.body = body,
             }
-            if outcome.error.is_none() && (status.is_client_error() || status.is_server_error()) {
+            let rate_limited = status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                || (status == reqwest::StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some());
+            if rate_limited {
+                // Whatever the body said, the server asked for a pause: nothing of the site is judged.
+                outcome.retry_after = retry_after;
+                let wait = retry_after.map(|d| format!(" (Retry-After {} s)", d.as_secs())).unwrap_or_default();
+                outcome.error = Some(FetchError::new(ErrorKind::RateLimited, format!("{status}{wait}")));
+            } else if outcome.error.is_none() && (status.is_client_error() || status.is_server_error()) {
                 outcome.error = Some(FetchError::new(ErrorKind::HttpStatus, status.to_string()));
             }
             // A page that forwards the browser elsewhere is followed like an HTTP redirect, within the

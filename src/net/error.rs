@@ -13,6 +13,9 @@ pub enum ErrorKind {
     Timeout,
     Tls,
     HttpStatus,
+    /// 429, or 503 with `Retry-After`: the server asks to be left alone for a while. Says nothing of
+    /// the site, so nothing is judged from it.
+    RateLimited,
     TooLarge,
     TooManyRedirects,
     PrivateTarget,
@@ -23,7 +26,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::Nxdomain,
         ErrorKind::Nodata,
         ErrorKind::Servfail,
@@ -32,6 +35,7 @@ impl ErrorKind {
         ErrorKind::Timeout,
         ErrorKind::Tls,
         ErrorKind::HttpStatus,
+        ErrorKind::RateLimited,
         ErrorKind::TooLarge,
         ErrorKind::TooManyRedirects,
         ErrorKind::PrivateTarget,
@@ -51,6 +55,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Tls => "tls",
             ErrorKind::HttpStatus => "http_status",
+            ErrorKind::RateLimited => "rate_limited",
             ErrorKind::TooLarge => "too_large",
             ErrorKind::TooManyRedirects => "too_many_redirects",
             ErrorKind::PrivateTarget => "private_target",

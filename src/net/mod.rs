@@ -5,6 +5,7 @@
 mod error;
 mod guard;
 mod ranges;
+mod retry_after;
 
 use std::net::IpAddr;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use error::{ErrorKind, FetchError};
 pub use guard::{Guard, non_public_reason};
 pub use ranges::RangeTable;
+pub use retry_after::retry_after;
 
 /// What DNS said about one name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

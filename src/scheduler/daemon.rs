@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::cron::CronSchedule;
-use super::limiter::KeyedLimiter;
 use super::policy;
+use super::politeness::{Admission, HostKeys, Politeness, PolitenessOptions};
 use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
@@ -27,6 +27,8 @@ pub struct RunSummary {
     pub recorded: usize,
     pub retried: usize,
     pub released: usize,
+    /// Jobs put back because their host was being left alone (429 `Retry-After`, error budget).
+    pub deferred: usize,
 }
 
 /// Swaps the rules of a running daemon (SIGHUP) and tells whether it is still running.
@@ -127,7 +129,7 @@ impl Daemon {
         let tracker = TaskTracker::new();
         let in_flight: Arc<std::sync::Mutex<std::collections::HashSet<i64>>> = Arc::default();
         let total = Arc::new(Semaphore::new(settings.concurrency));
-        let per_address = Arc::new(KeyedLimiter::new(settings.per_address));
+        let politeness = Arc::new(Politeness::new(PolitenessOptions::from_settings(&settings)));
         let counters = Arc::new(Counters::default());
 
         // Notices whose deadline has come are re-scanned (now, and every minute while running).
@@ -238,7 +240,7 @@ impl Daemon {
             };
             let Some(job) = ready.pop_front() else { continue };
             let this = Arc::clone(&this);
-            let per_address = Arc::clone(&per_address);
+            let politeness = Arc::clone(&politeness);
             let in_flight = Arc::clone(&in_flight);
             let hard_stop = hard_stop.clone();
             let counters = Arc::clone(&counters);
@@ -249,7 +251,7 @@ impl Daemon {
                 async move {
                     let id = job.id;
                     tokio::select! {
-                        outcome = this.work(&job, &per_address) => counters.count(outcome),
+                        outcome = this.work(&job, &politeness) => counters.count(outcome),
                         _ = hard_stop.cancelled() => {
                             // Past the grace period: the job goes back to the queue, not counted as an attempt.
                             match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
@@ -290,6 +292,7 @@ impl Daemon {
         summary.recorded = counters.recorded.load(std::sync::atomic::Ordering::Relaxed);
         summary.retried = counters.retried.load(std::sync::atomic::Ordering::Relaxed);
         summary.released += counters.released.load(std::sync::atomic::Ordering::Relaxed);
+        summary.deferred = counters.deferred.load(std::sync::atomic::Ordering::Relaxed);
         match failure {
             Some(e) => Err(e),
             None => Ok(summary),
@@ -373,7 +376,7 @@ impl Daemon {
     }
 
     /// One job: the filing, a permit for its server address, the scan, retry or record.
-    async fn work(&self, job: &ClaimedJob, per_address: &KeyedLimiter) -> Result<Worked, StoreError> {
+    async fn work(&self, job: &ClaimedJob, politeness: &Politeness) -> Result<Worked, StoreError> {
         let Some(stored) = self.store.filing_for_host(&job.domain).await?.filter(|f| f.status == "active") else {
             self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
             return Ok(Worked::Skipped);
@@ -386,14 +389,36 @@ impl Daemon {
             self.store.skip_job(&self.worker, job.id, "not a scannable host").await?;
             return Ok(Worked::Skipped);
         };
-        let key = scanner.address_key(&target).await;
-        let _address = per_address.acquire(&key).await;
+        let keys = HostKeys { address: scanner.address_key(&target).await, domain: registrable_domain(&target.host) };
+        // A server that asked for a pause (or spent its error budget) is not asked now: the job waits
+        // in the queue, not in a worker, and is not counted as an attempt.
+        let _admitted = match politeness.admit(&keys).await {
+            Admission::Go(admitted) => admitted,
+            Admission::Held { until, reason } => {
+                let at = now_ms() + until.saturating_duration_since(tokio::time::Instant::now()).as_millis() as i64;
+                let why = format!("host left alone ({})", reason.as_str());
+                self.store.requeue(&self.worker, job.id, at, Some(&why), false).await?;
+                metrics::counter!("icp_patrol_jobs_deferred_total", "reason" => reason.as_str()).increment(1);
+                return Ok(Worked::Deferred);
+            }
+        };
         let started = std::time::Instant::now();
         let today = self.today.unwrap_or_else(today_in_shanghai);
         let mut result = scanner.scan(&target, Some(&filing), today).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
+        let retry_after = result.fetch.retry_after_secs.map(Duration::from_secs);
+        let hold = politeness.observe(&keys, result.fetch.error.as_ref(), retry_after);
         if let Some(e) = &result.fetch.error {
             metrics::counter!("icp_patrol_fetch_errors_total", "kind" => e.kind.as_str()).increment(1);
+            if e.kind == ErrorKind::RateLimited && job.attempts < self.config.daemon.max_attempts {
+                // Asked again when the server said, not before (its other jobs wait as long).
+                let wait = hold
+                    .map_or(Duration::ZERO, |(until, _)| until.saturating_duration_since(tokio::time::Instant::now()));
+                self.store
+                    .requeue(&self.worker, job.id, now_ms() + wait.as_millis() as i64, Some(&e.detail), true)
+                    .await?;
+                return Ok(Worked::Retried);
+            }
             if transient(e.kind) && job.attempts < self.config.daemon.max_attempts {
                 let backoff =
                     self.config.daemon.retry_backoff_secs.saturating_mul(1 << (job.attempts - 1).clamp(0, 16));
@@ -435,6 +460,8 @@ enum Worked {
     Retried,
     Released,
     Skipped,
+    /// Put back until its host may be asked again.
+    Deferred,
 }
 
 #[derive(Default)]
@@ -442,6 +469,7 @@ struct Counters {
     recorded: std::sync::atomic::AtomicUsize,
     retried: std::sync::atomic::AtomicUsize,
     released: std::sync::atomic::AtomicUsize,
+    deferred: std::sync::atomic::AtomicUsize,
 }
 
 impl Counters {
@@ -458,6 +486,9 @@ impl Counters {
                 self.released.fetch_add(1, Relaxed);
             }
             Ok(Worked::Skipped) => {}
+            Ok(Worked::Deferred) => {
+                self.deferred.fetch_add(1, Relaxed);
+            }
             Err(e) => tracing::error!("job failed: {e}"),
         }
     }

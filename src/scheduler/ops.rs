@@ -43,6 +43,12 @@ fn register_series() {
         metrics::counter!("icp_patrol_renders_total", "outcome" => status.as_str()).increment(0);
     }
     metrics::describe_histogram!("icp_patrol_render_seconds", metrics::Unit::Seconds, "time of one render");
+    metrics::describe_counter!("icp_patrol_host_holds_total", "sites or servers left alone, by reason");
+    metrics::describe_counter!("icp_patrol_jobs_deferred_total", "jobs put back while their host was left alone");
+    for reason in super::HoldReason::ALL {
+        metrics::counter!("icp_patrol_host_holds_total", "reason" => reason.as_str()).increment(0);
+        metrics::counter!("icp_patrol_jobs_deferred_total", "reason" => reason.as_str()).increment(0);
+    }
     let _ = metrics::histogram!("icp_patrol_scan_seconds");
 }
 

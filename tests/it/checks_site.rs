@@ -31,6 +31,24 @@ async fn site_unreachable_on_error_status_and_passes_when_served() {
 }
 
 #[tokio::test]
+async fn a_rate_limited_answer_judges_nothing_and_says_how_long_to_wait() {
+    let f = farm(vec![
+        ("busy.example.cn", Behaviour::RateLimited { code: 429, retry_after: Some("30".into()) }),
+        ("maint.example.cn", Behaviour::RateLimited { code: 503, retry_after: Some("120".into()) }),
+    ])
+    .await;
+    for (host, wait) in [("busy.example.cn", 30), ("maint.example.cn", 120)] {
+        let r = f.scan(&format!("http://{host}/"), Some(&filing(host, NUM))).await;
+        assert_eq!(r.fetch.error.as_ref().map(|e| e.kind), Some(ErrorKind::RateLimited), "{host}");
+        assert_eq!(r.fetch.retry_after_secs, Some(wait), "{host}");
+        // The site asked for a pause; whether it is reachable, or shows its number, is not known.
+        assert_eq!(outcome(&r, "site.unreachable"), Inconclusive, "{host}");
+        assert_eq!(outcome(&r, "icp.missing"), Inconclusive, "{host}");
+        assert_eq!(r.verdict.status, Status::Inconclusive, "{host}");
+    }
+}
+
+#[tokio::test]
 async fn https_failing_falls_back_to_http() {
     // The farm speaks plain HTTP on every port: the https attempt fails its TLS handshake.
     let f = farm(vec![("plain.example.cn", page(&linked(NUM)))]).await;

@@ -380,3 +380,39 @@ async fn the_public_security_deadline_does_not_move_after_the_first_scan() {
     assert_eq!(open["psb.missing"].consecutive, 2);
     assert!(!open.contains_key("psb.pending"));
 }
+
+#[tokio::test]
+async fn a_site_asking_for_a_pause_is_left_alone_while_the_others_proceed() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let busy = "busy-example.cn".to_string();
+    let calm: Vec<String> = (0..3).map(|i| format!("calm{i}-example.cn")).collect();
+    let mut sites: HashMap<String, Behaviour> = calm.iter().map(|h| (h.clone(), page(&linked(NUM)))).collect();
+    sites.insert(busy.clone(), Behaviour::RateLimited { code: 429, retry_after: Some("30".into()) });
+    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites).await.expect("farm");
+    let store = db.store().await;
+    let mut all = calm.clone();
+    all.push(busy.clone());
+    import(&store, &all).await;
+    let mut cfg = config(&db.url, &farm);
+    cfg.daemon.include_www = false;
+    cfg.schedule = vec![Schedule {
+        name: "every-second".into(),
+        cron: "* * * * * *".into(),
+        timezone: "Asia/Shanghai".into(),
+        province: None,
+        provider: None,
+    }];
+    let stop = CancellationToken::new();
+    let run = tokio::spawn(daemon(&store, &cfg).run(stop.clone(), false));
+    // Several cycles go by: each calm site is scanned in each, the busy one was asked once.
+    let calm_scanned =
+        |store: Store, host: String| async move { store.scans(Some(&host), 10).await.expect("scans").len() >= 3 };
+    assert!(until(Duration::from_secs(20), || calm_scanned(store.clone(), calm[2].clone())).await);
+    stop.cancel();
+    let summary = run.await.expect("joins").expect("runs");
+    assert_eq!(farm.hits(&busy), 1, "asked again before its Retry-After of 30 s");
+    assert!(farm.hits(&calm[0]) >= 3);
+    assert!(summary.retried >= 1 && summary.deferred >= 1, "{summary:?}");
+    // Nothing was recorded for it: a rate-limited answer is retried when the site said, not judged.
+    assert!(store.scans(Some(&busy), 10).await.expect("scans").is_empty());
+}
