@@ -87,6 +87,12 @@ pub(super) fn text(out: &mut impl Write, r: &ScanResult, colour: bool) -> io::Re
             }
         }
     }
+    for d in &r.notice_drafts {
+        writeln!(out, "  notice   {} deadline {}", d.kind.as_str(), d.deadline)?;
+        if let Some(w) = &d.deadline_warning {
+            writeln!(out, "           {}", paint.wrap("33", &format!("注意: {w}")))?;
+        }
+    }
     writeln!(out)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `icp-patrol review` (a reviewer's decision on a finding) and `icp-patrol notice` (notices sent,
 //! their deadlines and the one extension).
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::settings::{self, Settings};
@@ -140,7 +140,8 @@ pub enum NoticeCommand {
         /// Which notice: special_inspection or change_filing.
         #[arg(long, value_parser = notice_kind)]
         kind: NoticeKind,
-        /// Working days added to the deadline (1 to 7; weekends skipped).
+        /// Working days added to the deadline (1 to 7; weekends and the holidays of
+        /// rules/holidays.toml skipped, 调休 working weekends counted).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
     },
@@ -151,17 +152,11 @@ pub enum NoticeCommand {
     },
 }
 
-/// `days` working days after `from` (Saturdays and Sundays skipped; public holidays are not known).
-pub fn add_working_days(from: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = from;
-    let mut left = days;
-    while left > 0 {
-        d = d.checked_add_days(Days::new(1)).unwrap_or(d);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
+/// Shows a deadline's warning where the reviewer reads the command's output (the log has it too).
+fn warn_deadline(due: &crate::rules::Due) {
+    if let Some(w) = &due.warning {
+        eprintln!("注意 (warning): {w}");
     }
-    d
 }
 
 pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow::Result<u8> {
@@ -170,14 +165,15 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
         NoticeCommand::Sent { domain, kind, deadline, by } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let rules = settings::rules(&settings.config, None)?;
-            let days = if kind == NoticeKind::SpecialInspection {
-                rules.deadlines.special_inspection
-            } else {
-                rules.deadlines.change_filing
-            };
             let today = today_in_shanghai();
-            let deadline =
-                deadline.unwrap_or_else(|| today.checked_add_days(Days::new(days.into())).unwrap_or_default());
+            let deadline = match deadline {
+                Some(d) => d,
+                None => {
+                    let due = rules.holidays.after_days(today, rules.deadlines.days(kind));
+                    warn_deadline(&due);
+                    due.date
+                }
+            };
             if deadline < today {
                 anyhow::bail!(UsageError(format!(
                     "--deadline {deadline} is before the day the notice is sent ({today})"
@@ -212,7 +208,10 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
                     "{domain}: the {kind} notice was extended already (one extension per notice)"
                 )));
             }
-            let to = add_working_days(n.deadline, days);
+            let rules = settings::rules(&settings.config, None)?;
+            let due = rules.holidays.add_working_days(n.deadline, days);
+            warn_deadline(&due);
+            let to = due.date;
             store.extend_notice(n.id, to).await?;
             println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline);
         }
@@ -244,12 +243,5 @@ mod tests {
     #[test]
     fn the_reviewer_has_a_name_without_user() {
         assert!(login_name().is_some_and(|n| !n.is_empty()));
-    }
-
-    #[test]
-    fn working_days_skip_weekends() {
-        let friday: NaiveDate = "2026-11-27".parse().expect("date");
-        assert_eq!(add_working_days(friday, 1), "2026-11-30".parse::<NaiveDate>().expect("date"));
-        assert_eq!(add_working_days(friday, 7), "2026-12-08".parse::<NaiveDate>().expect("date"));
     }
 }

@@ -6,6 +6,7 @@
 mod catalogue;
 mod commercial;
 mod error;
+mod holidays;
 mod naming;
 mod notices;
 mod placeholders;
@@ -23,6 +24,7 @@ pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
 pub use commercial::{Commercial, CommercialCase, Signal};
 pub(crate) use error::line_col;
 pub use error::{RuleError, RuleErrors};
+pub use holidays::{Due, HolidayCase, Holidays};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
 pub use placeholders::{Fingerprint, PlaceholderCase, PlaceholderKind, Placeholders};
@@ -33,7 +35,7 @@ pub use provinces::{Province, Provinces};
 use crate::checks::ALL_CHECK_IDS;
 
 /// The rule files compiled into the binary, so `scan` works without a rules directory.
-const EMBEDDED: [(&str, &str); 9] = [
+const EMBEDDED: [(&str, &str); 10] = [
     ("provinces.toml", include_str!("../../rules/provinces.toml")),
     ("checks.toml", include_str!("../../rules/checks.toml")),
     ("placeholders.toml", include_str!("../../rules/placeholders.toml")),
@@ -42,10 +44,12 @@ const EMBEDDED: [(&str, &str); 9] = [
     ("naming.toml", include_str!("../../rules/naming.toml")),
     ("notices/special_inspection.md", include_str!("../../rules/notices/special_inspection.md")),
     ("notices/change_filing.md", include_str!("../../rules/notices/change_filing.md")),
+    ("holidays.toml", include_str!("../../rules/holidays.toml")),
+    // Providers last, as `load` reads them, so both give the same digest.
     ("providers/example.toml", include_str!("../../rules/providers/example.toml")),
 ];
 /// Files every rules directory must have.
-const REQUIRED: [&str; 8] = [
+const REQUIRED: [&str; 9] = [
     "provinces.toml",
     "checks.toml",
     "placeholders.toml",
@@ -54,6 +58,7 @@ const REQUIRED: [&str; 8] = [
     "naming.toml",
     "notices/special_inspection.md",
     "notices/change_filing.md",
+    "holidays.toml",
 ];
 /// A provider's own adjustments of the catalogue (severity, notice kind, enabled), if present.
 const OVERRIDES: &str = "overrides.toml";
@@ -71,6 +76,8 @@ pub struct RuleSet {
     pub naming: Naming,
     pub notices: Notices,
     pub deadlines: Deadlines,
+    /// Public holidays and 调休 working weekends: every deadline counts with them.
+    pub holidays: Holidays,
     /// SHA-256 over the rule files, stamped into every result.
     pub digest: String,
 }
@@ -184,6 +191,10 @@ impl RuleSet {
                     });
                 }
                 (_, "naming.toml") => parts.naming = parse(path, text, &mut errors),
+                (_, "holidays.toml") => {
+                    parts.holidays =
+                        parse(path, text, &mut errors).map(|f| holidays::compile(path, text, f, &mut errors));
+                }
                 (_, "overrides.toml") => {
                     parts.overrides = parse(path, text, &mut errors).map(|o| (path.clone(), text.clone(), o))
                 }
@@ -201,6 +212,7 @@ impl RuleSet {
                 preapproval: Some(preapproval),
                 commercial: Some(commercial),
                 naming: Some(naming),
+                holidays: Some(holidays),
                 providers,
                 notices,
                 deadlines,
@@ -215,6 +227,7 @@ impl RuleSet {
                 naming,
                 notices,
                 deadlines,
+                holidays,
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -232,6 +245,7 @@ struct Parts {
     preapproval: Option<Preapproval>,
     commercial: Option<Commercial>,
     naming: Option<Naming>,
+    holidays: Option<Holidays>,
     notices: Notices,
     deadlines: Deadlines,
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,

@@ -199,11 +199,13 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
         "[checks.\"psb.format\"]\nseverity = \"fatal\"",
     );
     edit("preapproval.toml", "licence = ['互联网新闻信息服务许可证", "licence = ['(互联网新闻信息服务许可证");
+    edit("holidays.toml", "\"2026-01-04\", \"2026-02-14\"", "\"2026-01-04\", \"2026-02-16\"");
     let bad = run(vec!["rules".into(), "check".into(), dir.display().to_string()]).await;
     assert_eq!(bad.status.code(), Some(65));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("checks.toml:") && err.contains("fatal"), "{err}");
     assert!(err.contains("preapproval.toml:") && err.contains("bad pattern"), "{err}");
+    assert!(err.contains("holidays.toml:") && err.contains("2026-02-16 is a Mon, not a weekend day"), "{err}");
 
     // A rule edit that no longer passes its own cases is named too.
     let tmp2 = tempfile::tempdir().expect("tempdir");

@@ -348,6 +348,33 @@ async fn change_marks_and_the_notice_lifecycle() {
     assert!(std::fs::read_dir(&dir).expect("drafts").count() >= 1);
 }
 
+/// Extensions count working days from rules/holidays.toml: across the Spring Festival 2027
+/// (provisional there, which the command says) and 2026 (调休 Saturdays counted).
+#[tokio::test]
+async fn an_extension_skips_the_spring_festival() {
+    let w = world().await;
+    for (domain, deadline) in [("plain.example.cn", "2026-02-13"), ("good.example.cn", "2027-02-03")] {
+        w.store
+            .add_notice(domain, icp_patrol::rules::NoticeKind::SpecialInspection, date(deadline), "reviewer")
+            .await
+            .expect("sent");
+    }
+    let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "7"]).await;
+    assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
+    // 2-14 (调休 Saturday), 2-24..2-27, 2-28 (调休 Saturday), 3-2.
+    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2026-03-02"), "{}", String::from_utf8_lossy(&ext.stdout));
+    assert!(!String::from_utf8_lossy(&ext.stderr).contains("warning"), "2026 is the published notice");
+    let ext = w.cli(&["notice", "extend", "good.example.cn", "--kind", "special_inspection", "--days", "5"]).await;
+    assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
+    // 2-4, then the holiday 2-5..2-10, then 2-11, 2-12, 2-15, 2-16.
+    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2027-02-16"), "{}", String::from_utf8_lossy(&ext.stdout));
+    assert!(
+        String::from_utf8_lossy(&ext.stderr).contains("2027 年的节假日为暂定"),
+        "{}",
+        String::from_utf8_lossy(&ext.stderr)
+    );
+}
+
 /// The daemon's deadline pass and the reports use one decision rule: a waiver whose `until` has
 /// passed sets nothing apart, so a site still failing at its deadline is overdue.
 #[tokio::test]
