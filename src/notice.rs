@@ -37,6 +37,8 @@ struct FindingView<'a> {
     link: Option<&'a str>,
     excerpt: Option<String>,
     due: Option<NaiveDate>,
+    /// What to do about this finding (`rules/checks.toml` `remedy`).
+    remedy: &'a str,
 }
 
 /// What the drafts are made from.
@@ -71,6 +73,7 @@ pub fn drafts(input: &DraftInput<'_>, rules: &RuleSet) -> Vec<NoticeDraft> {
                     link: c.evidence.link.as_deref(),
                     excerpt: c.evidence.excerpt.as_deref().map(|e| shorten(e, EXCERPT_CHARS)),
                     due: c.evidence.due,
+                    remedy: rules.catalogue.get(&c.id).map_or("", |s| s.remedy.as_str()),
                 })
                 .collect();
             let context = Context {

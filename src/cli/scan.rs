@@ -36,9 +36,13 @@ pub struct ScanArgs {
     /// the checks.
     #[arg(long, value_name = "FILE")]
     pub filings: Option<PathBuf>,
-    /// Output: text for people (Chinese and English), json for programs (schema scan/v1).
+    /// Output: text for people, json for programs (schema scan/v1).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// The language of text output: zh (check names, messages and remedies in Chinese) or en (with
+    /// the check ids).
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: render::Lang,
     /// The day the date rules count from (default: today in Asia/Shanghai).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
@@ -139,7 +143,7 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
     if let Some(dir) = &args.evidence_dir {
         write_evidence(dir, &result)?;
     }
-    emit(&result, args.format)?;
+    emit(&result, args.format, scanner.rules(), args.lang)?;
     if let Some(renderer) = scanner.renderer() {
         renderer.shutdown().await;
     }
@@ -196,7 +200,7 @@ async fn scan_all(
                 if let Some(dir) = &args.evidence_dir {
                     write_evidence(dir, &result)?;
                 }
-                progress.suspend(|| emit(&result, args.format))?;
+                progress.suspend(|| emit(&result, args.format, scanner.rules(), args.lang))?;
                 worst = worst.max(result.verdict.status);
             }
             None => worst = worst.max(Status::Inconclusive),
@@ -208,14 +212,24 @@ async fn scan_all(
 
 /// Writes one result to stdout. A reader that has gone (`scan … | head -1`) is not an error: the
 /// scan's work (and its exit status, the verdict) stands, the rest of the output has nowhere to go.
-fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
-    match write_result(result, format) {
+pub(super) fn emit(
+    result: &ScanResult,
+    format: Format,
+    rules: &crate::rules::RuleSet,
+    lang: render::Lang,
+) -> anyhow::Result<()> {
+    match write_result(result, format, rules, lang) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
 }
 
-fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
+fn write_result(
+    result: &ScanResult,
+    format: Format,
+    rules: &crate::rules::RuleSet,
+    lang: render::Lang,
+) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -223,7 +237,7 @@ fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
             serde_json::to_writer(&mut out, result)?;
             out.write_all(b"\n")?;
         }
-        Format::Text => render::text(&mut out, result, std::io::stdout().is_terminal())?,
+        Format::Text => render::text(&mut out, result, &rules.catalogue, lang, std::io::stdout().is_terminal())?,
     }
     out.flush()
 }

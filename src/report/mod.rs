@@ -41,14 +41,16 @@ pub enum Format {
     Jsonl,
 }
 
-/// The columns of CSV and XLSX: Chinese header and the row field.
-pub const COLUMNS: [(&str, &str); 22] = [
+/// The columns of CSV and XLSX: Chinese header and the row field. Cells are what a reviewer reads
+/// (notice kinds 专项核查/变更备案, statuses in Chinese); JSON Lines keep the machine ids.
+pub const COLUMNS: [(&str, &str); 23] = [
     ("域名", "target"),
     ("网站备案号", "site_number"),
     ("主办单位", "principal"),
     ("省份", "province"),
     ("接入商", "provider"),
     ("检查项", "check_id"),
+    ("检查项名称", "check_name"),
     ("通知类型", "notice"),
     ("问题描述", "message"),
     ("证据摘录", "excerpt"),
@@ -77,7 +79,8 @@ pub fn cells(r: &Row) -> Vec<String> {
         o(&r.province),
         o(&r.provider),
         r.check_id.clone(),
-        r.notice.clone(),
+        r.check_name.clone(),
+        crate::rules::NoticeKind::zh_of(&r.notice).to_string(),
         r.message.clone(),
         r.excerpt.clone(),
         o(&r.link),
@@ -86,7 +89,7 @@ pub fn cells(r: &Row) -> Vec<String> {
         r.first_seen.to_string(),
         r.last_seen.to_string(),
         r.consecutive.to_string(),
-        r.status.clone(),
+        status_zh(&r.status).to_string(),
         r.change.zh().to_string(),
         r.deadline.map(|d| d.to_string()).unwrap_or_default(),
         o(&r.decision),
@@ -94,6 +97,15 @@ pub fn cells(r: &Row) -> Vec<String> {
         r.site_url.clone(),
         r.miit_url.clone(),
     ]
+}
+
+/// A finding's status as reviewers say it (the JSON keeps the id).
+fn status_zh(status: &str) -> &str {
+    match status.parse::<crate::state::FindingStatus>() {
+        Ok(crate::state::FindingStatus::Open) => "未解决",
+        Ok(crate::state::FindingStatus::Resolved) => "已解决",
+        Err(_) => status,
+    }
 }
 
 /// Reads the store and builds the report; records the run (the next report's "since").

@@ -49,6 +49,9 @@ pub struct Row {
     pub province: Option<String>,
     pub provider: Option<String>,
     pub check_id: String,
+    /// The check's short Chinese name (`rules/checks.toml` `name`).
+    #[serde(default)]
+    pub check_name: String,
     pub notice: String,
     pub message: String,
     pub excerpt: String,
@@ -146,6 +149,9 @@ pub struct Report {
     pub filters: Filters,
     pub summary: Summary,
     pub entries: Vec<Entry>,
+    /// Check ids to their Chinese names, for the writers (not part of the JSON).
+    #[serde(skip)]
+    pub check_names: BTreeMap<String, String>,
 }
 
 /// What the report is built from, as the store gives it.
@@ -309,6 +315,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             province: filing.province.clone(),
             provider: filing.record.provider.clone(),
             check_id: f.check_id.clone(),
+            check_name: spec.map(|s| s.name.clone()).unwrap_or_default(),
             notice: f.notice.as_str().to_string(),
             message: spec.map(|s| s.message.clone()).unwrap_or_default(),
             excerpt: evidence.excerpt.clone().unwrap_or_default(),
@@ -378,6 +385,12 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         filters: filters.clone(),
         summary,
         entries,
+        check_names: inputs
+            .rules
+            .catalogue
+            .ids()
+            .filter_map(|id| inputs.rules.catalogue.get(id).map(|s| (id.to_string(), s.name.clone())))
+            .collect(),
     }
 }
 

@@ -363,6 +363,19 @@ fn validate_catalogue(
             });
         }
     }
+    // Every reviewer-facing text must be there: a notice draft lists each finding's own remedy.
+    for (id, spec) in &file.checks {
+        let texts = [("name", &spec.name), ("remedy", &spec.remedy), ("remedy_en", &spec.remedy_en)];
+        for (field, _) in texts.into_iter().filter(|(_, v)| v.trim().is_empty()) {
+            let (line, column) = error::locate(text, &format!("[checks.\"{id}\"]"));
+            errors.push(RuleError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: format!("check {id:?}: {field} must not be empty"),
+            });
+        }
+    }
     Catalogue { checks: file.checks }
 }
 
@@ -416,5 +429,27 @@ mod tests {
             "{shown:?}"
         );
         assert!(shown.iter().any(|e| e.contains("check \"icp.format\" has no entry")), "{shown:?}");
+    }
+
+    #[test]
+    fn every_check_needs_its_own_remedy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let checks = EMBEDDED[1].1;
+        let first = checks.find("remedy = ").expect("a remedy");
+        let end = first + checks[first..].find('\n').expect("line end");
+        let emptied = format!("{}remedy = \"\"{}", &checks[..first], &checks[end..]);
+        std::fs::write(dir.path().join("checks.toml"), &emptied).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("empty remedy").0.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|e| e.contains("checks.toml:13:1") && e.contains("remedy must not be empty")),
+            "{shown:?}"
+        );
+        let without = format!("{}{}", &checks[..first], &checks[end + 1..]);
+        std::fs::write(dir.path().join("checks.toml"), &without).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("no remedy").0.iter().map(ToString::to_string).collect();
+        assert!(shown.iter().any(|e| e.contains("checks.toml:") && e.contains("missing field `remedy`")), "{shown:?}");
     }
 }

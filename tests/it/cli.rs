@@ -101,7 +101,7 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
 
     let text = run(scan("notice.example.cn").into_iter().filter(|a| a != "--format" && a != "json").collect()).await;
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("icp.link.missing") && text.contains("备案号未链接至工信部网站"), "{text}");
+    assert!(text.contains("备案号未链接 ") && text.contains("备案号未链接至工信部网站"), "{text}");
 }
 
 #[tokio::test]
@@ -357,4 +357,63 @@ async fn rules_check_without_a_directory_checks_the_configured_rules() {
     // Without a config: the rules built into the program (no `rules` directory here).
     let out = cmd(&["rules", "check"]).await.expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Where a reviewer reads — the demo's and `scan`'s default text — checks are named in Chinese, with
+/// their remedy and Beijing time; no check id shows. `--lang en` gives the ids and English.
+#[tokio::test]
+async fn default_text_output_names_checks_in_chinese() {
+    let ids = icp_patrol::checks::ALL_CHECK_IDS.iter().map(|id| regex::escape(id)).collect::<Vec<_>>().join("|");
+    let any_id = regex::Regex::new(&format!(r"\b({ids})\b")).expect("pattern");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = |lang: &'static str| {
+        let store = dir.path().join(format!("demo-{lang}.db")).display().to_string();
+        let output = dir.path().join(format!("demo-{lang}.jsonl")).display().to_string();
+        run(vec!["demo".into(), "--store".into(), store, "--output".into(), output, "--lang".into(), lang.into()])
+    };
+    let zh = demo("zh").await;
+    assert_eq!(zh.status.code(), Some(0), "{}", String::from_utf8_lossy(&zh.stderr));
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(!any_id.is_match(&text), "a check id in the demo's output: {:?}\n{text}", any_id.find(&text));
+    assert!(text.contains("备案号未链接") && text.contains("专项核查") && text.contains("整改要求："), "{text}");
+    let en = demo("en").await;
+    assert!(String::from_utf8_lossy(&en.stdout).contains("icp.link.missing"));
+
+    let f = farm(vec![("notice.example.cn", page(&format!("<p>{NUM}</p>")))]).await;
+    let filings = write(
+        dir.path(),
+        "filings.csv",
+        &format!(
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnotice.example.cn,{NUM},甲,企业,示例科技官网,2024-03-01\n"
+        ),
+    );
+    let scan = |lang: Option<&str>| {
+        let mut args: Vec<String> = vec![
+            "scan".into(),
+            "notice.example.cn".into(),
+            "--filings".into(),
+            filings.display().to_string(),
+            "--today".into(),
+            TODAY.into(),
+            "--connect-to".into(),
+            format!("notice.example.cn::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+            "--nameserver".into(),
+            NOWHERE_DNS.into(),
+        ];
+        if let Some(l) = lang {
+            args.extend(["--lang".to_string(), l.to_string()]);
+        }
+        run(args)
+    };
+    let zh = scan(None).await;
+    assert_eq!(zh.status.code(), Some(1), "{}", String::from_utf8_lossy(&zh.stderr));
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(!any_id.is_match(&text), "a check id in scan's text: {:?}\n{text}", any_id.find(&text));
+    assert!(text.contains("备案号未链接") && text.contains("需发通知: 专项核查"), "{text}");
+    assert!(text.contains("整改: 为首页底部的备案号添加链接"), "each failure with its own remedy: {text}");
+    assert!(text.contains("(北京时间)"), "{text}");
+    let en = scan(Some("en")).await;
+    let text = String::from_utf8_lossy(&en.stdout);
+    assert!(text.contains("icp.link.missing") && text.contains("remedy: Link the filing number"), "{text}");
+    assert!(text.contains("notice: special inspection") && text.contains("(Beijing time)"), "{text}");
 }

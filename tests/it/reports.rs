@@ -157,7 +157,12 @@ async fn csv_and_xlsx_read_back_with_crawled_formulas_neutralised() {
     let plain: Vec<&Vec<String>> = body.iter().filter(|r| r[0] == "plain.example.cn").collect();
     assert!(plain.iter().any(|r| r[5] == "icp.link.missing"));
     let summary = book.worksheet_range("汇总 Summary").expect("summary");
-    assert!(summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+    assert!(summary.rows().flatten().any(|c| *c == "专项核查"), "notice kinds as reviewers name them");
+    assert!(!summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+    let notice_col = COLUMNS.iter().position(|(_, k)| *k == "notice").expect("notice column");
+    assert!(plain.iter().all(|r| r[notice_col] == "专项核查"), "{plain:?}");
+    let name_col = COLUMNS.iter().position(|(_, k)| *k == "check_name").expect("name column");
+    assert!(plain.iter().any(|r| r[name_col] == "备案号未链接"), "{plain:?}");
 }
 
 #[tokio::test]
@@ -222,6 +227,13 @@ async fn html_runs_in_headless_chromium_and_nothing_crawled_runs() {
     assert!(!body_tag.contains("data-pwned"), "nothing crawled ran: <body{body_tag}>");
     assert!(dom.contains("&lt;script&gt;document.body.setAttribute"), "the crawled script shows as text");
     assert!(dom.contains("&lt;img src=x onerror="), "the crawled image tag shows as text");
+    // Notice kinds and check names as reviewers say them; times in Beijing time, like the dates.
+    assert!(dom.contains("<div class=\"card\">专项核查<b>"), "the summary card names the notice");
+    assert!(dom.contains("通知草稿（专项核查，期限 "), "the draft names its notice");
+    assert!(dom.contains(">备案号未链接</td>"), "the check by its Chinese name");
+    let scanned = regex::Regex::new(r"扫描于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(北京时间\)").expect("pattern");
+    assert!(scanned.is_match(&dom), "the scan time in Beijing time");
+    assert!(!dom.contains("扫描于 20") || !regex::Regex::new(r"扫描于 [0-9-]+T").expect("p").is_match(&dom));
     let shot = w.dir.path().join("report.png");
     let out = std::process::Command::new(browser)
         .args(common(&[format!("--screenshot={}", shot.display()), "--window-size=1280,1600".into()]))
