@@ -37,6 +37,9 @@ struct FindingView<'a> {
     link: Option<&'a str>,
     excerpt: Option<String>,
     due: Option<NaiveDate>,
+    /// A change: the value before and after.
+    before: Option<&'a str>,
+    after: Option<&'a str>,
     /// What to do about this finding (`rules/checks.toml` `remedy`).
     remedy: &'a str,
 }
@@ -73,6 +76,8 @@ pub fn drafts(input: &DraftInput<'_>, rules: &RuleSet) -> Vec<NoticeDraft> {
                     link: c.evidence.link.as_deref(),
                     excerpt: c.evidence.excerpt.as_deref().map(|e| shorten(e, EXCERPT_CHARS)),
                     due: c.evidence.due,
+                    before: c.evidence.before.as_deref(),
+                    after: c.evidence.after.as_deref(),
                     remedy: rules.catalogue.get(&c.id).map_or("", |s| s.remedy.as_str()),
                 })
                 .collect();

@@ -183,6 +183,8 @@ fn check_lines(
             (l("应为", "expected"), ev.expected.clone()),
             (l("链接", "link"), ev.link.clone()),
             (l("期限", "due"), ev.due.map(|d| d.to_string())),
+            (l("变更前", "before"), ev.before.clone()),
+            (l("变更后", "after"), ev.after.clone()),
             (l("摘录", "excerpt"), ev.excerpt.clone()),
         ];
         for (k, v) in facts.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))) {

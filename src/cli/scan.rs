@@ -136,9 +136,9 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
     if record.is_none() {
         tracing::warn!(host = %target.host, "no filing record for this host; checks that need one are skipped");
     }
-    let result = scanner.scan(&target, record, today).await;
+    let mut result = scanner.scan(&target, record, today).await;
     if let Some(store) = &store {
-        store.record(&result, None).await?;
+        record_with_history(store, &scanner, &mut result, record).await?;
     }
     if let Some(dir) = &args.evidence_dir {
         write_evidence(dir, &result)?;
@@ -148,6 +148,19 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
         renderer.shutdown().await;
     }
     Ok(result.exit_code())
+}
+
+/// With a store: the `change.*` checks compared with the host's stored scans, then the result kept.
+async fn record_with_history(
+    store: &Store,
+    scanner: &Scanner,
+    result: &mut ScanResult,
+    record: Option<&crate::filing::FilingRecord>,
+) -> anyhow::Result<()> {
+    let open = store.open_findings(&result.domain).await?;
+    crate::scheduler::history::compare(store, scanner, result, record, &open).await?;
+    store.record(result, None).await?;
+    Ok(())
 }
 
 /// The screenshots of a rendered scan, one PNG per digest (the result names them).
@@ -180,7 +193,7 @@ async fn scan_all(
     let mut results = futures_util::stream::iter(filings.records())
         .map(|record| async move {
             match Target::parse(&record.domain) {
-                Ok(t) => Some(scanner.scan(&t, Some(record), today).await),
+                Ok(t) => Some((scanner.scan(&t, Some(record), today).await, record)),
                 Err(e) => {
                     tracing::error!(domain = %record.domain, "{e}");
                     None
@@ -193,9 +206,9 @@ async fn scan_all(
     while let Some(result) = results.next().await {
         progress.inc(1);
         match result {
-            Some(result) => {
+            Some((mut result, record)) => {
                 if let Some(store) = store {
-                    store.record(&result, None).await?;
+                    record_with_history(store, scanner, &mut result, Some(record)).await?;
                 }
                 if let Some(dir) = &args.evidence_dir {
                     write_evidence(dir, &result)?;

@@ -33,6 +33,10 @@ struct CompactRow<'a> {
     check_id: &'a str,
     excerpt: &'a str,
     found: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<&'a str>,
     link: Option<&'a str>,
     first_seen: chrono::NaiveDate,
     consecutive: i64,
@@ -47,6 +51,8 @@ impl<'a> From<&'a Row> for CompactRow<'a> {
             check_id: &r.check_id,
             excerpt: &r.excerpt,
             found: r.found.as_deref(),
+            before: r.before.as_deref(),
+            after: r.after.as_deref(),
             link: r.link.as_deref(),
             first_seen: r.first_seen,
             consecutive: r.consecutive,

@@ -43,7 +43,7 @@ pub enum Format {
 
 /// The columns of CSV and XLSX: Chinese header and the row field. Cells are what a reviewer reads
 /// (notice kinds 专项核查/变更备案, statuses in Chinese); JSON Lines keep the machine ids.
-pub const COLUMNS: [(&str, &str); 23] = [
+pub const COLUMNS: [(&str, &str); 25] = [
     ("域名", "target"),
     ("网站备案号", "site_number"),
     ("主办单位", "principal"),
@@ -57,6 +57,8 @@ pub const COLUMNS: [(&str, &str); 23] = [
     ("备案号链接", "link"),
     ("应为", "expected"),
     ("实际", "found"),
+    ("变更前", "before"),
+    ("变更后", "after"),
     ("首次发现", "first_seen"),
     ("最近发现", "last_seen"),
     ("连续次数", "consecutive"),
@@ -86,6 +88,8 @@ pub fn cells(r: &Row) -> Vec<String> {
         o(&r.link),
         o(&r.expected),
         o(&r.found),
+        o(&r.before),
+        o(&r.after),
         r.first_seen.to_string(),
         r.last_seen.to_string(),
         r.consecutive.to_string(),

@@ -58,6 +58,11 @@ pub struct Row {
     pub link: Option<String>,
     pub expected: Option<String>,
     pub found: Option<String>,
+    /// A `change.*` finding: the value before the change and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     pub first_seen: NaiveDate,
     pub last_seen: NaiveDate,
     pub consecutive: i64,
@@ -218,6 +223,13 @@ pub fn fingerprint(check_id: &str, evidence_json: &str) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
+    // Only change findings carry these; other fingerprints stay as they were.
+    if ev.before.is_some() || ev.after.is_some() {
+        for part in [norm(&ev.before), norm(&ev.after)] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+    }
     format!("{:x}", h.finalize())
 }
 
@@ -322,6 +334,8 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             link: evidence.link.clone(),
             expected: evidence.expected.clone(),
             found: evidence.found.clone(),
+            before: evidence.before.clone(),
+            after: evidence.after.clone(),
             first_seen: day(f.first_seen),
             last_seen: day(f.last_seen),
             consecutive: f.consecutive,

@@ -118,6 +118,22 @@ pub(crate) struct CatalogueFile {
     pub checks: BTreeMap<String, CheckSpec>,
     #[serde(default)]
     pub deadlines: super::Deadlines,
+    #[serde(default)]
+    pub changes: Changes,
+}
+
+/// `[changes]`: the debounce of the `change.*` checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    /// Scans in a row a change must hold before it is reported.
+    pub scans: usize,
+}
+
+impl Default for Changes {
+    fn default() -> Self {
+        Changes { scans: 2 }
+    }
 }
 
 /// `rules/overrides.toml`: a provider's changes to the catalogue, check by check.

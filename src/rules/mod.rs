@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
+pub use catalogue::{Catalogue, Changes, CheckSpec, NoticeKind, Severity};
 pub use commercial::{Commercial, CommercialCase, Signal};
 pub(crate) use error::line_col;
 pub use error::{RuleError, RuleErrors};
@@ -78,6 +78,8 @@ pub struct RuleSet {
     pub deadlines: Deadlines,
     /// Public holidays and 调休 working weekends: every deadline counts with them.
     pub holidays: Holidays,
+    /// How long a change must hold before a `change.*` check reports it.
+    pub changes: Changes,
     /// SHA-256 over the rule files, stamped into every result.
     pub digest: String,
 }
@@ -168,6 +170,16 @@ impl RuleSet {
                 (_, "checks.toml") => {
                     if let Some(f) = parse::<catalogue::CatalogueFile>(path, text, &mut errors) {
                         parts.deadlines = f.deadlines.clone();
+                        if f.changes.scans == 0 {
+                            let (line, column) = error::locate(text, "[changes]");
+                            errors.push(RuleError {
+                                file: path.to_path_buf(),
+                                line,
+                                column,
+                                message: "[changes] scans must be at least 1".into(),
+                            });
+                        }
+                        parts.changes = f.changes.clone();
                         parts.catalogue = Some(validate_catalogue(path, text, f, &mut errors));
                     }
                 }
@@ -216,6 +228,7 @@ impl RuleSet {
                 providers,
                 notices,
                 deadlines,
+                changes,
                 ..
             } if errors.is_empty() => Ok(RuleSet {
                 provinces,
@@ -228,6 +241,7 @@ impl RuleSet {
                 notices,
                 deadlines,
                 holidays,
+                changes,
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -248,6 +262,7 @@ struct Parts {
     holidays: Option<Holidays>,
     notices: Notices,
     deadlines: Deadlines,
+    changes: Changes,
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
 }
 
