@@ -174,8 +174,12 @@ fn words() -> BTreeMap<&'static str, &'static str> {
 /// The filters as a reviewer reads them: "状态 open · 省份 江苏".
 fn describe_filters(f: &super::Filters) -> String {
     let mut parts = vec![format!("状态 {}", if f.status.is_empty() { "open" } else { &f.status })];
-    let named = [("省份", &f.province), ("接入商", &f.provider), ("通知", &f.notice), ("域名", &f.domain)];
+    let notice = f.notice.as_deref().map(|n| crate::rules::NoticeKind::zh_of(n).to_string());
+    let named = [("省份", &f.province), ("接入商", &f.provider), ("通知", &notice), ("域名", &f.domain)];
     parts.extend(named.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}"))));
+    if let Some(e) = &f.entity {
+        parts.push(format!("主体 {}", e.describe()));
+    }
     if let Some(since) = f.since {
         parts.push(format!("自 {since}"));
     }
@@ -199,6 +203,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportE
         generated => crate::clock::beijing(report.generated_at),
         since => report.since_last_report.map(crate::clock::beijing),
         filters => describe_filters(&report.filters),
+        headline => report.headline.as_deref(),
         summary => minijinja::value::Value::from(minijinja::value::Serde(&report.summary)),
         notice_cards => report
             .summary

@@ -2,6 +2,7 @@
 //! notice drafts, what changed since the last report, and reviewers' decisions applied.
 
 mod csv;
+mod entity;
 mod html;
 mod jsonl;
 pub mod model;
@@ -12,6 +13,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use csv::neutralise;
+pub use entity::Entity;
 pub use model::{Change, Entry, Filters, Report, Row, fingerprint, set_apart};
 
 use crate::rules::RuleSet;
@@ -120,6 +122,18 @@ pub async fn collect(
     today: NaiveDate,
     format: &str,
 ) -> Result<Report, ReportError> {
+    collect_as(store, rules, filters, today, Some(format)).await
+}
+
+/// As [`collect`]; with `format` `None` the run is not recorded (a pre-check's view leaves the
+/// reports' "new since the last report" marks as they were).
+pub async fn collect_as(
+    store: &Store,
+    rules: &RuleSet,
+    filters: &Filters,
+    today: NaiveDate,
+    format: Option<&str>,
+) -> Result<Report, ReportError> {
     let filings = store.all_filings().await?;
     let findings = store.findings().await?;
     let decisions = store.latest_decisions().await?;
@@ -149,7 +163,10 @@ pub async fn collect(
         Some(d) => store.scans(Some(d), 500).await?,
         None => Vec::new(),
     };
-    let last_report_ms = store.record_report(format, &serde_json::to_string(filters)?).await?;
+    let last_report_ms = match format {
+        Some(format) => store.record_report(format, &serde_json::to_string(filters)?).await?,
+        None => store.last_report_ms().await?,
+    };
     let inputs = model::Inputs {
         filings: &filings,
         findings: &findings,

@@ -143,6 +143,9 @@ pub struct Filters {
     pub status: String,
     pub since: Option<NaiveDate>,
     pub domain: Option<String>,
+    /// Only the sites of one entity (`report --entity`, `precheck`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<super::Entity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,6 +160,9 @@ pub struct Report {
     /// Check ids to their Chinese names, for the writers (not part of the JSON).
     #[serde(skip)]
     pub check_names: BTreeMap<String, String>,
+    /// A line above everything else (the pre-check's go / no-go), for the writers.
+    #[serde(skip)]
+    pub headline: Option<String>,
 }
 
 /// What the report is built from, as the store gives it.
@@ -284,7 +290,8 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         let notice_ok = filters.notice.as_ref().is_none_or(|n| f.notice.as_str() == n);
         let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
         let domain_ok = filters.domain.as_ref().is_none_or(|d| &f.domain == d);
-        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok) {
+        let entity_ok = filters.entity.as_ref().is_none_or(|e| e.includes(&filing.record));
+        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok && entity_ok) {
             continue;
         }
         let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
@@ -399,6 +406,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         filters: filters.clone(),
         summary,
         entries,
+        headline: None,
         check_names: inputs
             .rules
             .catalogue

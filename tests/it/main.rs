@@ -17,6 +17,7 @@ mod golden;
 mod hostile_input;
 mod hosting;
 mod layering;
+mod precheck;
 mod render;
 mod reports;
 mod store;
