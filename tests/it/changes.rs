@@ -18,7 +18,7 @@ use icp_patrol::scheduler::Daemon;
 use icp_patrol::store::Store;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{Kind, TestDb};
+use crate::db::{TestDb, both};
 use crate::support::*;
 
 const NUM: &str = "京ICP备16020626号-1";
@@ -113,10 +113,16 @@ async fn latest(store: &Store, host: &str) -> ScanResult {
     store.recent_results(host, 1).await.expect("results").pop().unwrap_or_else(|| panic!("no scan of {host}"))
 }
 
+/// On SQLite and PostgreSQL: the history is read by SQL of its own.
 #[tokio::test]
 async fn a_change_is_reported_at_the_nth_scan_with_before_and_after() {
     icp_patrol::install_crypto_provider();
-    let db = TestDb::new(Kind::Sqlite).await;
+    for db in both().await {
+        changes_on(db).await;
+    }
+}
+
+async fn changes_on(db: TestDb) {
     let store = db.store().await;
     let records: Vec<FilingRecord> = CHANGED.iter().map(|(h, _)| *h).chain([STEADY]).map(|h| filing(h, NUM)).collect();
     store.import(&records, |_| Some("北京".into()), false).await.expect("import");

@@ -417,3 +417,60 @@ async fn default_text_output_names_checks_in_chinese() {
     assert!(text.contains("icp.link.missing") && text.contains("remedy: Link the filing number"), "{text}");
     assert!(text.contains("notice: special inspection") && text.contains("(Beijing time)"), "{text}");
 }
+
+/// A notice draft's deadline across the Spring Festival lands on the first working day after it
+/// (2026 from the State Council's notice; 2027 provisional, which the draft and the text say); a
+/// year missing from rules/holidays.toml is counted with weekends only, and said so.
+#[tokio::test]
+async fn draft_deadlines_cross_the_spring_festival() {
+    let f = farm(vec![("notice.example.cn", page(&format!("<p>{NUM}</p>")))]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filings = write(
+        dir.path(),
+        "filings.csv",
+        &format!(
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnotice.example.cn,{NUM},甲,企业,示例科技官网,2024-03-01\n"
+        ),
+    );
+    let scan = |today: &str, format: &str| {
+        run(vec![
+            "scan".into(),
+            "notice.example.cn".into(),
+            "--filings".into(),
+            filings.display().to_string(),
+            "--format".into(),
+            format.into(),
+            "--today".into(),
+            today.into(),
+            "--connect-to".into(),
+            format!("notice.example.cn::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+            "--nameserver".into(),
+            NOWHERE_DNS.into(),
+        ])
+    };
+    for (today, deadline, warning) in [
+        // 15 days end on 2-20, inside 2-15..2-23; the next working day is Tuesday 2-24.
+        ("2026-02-05", "2026-02-24", None),
+        // 15 days end on 2027-02-08, inside the provisional 2-5..2-10: Thursday 2-11, with a warning.
+        ("2027-01-24", "2027-02-11", Some("2027 年的节假日为暂定")),
+        // 2028 is not in the data: weekends only (2028-02-04 is a Friday), and said so.
+        ("2028-01-20", "2028-02-04", Some("没有 2028 年的节假日安排")),
+    ] {
+        let out = scan(today, "json").await;
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_valid(&json);
+        let draft = &json["notice_drafts"][0];
+        assert_eq!(draft["deadline"], deadline, "{today}");
+        assert_eq!(
+            draft["deadline_warning"].as_str().map(|w| w.contains(warning.unwrap_or("-"))),
+            warning.map(|_| true)
+        );
+        assert!(draft["text"].as_str().is_some_and(|t| t.contains(&format!("请您于 {deadline} 前"))));
+        let text = scan(today, "text").await;
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains(&format!("专项核查 期限 {deadline}")), "{text}");
+        if let Some(w) = warning {
+            assert!(text.contains("注意：") && text.contains(w), "the reviewer sees the warning: {text}");
+        }
+    }
+}
