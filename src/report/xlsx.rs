@@ -38,8 +38,12 @@ pub fn write(report: &Report, path: &std::path::Path) -> Result<(), XlsxError> {
             summary.write_string_with_format(r, 0, title, &bold)?;
             r += 1;
             for (k, n) in map {
-                // Notice kinds as the filing team names them; provinces and check ids as they are.
-                summary.write_string(r, 0, crate::rules::NoticeKind::zh_of(k))?;
+                // Notice kinds and checks as the filing team names them (a check with its id too).
+                let label = match report.check_names.get(k) {
+                    Some(name) => format!("{name} ({k})"),
+                    None => crate::rules::NoticeKind::zh_of(k).to_string(),
+                };
+                summary.write_string(r, 0, label)?;
                 summary.write_number(r, 1, *n as f64)?;
                 r += 1;
             }

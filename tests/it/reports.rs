@@ -159,6 +159,7 @@ async fn csv_and_xlsx_read_back_with_crawled_formulas_neutralised() {
     let summary = book.worksheet_range("汇总 Summary").expect("summary");
     assert!(summary.rows().flatten().any(|c| *c == "专项核查"), "notice kinds as reviewers name them");
     assert!(!summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+    assert!(summary.rows().flatten().any(|c| *c == "备案号未链接 (icp.link.missing)"), "checks by name, with the id");
     let notice_col = COLUMNS.iter().position(|(_, k)| *k == "notice").expect("notice column");
     assert!(plain.iter().all(|r| r[notice_col] == "专项核查"), "{plain:?}");
     let name_col = COLUMNS.iter().position(|(_, k)| *k == "check_name").expect("name column");
