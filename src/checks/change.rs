@@ -138,30 +138,34 @@ pub fn run(input: &ChangeInput<'_>) -> Vec<Finding> {
             .collect();
         if names.is_empty() { "无（一般网站）".to_string() } else { names.join("、") }
     };
+    let other = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && !a.contains(b) && !b.contains(a);
+    let uncovered =
+        |k: &str| rules.get(k).is_none_or(|industry| !filing.preapprovals.iter().any(|p| industry.is_named_by(p)));
+    let always = |_: &Fact, _: &Fact| true;
     vec![
         compare(
             input,
             "change.icp_number",
             |f| f.icp_number.as_ref(),
             text,
-            |_, after| after.key != filed_number && after.key != filed_entity,
+            always,
+            |after| after.key != filed_number && after.key != filed_entity,
         ),
         compare(
             input,
             "change.operator",
             |f| f.operator.as_ref(),
             text,
-            |before, after| {
-                let other = |a: &str, b: &str| !a.is_empty() && !b.is_empty() && !a.contains(b) && !b.contains(a);
-                other(&before.key, &after.key) && other(&after.key, &principal)
-            },
+            |before, after| other(&before.key, &after.key),
+            |after| other(&after.key, &principal),
         ),
         compare(
             input,
             "change.site_name",
             |f| f.site_name.as_ref(),
             text,
-            |_, after| !filed_name.is_empty() && !after.key.split('|').any(|k| k.contains(&filed_name)),
+            always,
+            |after| !filed_name.is_empty() && !after.key.split('|').any(|k| k.contains(&filed_name)),
         ),
         compare(
             input,
@@ -170,22 +174,25 @@ pub fn run(input: &ChangeInput<'_>) -> Vec<Finding> {
             industries,
             |before, after| {
                 let had: Vec<&str> = before.key.split(',').collect();
-                after.key.split(',').filter(|k| !k.is_empty() && !had.contains(k)).any(|k| {
-                    rules.get(k).is_none_or(|industry| !filing.preapprovals.iter().any(|p| industry.is_named_by(p)))
-                })
+                after.key.split(',').any(|k| !k.is_empty() && !had.contains(&k) && uncovered(k))
             },
+            |after| after.key.split(',').any(|k| !k.is_empty() && uncovered(k)),
         ),
-        compare(input, "change.domain", |f| f.domain.as_ref(), text, |_, after| after.key != filed_domain),
+        compare(input, "change.domain", |f| f.domain.as_ref(), text, always, |after| after.key != filed_domain),
     ]
 }
 
 /// One check: the value now against the values before it, debounced over `input.scans` scans.
+/// `changed` says whether two values differ in a way that matters (not the same entity written
+/// otherwise); `unfiled` whether a value disagrees with the filing (a change back to what was filed, or
+/// a filing changed to match, needs nothing more).
 fn compare(
     input: &ChangeInput<'_>,
     id: &'static str,
     value: impl Fn(&ScanFacts) -> Option<&Fact>,
     show: impl Fn(&Fact) -> String,
-    material: impl Fn(&Fact, &Fact) -> bool,
+    changed: impl Fn(&Fact, &Fact) -> bool,
+    unfiled: impl Fn(&Fact) -> bool,
 ) -> Finding {
     let Some(now) = value(input.current) else {
         return Finding::inconclusive(
@@ -198,7 +205,11 @@ fn compare(
         && open.after.as_deref() == Some(show(now).as_str())
         && let Some(before) = &open.before
     {
-        return Finding::fail(id).detail("the change still holds").before(before.clone()).after(show(now));
+        return if unfiled(now) {
+            Finding::fail(id).detail("the change still holds").before(before.clone()).after(show(now))
+        } else {
+            Finding::pass(id).detail("the filing now agrees with the page")
+        };
     }
     let known: Vec<(&Fact, Option<DateTime<Utc>>)> =
         input.previous.iter().filter_map(|f| value(f).map(|v| (v, f.scanned_at))).collect();
@@ -209,7 +220,7 @@ fn compare(
     let Some((before, _)) = known.iter().find(|(v, _)| v.key != now.key) else {
         return Finding::pass(id).detail(format!("the same in the last {held} scans"));
     };
-    if !material(before, now) {
+    if !(changed(before, now) && unfiled(now)) {
         return Finding::pass(id).detail("changed, but not in a way that needs a change filing");
     }
     let since = known.get(held.saturating_sub(2)).and_then(|(_, t)| *t).filter(|_| held > 1);
@@ -312,6 +323,28 @@ mod tests {
         // Back to the principal: no open change any more.
         let back = facts("京ICP备16020626号-1", OLD);
         assert_eq!(outcome(&back, &[moved.clone(), moved], &open, "change.operator").outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_reported_change_ends_when_the_filing_is_changed_to_match() {
+        let moved = facts("京ICP备16020626号-1", NEW);
+        let open = HashMap::from([(
+            "change.operator".to_string(),
+            Evidence { before: Some(OLD.into()), after: Some(NEW.into()), ..Evidence::default() },
+        )]);
+        let rules = RuleSet::embedded();
+        let filing = FilingRecord { principal: NEW.into(), ..record() };
+        let previous = [moved.clone(), moved.clone()];
+        let input = ChangeInput {
+            current: &moved,
+            previous: &previous,
+            open: &open,
+            filing: Some(&filing),
+            rules: &rules,
+            scans: 2,
+        };
+        let f = run(&input).into_iter().find(|f| f.id == "change.operator").expect("the check");
+        assert_eq!(f.outcome, Outcome::Pass, "{f:?}");
     }
 
     #[test]
