@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
+use super::render::Lang;
 use super::settings::{self, Settings};
 use super::{DataError, UsageError};
 use crate::engine::today_in_shanghai;
@@ -84,6 +85,9 @@ pub struct ReviewArgs {
     /// Who decides (default: the login name).
     #[arg(long)]
     pub by: Option<String>,
+    /// The language of the confirmation: zh or en.
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: Lang,
 }
 
 pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Result<u8> {
@@ -109,10 +113,16 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
         fingerprint: fingerprint(&args.check, &finding.evidence),
     };
     store.add_decision(&decision).await?;
-    println!(
-        "{target} {}: {} by {} (holds while the evidence stays the same)",
-        args.check, decision.decision, decision.decided_by
-    );
+    match args.lang {
+        Lang::Zh => println!(
+            "{target} {}：{} 的审核结论 {} 已记录（证据不变时一直有效）",
+            args.check, decision.decided_by, decision.decision
+        ),
+        Lang::En => println!(
+            "{target} {}: {} by {} (holds while the evidence stays the same)",
+            args.check, decision.decision, decision.decided_by
+        ),
+    }
     Ok(0)
 }
 
@@ -132,6 +142,9 @@ pub enum NoticeCommand {
         /// Who sent it (default: the login name).
         #[arg(long)]
         by: Option<String>,
+        /// The language of the confirmation: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
     /// Grant the one extension a notice may have: at most 7 working days.
     Extend {
@@ -144,11 +157,17 @@ pub enum NoticeCommand {
         /// rules/holidays.toml skipped, 调休 working weekends counted).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
+        /// The language of the confirmation: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
     /// The notices of one domain, or all.
     List {
         /// Only this filed domain's notices.
         domain: Option<String>,
+        /// The language of the list: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
 }
 
@@ -162,7 +181,7 @@ fn warn_deadline(due: &crate::rules::Due) {
 pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow::Result<u8> {
     let store = settings::store(&settings.config).await?;
     match command {
-        NoticeCommand::Sent { domain, kind, deadline, by } => {
+        NoticeCommand::Sent { domain, kind, deadline, by, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let rules = settings::rules(&settings.config, None)?;
             let today = today_in_shanghai();
@@ -193,11 +212,17 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
                 )));
             }
             store.add_notice(&domain, kind, deadline, &reviewer(by)).await?;
-            println!(
-                "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
-            );
+            match lang {
+                Lang::Zh => println!(
+                    "{domain}：已记录发出{}通知，整改期限 {deadline}；守护进程届时复扫，标记为已整改或逾期",
+                    kind.zh()
+                ),
+                Lang::En => println!(
+                    "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
+                ),
+            }
         }
-        NoticeCommand::Extend { domain, kind, days } => {
+        NoticeCommand::Extend { domain, kind, days, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let notices = store.notices(Some(&domain)).await?;
             let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == NoticeState::Sent) else {
@@ -213,12 +238,18 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             warn_deadline(&due);
             let to = due.date;
             store.extend_notice(n.id, to).await?;
-            println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline);
+            match lang {
+                Lang::Zh => println!("{domain}：{}通知的整改期限由 {} 延至 {to}", kind.zh(), n.deadline),
+                Lang::En => println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline),
+            }
         }
-        NoticeCommand::List { domain } => {
+        NoticeCommand::List { domain, lang } => {
             let domain = domain.map(|d| crate::domain::normalise_host(&d)).transpose()?;
             for n in store.notices(domain.as_deref()).await? {
-                println!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state);
+                match lang {
+                    Lang::Zh => println!("{}\t{}\t期限 {}\t{}", n.domain, n.kind.zh(), n.due(), n.state.zh()),
+                    Lang::En => println!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state),
+                }
             }
         }
     }

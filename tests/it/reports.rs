@@ -309,7 +309,10 @@ async fn change_marks_and_the_notice_lifecycle() {
     assert_ne!(ext.status.code(), Some(0), "more than 7 working days is refused");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
     assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
-    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2026-11-30"), "Saturday 28th + 1 working day is Monday");
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("延至 2026-11-30"),
+        "Saturday 28th + 1 working day is Monday"
+    );
     let again = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
     assert_ne!(again.status.code(), Some(0), "one extension per notice");
     let notices = w.store.notices(Some("plain.example.cn")).await.expect("notices");
@@ -375,12 +378,20 @@ async fn an_extension_skips_the_spring_festival() {
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "7"]).await;
     assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
     // 2-14 (调休 Saturday), 2-24..2-27, 2-28 (调休 Saturday), 3-2.
-    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2026-03-02"), "{}", String::from_utf8_lossy(&ext.stdout));
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("由 2026-02-13 延至 2026-03-02"),
+        "{}",
+        String::from_utf8_lossy(&ext.stdout)
+    );
     assert!(!String::from_utf8_lossy(&ext.stderr).contains("warning"), "2026 is the published notice");
     let ext = w.cli(&["notice", "extend", "good.example.cn", "--kind", "special_inspection", "--days", "5"]).await;
     assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
     // 2-4, then the holiday 2-5..2-10, then 2-11, 2-12, 2-15, 2-16.
-    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2027-02-16"), "{}", String::from_utf8_lossy(&ext.stdout));
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("延至 2027-02-16"),
+        "{}",
+        String::from_utf8_lossy(&ext.stdout)
+    );
     assert!(
         String::from_utf8_lossy(&ext.stderr).contains("2027 年的节假日为暂定"),
         "{}",
