@@ -115,6 +115,33 @@ impl Scanner {
         }
     }
 
+    /// Replaces the scan's `change.*` checks by the comparison with the site's previous scans
+    /// (newest first) and its open change findings' evidence; `judge` afterwards.
+    pub fn compare_with_history(
+        &self,
+        result: &mut ScanResult,
+        previous: &[checks::ScanFacts],
+        open: &std::collections::HashMap<String, checks::Evidence>,
+        filing: Option<&FilingRecord>,
+    ) {
+        let current = checks::ScanFacts::of(result);
+        let input = checks::ChangeInput {
+            current: &current,
+            previous,
+            open,
+            filing,
+            rules: &self.rules,
+            scans: self.rules.changes.scans,
+        };
+        let page_url = result.fetch.final_url.clone().unwrap_or_else(|| result.fetch.url.clone());
+        for compared in self.describe(checks::run_changes(&input), &page_url) {
+            match result.checks.iter_mut().find(|c| c.id == compared.id) {
+                Some(slot) => *slot = compared,
+                None => result.checks.push(compared),
+            }
+        }
+    }
+
     /// Decides the verdict and the notice drafts from the checks again, after a policy changed them.
     pub fn judge(&self, result: &mut ScanResult, filing: Option<&FilingRecord>) {
         result.verdict = decide(

@@ -14,6 +14,7 @@
 pub mod checks;
 pub mod classify;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod dns;
 pub mod domain;

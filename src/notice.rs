@@ -1,7 +1,8 @@
 //! Notice drafts: for each notice kind the verdict calls for, the Chinese text from
-//! `rules/notices/<kind>.md` with the entry's facts, every failing check's evidence and the deadline.
+//! `rules/notices/<kind>.md` with the entry's facts, every failing check's evidence and the deadline
+//! (the rules' days after the scan, moved on to a working day by `rules/holidays.toml`).
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::checks::Outcome;
@@ -36,6 +37,11 @@ struct FindingView<'a> {
     link: Option<&'a str>,
     excerpt: Option<String>,
     due: Option<NaiveDate>,
+    /// A change: the value before and after.
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    /// What to do about this finding (`rules/checks.toml` `remedy`).
+    remedy: &'a str,
 }
 
 /// What the drafts are made from.
@@ -56,8 +62,8 @@ pub fn drafts(input: &DraftInput<'_>, rules: &RuleSet) -> Vec<NoticeDraft> {
         .iter()
         .filter(|k| **k != NoticeKind::None)
         .map(|&kind| {
-            let deadline =
-                input.today.checked_add_days(Days::new(rules.deadlines.days(kind).into())).unwrap_or(input.today);
+            let due = rules.holidays.after_days(input.today, rules.deadlines.days(kind));
+            let deadline = due.date;
             let findings = input
                 .checks
                 .iter()
@@ -70,6 +76,9 @@ pub fn drafts(input: &DraftInput<'_>, rules: &RuleSet) -> Vec<NoticeDraft> {
                     link: c.evidence.link.as_deref(),
                     excerpt: c.evidence.excerpt.as_deref().map(|e| shorten(e, EXCERPT_CHARS)),
                     due: c.evidence.due,
+                    before: c.evidence.before.as_deref(),
+                    after: c.evidence.after.as_deref(),
+                    remedy: rules.catalogue.get(&c.id).map_or("", |s| s.remedy.as_str()),
                 })
                 .collect();
             let context = Context {
@@ -93,7 +102,7 @@ pub fn drafts(input: &DraftInput<'_>, rules: &RuleSet) -> Vec<NoticeDraft> {
                 .notices
                 .render(kind, &context)
                 .unwrap_or_else(|e| format!("（通知模板 rules/notices/{}.md 无法生成：{e}）", kind.as_str()));
-            NoticeDraft { kind, deadline, text }
+            NoticeDraft { kind, deadline, deadline_warning: due.warning, text }
         })
         .collect()
 }

@@ -148,6 +148,10 @@ pub struct CheckResult {
 pub struct NoticeDraft {
     pub kind: NoticeKind,
     pub deadline: NaiveDate,
+    /// Why the deadline needs a reviewer's look: a year missing from or provisional in
+    /// `rules/holidays.toml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_warning: Option<String>,
     pub text: String,
 }
 

@@ -92,6 +92,17 @@ text_enum! {
     }
 }
 
+impl NoticeState {
+    /// The state as reviewers say it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            NoticeState::Sent => "已发出",
+            NoticeState::Rectified => "已整改",
+            NoticeState::Overdue => "逾期",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

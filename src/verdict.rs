@@ -21,6 +21,17 @@ impl Status {
     pub const ALL: [Status; 5] =
         [Status::Compliant, Status::Pending, Status::NoRecord, Status::Inconclusive, Status::Notice];
 
+    /// The verdict as reviewers say it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Compliant => "合规",
+            Status::Pending => "待办",
+            Status::NoRecord => "无备案记录",
+            Status::Inconclusive => "无法判定",
+            Status::Notice => "需发通知",
+        }
+    }
+
     /// The one string form (JSON, the store, metrics labels).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,13 +7,14 @@ use std::sync::LazyLock;
 use icp_patrol::rules::RuleSet;
 use libfuzzer_sys::fuzz_target;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "provinces.toml",
     "checks.toml",
     "placeholders.toml",
     "preapproval.toml",
     "commercial.toml",
     "naming.toml",
+    "holidays.toml",
     "providers/fuzz.toml",
 ];
 

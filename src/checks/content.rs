@@ -57,7 +57,7 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
 /// Title suffixes and words that say nothing about which site it is.
 const NAME_NOISE: [&str; 8] = ["官方网站", "官网", "首页", "主页", "网站", "欢迎访问", "欢迎光临", "homepage"];
 
-fn name_key(s: &str) -> String {
+pub(super) fn name_key(s: &str) -> String {
     let mut k: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
     for noise in NAME_NOISE {
         k = k.replace(noise, "");
@@ -81,7 +81,7 @@ fn title_mismatch(filed: &str, names: &[String]) -> Finding {
 }
 
 /// The distinctive part of an organisation's name: no region prefix, no company form.
-fn org_core(s: &str) -> String {
+pub(super) fn org_core(s: &str) -> String {
     let mut k: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
     for form in ["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"] {
         k = k.replace(form, "");

@@ -34,6 +34,11 @@ pub struct Evidence {
     pub due: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redirects: Vec<Redirect>,
+    /// A `change.*` finding: the value the site showed before the change, and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +93,16 @@ impl Finding {
 
     pub fn found(mut self, v: impl Into<String>) -> Self {
         self.evidence.found = Some(v.into());
+        self
+    }
+
+    pub fn before(mut self, v: impl Into<String>) -> Self {
+        self.evidence.before = Some(v.into());
+        self
+    }
+
+    pub fn after(mut self, v: impl Into<String>) -> Self {
+        self.evidence.after = Some(v.into());
         self
     }
 

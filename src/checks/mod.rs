@@ -1,6 +1,7 @@
 //! The check catalogue's logic (spec §4): pure functions from what was fetched and read, the filing
 //! record, the date and the rules to [`Finding`]s. One file per family.
 
+mod change;
 mod content;
 mod copyright;
 mod filing;
@@ -15,6 +16,7 @@ mod site;
 
 use chrono::NaiveDate;
 
+pub use change::{CHANGE_CHECK_IDS, ChangeInput, Fact, ScanFacts};
 pub use finding::{Evidence, Finding, Outcome};
 use links::link_findings;
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};
@@ -62,6 +64,11 @@ pub const ALL_CHECK_IDS: &[&str] = &[
     "filing.name_invalid",
     "icp.hidden",
     "psb.hidden",
+    "change.icp_number",
+    "change.operator",
+    "change.site_name",
+    "change.industry",
+    "change.domain",
 ];
 
 /// How far the fetch got.
@@ -136,8 +143,17 @@ pub fn run(input: &CheckInput<'_>) -> Vec<Finding> {
     psb::run(&page_input, &mut out);
     hidden::run(&page_input, &mut out);
     filing::run(input, &mut out);
+    // One scan alone knows no history: the daemon (and `scan` with a store) compares with the
+    // previous scans and replaces these (`run_changes`).
+    out.extend(CHANGE_CHECK_IDS.map(|id| Finding::skipped(id, NO_HISTORY)));
     out
+}
+
+/// The `change.*` checks against the site's previous scans.
+pub fn run_changes(input: &ChangeInput<'_>) -> Vec<Finding> {
+    change::run(input)
 }
 
 pub(crate) const NO_PAGE: &str = "the homepage could not be read";
 pub(crate) const NO_FILING: &str = "no filing record for this domain";
+pub(crate) const NO_HISTORY: &str = "no previous scans here to compare with (the daemon compares with the store's)";

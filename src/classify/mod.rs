@@ -91,7 +91,7 @@ pub fn self_test(rules: &RuleSet) -> Vec<String> {
         let facts = crate::extract::extract(html, &url, &rules.provinces);
         (classify(&facts, rules), facts)
     };
-    let mut failures = Vec::new();
+    let mut failures = rules.holidays.case_failures();
     for (i, case) in rules.placeholders.cases.iter().enumerate() {
         let (c, _) = read(&case.html);
         let got = c.placeholder.as_ref().map_or("", |(k, _)| k.as_str());

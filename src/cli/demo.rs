@@ -12,6 +12,7 @@ use clap::Args;
 
 use tokio_util::sync::CancellationToken;
 
+use super::render::{Lang, pad};
 use super::settings;
 use crate::checks::Outcome;
 use crate::config::Config;
@@ -31,6 +32,9 @@ pub struct DemoArgs {
     /// Where to write the latest results as JSON Lines.
     #[arg(long, default_value = "icp-patrol-demo.jsonl")]
     pub output: PathBuf,
+    /// The language of the output: zh (check names in Chinese) or en (with the check ids).
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: Lang,
 }
 
 const FILINGS: &[u8] = include_bytes!("../../deploy/demo/filings.csv");
@@ -54,8 +58,15 @@ fn sample_sites() -> HashMap<String, Behaviour> {
 }
 
 pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
+    let lang = args.lang;
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sample_sites()).await?;
-    eprintln!("1. sample sites served on http://{} (by Host header)", farm.addr);
+    eprintln!(
+        "1. {} http://{} {}",
+        l("示例网站已在", "sample sites served on"),
+        farm.addr,
+        l("上提供（按 Host 区分）", "(by Host header)")
+    );
 
     // A fresh embedded store with the sample filings.
     for suffix in ["", "-wal", "-shm"] {
@@ -77,34 +88,76 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         }
     }
     let summary = store.import(&records, |r| super::import::province_name(&rules, r), false).await?;
-    eprintln!("2. {} filings imported into {}", summary.added, store.url());
+    eprintln!("2. {} {} {}", summary.added, l("条备案记录已导入", "filings imported into"), store.url());
 
     // One scheduled cycle of the daemon.
+    let catalogue = rules.catalogue.clone();
     let scanner = settings::scanner(&config, rules, Overrides::default(), settings::fetch_options(&config), &[], &[])?;
     let daemon = Daemon::new(store.clone(), scanner, config.clone()).with_today(today);
     store.take_daemon_lock(daemon.worker_id(), 60_000).await?;
     let run = daemon.run(CancellationToken::new(), true).await?;
-    eprintln!("3. daemon cycle {} done: {} results recorded\n", run.cycles.join(", "), run.recorded);
+    eprintln!(
+        "3. {} {}: {} {}\n",
+        l("守护进程完成一轮", "daemon cycle done"),
+        run.cycles.join(", "),
+        run.recorded,
+        l("条结果已记录", "results recorded")
+    );
 
     // What a reviewer sees, read back from the store.
     let scans = store.scans(None, 1000).await?;
     let mut lines = Vec::new();
-    println!("{:<24} {:<13} failing checks", "domain", "verdict");
+    println!(
+        "{} {} {}",
+        pad(l("域名", "domain"), 28),
+        pad(l("结论", "verdict"), 14),
+        l("不合规的检查项", "failing checks")
+    );
     let mut scans = scans;
     scans.sort_by(|a, b| a.target.cmp(&b.target));
     for scan in &scans {
-        let failed: Vec<&str> =
-            scan.result.checks.iter().filter(|c| c.outcome == Outcome::Fail).map(|c| c.id.as_str()).collect();
-        println!("{:<24} {:<13} {}", scan.target, scan.verdict, failed.join(", "));
+        let failed: Vec<&str> = scan
+            .result
+            .checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Fail)
+            .map(|c| lang.check_name(&catalogue, &c.id))
+            .collect();
+        println!(
+            "{} {} {}",
+            pad(&scan.target, 28),
+            pad(lang.status(scan.result.verdict.status), 14),
+            failed.join(l("、", ", "))
+        );
         lines.push(serde_json::to_string(&scan.result)?);
     }
     let open = store.findings().await?.into_iter().filter(|f| f.status == crate::state::FindingStatus::Open).count();
     std::fs::write(&args.output, lines.join("\n") + "\n")
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(first) = scans.iter().find(|s| !s.result.notice_drafts.is_empty()) {
-        println!("\nA notice draft ({}):\n\n{}", first.target, first.result.notice_drafts[0].text);
+        let draft = &first.result.notice_drafts[0];
+        println!(
+            "\n{} ({}, {}, {} {}):\n",
+            l("通知草稿", "A notice draft"),
+            first.target,
+            lang.notice(draft.kind),
+            l("期限", "deadline"),
+            draft.deadline
+        );
+        if let Some(w) = &draft.deadline_warning {
+            println!("{}{w}\n", l("注意：", "warning: "));
+        }
+        println!("{}", draft.text);
     }
-    println!("\nStore: {} ({} scans, {} open findings)", store.url(), scans.len(), open);
-    println!("JSON results (schema icp-patrol/scan/v1): {}", args.output.display());
+    println!(
+        "\n{}: {} ({} {}, {} {})",
+        l("存储", "Store"),
+        store.url(),
+        scans.len(),
+        l("次扫描", "scans"),
+        open,
+        l("个未解决的问题", "open findings")
+    );
+    println!("{} (schema icp-patrol/scan/v1): {}", l("JSON 结果", "JSON results"), args.output.display());
     Ok(0)
 }

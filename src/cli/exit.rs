@@ -10,11 +10,11 @@ use crate::verdict::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Exit {
-    /// Done; a scan's verdict is `compliant` or `pending`.
+    /// Done; a scan's verdict is `compliant` or `pending`; a pre-check says go.
     Ok = 0,
-    /// A scan's verdict is `notice`: a notice is due.
+    /// A scan's verdict is `notice`: a notice is due; a pre-check says no-go.
     Notice = 1,
-    /// A scan's verdict is `inconclusive` or `no_record`.
+    /// A scan's verdict is `inconclusive` or `no_record`; a pre-check is undecided.
     Undecided = 2,
     /// The command line is wrong (EX_USAGE).
     Usage = 64,

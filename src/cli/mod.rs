@@ -5,6 +5,7 @@ mod daemon;
 mod demo;
 mod exit;
 mod import;
+mod precheck;
 mod render;
 mod report;
 mod review;
@@ -49,6 +50,8 @@ pub enum Command {
     Daemon(daemon::DaemonArgs),
     /// Reports for reviewers from the store.
     Report(report::ReportArgs),
+    /// Before a new site or hosting application: scan every site filed for an entity now, go or no-go.
+    Precheck(precheck::PrecheckArgs),
     /// Record a reviewer's decision on a finding.
     Review(review::ReviewArgs),
     /// Notices sent to customers: record, extend, list.
@@ -135,6 +138,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(args) => import::run(args, settings()?).await,
         Command::Daemon(args) => daemon::run(args, settings()?).await,
         Command::Report(args) => report::run(args, settings()?).await,
+        Command::Precheck(args) => precheck::run(args, settings()?).await,
         Command::Review(args) => review::review(args, settings()?).await,
         Command::Notice { command } => review::notice(command, settings()?).await,
         Command::Db { command: DbCommand::Migrate } => {

@@ -37,6 +37,10 @@ pub struct ReportArgs {
     /// One filed domain, with its history of scans, findings and notices.
     #[arg(long)]
     pub domain: Option<String>,
+    /// Only the sites of one entity: its principal's name, its entity or a site number, or one of its
+    /// filed domains.
+    #[arg(long)]
+    pub entity: Option<String>,
     /// Also write every notice draft as a file of its own into this directory.
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
@@ -73,7 +77,12 @@ pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<
         anyhow::bail!(UsageError(format!("--provider {provider:?} names no provider of the rules (known: {known})")));
     }
     let store = settings::store(&settings.config).await?;
+    let entity = match &args.entity {
+        Some(query) => Some(super::precheck::entity(&store, query).await?),
+        None => None,
+    };
     let filters = Filters {
+        entity,
         province,
         provider: args.provider,
         notice: args.notice,

@@ -1,9 +1,10 @@
 //! `icp-patrol review` (a reviewer's decision on a finding) and `icp-patrol notice` (notices sent,
 //! their deadlines and the one extension).
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
+use super::render::Lang;
 use super::settings::{self, Settings};
 use super::{DataError, UsageError};
 use crate::engine::today_in_shanghai;
@@ -84,6 +85,9 @@ pub struct ReviewArgs {
     /// Who decides (default: the login name).
     #[arg(long)]
     pub by: Option<String>,
+    /// The language of the confirmation: zh or en.
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: Lang,
 }
 
 pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Result<u8> {
@@ -109,10 +113,16 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
         fingerprint: fingerprint(&args.check, &finding.evidence),
     };
     store.add_decision(&decision).await?;
-    println!(
-        "{target} {}: {} by {} (holds while the evidence stays the same)",
-        args.check, decision.decision, decision.decided_by
-    );
+    match args.lang {
+        Lang::Zh => println!(
+            "{target} {}：{} 的审核结论 {} 已记录（证据不变时一直有效）",
+            args.check, decision.decided_by, decision.decision
+        ),
+        Lang::En => println!(
+            "{target} {}: {} by {} (holds while the evidence stays the same)",
+            args.check, decision.decision, decision.decided_by
+        ),
+    }
     Ok(0)
 }
 
@@ -132,6 +142,9 @@ pub enum NoticeCommand {
         /// Who sent it (default: the login name).
         #[arg(long)]
         by: Option<String>,
+        /// The language of the confirmation: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
     /// Grant the one extension a notice may have: at most 7 working days.
     Extend {
@@ -140,44 +153,46 @@ pub enum NoticeCommand {
         /// Which notice: special_inspection or change_filing.
         #[arg(long, value_parser = notice_kind)]
         kind: NoticeKind,
-        /// Working days added to the deadline (1 to 7; weekends skipped).
+        /// Working days added to the deadline (1 to 7; weekends and the holidays of
+        /// rules/holidays.toml skipped, 调休 working weekends counted).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=7))]
         days: u32,
+        /// The language of the confirmation: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
     /// The notices of one domain, or all.
     List {
         /// Only this filed domain's notices.
         domain: Option<String>,
+        /// The language of the list: zh or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: Lang,
     },
 }
 
-/// `days` working days after `from` (Saturdays and Sundays skipped; public holidays are not known).
-pub fn add_working_days(from: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = from;
-    let mut left = days;
-    while left > 0 {
-        d = d.checked_add_days(Days::new(1)).unwrap_or(d);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
+/// Shows a deadline's warning where the reviewer reads the command's output (the log has it too).
+fn warn_deadline(due: &crate::rules::Due) {
+    if let Some(w) = &due.warning {
+        eprintln!("注意 (warning): {w}");
     }
-    d
 }
 
 pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow::Result<u8> {
     let store = settings::store(&settings.config).await?;
     match command {
-        NoticeCommand::Sent { domain, kind, deadline, by } => {
+        NoticeCommand::Sent { domain, kind, deadline, by, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let rules = settings::rules(&settings.config, None)?;
-            let days = if kind == NoticeKind::SpecialInspection {
-                rules.deadlines.special_inspection
-            } else {
-                rules.deadlines.change_filing
-            };
             let today = today_in_shanghai();
-            let deadline =
-                deadline.unwrap_or_else(|| today.checked_add_days(Days::new(days.into())).unwrap_or_default());
+            let deadline = match deadline {
+                Some(d) => d,
+                None => {
+                    let due = rules.holidays.after_days(today, rules.deadlines.days(kind));
+                    warn_deadline(&due);
+                    due.date
+                }
+            };
             if deadline < today {
                 anyhow::bail!(UsageError(format!(
                     "--deadline {deadline} is before the day the notice is sent ({today})"
@@ -197,11 +212,17 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
                 )));
             }
             store.add_notice(&domain, kind, deadline, &reviewer(by)).await?;
-            println!(
-                "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
-            );
+            match lang {
+                Lang::Zh => println!(
+                    "{domain}：已记录发出{}通知，整改期限 {deadline}；守护进程届时复扫，标记为已整改或逾期",
+                    kind.zh()
+                ),
+                Lang::En => println!(
+                    "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
+                ),
+            }
         }
-        NoticeCommand::Extend { domain, kind, days } => {
+        NoticeCommand::Extend { domain, kind, days, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let notices = store.notices(Some(&domain)).await?;
             let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == NoticeState::Sent) else {
@@ -212,14 +233,23 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
                     "{domain}: the {kind} notice was extended already (one extension per notice)"
                 )));
             }
-            let to = add_working_days(n.deadline, days);
+            let rules = settings::rules(&settings.config, None)?;
+            let due = rules.holidays.add_working_days(n.deadline, days);
+            warn_deadline(&due);
+            let to = due.date;
             store.extend_notice(n.id, to).await?;
-            println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline);
+            match lang {
+                Lang::Zh => println!("{domain}：{}通知的整改期限由 {} 延至 {to}", kind.zh(), n.deadline),
+                Lang::En => println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline),
+            }
         }
-        NoticeCommand::List { domain } => {
+        NoticeCommand::List { domain, lang } => {
             let domain = domain.map(|d| crate::domain::normalise_host(&d)).transpose()?;
             for n in store.notices(domain.as_deref()).await? {
-                println!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state);
+                match lang {
+                    Lang::Zh => println!("{}\t{}\t期限 {}\t{}", n.domain, n.kind.zh(), n.due(), n.state.zh()),
+                    Lang::En => println!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state),
+                }
             }
         }
     }
@@ -244,12 +274,5 @@ mod tests {
     #[test]
     fn the_reviewer_has_a_name_without_user() {
         assert!(login_name().is_some_and(|n| !n.is_empty()));
-    }
-
-    #[test]
-    fn working_days_skip_weekends() {
-        let friday: NaiveDate = "2026-11-27".parse().expect("date");
-        assert_eq!(add_working_days(friday, 1), "2026-11-30".parse::<NaiveDate>().expect("date"));
-        assert_eq!(add_working_days(friday, 7), "2026-12-08".parse::<NaiveDate>().expect("date"));
     }
 }

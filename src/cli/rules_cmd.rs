@@ -40,13 +40,14 @@ fn report(dir: &Path, rules: &RuleSet) -> anyhow::Result<u8> {
         return Ok(super::Exit::DataErr.code());
     }
     println!(
-        "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers; rules {})",
+        "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers, holidays {}; rules {})",
         dir.display(),
         rules.provinces.all().len(),
         rules.catalogue.ids().count(),
         rules.preapproval.industries.len(),
         rules.placeholders.fingerprints.len(),
         rules.providers.len(),
+        rules.holidays.years().map(|y| y.to_string()).collect::<Vec<_>>().join(" "),
         &rules.digest[..12]
     );
     Ok(0)

@@ -37,9 +37,13 @@ pub struct ScanArgs {
     /// the checks.
     #[arg(long, value_name = "FILE")]
     pub filings: Option<PathBuf>,
-    /// Output: text for people (Chinese and English), json for programs (schema scan/v1).
+    /// Output: text for people, json for programs (schema scan/v1).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// The language of text output: zh (check names, messages and remedies in Chinese) or en (with
+    /// the check ids).
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: render::Lang,
     /// The day the date rules count from (default: today in Asia/Shanghai).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
@@ -151,18 +155,31 @@ pub(super) async fn run(args: ScanArgs, settings: settings::Settings) -> anyhow:
     if record.is_none() {
         tracing::warn!(host = %target.host, "no filing record for this host; checks that need one are skipped");
     }
-    let result = scanner.scan(&target, record, today).await;
+    let mut result = scanner.scan(&target, record, today).await;
     if let Some(store) = &store {
-        store.record(&result, None).await?;
+        record_with_history(store, &scanner, &mut result, record).await?;
     }
     if let Some(dir) = &args.evidence_dir {
         write_evidence(dir, &result)?;
     }
-    emit(&result, args.format)?;
+    emit(&result, args.format, scanner.rules(), args.lang)?;
     if let Some(renderer) = scanner.renderer() {
         renderer.shutdown().await;
     }
     Ok(result.exit_code())
+}
+
+/// With a store: the `change.*` checks compared with the host's stored scans, then the result kept.
+async fn record_with_history(
+    store: &Store,
+    scanner: &Scanner,
+    result: &mut ScanResult,
+    record: Option<&crate::filing::FilingRecord>,
+) -> anyhow::Result<()> {
+    let open = store.open_findings(&result.domain).await?;
+    crate::scheduler::history::compare(store, scanner, result, record, &open).await?;
+    store.record(result, None).await?;
+    Ok(())
 }
 
 /// The screenshots of a rendered scan, one PNG per digest (the result names them).
@@ -232,7 +249,7 @@ async fn scan_all(
     let mut results = futures_util::stream::iter(filings.records())
         .map(|record| async move {
             match Target::parse(&record.domain) {
-                Ok(t) => Some(polite_scan(scanner, politeness, &t, record, today).await),
+                Ok(t) => Some((polite_scan(scanner, politeness, &t, record, today).await, record)),
                 Err(e) => {
                     tracing::error!(domain = %record.domain, "{e}");
                     None
@@ -245,14 +262,14 @@ async fn scan_all(
     while let Some(result) = results.next().await {
         progress.inc(1);
         match result {
-            Some(result) => {
+            Some((mut result, record)) => {
                 if let Some(store) = store {
-                    store.record(&result, None).await?;
+                    record_with_history(store, scanner, &mut result, Some(record)).await?;
                 }
                 if let Some(dir) = &args.evidence_dir {
                     write_evidence(dir, &result)?;
                 }
-                progress.suspend(|| emit(&result, args.format))?;
+                progress.suspend(|| emit(&result, args.format, scanner.rules(), args.lang))?;
                 worst = worst.max(result.verdict.status);
             }
             None => worst = worst.max(Status::Inconclusive),
@@ -264,14 +281,24 @@ async fn scan_all(
 
 /// Writes one result to stdout. A reader that has gone (`scan … | head -1`) is not an error: the
 /// scan's work (and its exit status, the verdict) stands, the rest of the output has nowhere to go.
-fn emit(result: &ScanResult, format: Format) -> anyhow::Result<()> {
-    match write_result(result, format) {
+pub(super) fn emit(
+    result: &ScanResult,
+    format: Format,
+    rules: &crate::rules::RuleSet,
+    lang: render::Lang,
+) -> anyhow::Result<()> {
+    match write_result(result, format, rules, lang) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
 }
 
-fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
+fn write_result(
+    result: &ScanResult,
+    format: Format,
+    rules: &crate::rules::RuleSet,
+    lang: render::Lang,
+) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
@@ -279,7 +306,7 @@ fn write_result(result: &ScanResult, format: Format) -> std::io::Result<()> {
             serde_json::to_writer(&mut out, result)?;
             out.write_all(b"\n")?;
         }
-        Format::Text => render::text(&mut out, result, std::io::stdout().is_terminal())?,
+        Format::Text => render::text(&mut out, result, &rules.catalogue, lang, std::io::stdout().is_terminal())?,
     }
     out.flush()
 }

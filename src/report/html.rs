@@ -20,6 +20,10 @@ const DATA_MARK: &str = "@@REPORT_DATA@@";
 #[derive(Serialize)]
 struct Payload<'a> {
     messages: BTreeMap<&'a str, &'a str>,
+    /// Check ids to their Chinese names.
+    names: BTreeMap<&'a str, &'a str>,
+    /// Machine ids (notice kinds, verdicts, notice states) to the words reviewers use.
+    words: BTreeMap<&'static str, &'static str>,
     #[serde(serialize_with = "entries")]
     entries: &'a [Entry],
 }
@@ -29,6 +33,10 @@ struct CompactRow<'a> {
     check_id: &'a str,
     excerpt: &'a str,
     found: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<&'a str>,
     link: Option<&'a str>,
     first_seen: chrono::NaiveDate,
     consecutive: i64,
@@ -43,6 +51,8 @@ impl<'a> From<&'a Row> for CompactRow<'a> {
             check_id: &r.check_id,
             excerpt: &r.excerpt,
             found: r.found.as_deref(),
+            before: r.before.as_deref(),
+            after: r.after.as_deref(),
             link: r.link.as_deref(),
             first_seen: r.first_seen,
             consecutive: r.consecutive,
@@ -62,7 +72,8 @@ struct CompactEntry<'a> {
     principal: &'a str,
     province: Option<&'a str>,
     verdict: Option<&'a str>,
-    scanned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Beijing time with the zone named, as the dates beside it.
+    scanned_at: Option<String>,
     final_url: Option<&'a str>,
     redirects: &'a [crate::net::Redirect],
     addresses: &'a [String],
@@ -74,30 +85,49 @@ struct CompactEntry<'a> {
     set_apart: Vec<CompactRow<'a>>,
     notice_drafts: &'a [crate::result::NoticeDraft],
     notices: &'a [super::model::NoticeView],
-    history: &'a [super::model::HistoryScan],
+    history: Vec<CompactScan<'a>>,
+}
+
+#[derive(Serialize)]
+struct CompactScan<'a> {
+    scanned_at: String,
+    target: &'a str,
+    verdict: &'a str,
+    failing: &'a [String],
 }
 
 fn entries<S: serde::Serializer>(entries: &&[Entry], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(entries.iter().map(|e| CompactEntry {
-        domain: &e.domain,
-        display_domain: &e.display_domain,
-        site_number: &e.site_number,
-        site_name: &e.site_name,
-        principal: &e.principal,
-        province: e.province.as_deref(),
-        verdict: e.verdict.as_deref(),
-        scanned_at: e.scanned_at,
-        final_url: e.final_url.as_deref(),
-        redirects: &e.redirects,
-        addresses: &e.addresses,
-        footer_text: e.footer_text.as_deref(),
-        numbers_shown: &e.numbers_shown,
-        footer_screenshot: e.footer_screenshot.as_deref(),
-        rows: e.rows.iter().map(CompactRow::from).collect(),
-        set_apart: e.set_apart.iter().map(CompactRow::from).collect(),
-        notice_drafts: &e.notice_drafts,
-        notices: &e.notices,
-        history: &e.history,
+    s.collect_seq(entries.iter().map(|e| {
+        CompactEntry {
+            domain: &e.domain,
+            display_domain: &e.display_domain,
+            site_number: &e.site_number,
+            site_name: &e.site_name,
+            principal: &e.principal,
+            province: e.province.as_deref(),
+            verdict: e.verdict.as_deref(),
+            scanned_at: e.scanned_at.map(crate::clock::beijing),
+            final_url: e.final_url.as_deref(),
+            redirects: &e.redirects,
+            addresses: &e.addresses,
+            footer_text: e.footer_text.as_deref(),
+            numbers_shown: &e.numbers_shown,
+            footer_screenshot: e.footer_screenshot.as_deref(),
+            rows: e.rows.iter().map(CompactRow::from).collect(),
+            set_apart: e.set_apart.iter().map(CompactRow::from).collect(),
+            notice_drafts: &e.notice_drafts,
+            notices: &e.notices,
+            history: e
+                .history
+                .iter()
+                .map(|h| CompactScan {
+                    scanned_at: crate::clock::beijing(h.scanned_at),
+                    target: &h.target,
+                    verdict: &h.verdict,
+                    failing: &h.failing,
+                })
+                .collect(),
+        }
     }))
 }
 
@@ -123,11 +153,33 @@ impl<W: Write> Write for NoTagWriter<W> {
     }
 }
 
+fn words() -> BTreeMap<&'static str, &'static str> {
+    use crate::rules::NoticeKind;
+    use crate::state::NoticeState;
+    use crate::verdict::Status;
+    let mut w = BTreeMap::new();
+    for k in [NoticeKind::SpecialInspection, NoticeKind::ChangeFiling, NoticeKind::None] {
+        w.insert(k.as_str(), k.zh());
+    }
+    for s in Status::ALL {
+        w.insert(s.as_str(), s.zh());
+    }
+    for (s, zh) in [(NoticeState::Sent, "已发出"), (NoticeState::Rectified, "已整改"), (NoticeState::Overdue, "逾期")]
+    {
+        w.insert(s.as_str(), zh);
+    }
+    w
+}
+
 /// The filters as a reviewer reads them: "状态 open · 省份 江苏".
 fn describe_filters(f: &super::Filters) -> String {
     let mut parts = vec![format!("状态 {}", if f.status.is_empty() { "open" } else { &f.status })];
-    let named = [("省份", &f.province), ("接入商", &f.provider), ("通知", &f.notice), ("域名", &f.domain)];
+    let notice = f.notice.as_deref().map(|n| crate::rules::NoticeKind::zh_of(n).to_string());
+    let named = [("省份", &f.province), ("接入商", &f.provider), ("通知", &notice), ("域名", &f.domain)];
     parts.extend(named.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}"))));
+    if let Some(e) = &f.entity {
+        parts.push(format!("主体 {}", e.describe()));
+    }
     if let Some(since) = f.since {
         parts.push(format!("自 {since}"));
     }
@@ -148,19 +200,38 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportE
     env.add_template("report.html", TEMPLATE)?;
     let html = env.get_template("report.html")?.render(minijinja::context! {
         nonce => &nonce[..32],
-        generated => report.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        since => report.since_last_report.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        generated => crate::clock::beijing(report.generated_at),
+        since => report.since_last_report.map(crate::clock::beijing),
         filters => describe_filters(&report.filters),
+        headline => report.headline.as_deref(),
         summary => minijinja::value::Value::from(minijinja::value::Serde(&report.summary)),
+        notice_cards => report
+            .summary
+            .by_notice
+            .iter()
+            .map(|(k, n)| (crate::rules::NoticeKind::zh_of(k).to_string(), *n))
+            .collect::<Vec<_>>(),
         data => DATA_MARK,
     })?;
     let (head, tail) = html.split_once(DATA_MARK).expect("the template has the data mark");
     out.write_all(head.as_bytes())?;
     let mut messages = BTreeMap::new();
+    let mut names = BTreeMap::new();
     for row in report.entries.iter().flat_map(|e| e.rows.iter().chain(e.set_apart.iter())) {
         messages.entry(row.check_id.as_str()).or_insert(row.message.as_str());
+        if !row.check_name.is_empty() {
+            names.entry(row.check_id.as_str()).or_insert(row.check_name.as_str());
+        }
     }
-    serde_json::to_writer(NoTagWriter(&mut *out), &Payload { messages, entries: &report.entries })?;
+    for scan in report.entries.iter().flat_map(|e| e.history.iter()) {
+        for id in &scan.failing {
+            if let Some(name) = report.check_names.get(id) {
+                names.entry(id.as_str()).or_insert(name.as_str());
+            }
+        }
+    }
+    let payload = Payload { messages, names, words: words(), entries: &report.entries };
+    serde_json::to_writer(NoTagWriter(&mut *out), &payload)?;
     out.write_all(tail.as_bytes())?;
     Ok(())
 }

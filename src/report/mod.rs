@@ -2,6 +2,7 @@
 //! notice drafts, what changed since the last report, and reviewers' decisions applied.
 
 mod csv;
+mod entity;
 mod html;
 mod jsonl;
 pub mod model;
@@ -12,6 +13,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use csv::neutralise;
+pub use entity::Entity;
 pub use model::{Change, Entry, Filters, Report, Row, fingerprint, set_apart};
 
 use crate::rules::RuleSet;
@@ -41,20 +43,24 @@ pub enum Format {
     Jsonl,
 }
 
-/// The columns of CSV and XLSX: Chinese header and the row field.
-pub const COLUMNS: [(&str, &str); 22] = [
+/// The columns of CSV and XLSX: Chinese header and the row field. Cells are what a reviewer reads
+/// (notice kinds 专项核查/变更备案, statuses in Chinese); JSON Lines keep the machine ids.
+pub const COLUMNS: [(&str, &str); 25] = [
     ("域名", "target"),
     ("网站备案号", "site_number"),
     ("主办单位", "principal"),
     ("省份", "province"),
     ("接入商", "provider"),
     ("检查项", "check_id"),
+    ("检查项名称", "check_name"),
     ("通知类型", "notice"),
     ("问题描述", "message"),
     ("证据摘录", "excerpt"),
     ("备案号链接", "link"),
     ("应为", "expected"),
     ("实际", "found"),
+    ("变更前", "before"),
+    ("变更后", "after"),
     ("首次发现", "first_seen"),
     ("最近发现", "last_seen"),
     ("连续次数", "consecutive"),
@@ -77,16 +83,19 @@ pub fn cells(r: &Row) -> Vec<String> {
         o(&r.province),
         o(&r.provider),
         r.check_id.clone(),
-        r.notice.clone(),
+        r.check_name.clone(),
+        crate::rules::NoticeKind::zh_of(&r.notice).to_string(),
         r.message.clone(),
         r.excerpt.clone(),
         o(&r.link),
         o(&r.expected),
         o(&r.found),
+        o(&r.before),
+        o(&r.after),
         r.first_seen.to_string(),
         r.last_seen.to_string(),
         r.consecutive.to_string(),
-        r.status.clone(),
+        status_zh(&r.status).to_string(),
         r.change.zh().to_string(),
         r.deadline.map(|d| d.to_string()).unwrap_or_default(),
         o(&r.decision),
@@ -96,6 +105,15 @@ pub fn cells(r: &Row) -> Vec<String> {
     ]
 }
 
+/// A finding's status as reviewers say it (the JSON keeps the id).
+fn status_zh(status: &str) -> &str {
+    match status.parse::<crate::state::FindingStatus>() {
+        Ok(crate::state::FindingStatus::Open) => "未解决",
+        Ok(crate::state::FindingStatus::Resolved) => "已解决",
+        Err(_) => status,
+    }
+}
+
 /// Reads the store and builds the report; records the run (the next report's "since").
 pub async fn collect(
     store: &Store,
@@ -103,6 +121,18 @@ pub async fn collect(
     filters: &Filters,
     today: NaiveDate,
     format: &str,
+) -> Result<Report, ReportError> {
+    collect_as(store, rules, filters, today, Some(format)).await
+}
+
+/// As [`collect`]; with `format` `None` the run is not recorded (a pre-check's view leaves the
+/// reports' "new since the last report" marks as they were).
+pub async fn collect_as(
+    store: &Store,
+    rules: &RuleSet,
+    filters: &Filters,
+    today: NaiveDate,
+    format: Option<&str>,
 ) -> Result<Report, ReportError> {
     let filings = store.all_filings().await?;
     let findings = store.findings().await?;
@@ -133,7 +163,10 @@ pub async fn collect(
         Some(d) => store.scans(Some(d), 500).await?,
         None => Vec::new(),
     };
-    let last_report_ms = store.record_report(format, &serde_json::to_string(filters)?).await?;
+    let last_report_ms = match format {
+        Some(format) => store.record_report(format, &serde_json::to_string(filters)?).await?,
+        None => store.last_report_ms().await?,
+    };
     let inputs = model::Inputs {
         filings: &filings,
         findings: &findings,

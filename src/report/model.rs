@@ -49,12 +49,20 @@ pub struct Row {
     pub province: Option<String>,
     pub provider: Option<String>,
     pub check_id: String,
+    /// The check's short Chinese name (`rules/checks.toml` `name`).
+    #[serde(default)]
+    pub check_name: String,
     pub notice: String,
     pub message: String,
     pub excerpt: String,
     pub link: Option<String>,
     pub expected: Option<String>,
     pub found: Option<String>,
+    /// A `change.*` finding: the value before the change and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     pub first_seen: NaiveDate,
     pub last_seen: NaiveDate,
     pub consecutive: i64,
@@ -135,6 +143,9 @@ pub struct Filters {
     pub status: String,
     pub since: Option<NaiveDate>,
     pub domain: Option<String>,
+    /// Only the sites of one entity (`report --entity`, `precheck`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<super::Entity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,6 +157,12 @@ pub struct Report {
     pub filters: Filters,
     pub summary: Summary,
     pub entries: Vec<Entry>,
+    /// Check ids to their Chinese names, for the writers (not part of the JSON).
+    #[serde(skip)]
+    pub check_names: BTreeMap<String, String>,
+    /// A line above everything else (the pre-check's go / no-go), for the writers.
+    #[serde(skip)]
+    pub headline: Option<String>,
 }
 
 /// What the report is built from, as the store gives it.
@@ -212,6 +229,13 @@ pub fn fingerprint(check_id: &str, evidence_json: &str) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
+    // Only change findings carry these; other fingerprints stay as they were.
+    if ev.before.is_some() || ev.after.is_some() {
+        for part in [norm(&ev.before), norm(&ev.after)] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+    }
     format!("{:x}", h.finalize())
 }
 
@@ -266,7 +290,8 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         let notice_ok = filters.notice.as_ref().is_none_or(|n| f.notice.as_str() == n);
         let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
         let domain_ok = filters.domain.as_ref().is_none_or(|d| &f.domain == d);
-        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok) {
+        let entity_ok = filters.entity.as_ref().is_none_or(|e| e.includes(&filing.record));
+        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok && entity_ok) {
             continue;
         }
         let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
@@ -309,12 +334,15 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             province: filing.province.clone(),
             provider: filing.record.provider.clone(),
             check_id: f.check_id.clone(),
+            check_name: spec.map(|s| s.name.clone()).unwrap_or_default(),
             notice: f.notice.as_str().to_string(),
             message: spec.map(|s| s.message.clone()).unwrap_or_default(),
             excerpt: evidence.excerpt.clone().unwrap_or_default(),
             link: evidence.link.clone(),
             expected: evidence.expected.clone(),
             found: evidence.found.clone(),
+            before: evidence.before.clone(),
+            after: evidence.after.clone(),
             first_seen: day(f.first_seen),
             last_seen: day(f.last_seen),
             consecutive: f.consecutive,
@@ -378,6 +406,13 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         filters: filters.clone(),
         summary,
         entries,
+        headline: None,
+        check_names: inputs
+            .rules
+            .catalogue
+            .ids()
+            .filter_map(|id| inputs.rules.catalogue.get(id).map(|s| (id.to_string(), s.name.clone())))
+            .collect(),
     }
 }
 

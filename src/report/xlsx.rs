@@ -13,9 +13,9 @@ pub fn write(report: &Report, path: &std::path::Path) -> Result<(), XlsxError> {
     {
         let summary = book.add_worksheet().set_name("汇总 Summary")?;
         summary.write_string_with_format(0, 0, "icp-patrol 备案核查报告", &bold)?;
-        summary.write_string(1, 0, format!("生成时间 {}", report.generated_at.format("%Y-%m-%d %H:%M UTC")))?;
+        summary.write_string(1, 0, format!("生成时间 {}", crate::clock::beijing(report.generated_at)))?;
         if let Some(last) = report.since_last_report {
-            summary.write_string(2, 0, format!("上次报告 {}", last.format("%Y-%m-%d %H:%M UTC")))?;
+            summary.write_string(2, 0, format!("上次报告 {}", crate::clock::beijing(last)))?;
         }
         let s = &report.summary;
         let mut r = 4;
@@ -38,7 +38,12 @@ pub fn write(report: &Report, path: &std::path::Path) -> Result<(), XlsxError> {
             summary.write_string_with_format(r, 0, title, &bold)?;
             r += 1;
             for (k, n) in map {
-                summary.write_string(r, 0, k)?;
+                // Notice kinds and checks as the filing team names them (a check with its id too).
+                let label = match report.check_names.get(k) {
+                    Some(name) => format!("{name} ({k})"),
+                    None => crate::rules::NoticeKind::zh_of(k).to_string(),
+                };
+                summary.write_string(r, 0, label)?;
                 summary.write_number(r, 1, *n as f64)?;
                 r += 1;
             }

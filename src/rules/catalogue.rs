@@ -12,6 +12,24 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
@@ -21,6 +39,28 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
+    /// The notice as the filing team names it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            NoticeKind::SpecialInspection => "专项核查",
+            NoticeKind::ChangeFiling => "变更备案",
+            NoticeKind::None => "无需通知",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            NoticeKind::SpecialInspection => "special inspection",
+            NoticeKind::ChangeFiling => "change filing",
+            NoticeKind::None => "no notice",
+        }
+    }
+
+    /// The Chinese name of a stored notice id; an unknown string is shown as it is.
+    pub fn zh_of(id: &str) -> &str {
+        id.parse::<NoticeKind>().map_or(id, |k| k.zh())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             NoticeKind::SpecialInspection => "special_inspection",
@@ -58,6 +98,11 @@ pub struct CheckSpec {
     /// The failure, in Chinese, as a reviewer would write it to a customer.
     pub message: String,
     pub message_en: String,
+    /// The short Chinese name shown instead of the id where a reviewer reads.
+    pub name: String,
+    /// What the customer must do about this failure (each finding of a notice draft carries its own).
+    pub remedy: String,
+    pub remedy_en: String,
     /// A provider may turn a check off.
     #[serde(default = "enabled")]
     pub enabled: bool,
@@ -73,6 +118,22 @@ pub(crate) struct CatalogueFile {
     pub checks: BTreeMap<String, CheckSpec>,
     #[serde(default)]
     pub deadlines: super::Deadlines,
+    #[serde(default)]
+    pub changes: Changes,
+}
+
+/// `[changes]`: the debounce of the `change.*` checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    /// Scans in a row a change must hold before it is reported.
+    pub scans: usize,
+}
+
+impl Default for Changes {
+    fn default() -> Self {
+        Changes { scans: 2 }
+    }
 }
 
 /// `rules/overrides.toml`: a provider's changes to the catalogue, check by check.

@@ -6,6 +6,7 @@
 mod catalogue;
 mod commercial;
 mod error;
+mod holidays;
 mod naming;
 mod notices;
 mod placeholders;
@@ -19,10 +20,11 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-pub use catalogue::{Catalogue, CheckSpec, NoticeKind, Severity};
+pub use catalogue::{Catalogue, Changes, CheckSpec, NoticeKind, Severity};
 pub use commercial::{Commercial, CommercialCase, Signal};
 pub(crate) use error::line_col;
 pub use error::{RuleError, RuleErrors};
+pub use holidays::{Due, HolidayCase, Holidays};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
 pub use placeholders::{Fingerprint, PlaceholderCase, PlaceholderKind, Placeholders};
@@ -33,7 +35,7 @@ pub use provinces::{Province, Provinces};
 use crate::checks::ALL_CHECK_IDS;
 
 /// The rule files compiled into the binary, so `scan` works without a rules directory.
-const EMBEDDED: [(&str, &str); 9] = [
+const EMBEDDED: [(&str, &str); 10] = [
     ("provinces.toml", include_str!("../../rules/provinces.toml")),
     ("checks.toml", include_str!("../../rules/checks.toml")),
     ("placeholders.toml", include_str!("../../rules/placeholders.toml")),
@@ -42,10 +44,12 @@ const EMBEDDED: [(&str, &str); 9] = [
     ("naming.toml", include_str!("../../rules/naming.toml")),
     ("notices/special_inspection.md", include_str!("../../rules/notices/special_inspection.md")),
     ("notices/change_filing.md", include_str!("../../rules/notices/change_filing.md")),
+    ("holidays.toml", include_str!("../../rules/holidays.toml")),
+    // Providers last, as `load` reads them, so both give the same digest.
     ("providers/example.toml", include_str!("../../rules/providers/example.toml")),
 ];
 /// Files every rules directory must have.
-const REQUIRED: [&str; 8] = [
+const REQUIRED: [&str; 9] = [
     "provinces.toml",
     "checks.toml",
     "placeholders.toml",
@@ -54,6 +58,7 @@ const REQUIRED: [&str; 8] = [
     "naming.toml",
     "notices/special_inspection.md",
     "notices/change_filing.md",
+    "holidays.toml",
 ];
 /// A provider's own adjustments of the catalogue (severity, notice kind, enabled), if present.
 const OVERRIDES: &str = "overrides.toml";
@@ -71,6 +76,10 @@ pub struct RuleSet {
     pub naming: Naming,
     pub notices: Notices,
     pub deadlines: Deadlines,
+    /// Public holidays and 调休 working weekends: every deadline counts with them.
+    pub holidays: Holidays,
+    /// How long a change must hold before a `change.*` check reports it.
+    pub changes: Changes,
     /// SHA-256 over the rule files, stamped into every result.
     pub digest: String,
 }
@@ -161,6 +170,16 @@ impl RuleSet {
                 (_, "checks.toml") => {
                     if let Some(f) = parse::<catalogue::CatalogueFile>(path, text, &mut errors) {
                         parts.deadlines = f.deadlines.clone();
+                        if f.changes.scans == 0 {
+                            let (line, column) = error::locate(text, "[changes]");
+                            errors.push(RuleError {
+                                file: path.to_path_buf(),
+                                line,
+                                column,
+                                message: "[changes] scans must be at least 1".into(),
+                            });
+                        }
+                        parts.changes = f.changes.clone();
                         parts.catalogue = Some(validate_catalogue(path, text, f, &mut errors));
                     }
                 }
@@ -184,6 +203,10 @@ impl RuleSet {
                     });
                 }
                 (_, "naming.toml") => parts.naming = parse(path, text, &mut errors),
+                (_, "holidays.toml") => {
+                    parts.holidays =
+                        parse(path, text, &mut errors).map(|f| holidays::compile(path, text, f, &mut errors));
+                }
                 (_, "overrides.toml") => {
                     parts.overrides = parse(path, text, &mut errors).map(|o| (path.clone(), text.clone(), o))
                 }
@@ -201,9 +224,11 @@ impl RuleSet {
                 preapproval: Some(preapproval),
                 commercial: Some(commercial),
                 naming: Some(naming),
+                holidays: Some(holidays),
                 providers,
                 notices,
                 deadlines,
+                changes,
                 ..
             } if errors.is_empty() => Ok(RuleSet {
                 provinces,
@@ -215,6 +240,8 @@ impl RuleSet {
                 naming,
                 notices,
                 deadlines,
+                holidays,
+                changes,
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -232,8 +259,10 @@ struct Parts {
     preapproval: Option<Preapproval>,
     commercial: Option<Commercial>,
     naming: Option<Naming>,
+    holidays: Option<Holidays>,
     notices: Notices,
     deadlines: Deadlines,
+    changes: Changes,
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
 }
 
@@ -349,6 +378,19 @@ fn validate_catalogue(
             });
         }
     }
+    // Every reviewer-facing text must be there: a notice draft lists each finding's own remedy.
+    for (id, spec) in &file.checks {
+        let texts = [("name", &spec.name), ("remedy", &spec.remedy), ("remedy_en", &spec.remedy_en)];
+        for (field, _) in texts.into_iter().filter(|(_, v)| v.trim().is_empty()) {
+            let (line, column) = error::locate(text, &format!("[checks.\"{id}\"]"));
+            errors.push(RuleError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: format!("check {id:?}: {field} must not be empty"),
+            });
+        }
+    }
     Catalogue { checks: file.checks }
 }
 
@@ -402,5 +444,27 @@ mod tests {
             "{shown:?}"
         );
         assert!(shown.iter().any(|e| e.contains("check \"icp.format\" has no entry")), "{shown:?}");
+    }
+
+    #[test]
+    fn every_check_needs_its_own_remedy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let checks = EMBEDDED[1].1;
+        let first = checks.find("remedy = ").expect("a remedy");
+        let end = first + checks[first..].find('\n').expect("line end");
+        let emptied = format!("{}remedy = \"\"{}", &checks[..first], &checks[end..]);
+        std::fs::write(dir.path().join("checks.toml"), &emptied).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("empty remedy").0.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|e| e.contains("checks.toml:13:1") && e.contains("remedy must not be empty")),
+            "{shown:?}"
+        );
+        let without = format!("{}{}", &checks[..first], &checks[end + 1..]);
+        std::fs::write(dir.path().join("checks.toml"), &without).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("no remedy").0.iter().map(ToString::to_string).collect();
+        assert!(shown.iter().any(|e| e.contains("checks.toml:") && e.contains("missing field `remedy`")), "{shown:?}");
     }
 }

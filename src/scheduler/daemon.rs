@@ -428,6 +428,7 @@ impl Daemon {
             }
         }
         let open = self.store.open_findings(&job.target).await?;
+        super::history::compare(&self.store, &scanner, &mut result, Some(&filing), &open).await?;
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
         match self.store.record(&result, Some((job.id, &self.worker))).await? {

@@ -5,6 +5,7 @@
 
 mod cron;
 mod daemon;
+pub mod history;
 mod limiter;
 mod ops;
 mod policy;

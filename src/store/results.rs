@@ -260,6 +260,20 @@ impl Store {
         rows.into_iter().map(scan_row).collect()
     }
 
+    /// The latest results of one scanned host, newest first, at most `limit` (what the change checks
+    /// compare with).
+    pub async fn recent_results(&self, target: &str, limit: i64) -> Result<Vec<ScanResult>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans \
+             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
+        )
+        .bind(target)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(|r| scan_row(r).map(|s| s.result)).collect()
+    }
+
     /// The screenshots stored with a scan: `(kind, sha256, png)`.
     pub async fn evidence(&self, scan_id: i64) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
         let rows = sqlx::query("SELECT kind, sha256, png FROM evidence WHERE scan_id = $1 ORDER BY kind")

@@ -186,6 +186,11 @@ impl Store {
     }
 
     /// Records a report run; returns when the previous one ran, if any.
+    /// When the last report ran, without recording one.
+    pub async fn last_report_ms(&self) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query("SELECT MAX(created_at) FROM reports").fetch_one(self.pool()).await?.try_get(0)?)
+    }
+
     pub async fn record_report(&self, format: &str, filters: &str) -> Result<Option<i64>, StoreError> {
         let last: Option<i64> =
             sqlx::query("SELECT MAX(created_at) FROM reports").fetch_one(self.pool()).await?.try_get(0)?;

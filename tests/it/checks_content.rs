@@ -192,7 +192,16 @@ async fn notice_drafts_carry_the_evidence_and_deadline() {
     let r = f.scan("plain.example.cn", Some(&record)).await;
     assert_eq!(r.notice_drafts.len(), 1);
     let draft = &r.notice_drafts[0];
-    assert_eq!(draft.deadline, date("2026-12-13"), "15 days for a special inspection");
+    // 15 days for a special inspection: 2026-12-13 is a Sunday, so the next working day.
+    assert_eq!(draft.deadline, date("2026-12-14"));
+    assert_eq!(draft.deadline_warning, None, "2026 is in rules/holidays.toml");
+    // Each finding with its own remedy, not one fixed line for all.
+    assert!(
+        draft.text.contains("整改要求：为首页底部的备案号添加链接，指向 https://beian.miit.gov.cn/"),
+        "{}",
+        draft.text
+    );
+    assert!(!draft.text.contains("如在首页底部中央展示正确的备案号"), "{}", draft.text);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/notice_special_inspection.txt");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &draft.text).expect("write golden");

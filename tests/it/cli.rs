@@ -101,7 +101,7 @@ async fn scan_json_validates_and_exit_status_follows_the_verdict() {
 
     let text = run(scan("notice.example.cn").into_iter().filter(|a| a != "--format" && a != "json").collect()).await;
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("icp.link.missing") && text.contains("备案号未链接至工信部网站"), "{text}");
+    assert!(text.contains("备案号未链接 ") && text.contains("备案号未链接至工信部网站"), "{text}");
 }
 
 #[tokio::test]
@@ -199,11 +199,13 @@ async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
         "[checks.\"psb.format\"]\nseverity = \"fatal\"",
     );
     edit("preapproval.toml", "licence = ['互联网新闻信息服务许可证", "licence = ['(互联网新闻信息服务许可证");
+    edit("holidays.toml", "\"2026-01-04\", \"2026-02-14\"", "\"2026-01-04\", \"2026-02-16\"");
     let bad = run(vec!["rules".into(), "check".into(), dir.display().to_string()]).await;
     assert_eq!(bad.status.code(), Some(65));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("checks.toml:") && err.contains("fatal"), "{err}");
     assert!(err.contains("preapproval.toml:") && err.contains("bad pattern"), "{err}");
+    assert!(err.contains("holidays.toml:") && err.contains("2026-02-16 is a Mon, not a weekend day"), "{err}");
 
     // A rule edit that no longer passes its own cases is named too.
     let tmp2 = tempfile::tempdir().expect("tempdir");
@@ -355,4 +357,120 @@ async fn rules_check_without_a_directory_checks_the_configured_rules() {
     // Without a config: the rules built into the program (no `rules` directory here).
     let out = cmd(&["rules", "check"]).await.expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Where a reviewer reads — the demo's and `scan`'s default text — checks are named in Chinese, with
+/// their remedy and Beijing time; no check id shows. `--lang en` gives the ids and English.
+#[tokio::test]
+async fn default_text_output_names_checks_in_chinese() {
+    let ids = icp_patrol::checks::ALL_CHECK_IDS.iter().map(|id| regex::escape(id)).collect::<Vec<_>>().join("|");
+    let any_id = regex::Regex::new(&format!(r"\b({ids})\b")).expect("pattern");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = |lang: &'static str| {
+        let store = dir.path().join(format!("demo-{lang}.db")).display().to_string();
+        let output = dir.path().join(format!("demo-{lang}.jsonl")).display().to_string();
+        run(vec!["demo".into(), "--store".into(), store, "--output".into(), output, "--lang".into(), lang.into()])
+    };
+    let zh = demo("zh").await;
+    assert_eq!(zh.status.code(), Some(0), "{}", String::from_utf8_lossy(&zh.stderr));
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(!any_id.is_match(&text), "a check id in the demo's output: {:?}\n{text}", any_id.find(&text));
+    assert!(text.contains("备案号未链接") && text.contains("专项核查") && text.contains("整改要求："), "{text}");
+    let en = demo("en").await;
+    assert!(String::from_utf8_lossy(&en.stdout).contains("icp.link.missing"));
+
+    let f = farm(vec![("notice.example.cn", page(&format!("<p>{NUM}</p>")))]).await;
+    let filings = write(
+        dir.path(),
+        "filings.csv",
+        &format!(
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnotice.example.cn,{NUM},甲,企业,示例科技官网,2024-03-01\n"
+        ),
+    );
+    let scan = |lang: Option<&str>| {
+        let mut args: Vec<String> = vec![
+            "scan".into(),
+            "notice.example.cn".into(),
+            "--filings".into(),
+            filings.display().to_string(),
+            "--today".into(),
+            TODAY.into(),
+            "--connect-to".into(),
+            format!("notice.example.cn::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+            "--nameserver".into(),
+            NOWHERE_DNS.into(),
+        ];
+        if let Some(l) = lang {
+            args.extend(["--lang".to_string(), l.to_string()]);
+        }
+        run(args)
+    };
+    let zh = scan(None).await;
+    assert_eq!(zh.status.code(), Some(1), "{}", String::from_utf8_lossy(&zh.stderr));
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(!any_id.is_match(&text), "a check id in scan's text: {:?}\n{text}", any_id.find(&text));
+    assert!(text.contains("备案号未链接") && text.contains("需发通知: 专项核查"), "{text}");
+    assert!(text.contains("整改: 为首页底部的备案号添加链接"), "each failure with its own remedy: {text}");
+    assert!(text.contains("(北京时间)"), "{text}");
+    let en = scan(Some("en")).await;
+    let text = String::from_utf8_lossy(&en.stdout);
+    assert!(text.contains("icp.link.missing") && text.contains("remedy: Link the filing number"), "{text}");
+    assert!(text.contains("notice: special inspection") && text.contains("(Beijing time)"), "{text}");
+}
+
+/// A notice draft's deadline across the Spring Festival lands on the first working day after it
+/// (2026 from the State Council's notice; 2027 provisional, which the draft and the text say); a
+/// year missing from rules/holidays.toml is counted with weekends only, and said so.
+#[tokio::test]
+async fn draft_deadlines_cross_the_spring_festival() {
+    let f = farm(vec![("notice.example.cn", page(&format!("<p>{NUM}</p>")))]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filings = write(
+        dir.path(),
+        "filings.csv",
+        &format!(
+            "domain,site_number,principal,principal_type,site_name,approved_on\nnotice.example.cn,{NUM},甲,企业,示例科技官网,2024-03-01\n"
+        ),
+    );
+    let scan = |today: &str, format: &str| {
+        run(vec![
+            "scan".into(),
+            "notice.example.cn".into(),
+            "--filings".into(),
+            filings.display().to_string(),
+            "--format".into(),
+            format.into(),
+            "--today".into(),
+            today.into(),
+            "--connect-to".into(),
+            format!("notice.example.cn::{}:{}", f.farm.addr.ip(), f.farm.addr.port()),
+            "--nameserver".into(),
+            NOWHERE_DNS.into(),
+        ])
+    };
+    for (today, deadline, warning) in [
+        // 15 days end on 2-20, inside 2-15..2-23; the next working day is Tuesday 2-24.
+        ("2026-02-05", "2026-02-24", None),
+        // 15 days end on 2027-02-08, inside the provisional 2-5..2-10: Thursday 2-11, with a warning.
+        ("2027-01-24", "2027-02-11", Some("2027 年的节假日为暂定")),
+        // 2028 is not in the data: weekends only (2028-02-04 is a Friday), and said so.
+        ("2028-01-20", "2028-02-04", Some("没有 2028 年的节假日安排")),
+    ] {
+        let out = scan(today, "json").await;
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_valid(&json);
+        let draft = &json["notice_drafts"][0];
+        assert_eq!(draft["deadline"], deadline, "{today}");
+        assert_eq!(
+            draft["deadline_warning"].as_str().map(|w| w.contains(warning.unwrap_or("-"))),
+            warning.map(|_| true)
+        );
+        assert!(draft["text"].as_str().is_some_and(|t| t.contains(&format!("请您于 {deadline} 前"))));
+        let text = scan(today, "text").await;
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains(&format!("专项核查 期限 {deadline}")), "{text}");
+        if let Some(w) = warning {
+            assert!(text.contains("注意：") && text.contains(w), "the reviewer sees the warning: {text}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! One integration binary: the site farm on loopback, real HTTP, the real scan path.
 
+mod changes;
 mod checks_content;
 mod checks_icp;
 mod checks_psb;
@@ -16,6 +17,7 @@ mod golden;
 mod hostile_input;
 mod hosting;
 mod layering;
+mod precheck;
 mod render;
 mod reports;
 mod store;

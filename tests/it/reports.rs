@@ -157,7 +157,13 @@ async fn csv_and_xlsx_read_back_with_crawled_formulas_neutralised() {
     let plain: Vec<&Vec<String>> = body.iter().filter(|r| r[0] == "plain.example.cn").collect();
     assert!(plain.iter().any(|r| r[5] == "icp.link.missing"));
     let summary = book.worksheet_range("汇总 Summary").expect("summary");
-    assert!(summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+    assert!(summary.rows().flatten().any(|c| *c == "专项核查"), "notice kinds as reviewers name them");
+    assert!(!summary.rows().flatten().any(|c| c.to_string().contains("special_inspection")));
+    assert!(summary.rows().flatten().any(|c| *c == "备案号未链接 (icp.link.missing)"), "checks by name, with the id");
+    let notice_col = COLUMNS.iter().position(|(_, k)| *k == "notice").expect("notice column");
+    assert!(plain.iter().all(|r| r[notice_col] == "专项核查"), "{plain:?}");
+    let name_col = COLUMNS.iter().position(|(_, k)| *k == "check_name").expect("name column");
+    assert!(plain.iter().any(|r| r[name_col] == "备案号未链接"), "{plain:?}");
 }
 
 #[tokio::test]
@@ -222,6 +228,13 @@ async fn html_runs_in_headless_chromium_and_nothing_crawled_runs() {
     assert!(!body_tag.contains("data-pwned"), "nothing crawled ran: <body{body_tag}>");
     assert!(dom.contains("&lt;script&gt;document.body.setAttribute"), "the crawled script shows as text");
     assert!(dom.contains("&lt;img src=x onerror="), "the crawled image tag shows as text");
+    // Notice kinds and check names as reviewers say them; times in Beijing time, like the dates.
+    assert!(dom.contains("<div class=\"card\">专项核查<b>"), "the summary card names the notice");
+    assert!(dom.contains("通知草稿（专项核查，期限 "), "the draft names its notice");
+    assert!(dom.contains(">备案号未链接</td>"), "the check by its Chinese name");
+    let scanned = regex::Regex::new(r"扫描于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(北京时间\)").expect("pattern");
+    assert!(scanned.is_match(&dom), "the scan time in Beijing time");
+    assert!(!dom.contains("扫描于 20") || !regex::Regex::new(r"扫描于 [0-9-]+T").expect("p").is_match(&dom));
     let shot = w.dir.path().join("report.png");
     let out = std::process::Command::new(browser)
         .args(common(&[format!("--screenshot={}", shot.display()), "--window-size=1280,1600".into()]))
@@ -296,7 +309,10 @@ async fn change_marks_and_the_notice_lifecycle() {
     assert_ne!(ext.status.code(), Some(0), "more than 7 working days is refused");
     let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
     assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
-    assert!(String::from_utf8_lossy(&ext.stdout).contains("to 2026-11-30"), "Saturday 28th + 1 working day is Monday");
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("延至 2026-11-30"),
+        "Saturday 28th + 1 working day is Monday"
+    );
     let again = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "1"]).await;
     assert_ne!(again.status.code(), Some(0), "one extension per notice");
     let notices = w.store.notices(Some("plain.example.cn")).await.expect("notices");
@@ -346,6 +362,41 @@ async fn change_marks_and_the_notice_lifecycle() {
     let dir = w.dir.path().join("drafts");
     w.report("jsonl", &["--notices", &dir.display().to_string()]).await;
     assert!(std::fs::read_dir(&dir).expect("drafts").count() >= 1);
+}
+
+/// Extensions count working days from rules/holidays.toml: across the Spring Festival 2027
+/// (provisional there, which the command says) and 2026 (调休 Saturdays counted).
+#[tokio::test]
+async fn an_extension_skips_the_spring_festival() {
+    let w = world().await;
+    for (domain, deadline) in [("plain.example.cn", "2026-02-13"), ("good.example.cn", "2027-02-03")] {
+        w.store
+            .add_notice(domain, icp_patrol::rules::NoticeKind::SpecialInspection, date(deadline), "reviewer")
+            .await
+            .expect("sent");
+    }
+    let ext = w.cli(&["notice", "extend", "plain.example.cn", "--kind", "special_inspection", "--days", "7"]).await;
+    assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
+    // 2-14 (调休 Saturday), 2-24..2-27, 2-28 (调休 Saturday), 3-2.
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("由 2026-02-13 延至 2026-03-02"),
+        "{}",
+        String::from_utf8_lossy(&ext.stdout)
+    );
+    assert!(!String::from_utf8_lossy(&ext.stderr).contains("warning"), "2026 is the published notice");
+    let ext = w.cli(&["notice", "extend", "good.example.cn", "--kind", "special_inspection", "--days", "5"]).await;
+    assert_eq!(ext.status.code(), Some(0), "{}", String::from_utf8_lossy(&ext.stderr));
+    // 2-4, then the holiday 2-5..2-10, then 2-11, 2-12, 2-15, 2-16.
+    assert!(
+        String::from_utf8_lossy(&ext.stdout).contains("延至 2027-02-16"),
+        "{}",
+        String::from_utf8_lossy(&ext.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&ext.stderr).contains("2027 年的节假日为暂定"),
+        "{}",
+        String::from_utf8_lossy(&ext.stderr)
+    );
 }
 
 /// The daemon's deadline pass and the reports use one decision rule: a waiver whose `until` has
