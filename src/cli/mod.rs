@@ -1,6 +1,7 @@
 //! Command-line wiring: parse arguments, build the parts, run, map to an exit status. The only place
 //! that uses `anyhow` for context.
 
+mod alert;
 mod daemon;
 mod demo;
 mod exit;
@@ -60,6 +61,11 @@ pub enum Command {
     Db {
         #[command(subcommand)]
         command: DbCommand,
+    },
+    /// Alert channels (see `[[alert.channels]]` in deploy/icp-patrol.toml).
+    Alert {
+        #[command(subcommand)]
+        command: alert::AlertCommand,
     },
     /// Settings.
     Config {
@@ -130,6 +136,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(args, settings()?).await,
         Command::Review(args) => review::review(args, settings()?).await,
         Command::Notice { command } => review::notice(command, settings()?).await,
+        Command::Alert { command } => alert::run(command, settings()?).await,
         Command::Db { command: DbCommand::Migrate } => {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;
