@@ -397,12 +397,18 @@ mod tests {
         assert_eq!(c.alert.timeout_secs, 3);
         assert!(!format!("{c:?}").contains("KEY-693a91f6"), "Debug shows the robot's key");
         assert!(!c.to_toml_redacted().contains("KEY-693a91f6"), "config check shows the robot's key");
-        std::fs::write(&path, "[[alert.channels]]\nname = \"gd\"\nkind = \"wecom\"\nurl_env = \"U\"\nprovince = \"广东\"\n")
-            .expect("write");
+        std::fs::write(
+            &path,
+            "[[alert.channels]]\nname = \"gd\"\nkind = \"wecom\"\nurl_env = \"U\"\nprovince = \"广东\"\n",
+        )
+        .expect("write");
         let err = Config::load(Some(&path), env(&[])).expect_err("unknown key").to_string();
         assert!(err.contains("c.toml:5:1") && err.contains("province"), "{err}");
-        std::fs::write(&path, "[[alert.channels]]\nname = \"x\"\nkind = \"webhook\"\nurl = \"http://hooks.example.cn/a\"\n")
-            .expect("write");
+        std::fs::write(
+            &path,
+            "[[alert.channels]]\nname = \"x\"\nkind = \"webhook\"\nurl = \"http://hooks.example.cn/a\"\n",
+        )
+        .expect("write");
         let err = Config::load(Some(&path), env(&[])).expect_err("plain http").to_string();
         assert!(err.contains("\"x\"") && err.contains("https"), "{err}");
     }

@@ -48,10 +48,15 @@ impl Pending {
 /// Every channel's series exist from the start, at zero.
 fn register_series(channels: &[Channel]) {
     metrics::describe_counter!("icp_patrol_alerts_sent_total", "alert messages delivered, by channel");
-    metrics::describe_counter!("icp_patrol_alerts_failed_total", "alert messages given up on after their tries, by channel");
+    metrics::describe_counter!(
+        "icp_patrol_alerts_failed_total",
+        "alert messages given up on after their tries, by channel"
+    );
     metrics::describe_counter!("icp_patrol_alerts_dropped_total", "alert digests dropped on a full queue, by channel");
     for c in channels {
-        for name in ["icp_patrol_alerts_sent_total", "icp_patrol_alerts_failed_total", "icp_patrol_alerts_dropped_total"] {
+        for name in
+            ["icp_patrol_alerts_sent_total", "icp_patrol_alerts_failed_total", "icp_patrol_alerts_dropped_total"]
+        {
             metrics::counter!(name, "channel" => c.name.clone()).increment(0);
         }
     }
@@ -91,7 +96,8 @@ impl Alerter {
         for channel in channels {
             let channel = Arc::new(channel);
             let (tx, mut rx) = mpsc::channel::<Digest>(settings.queue.max(1));
-            let (transport, pending, report_url) = (transport.clone(), Arc::clone(&pending), settings.report_url.clone());
+            let (transport, pending, report_url) =
+                (transport.clone(), Arc::clone(&pending), settings.report_url.clone());
             let task_channel = Arc::clone(&channel);
             tokio::spawn(async move {
                 let channel = task_channel;
@@ -99,7 +105,9 @@ impl Alerter {
                     for message in messages(&channel, &digest, report_url.as_deref()) {
                         let label = channel.name.clone();
                         match transport.send(&channel, &message).await {
-                            Ok(()) => metrics::counter!("icp_patrol_alerts_sent_total", "channel" => label).increment(1),
+                            Ok(()) => {
+                                metrics::counter!("icp_patrol_alerts_sent_total", "channel" => label).increment(1)
+                            }
                             Err(r) => {
                                 metrics::counter!("icp_patrol_alerts_failed_total", "channel" => label).increment(1);
                                 tracing::error!(channel = %channel.name, kind = channel.kind.as_str(), "alert not delivered: {}", r.detail);
@@ -131,7 +139,8 @@ impl Alerter {
             if let Err(e) = tx.try_send(part) {
                 inner.pending.done();
                 if matches!(e, mpsc::error::TrySendError::Full(_)) {
-                    metrics::counter!("icp_patrol_alerts_dropped_total", "channel" => channel.name.clone()).increment(1);
+                    metrics::counter!("icp_patrol_alerts_dropped_total", "channel" => channel.name.clone())
+                        .increment(1);
                     tracing::warn!(channel = %channel.name, "alert queue full; digest dropped");
                 }
             }

@@ -7,7 +7,12 @@ use super::digest::{Digest, FindingItem, OverdueItem};
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};
 
-pub async fn collect(store: &Store, rules: &RuleSet, today: NaiveDate, cycles: Vec<String>) -> Result<Digest, StoreError> {
+pub async fn collect(
+    store: &Store,
+    rules: &RuleSet,
+    today: NaiveDate,
+    cycles: Vec<String>,
+) -> Result<Digest, StoreError> {
     let now = Utc::now();
     let found = store.claim_alert_findings(now.timestamp_millis()).await?;
     let decisions = if found.is_empty() { vec![] } else { store.latest_decisions().await? };

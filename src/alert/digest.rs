@@ -233,7 +233,8 @@ mod tests {
         assert!(ops.findings.is_empty() && ops.overdue.is_empty() && ops.events.len() == 1);
         let provider = Filter { providers: vec!["acme".into()], ..Filter::default() }.apply(&d);
         assert!(provider.findings.is_empty(), "no finding names a provider");
-        let nothing = Filter { provinces: vec!["上海".into()], triggers: vec![Trigger::Findings], ..Filter::default() };
+        let nothing =
+            Filter { provinces: vec!["上海".into()], triggers: vec![Trigger::Findings], ..Filter::default() };
         assert!(nothing.apply(&d).is_empty());
     }
 }

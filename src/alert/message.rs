@@ -212,7 +212,8 @@ mod tests {
 
     #[test]
     fn a_short_digest_is_one_message_with_beijing_time_and_the_pointer() {
-        let parts = render(&many(2), Style::Markdown, &pointer(None, Style::Markdown), Limits { bytes: 4096, parts: 3 });
+        let parts =
+            render(&many(2), Style::Markdown, &pointer(None, Style::Markdown), Limits { bytes: 4096, parts: 3 });
         assert_eq!(parts.len(), 1);
         let body = &parts[0].body;
         assert!(body.starts_with("### ICP 巡检：新发现 2 项需下发通知\n"), "{body}");
@@ -231,9 +232,13 @@ mod tests {
         }
         assert!(parts[1].body.starts_with("### ICP 巡检：新发现 400 项需下发通知（续 2）"));
         let last = &parts[2].body;
-        assert!(last.contains("项未列出") && last.ends_with("[查看完整报告](https://patrol.example.cn/r.html)"), "{last}");
+        assert!(
+            last.contains("项未列出") && last.ends_with("[查看完整报告](https://patrol.example.cn/r.html)"),
+            "{last}"
+        );
         let shown: usize = parts.iter().map(|p| p.body.matches("icp.missing").count()).sum();
-        let left: usize = last.split("另有 ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("count");
+        let left: usize =
+            last.split("另有 ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("count");
         assert_eq!(shown + left, 400, "every finding is shown or counted");
     }
 

@@ -28,7 +28,9 @@ pub use digest::{Digest, Event, Filter, FindingItem, OverdueItem, Trigger};
 pub use message::{Limits, Part, Style, pointer, render, title};
 pub use secret::{InlineSecret, Secret};
 pub use send::{Outgoing, Transport, messages};
-pub use settings::{AlertSettings, Channel, ChannelKind, ChannelSettings, EmailTarget, Msgtype, SmtpTls, Target, redact};
+pub use settings::{
+    AlertSettings, Channel, ChannelKind, ChannelSettings, EmailTarget, Msgtype, SmtpTls, Target, redact,
+};
 pub use vendor::{
     FEISHU_MAX_BODY, MAX_PARTS, Refusal, dingtalk_sign, feishu_sign, format, hmac_sha256, judge, webhook_signature,
 };

@@ -124,7 +124,8 @@ impl Transport {
             builder = builder.header(*name, value);
         }
         // reqwest's errors name the URL, which carries the robot's key: strip it.
-        let transport = |e: reqwest::Error| Refusal { code: None, detail: e.without_url().to_string(), transient: true };
+        let transport =
+            |e: reqwest::Error| Refusal { code: None, detail: e.without_url().to_string(), transient: true };
         let mut response = builder.body(request.body).send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let mut answer = Vec::new();

@@ -229,7 +229,9 @@ impl AlertSettings {
             url::Url::parse(proxy).map_err(|e| AlertError::Invalid(format!("alert.proxy: {e}")))?;
         }
         if self.attempts == 0 || self.queue == 0 || self.timeout_secs == 0 {
-            return Err(AlertError::Invalid("alert.attempts, alert.queue and alert.timeout_secs must be at least 1".into()));
+            return Err(AlertError::Invalid(
+                "alert.attempts, alert.queue and alert.timeout_secs must be at least 1".into(),
+            ));
         }
         Ok(())
     }
@@ -407,7 +409,10 @@ mod tests {
 
     #[test]
     fn inline_urls_are_redacted_for_display() {
-        assert_eq!(redact("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"), "https://qyapi.weixin.qq.com/***");
+        assert_eq!(
+            redact("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"),
+            "https://qyapi.weixin.qq.com/***"
+        );
         assert_eq!(redact("http://127.0.0.1:9/x"), "http://127.0.0.1:9/***");
     }
 }

@@ -110,7 +110,8 @@ pub fn chat_request(
             let mut url = url.expose().to_string();
             if let Some(secret) = secret {
                 let ts = now.timestamp_millis();
-                let sign: String = url::form_urlencoded::byte_serialize(dingtalk_sign(ts, secret.expose()).as_bytes()).collect();
+                let sign: String =
+                    url::form_urlencoded::byte_serialize(dingtalk_sign(ts, secret.expose()).as_bytes()).collect();
                 url.push(if url.contains('?') { '&' } else { '?' });
                 url.push_str(&format!("timestamp={ts}&sign={sign}"));
             }
@@ -218,7 +219,11 @@ pub fn judge(kind: ChannelKind, status: u16, body: &[u8]) -> Result<(), Refusal>
                 transient: BUSY.contains(&code),
             })
         }
-        None => Err(Refusal { code: None, detail: format!("no error code in the answer: {}", text.trim()), transient: false }),
+        None => Err(Refusal {
+            code: None,
+            detail: format!("no error code in the answer: {}", text.trim()),
+            transient: false,
+        }),
     }
 }
 
@@ -263,13 +268,21 @@ mod tests {
     #[test]
     fn answers_with_an_error_code_are_failures() {
         assert!(judge(ChannelKind::Wecom, 200, br#"{"errcode":0,"errmsg":"ok"}"#).is_ok());
-        let r = judge(ChannelKind::Wecom, 200, br#"{"errcode":93000,"errmsg":"invalid webhook url"}"#).expect_err("93000");
+        let r =
+            judge(ChannelKind::Wecom, 200, br#"{"errcode":93000,"errmsg":"invalid webhook url"}"#).expect_err("93000");
         assert_eq!(r.code, Some(93000));
         assert!(r.detail.contains("93000") && r.detail.contains("invalid webhook url") && !r.transient);
-        assert!(judge(ChannelKind::Dingtalk, 200, br#"{"errcode":130101,"errmsg":"send too fast"}"#).expect_err("busy").transient);
+        assert!(
+            judge(ChannelKind::Dingtalk, 200, br#"{"errcode":130101,"errmsg":"send too fast"}"#)
+                .expect_err("busy")
+                .transient
+        );
         assert!(judge(ChannelKind::Feishu, 200, br#"{"code":0,"msg":"success","data":{}}"#).is_ok());
         assert!(judge(ChannelKind::Feishu, 200, br#"{"StatusCode":0,"StatusMessage":"success"}"#).is_ok());
-        assert_eq!(judge(ChannelKind::Feishu, 200, br#"{"code":19021,"msg":"sign match fail"}"#).expect_err("sign").code, Some(19021));
+        assert_eq!(
+            judge(ChannelKind::Feishu, 200, br#"{"code":19021,"msg":"sign match fail"}"#).expect_err("sign").code,
+            Some(19021)
+        );
         assert!(judge(ChannelKind::Webhook, 204, b"").is_ok());
         assert!(judge(ChannelKind::Webhook, 503, b"busy").expect_err("5xx").transient);
         assert!(!judge(ChannelKind::Webhook, 404, b"").expect_err("4xx").transient);

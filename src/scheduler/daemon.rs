@@ -77,7 +77,14 @@ impl Daemon {
             std::process::id(),
             now_ms() & 0xffff_ffff
         );
-        Daemon { store, scanner: Arc::new(RwLock::new(scanner)), config, worker, today: None, alerts: Alerting::default() }
+        Daemon {
+            store,
+            scanner: Arc::new(RwLock::new(scanner)),
+            config,
+            worker,
+            today: None,
+            alerts: Alerting::default(),
+        }
     }
 
     /// Sends digests and events to these channels (none by default).
@@ -127,6 +134,17 @@ impl Daemon {
     /// Runs until `shutdown`. With `once`, every schedule fires one cycle now and the run ends when the
     /// queue holds nothing due (or at shutdown).
     pub async fn run(self, shutdown: CancellationToken, once: bool) -> Result<RunSummary, StoreError> {
+        // A run that ends on a store failure says so on the alert channels (within the grace period).
+        let (alerter, grace) = (self.alerts.alerter.clone(), Duration::from_secs(self.config.daemon.grace_secs));
+        let result = self.run_until(shutdown, once).await;
+        if let Err(e) = &result {
+            alerter.event(crate::alert::Event::StoreUnreachable { error: e.to_string() });
+            alerter.flush(grace).await;
+        }
+        result
+    }
+
+    async fn run_until(self, shutdown: CancellationToken, once: bool) -> Result<RunSummary, StoreError> {
         let settings = self.config.daemon.clone();
         let lease_ms = (settings.lease_secs * 1000) as i64;
         let this = Arc::new(self);

@@ -94,11 +94,12 @@ impl Store {
             if !overdue {
                 continue;
             }
-            let claimed = sqlx::query("UPDATE notices SET overdue_alerted_at = $1 WHERE id = $2 AND overdue_alerted_at IS NULL")
-                .bind(now)
-                .bind(n.id)
-                .execute(self.pool())
-                .await?;
+            let claimed =
+                sqlx::query("UPDATE notices SET overdue_alerted_at = $1 WHERE id = $2 AND overdue_alerted_at IS NULL")
+                    .bind(now)
+                    .bind(n.id)
+                    .execute(self.pool())
+                    .await?;
             if claimed.rows_affected() != 1 {
                 continue;
             }
