@@ -588,3 +588,70 @@ async fn a_store_that_fails_is_told() {
     assert_eq!(body["digest"]["events"][0]["event"], "store_unreachable");
     assert!(body["digest"]["events"][0]["error"].as_str().is_some_and(|e| !e.is_empty()), "{body} ({err})");
 }
+
+#[tokio::test]
+async fn the_store_tells_each_finding_and_overdue_notice_once_on_both_backends() {
+    let tf = farm(vec![("claim.example.cn", page("<p>© 2026 示例科技</p>"))]).await;
+    let record = filing("claim.example.cn", NUM);
+    let result = tf.scan("claim.example.cn", Some(&record)).await;
+    for db in crate::db::both().await {
+        let store = Store::connect(&db.url).await.expect("store");
+        store.import(std::slice::from_ref(&record), |_| Some("广东".into()), false).await.expect("import");
+        store.record(&result, None).await.expect("recorded");
+        let told = store.claim_alert_findings(1).await.expect("claim");
+        let missing = told.iter().find(|f| f.check_id == "icp.missing").expect("icp.missing told");
+        assert_eq!((missing.severity, missing.province.as_deref()), (Severity::Error, Some("广东")), "{:?}", db.kind);
+        assert!(told.iter().all(|f| f.notice != NoticeKind::None));
+        assert!(store.claim_alert_findings(2).await.expect("claim").is_empty(), "told twice on {:?}", db.kind);
+
+        let deadline = today() - chrono::Days::new(1);
+        store.add_notice("claim.example.cn", NoticeKind::SpecialInspection, deadline, "t").await.expect("notice");
+        let later = store.claim_overdue_notices(deadline, 3).await.expect("claim");
+        assert!(later.is_empty(), "not overdue on its own deadline day");
+        let overdue = store.claim_overdue_notices(today(), 4).await.expect("claim");
+        assert_eq!(overdue.len(), 1, "{:?}", db.kind);
+        assert_eq!(overdue[0].1.as_deref(), Some("广东"));
+        assert!(store.claim_overdue_notices(today(), 5).await.expect("claim").is_empty());
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_daemons_logs_name_a_refusal_but_never_the_robots_key() {
+    let hosts = vec!["logs.example.cn".to_string()];
+    let farm = farm_of(&hosts, page("<p>© 2026 示例科技</p>")).await;
+    let r = receiver(&[(200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)]).await;
+    let (_, _store, _config, dir) = daemon_on(&hosts, &farm, AlertSettings::default()).await;
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+    let config = dir.path().join("c.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "database = \"{db}\"\n\
+             [scan]\nconnect_to = [\"::{}:{}\"]\ntimeout_secs = 10\n\
+             [dns]\nnameservers = [\"{NOWHERE_DNS}\"]\n\
+             [daemon]\ngrace_secs = 3\npoll_ms = 50\nmetrics_addr = \"127.0.0.1:0\"\ninclude_www = false\n\
+             [[schedule]]\nname = \"all\"\ncron = \"0 3 * * *\"\n\
+             [alert]\nattempts = 1\n\
+             [[alert.channels]]\nname = \"wecom\"\nkind = \"wecom\"\nurl_env = \"TEST_ALERT_URL\"\n",
+            farm.addr.ip(),
+            farm.addr.port()
+        ),
+    )
+    .expect("write config");
+    let out = tokio::process::Command::new(bin())
+        .args(["--config", &config.display().to_string(), "daemon", "--once", "--today", TODAY])
+        .env("TEST_ALERT_URL", r.url("/cgi-bin/webhook/send?key=SECRET-ROBOT-KEY"))
+        .env("RUST_LOG", "debug")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .output()
+        .await
+        .expect("daemon runs");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{logs}");
+    assert_eq!(r.got().len(), 1, "the digest was sent: {logs}");
+    assert!(logs.contains("alert not delivered") && logs.contains("93000"), "{logs}");
+    assert!(!logs.contains("SECRET-ROBOT-KEY"), "the key is in the logs");
+}
