@@ -15,7 +15,7 @@ pub enum Trigger {
     Findings,
     /// Notices past their deadline.
     Overdue,
-    /// A cycle that could not be enqueued or fell behind its schedule.
+    /// A cycle that could not be enqueued, reached no site, or fell behind its schedule.
     Cycle,
     /// The daemon cannot reach its store.
     Store,
@@ -57,6 +57,9 @@ pub enum Event {
     CycleBehind { schedule: String, previous: String, pending: i64 },
     /// A cycle could not be enqueued.
     CycleFailed { schedule: String, error: String },
+    /// A cycle finished without one of its scans reaching its site: the scanner's own network or DNS
+    /// is the likelier fault.
+    CycleUnreached { cycle: String, scans: i64 },
     /// A query to the store failed.
     StoreUnreachable { error: String },
 }
@@ -64,7 +67,7 @@ pub enum Event {
 impl Event {
     pub fn trigger(&self) -> Trigger {
         match self {
-            Event::CycleBehind { .. } | Event::CycleFailed { .. } => Trigger::Cycle,
+            Event::CycleBehind { .. } | Event::CycleFailed { .. } | Event::CycleUnreached { .. } => Trigger::Cycle,
             Event::StoreUnreachable { .. } => Trigger::Store,
         }
     }

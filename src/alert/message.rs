@@ -124,6 +124,9 @@ fn lines(d: &Digest, style: Style) -> Vec<Line> {
                     format!("计划 {schedule} 落后：上一周期 {previous} 尚有 {pending} 项未完成")
                 }
                 Event::CycleFailed { schedule, error } => format!("计划 {schedule} 本周期未能排入队列：{error}"),
+                Event::CycleUnreached { cycle, scans } => {
+                    format!("周期 {cycle} 的 {scans} 次扫描均未能访问网站（扫描器网络或 DNS 故障？）")
+                }
                 Event::StoreUnreachable { error } => format!("无法访问数据库：{error}"),
             }));
         }

@@ -17,6 +17,10 @@ pub(super) struct Alerting {
     watched: Mutex<Vec<String>>,
 }
 
+/// A finished cycle of at least this many scans, none of which reached its site, is told as failed
+/// (one unreachable site is a finding, not the daemon's trouble).
+const UNREACHED_MIN_SCANS: i64 = 3;
+
 /// How often the daemon looks for finished cycles.
 pub(super) const DIGEST_EVERY: Duration = Duration::from_secs(2);
 
@@ -76,9 +80,24 @@ impl Alerting {
             return;
         }
         self.watched.lock().unwrap_or_else(|p| p.into_inner()).retain(|c| !done.contains(c));
+        let mut events = Vec::new();
+        for cycle in &done {
+            match store.cycle_reach(cycle).await {
+                Ok((scans, unreached)) if scans >= UNREACHED_MIN_SCANS && unreached == scans => {
+                    tracing::error!(%cycle, scans, "no scan of the cycle reached its site");
+                    events.push(Event::CycleUnreached { cycle: cycle.clone(), scans });
+                }
+                Ok(_) => {}
+                Err(e) => return self.store_failed(&e),
+            }
+        }
         match collect(store, rules, today, done).await {
-            Ok(digest) if !digest.is_empty() => self.alerter.publish(&digest),
-            Ok(_) => {}
+            Ok(mut digest) => {
+                digest.events = events;
+                if !digest.is_empty() {
+                    self.alerter.publish(&digest);
+                }
+            }
             Err(e) => self.store_failed(&e),
         }
     }

@@ -115,4 +115,18 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Of a cycle's recorded scans: how many, and how many got no page at all (`site.unreachable`
+    /// not passed: refused, timed out, DNS trouble).
+    pub async fn cycle_reach(&self, cycle: &str) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.outcome = 'pass' THEN 0 ELSE 1 END), 0) FROM jobs j \
+             JOIN scans s ON s.job_id = j.id \
+             LEFT JOIN check_results c ON c.scan_id = s.id AND c.check_id = 'site.unreachable' WHERE j.cycle = $1",
+        )
+        .bind(cycle)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
 }

@@ -40,6 +40,18 @@ impl Got {
         serde_json::from_slice(&self.body).expect("a JSON body")
     }
 
+    /// The generic webhook's body, checked against its documented schema.
+    fn alert_json(&self) -> serde_json::Value {
+        let json = self.json();
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/alert-v1.schema.json")).expect("schema is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let errors: Vec<String> =
+            validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "icp-patrol-alert/v1 violations: {errors:#?}\n{json}");
+        json
+    }
+
     fn query(&self) -> HashMap<String, String> {
         url::form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes()).into_owned().collect()
     }
@@ -203,7 +215,7 @@ async fn the_generic_webhook_signs_its_json_body() {
     let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(got[0].headers["x-icp-patrol-signature"], format!("sha256={hex}").as_str());
     let ts: i64 = got[0].headers["x-icp-patrol-timestamp"].to_str().expect("ascii").parse().expect("seconds");
-    let body = got[0].json();
+    let body = got[0].alert_json();
     assert_eq!(body["sent_at"], ts, "the timestamp is inside the signed body too");
     assert_eq!(body["schema"], "icp-patrol-alert/v1");
     assert_eq!(body["digest"]["findings"][0]["domain"], "a.example.cn");
@@ -451,19 +463,20 @@ async fn daemon_on(hosts: &[String], farm: &Farm, alert: AlertSettings) -> (Daem
     let store = Store::connect(&db).await.expect("store");
     let records: Vec<_> = hosts.iter().map(|h| filing(h, NUM)).collect();
     store.import(&records, |_| Some("广东".into()), false).await.expect("import");
-    let daemon = daemon_for(&store, &config, farm);
+    let daemon = daemon_for(&store, &config, farm.addr);
     (daemon, store, config, dir)
 }
 
 /// A daemon on `store` scanning the farm, alerting as `config` says.
-fn daemon_for(store: &Store, config: &Config, farm: &Farm) -> Daemon {
+fn daemon_for(store: &Store, config: &Config, farm: SocketAddr) -> Daemon {
     daemon_with(store, config, farm, Alerter::start(&config.alert, &env).expect("alerter"))
 }
 
-fn daemon_with(store: &Store, config: &Config, farm: &Farm, alerter: Alerter) -> Daemon {
+/// Every host is scanned at `farm`.
+fn daemon_with(store: &Store, config: &Config, farm: SocketAddr, alerter: Alerter) -> Daemon {
     let fetch = icp_patrol::fetch::FetchOptions { total_timeout: Duration::from_secs(10), ..Default::default() };
     let mut overrides = icp_patrol::fetch::Overrides::default();
-    overrides.connect_to.push(format!("::{}:{}", farm.addr.ip(), farm.addr.port()).parse().expect("connect-to"));
+    overrides.connect_to.push(format!("::{}:{}", farm.ip(), farm.port()).parse().expect("connect-to"));
     let fetcher = icp_patrol::fetch::Fetcher::new(fetch, overrides, no_dns(), icp_patrol::dns::Guard::default())
         .expect("fetcher");
     let scanner = icp_patrol::engine::Scanner::new(fetcher, Arc::new(RuleSet::embedded()));
@@ -482,7 +495,7 @@ async fn a_cycle_sends_one_digest_of_its_new_findings_and_the_next_sends_none_ag
     assert_eq!(summary.recorded, 3);
     let got = r.got();
     assert_eq!(got.len(), 1, "one digest for the cycle, not one message per finding");
-    let body = got[0].json();
+    let body = got[0].alert_json();
     let findings = body["digest"]["findings"].as_array().expect("findings");
     let missing: Vec<&str> =
         findings.iter().filter(|f| f["check_id"] == "icp.missing").filter_map(|f| f["domain"].as_str()).collect();
@@ -491,7 +504,7 @@ async fn a_cycle_sends_one_digest_of_its_new_findings_and_the_next_sends_none_ag
     assert_eq!(body["digest"]["cycles"].as_array().map(Vec::len), Some(1));
 
     // The same findings a cycle later are not news.
-    let summary = daemon_for(&store, &config, &farm).run(CancellationToken::new(), true).await.expect("second run");
+    let summary = daemon_for(&store, &config, farm.addr).run(CancellationToken::new(), true).await.expect("second run");
     assert_eq!(summary.recorded, 3);
     assert_eq!(r.got().len(), 1, "nothing new, nothing sent");
 }
@@ -509,7 +522,7 @@ async fn a_hanging_receiver_does_not_hold_up_the_cycle() {
     for _ in 0..100 {
         alerter.publish(&digest(vec![finding("earlier.example.cn", "广东")]));
     }
-    let daemon = daemon_with(&store, &config, &farm, alerter);
+    let daemon = daemon_with(&store, &config, farm.addr, alerter);
     let started = Instant::now();
     let summary = tokio::time::timeout(Duration::from_secs(30), daemon.run(CancellationToken::new(), true))
         .await
@@ -545,10 +558,10 @@ async fn a_schedule_that_falls_behind_is_told_and_a_finished_cycle_sends_its_dig
     let (_, store, mut config, _dir) = daemon_on(&hosts, &farm, alert).await;
     // Every second, while one scan takes two and a half.
     config.schedule[0].cron = "* * * * * *".into();
-    let daemon = daemon_for(&store, &config, &farm);
+    let daemon = daemon_for(&store, &config, farm.addr);
     let stop = CancellationToken::new();
     let run = tokio::spawn(daemon.run(stop.clone(), false));
-    let bodies = || r.got().iter().map(Got::json).collect::<Vec<_>>();
+    let bodies = || r.got().iter().map(Got::alert_json).collect::<Vec<_>>();
     let behind = until(Duration::from_secs(10), || {
         bodies()
             .iter()
@@ -584,7 +597,7 @@ async fn a_store_that_fails_is_told() {
     let err = daemon.run(CancellationToken::new(), true).await.expect_err("no store");
     let got = r.got();
     assert_eq!(got.len(), 1, "one alert for the failure");
-    let body = got[0].json();
+    let body = got[0].alert_json();
     assert_eq!(body["digest"]["events"][0]["event"], "store_unreachable");
     assert!(body["digest"]["events"][0]["error"].as_str().is_some_and(|e| !e.is_empty()), "{body} ({err})");
 }
@@ -612,6 +625,11 @@ async fn the_store_tells_each_finding_and_overdue_notice_once_on_both_backends()
         assert_eq!(overdue.len(), 1, "{:?}", db.kind);
         assert_eq!(overdue[0].1.as_deref(), Some("广东"));
         assert!(store.claim_overdue_notices(today(), 5).await.expect("claim").is_empty());
+
+        store.enqueue("c", &[(record.domain.clone(), record.domain.clone())], 0).await.expect("enqueue");
+        let job = store.claim("w", 1, 60_000).await.expect("claim").remove(0);
+        store.record(&result, Some((job.id, "w"))).await.expect("recorded");
+        assert_eq!(store.cycle_reach("c").await.expect("reach"), (1, 0), "one scan, which reached its site");
         store.close().await;
     }
 }
@@ -654,4 +672,26 @@ async fn the_daemons_logs_name_a_refusal_but_never_the_robots_key() {
     assert_eq!(r.got().len(), 1, "the digest was sent: {logs}");
     assert!(logs.contains("alert not delivered") && logs.contains("93000"), "{logs}");
     assert!(!logs.contains("SECRET-ROBOT-KEY"), "the key is in the logs");
+}
+
+#[tokio::test]
+async fn a_cycle_that_reaches_no_site_is_told_as_failed() {
+    let hosts: Vec<String> = (0..3).map(|i| format!("dark{i}.example.cn")).collect();
+    let farm = farm_of(&hosts, page("<p>© 2026</p>")).await;
+    let r = receiver(&[(204, "")]).await;
+    let alert = settings(vec![channel("hook", ChannelKind::Webhook, r.url("/icp"))]);
+    let (_, store, mut config, _dir) = daemon_on(&hosts, &farm, alert).await;
+    config.daemon.max_attempts = 1;
+    // Nothing listens there: every connection is refused, as when the scanner's network is down.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let summary = daemon_for(&store, &config, closed).run(CancellationToken::new(), true).await.expect("run");
+    assert_eq!(summary.recorded, 3);
+    let got = r.got();
+    assert_eq!(got.len(), 1);
+    let events = got[0].alert_json()["digest"]["events"].clone();
+    assert_eq!(events[0]["event"], "cycle_unreached", "{events}");
+    assert_eq!(events[0]["scans"], 3);
 }
