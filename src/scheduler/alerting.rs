@@ -43,9 +43,13 @@ impl Alerting {
         self.alerter.event(Event::CycleFailed { schedule: schedule.to_string(), error: e.to_string() });
     }
 
-    /// Before a schedule's next cycle: its previous one still has jobs to do.
+    /// Before a schedule's next cycle: its previous one still has jobs to do. Told by the daemon that
+    /// enqueued that cycle only (it still watches it), not by every daemon sharing the store.
     pub async fn check_behind(&self, store: &Store, schedule: &str, previous: Option<&str>) {
-        let (Some(previous), false) = (previous, self.alerter.is_empty()) else { return };
+        let Some(previous) = previous else { return };
+        if !self.watched.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|c| c == previous) {
+            return;
+        }
         match store.pending_in_cycle(previous).await {
             Ok(0) => {}
             Ok(pending) => {
