@@ -126,6 +126,11 @@ impl Alerter {
         self.inner.is_none()
     }
 
+    /// Whether some channel is told of `trigger` (what none is told of is not claimed in the store).
+    pub fn listens(&self, trigger: super::digest::Trigger) -> bool {
+        self.inner.as_ref().is_some_and(|i| i.queues.iter().any(|(c, _)| c.filter.listens(trigger)))
+    }
+
     /// Queues each channel's part of `digest` (nothing for a channel whose filter keeps nothing).
     /// Never waits.
     pub fn publish(&self, digest: &Digest) {

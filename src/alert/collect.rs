@@ -1,9 +1,10 @@
 //! The digest of a finished cycle, from the store: findings and overdue notices not told of yet
-//! (claimed as they are read), less what a reviewer set apart on the same evidence.
+//! (claimed as they are read), less what a reviewer set apart on the same evidence. Only what some
+//! channel listens to is claimed: a findings channel added later still hears of the open ones.
 
 use chrono::{NaiveDate, Utc};
 
-use super::digest::{Digest, FindingItem, OverdueItem};
+use super::digest::{Digest, FindingItem, OverdueItem, Trigger};
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};
 
@@ -12,9 +13,11 @@ pub async fn collect(
     rules: &RuleSet,
     today: NaiveDate,
     cycles: Vec<String>,
+    wanted: &(dyn Fn(Trigger) -> bool + Sync),
 ) -> Result<Digest, StoreError> {
     let now = Utc::now();
-    let found = store.claim_alert_findings(now.timestamp_millis()).await?;
+    let found =
+        if wanted(Trigger::Findings) { store.claim_alert_findings(now.timestamp_millis()).await? } else { vec![] };
     let decisions = if found.is_empty() { vec![] } else { store.latest_decisions().await? };
     let findings = found
         .into_iter()
@@ -35,9 +38,12 @@ pub async fn collect(
             first_seen: f.first_seen,
         })
         .collect();
-    let overdue = store
-        .claim_overdue_notices(today, now.timestamp_millis())
-        .await?
+    let overdue = if wanted(Trigger::Overdue) {
+        store.claim_overdue_notices(today, now.timestamp_millis()).await?
+    } else {
+        vec![]
+    };
+    let overdue = overdue
         .into_iter()
         .map(|(n, province, provider)| OverdueItem {
             notice_id: n.id,

@@ -159,7 +159,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn listens(&self, t: Trigger) -> bool {
+    pub fn listens(&self, t: Trigger) -> bool {
         self.triggers.is_empty() || self.triggers.contains(&t)
     }
 

@@ -8,6 +8,7 @@ use chrono::Utc;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::AlertError;
@@ -20,7 +21,8 @@ use super::vendor::{self, Refusal, Request};
 #[derive(Debug, Clone)]
 pub enum Outgoing {
     Chat(Part),
-    Webhook(Vec<u8>),
+    /// The digest and the report pointer: the body is made at each try, so `sent_at` is that try's.
+    Webhook(Box<Digest>, String),
     Mail(Part),
 }
 
@@ -32,7 +34,7 @@ pub fn messages(channel: &Channel, digest: &Digest, report_url: Option<&str>) ->
     };
     let report = pointer(report_url, style);
     match channel.kind {
-        ChannelKind::Webhook => vec![Outgoing::Webhook(vendor::webhook_body(digest, &report, Utc::now()))],
+        ChannelKind::Webhook => vec![Outgoing::Webhook(Box::new(digest.clone()), report)],
         ChannelKind::Email => render(digest, style, &report, limits).into_iter().map(Outgoing::Mail).collect(),
         _ => render(digest, style, &report, limits).into_iter().map(Outgoing::Chat).collect(),
     }
@@ -108,10 +110,10 @@ impl Transport {
                 let request = vendor::chat_request(channel.kind, url, secret.as_ref(), *msgtype, part, Utc::now());
                 self.post(channel.kind, request).await
             }
-            (Target::Http { url, secret, .. }, Outgoing::Webhook(body)) => {
-                // Signed now, so the timestamp header is this try's.
-                let request = vendor::webhook_request(url, secret.as_ref(), body.clone(), Utc::now());
-                self.post(channel.kind, request).await
+            (Target::Http { url, secret, .. }, Outgoing::Webhook(digest, report)) => {
+                let now = Utc::now();
+                let body = vendor::webhook_body(digest, report, now);
+                self.post(channel.kind, vendor::webhook_request(url, secret.as_ref(), body, now)).await
             }
             (Target::Email(target), Outgoing::Mail(part)) => mail(target, part, self.timeout).await,
             _ => Err(Refusal { code: None, detail: "message does not fit its channel".into(), transient: false }),
@@ -162,7 +164,12 @@ async fn mail(target: &EmailTarget, part: &Part, timeout: Duration) -> Result<()
         SmtpTls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&target.host)),
     }
     .map_err(|e| refused(format!("SMTP {}: {e}", target.host)))?;
+    // EHLO with this host's name (lettre says `localhost` otherwise, which some relays refuse).
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     let mut builder = builder.port(target.port).timeout(Some(timeout));
+    if !hostname.trim().is_empty() {
+        builder = builder.hello_name(ClientId::Domain(hostname.trim().to_string()));
+    }
     if let (Some(user), Some(password)) = (&target.username, &target.password) {
         builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_string()));
     }

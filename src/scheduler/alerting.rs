@@ -95,7 +95,7 @@ impl Alerting {
                 Err(e) => return self.store_failed(&e),
             }
         }
-        match collect(store, rules, today, done).await {
+        match collect(store, rules, today, done, &|t| self.alerter.listens(t)).await {
             Ok(mut digest) => {
                 digest.events = events;
                 if !digest.is_empty() {

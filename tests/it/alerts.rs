@@ -695,3 +695,26 @@ async fn a_cycle_that_reaches_no_site_is_told_as_failed() {
     assert_eq!(events[0]["event"], "cycle_unreached", "{events}");
     assert_eq!(events[0]["scans"], 3);
 }
+
+#[tokio::test]
+async fn findings_no_channel_hears_of_are_left_for_a_channel_added_later() {
+    let hosts = vec!["later.example.cn".to_string()];
+    let farm = farm_of(&hosts, page("<p>© 2026 示例科技</p>")).await;
+    let ops = receiver(&[(204, "")]).await;
+    let mut ops_only = channel("ops", ChannelKind::Webhook, ops.url("/ops"));
+    ops_only.triggers = vec![icp_patrol::alert::Trigger::Cycle, icp_patrol::alert::Trigger::Store];
+    let (daemon, store, mut config, _dir) = daemon_on(&hosts, &farm, settings(vec![ops_only])).await;
+    daemon.run(CancellationToken::new(), true).await.expect("run");
+    assert!(ops.got().is_empty(), "nothing went wrong, nothing for the ops channel");
+
+    let reviewers = receiver(&[(204, "")]).await;
+    config.alert = settings(vec![channel("reviewers", ChannelKind::Webhook, reviewers.url("/r"))]);
+    daemon_for(&store, &config, farm.addr).run(CancellationToken::new(), true).await.expect("run");
+    let got = reviewers.got();
+    assert_eq!(got.len(), 1);
+    let body = got[0].alert_json();
+    assert!(
+        body["digest"]["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["check_id"] == "icp.missing")),
+        "{body}"
+    );
+}
