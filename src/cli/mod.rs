@@ -82,7 +82,8 @@ pub enum DbCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Load and validate the settings (file, environment, flags) and print them, password redacted.
+    /// Load and validate the settings (file, environment, flags; the alert channels' secrets found) and
+    /// print them, password and alert URLs redacted.
     Check,
 }
 
@@ -146,6 +147,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Config { command: ConfigCommand::Check } => {
             let settings = settings()?;
             print!("{}", settings.config.to_toml_redacted());
+            // The alert channels' secrets must be where they are said to be (variables set, files read).
+            settings.config.alert.resolve(&|v| std::env::var(v).ok())?;
             eprintln!("settings ok");
             Ok(0)
         }

@@ -718,3 +718,32 @@ async fn findings_no_channel_hears_of_are_left_for_a_channel_added_later() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn config_check_finds_the_channels_secrets_and_shows_no_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("c.toml");
+    std::fs::write(
+        &config,
+        "[[alert.channels]]\nname = \"ding\"\nkind = \"dingtalk\"\nurl = \"https://oapi.dingtalk.com/robot/send?access_token=INLINE-TOKEN\"\n\
+         secret_env = \"TEST_DING_SECRET\"\n",
+    )
+    .expect("write");
+    let check = |secret: Option<&str>| {
+        let mut cmd = tokio::process::Command::new(bin());
+        cmd.args(["--config", &config.display().to_string(), "config", "check"]).env_remove("TEST_DING_SECRET");
+        if let Some(s) = secret {
+            cmd.env("TEST_DING_SECRET", s);
+        }
+        cmd.output()
+    };
+    let out = check(None).await.expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("\"ding\"") && stderr.contains("TEST_DING_SECRET"), "{stderr}");
+    let out = check(Some("SECvalue")).await.expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("https://oapi.dingtalk.com/***") && !stdout.contains("INLINE-TOKEN"), "{stdout}");
+    assert!(!stdout.contains("SECvalue"), "{stdout}");
+}
