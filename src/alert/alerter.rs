@@ -85,6 +85,7 @@ impl Alerter {
         Self::with_channels(settings, channels)
     }
 
+    /// The same, from channels already resolved.
     pub fn with_channels(settings: &AlertSettings, channels: Vec<Channel>) -> Result<Alerter, AlertError> {
         if channels.is_empty() {
             return Ok(Alerter::default());

@@ -6,19 +6,20 @@
 //!   is the credential) with `{"msgtype":"markdown","markdown":{"content":…}}`, content at most 4096
 //!   bytes of UTF-8 (`text`: 2048); the answer is HTTP 200 with `{"errcode":0,"errmsg":"ok"}`, any
 //!   other `errcode` a failure (40058: content too long, 93000: invalid key, 45009: rate limit).
-//! - DingTalk custom robot (钉钉自定义机器人), <https://open.dingtalk.com/document/robots/custom-robot-access>
-//!   and <https://open.dingtalk.com/document/robots/customize-robot-security-settings>:
+//! - DingTalk custom robot (钉钉自定义机器人), <https://open.dingtalk.com/document/orgapp/custom-robot-access>
+//!   (formerly <https://developers.dingtalk.com/document/robots/custom-robot-access>; message types at
+//!   <https://open.dingtalk.com/document/development/robot-message-type>):
 //!   `{"msgtype":"markdown","markdown":{"title":…,"text":…}}`; 加签 appends `timestamp` (Unix
 //!   milliseconds, within an hour of DingTalk's clock) and `sign` = urlencode(base64(HMAC-SHA256(key =
 //!   secret, message = timestamp + "\n" + secret))) to the query; answer `{"errcode":0,…}` (130101:
-//!   sending too fast, 310000: signature or keyword refused). DingTalk publishes no byte limit for a
-//!   markdown text; 20000 bytes is the one robots are known to accept, and kept to here.
+//!   sending too fast, 310000: signature or keyword refused). The pages consulted give no byte limit
+//!   for a markdown text; 20000 bytes is the limit commonly reported, and kept to here.
 //! - Feishu / Lark custom bot (飞书自定义机器人), <https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot>:
 //!   `{"msg_type":"text","content":{"text":…}}`, the request body at most 20 KB; 签名校验 adds
 //!   `timestamp` (Unix seconds, as a string) and `sign` = base64(HMAC-SHA256(key = timestamp + "\n" +
 //!   secret, message = empty)) to the body; answer `{"code":0,…}` (19021: signature refused, 11232:
 //!   rate limit; older deployments answer `StatusCode` instead of `code`).
-//! - The generic webhook (ours): the digest as JSON (`schema` `icp-patrol-alert/v1`), with
+//! - The generic webhook (ours, `docs/alert-v1.schema.json`): the digest as JSON, with
 //!   `X-Icp-Patrol-Timestamp` (Unix seconds, also `sent_at` in the signed body, so a replay can be
 //!   told by its age) and `X-Icp-Patrol-Signature: sha256=<hex HMAC-SHA256(secret, body)>`; any 2xx
 //!   is success.
