@@ -84,10 +84,12 @@ struct Line {
 }
 
 fn lines(d: &Digest, style: Style) -> Vec<Line> {
+    // A blank line before each section; Markdown renderers (DingTalk's among them) also want one
+    // before a list starts.
     let heading = |s: String| Line {
         text: match style {
-            Style::Markdown => format!("**{s}**"),
-            Style::Text => format!("{s}："),
+            Style::Markdown => format!("\n**{s}**\n"),
+            Style::Text => format!("\n{s}："),
         },
         item: false,
     };
@@ -158,7 +160,7 @@ pub fn render(d: &Digest, style: Style, report: &str, limits: Limits) -> Vec<Par
             (Style::Text, n) => format!("{title}（续 {n}）"),
         };
         let cycles = if d.cycles.is_empty() { String::new() } else { format!("周期 {} · ", d.cycles.join("、")) };
-        cut(&format!("{first}\n{cycles}{}\n\n", beijing(d.generated_at)), limits.bytes / 4)
+        cut(&format!("{first}\n{cycles}{}\n", beijing(d.generated_at)), limits.bytes / 4)
     };
     let footer = format!("\n{report}");
     // Room kept in every part for the footer and a "left out" line, so either fits where it falls.
