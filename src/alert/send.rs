@@ -67,7 +67,7 @@ impl Transport {
             .user_agent(concat!("icp-patrol/", env!("CARGO_PKG_VERSION"), " (alerts)"))
             .no_proxy();
         if let Some(proxy) = &settings.proxy {
-            let proxy = reqwest::Proxy::all(proxy).map_err(|e| AlertError::Invalid(format!("alert.proxy: {e}")))?;
+            let proxy = reqwest::Proxy::all(&proxy.0).map_err(|e| AlertError::Invalid(format!("alert.proxy: {e}")))?;
             builder = builder.proxy(proxy);
         }
         let client = builder.build().map_err(|e| AlertError::Invalid(format!("alert HTTP client: {e}")))?;

@@ -27,9 +27,10 @@ pub struct AlertSettings {
     pub queue: usize,
     /// Plain `http://` webhooks and SMTP without TLS to hosts other than loopback.
     pub allow_insecure: bool,
-    /// An HTTP(S) proxy for the webhooks; environment proxy variables are not used.
+    /// An HTTP(S) proxy for the webhooks (it may carry a password); environment proxy variables are
+    /// not used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<String>,
+    pub proxy: Option<InlineSecret>,
     pub channels: Vec<ChannelSettings>,
 }
 
@@ -226,7 +227,7 @@ impl AlertSettings {
             }
         }
         if let Some(proxy) = &self.proxy {
-            url::Url::parse(proxy).map_err(|e| AlertError::Invalid(format!("alert.proxy: {e}")))?;
+            url::Url::parse(&proxy.0).map_err(|e| AlertError::Invalid(format!("alert.proxy: {e}")))?;
         }
         if self.attempts == 0 || self.queue == 0 || self.timeout_secs == 0 {
             return Err(AlertError::Invalid(
@@ -287,9 +288,13 @@ impl AlertSettings {
         Ok(Channel { name: c.name.clone(), kind: c.kind, target, filter })
     }
 
-    /// A copy for `config check`: URLs written into the file shown without their path and query.
+    /// A copy for `config check`: URLs written into the file shown without their path and query, the
+    /// proxy without its password.
     pub fn redacted(&self) -> AlertSettings {
         let mut shown = self.clone();
+        if let Some(proxy) = &mut shown.proxy {
+            proxy.0 = crate::store::redact_url(&proxy.0);
+        }
         for c in &mut shown.channels {
             if let Some(url) = &mut c.url {
                 url.0 = redact(&url.0);
@@ -414,5 +419,12 @@ mod tests {
             "https://qyapi.weixin.qq.com/***"
         );
         assert_eq!(redact("http://127.0.0.1:9/x"), "http://127.0.0.1:9/***");
+        let s = AlertSettings {
+            proxy: Some(InlineSecret("http://u:pw123@proxy.internal:3128".into())),
+            ..Default::default()
+        };
+        assert!(!format!("{s:?}").contains("pw123"));
+        let shown = s.redacted().proxy.expect("proxy").0;
+        assert!(shown.contains("proxy.internal:3128") && !shown.contains("pw123"), "{shown}");
     }
 }
