@@ -22,6 +22,8 @@ pub struct Config {
     pub render: RenderSettings,
     pub daemon: DaemonSettings,
     pub schedule: Vec<Schedule>,
+    /// Alert channels and how they are sent to (see `alert`).
+    pub alert: crate::alert::AlertSettings,
     /// The file or the environment named a database (not the default): `scan` then keeps results.
     #[serde(skip)]
     pub database_named: bool,
@@ -158,6 +160,7 @@ impl Default for Config {
                 province: None,
                 provider: None,
             }],
+            alert: crate::alert::AlertSettings::default(),
             database_named: false,
         }
     }
@@ -305,6 +308,7 @@ impl Config {
             c.parse::<crate::fetch::ConnectTo>().map_err(|e| ConfigError::Invalid(format!("scan.connect_to: {e}")))?;
         }
         self.database.parse::<crate::store::Backend>().map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
+        self.alert.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         Ok(())
     }
 
@@ -312,6 +316,7 @@ impl Config {
     pub fn to_toml_redacted(&self) -> String {
         let mut shown = self.clone();
         shown.database = crate::store::redact_url(&shown.database);
+        shown.alert = shown.alert.redacted();
         toml::to_string_pretty(&shown).unwrap_or_default()
     }
 }
@@ -392,6 +397,38 @@ mod tests {
         let err =
             Config::load(None, env(&[("ICP_PATROL_DAEMON__CONCURENCY", "1")])).expect_err("unknown env").to_string();
         assert!(err.contains("ICP_PATROL_DAEMON__CONCURENCY") && err.contains("daemon.concurency"), "{err}");
+    }
+
+    #[test]
+    fn alert_channels_load_with_located_errors_and_hidden_urls() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        let key = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY-693a91f6";
+        std::fs::write(
+            &path,
+            format!("[[alert.channels]]\nname = \"gd\"\nkind = \"wecom\"\nurl = \"{key}\"\nprovinces = [\"广东\"]\n"),
+        )
+        .expect("write");
+        // An environment setting makes the settings round-trip through TOML: the channels survive it.
+        let c = Config::load(Some(&path), env(&[("ICP_PATROL_ALERT__TIMEOUT_SECS", "3")])).expect("loads");
+        assert_eq!(c.alert.channels[0].provinces, ["广东"]);
+        assert_eq!(c.alert.timeout_secs, 3);
+        assert!(!format!("{c:?}").contains("KEY-693a91f6"), "Debug shows the robot's key");
+        assert!(!c.to_toml_redacted().contains("KEY-693a91f6"), "config check shows the robot's key");
+        std::fs::write(
+            &path,
+            "[[alert.channels]]\nname = \"gd\"\nkind = \"wecom\"\nurl_env = \"U\"\nprovince = \"广东\"\n",
+        )
+        .expect("write");
+        let err = Config::load(Some(&path), env(&[])).expect_err("unknown key").to_string();
+        assert!(err.contains("c.toml:5:1") && err.contains("province"), "{err}");
+        std::fs::write(
+            &path,
+            "[[alert.channels]]\nname = \"x\"\nkind = \"webhook\"\nurl = \"http://hooks.example.cn/a\"\n",
+        )
+        .expect("write");
+        let err = Config::load(Some(&path), env(&[])).expect_err("plain http").to_string();
+        assert!(err.contains("\"x\"") && err.contains("https"), "{err}");
     }
 
     #[test]

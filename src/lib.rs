@@ -11,6 +11,7 @@
 //! `filing` holds the record and its identifiers, `rules` the data under `rules/`, `engine` runs one
 //! scan, `farm` serves sample sites on loopback for the demo and the tests, `cli` wires commands.
 
+pub mod alert;
 pub mod checks;
 pub mod classify;
 pub mod cli;

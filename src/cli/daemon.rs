@@ -35,6 +35,12 @@ pub(super) async fn run(args: DaemonArgs, settings: Settings) -> anyhow::Result<
         tracing::info!(%bound, "serving /healthz and /metrics");
     }
     crate::scheduler::prometheus();
+    // After the recorder is installed, so the channels' series are registered at zero with it.
+    let alerter = crate::alert::Alerter::start(&config.alert, &|v| std::env::var(v).ok())?;
+    if !alerter.is_empty() {
+        tracing::info!(channels = config.alert.channels.len(), "alerts on");
+    }
+    daemon = daemon.with_alerter(alerter);
     let handle = daemon.handle();
     let signals = {
         let shutdown = shutdown.clone();

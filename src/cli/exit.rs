@@ -64,6 +64,10 @@ impl Exit {
                     _ => Exit::Config,
                 };
             }
+            // An alert channel that cannot be set up (a variable unset, a plain-http URL) is configuration.
+            if cause.is::<crate::alert::AlertError>() {
+                return Exit::Config;
+            }
             if let Some(e) = cause.downcast_ref::<StoreError>() {
                 return match e {
                     StoreError::UnsupportedUrl(_) => Exit::Config,

@@ -1,6 +1,7 @@
 //! Command-line wiring: parse arguments, build the parts, run, map to an exit status. The only place
 //! that uses `anyhow` for context.
 
+mod alert;
 mod daemon;
 mod demo;
 mod exit;
@@ -64,6 +65,11 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Alert channels (see `[[alert.channels]]` in deploy/icp-patrol.toml).
+    Alert {
+        #[command(subcommand)]
+        command: alert::AlertCommand,
+    },
     /// Settings.
     Config {
         #[command(subcommand)]
@@ -79,7 +85,8 @@ pub enum DbCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Load and validate the settings (file, environment, flags) and print them, password redacted.
+    /// Load and validate the settings (file, environment, flags; the alert channels' secrets found) and
+    /// print them, password and alert URLs redacted.
     Check,
 }
 
@@ -141,6 +148,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Precheck(args) => precheck::run(args, settings()?).await,
         Command::Review(args) => review::review(args, settings()?).await,
         Command::Notice { command } => review::notice(command, settings()?).await,
+        Command::Alert { command } => alert::run(command, settings()?).await,
         Command::Db { command: DbCommand::Migrate } => {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;
@@ -150,6 +158,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Config { command: ConfigCommand::Check } => {
             let settings = settings()?;
             print!("{}", settings.config.to_toml_redacted());
+            // The alert channels' secrets must be where they are said to be (variables set, files read).
+            settings.config.alert.resolve(&|v| std::env::var(v).ok())?;
             eprintln!("settings ok");
             Ok(0)
         }

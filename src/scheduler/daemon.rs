@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::alerting::{Alerting, DIGEST_EVERY};
 use super::cron::CronSchedule;
 use super::policy;
 use super::politeness::{Admission, HostKeys, Politeness, PolitenessOptions};
@@ -59,6 +60,7 @@ pub struct Daemon {
     config: Config,
     worker: String,
     today: Option<NaiveDate>,
+    alerts: Alerting,
 }
 
 /// Failures worth another attempt before a result is recorded.
@@ -77,7 +79,20 @@ impl Daemon {
             std::process::id(),
             now_ms() & 0xffff_ffff
         );
-        Daemon { store, scanner: Arc::new(RwLock::new(scanner)), config, worker, today: None }
+        Daemon {
+            store,
+            scanner: Arc::new(RwLock::new(scanner)),
+            config,
+            worker,
+            today: None,
+            alerts: Alerting::default(),
+        }
+    }
+
+    /// Sends digests and events to these channels (none by default).
+    pub fn with_alerter(mut self, alerter: crate::alert::Alerter) -> Self {
+        self.alerts = Alerting::new(alerter);
+        self
     }
 
     /// Fixes the day date rules count from (tests, replays).
@@ -113,6 +128,7 @@ impl Daemon {
         let cycle = format!("{}@{tag}", schedule.name);
         let targets = self.targets(schedule).await?;
         let added = self.store.enqueue(&cycle, &targets, now_ms()).await?;
+        self.alerts.watch(&cycle, added);
         tracing::info!(%cycle, jobs = added, "cycle enqueued");
         Ok(cycle)
     }
@@ -120,6 +136,17 @@ impl Daemon {
     /// Runs until `shutdown`. With `once`, every schedule fires one cycle now and the run ends when the
     /// queue holds nothing due (or at shutdown).
     pub async fn run(self, shutdown: CancellationToken, once: bool) -> Result<RunSummary, StoreError> {
+        // A run that ends on a store failure says so on the alert channels (within the grace period).
+        let (alerter, grace) = (self.alerts.alerter.clone(), Duration::from_secs(self.config.daemon.grace_secs));
+        let result = self.run_until(shutdown, once).await;
+        if let Err(e) = &result {
+            alerter.event(crate::alert::Event::StoreUnreachable { error: e.to_string() });
+            alerter.flush(grace).await;
+        }
+        result
+    }
+
+    async fn run_until(self, shutdown: CancellationToken, once: bool) -> Result<RunSummary, StoreError> {
         let settings = self.config.daemon.clone();
         let lease_ms = (settings.lease_secs * 1000) as i64;
         let this = Arc::new(self);
@@ -145,7 +172,24 @@ impl Daemon {
                     }
                     if let Err(e) = this.enqueue_due_notices().await {
                         tracing::error!("notice deadlines: {e}");
+                        this.alerts.store_failed(&e);
                     }
+                }
+            });
+        }
+        if !once {
+            // A digest for each cycle this daemon enqueued, once it is finished.
+            let this = Arc::clone(&this);
+            let stop = stop_claiming.clone();
+            tracker.spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        _ = tokio::time::sleep(DIGEST_EVERY) => {}
+                    }
+                    let rules = this.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
+                    let today = this.today.unwrap_or_else(today_in_shanghai);
+                    this.alerts.digest_finished(&this.store, rules.rules(), today, false).await;
                 }
             });
         }
@@ -177,6 +221,7 @@ impl Daemon {
                     let ids: Vec<i64> = in_flight.lock().unwrap_or_else(|p| p.into_inner()).iter().copied().collect();
                     if let Err(e) = this.store.renew(&this.worker, &ids, lease_ms).await {
                         tracing::warn!("renewing leases: {e}");
+                        this.alerts.store_failed(&e);
                     }
                     if let Err(e) = this.store.take_daemon_lock(&this.worker, lease_ms).await {
                         tracing::error!("daemon lock: {e}");
@@ -205,6 +250,7 @@ impl Daemon {
                     Ok(jobs) => jobs,
                     Err(e) => {
                         tracing::error!("claiming jobs: {e}; stopping");
+                        this.alerts.store_failed(&e);
                         failure = Some(e);
                         break;
                     }
@@ -286,6 +332,15 @@ impl Daemon {
             tracker.wait().await;
         }
         hard_stop.cancel();
+        if once && failure.is_none() {
+            let rules = this.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
+            let today = this.today.unwrap_or_else(today_in_shanghai);
+            this.alerts.digest_finished(&this.store, rules.rules(), today, true).await;
+        }
+        // What is queued gets the grace period to go out; a receiver that hangs does not hold the stop.
+        if !this.alerts.alerter.flush(grace).await {
+            tracing::warn!(grace_secs = settings.grace_secs, "alerts still unsent at stop");
+        }
         if let Err(e) = this.store.release_daemon_lock(&this.worker).await {
             tracing::warn!("releasing the daemon lock: {e}");
         }
@@ -305,7 +360,8 @@ impl Daemon {
         for notice in self.store.due_notices(today).await? {
             // One re-scan per notice per day until it is settled (an inconclusive one is tried again).
             let cycle = format!("deadline:{}@{today}", notice.id);
-            self.store.enqueue(&cycle, &[(notice.domain.clone(), notice.domain.clone())], now_ms()).await?;
+            let added = self.store.enqueue(&cycle, &[(notice.domain.clone(), notice.domain.clone())], now_ms()).await?;
+            self.alerts.watch(&cycle, added);
         }
         Ok(())
     }
@@ -360,6 +416,7 @@ impl Daemon {
             }
         };
         let mut after = Utc::now();
+        let mut previous: Option<String> = None;
         loop {
             let Some(next) = cron.next_after(after) else { return };
             let wait = (next - Utc::now()).to_std().unwrap_or_default();
@@ -368,8 +425,13 @@ impl Daemon {
                 _ = tokio::time::sleep(wait) => {}
             }
             let tag = next.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-            if let Err(e) = self.enqueue_now(&schedule, &tag).await {
-                tracing::error!(schedule = %schedule.name, "enqueueing: {e}");
+            self.alerts.check_behind(&self.store, &schedule.name, previous.as_deref()).await;
+            match self.enqueue_now(&schedule, &tag).await {
+                Ok(cycle) => previous = Some(cycle),
+                Err(e) => {
+                    tracing::error!(schedule = %schedule.name, "enqueueing: {e}");
+                    self.alerts.cycle_failed(&schedule.name, &e);
+                }
             }
             after = next;
         }

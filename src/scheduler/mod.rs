@@ -3,6 +3,7 @@
 //! results are judged with their history and recorded once. `run` takes its shutdown signal as an
 //! argument, so tests stop it as SIGTERM does.
 
+mod alerting;
 mod cron;
 mod daemon;
 pub mod history;

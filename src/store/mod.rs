@@ -6,6 +6,7 @@
 //! placeholders are `$n` (SQLite accepts them too). Where the dialects differ (claiming jobs with
 //! `FOR UPDATE SKIP LOCKED`) the backend is asked.
 
+mod alerts;
 mod filings;
 mod jobs;
 mod lock;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
+pub use alerts::AlertFinding;
 pub use filings::{ImportSummary, StoredFiling};
 pub use jobs::{ClaimedJob, QueueCounts};
 pub use lock::LockError;

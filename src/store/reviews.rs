@@ -47,7 +47,7 @@ fn day(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|d| d.parse().ok())
 }
 
-fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
+pub(super) fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
     let deadline: String = r.try_get(5)?;
     let state: String = r.try_get(7)?;
     let kind: String = r.try_get(2)?;
@@ -64,7 +64,7 @@ fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
     })
 }
 
-const NOTICE_COLUMNS: &str = "id, domain, kind, sent_at, sent_by, deadline, extended_to, state, settled_at";
+pub(super) const NOTICE_COLUMNS: &str = "id, domain, kind, sent_at, sent_by, deadline, extended_to, state, settled_at";
 
 impl Store {
     pub async fn add_decision(&self, d: &Decision) -> Result<(), StoreError> {

@@ -53,3 +53,10 @@ fn dns_and_fetch_do_not_import_each_other() {
     found.extend(offenders(&["fetch"], &["dns"]));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn alert_messages_are_built_without_the_edges() {
+    let pure = ["alert/digest", "alert/message", "alert/vendor"];
+    let found = offenders(&pure, &["fetch", "dns", "store", "scheduler"]);
+    assert!(found.is_empty(), "an alert message module imports an edge:\n{}", found.join("\n"));
+}

@@ -1,5 +1,6 @@
 //! One integration binary: the site farm on loopback, real HTTP, the real scan path.
 
+mod alerts;
 mod changes;
 mod checks_content;
 mod checks_icp;
