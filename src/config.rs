@@ -99,6 +99,9 @@ pub struct DaemonSettings {
     pub rate_limit_backoff_secs: u64,
     /// The longest `Retry-After` honoured.
     pub max_retry_after_secs: u64,
+    /// Days a scan's full result is kept (findings, decisions, notices and the scans they point at
+    /// are kept for ever); the daemon prunes once a day. 0 keeps everything.
+    pub keep_days: u64,
     /// How long a claimed job is held before another daemon may take it over.
     pub lease_secs: u64,
     /// On SIGTERM/SIGINT: how long in-flight scans may finish before their jobs are released.
@@ -197,6 +200,7 @@ impl Default for DaemonSettings {
             host_pause_secs: 300,
             rate_limit_backoff_secs: 60,
             max_retry_after_secs: 3600,
+            keep_days: 90,
             lease_secs: 120,
             grace_secs: 30,
             max_attempts: 3,

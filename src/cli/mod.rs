@@ -81,6 +81,15 @@ pub enum Command {
 pub enum DbCommand {
     /// Apply pending schema migrations.
     Migrate,
+    /// What the scans take: scans, full results (an unchanged scan repeats one), check rows, bytes.
+    Stats,
+    /// Remove finished jobs and scans older than the retention (findings, decisions, notices and the
+    /// scans they point at stay).
+    Prune {
+        /// Days to keep [default: the config's daemon.keep_days, 90].
+        #[arg(long, value_name = "DAYS")]
+        keep_days: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +158,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Review(args) => review::review(args, settings()?).await,
         Command::Notice { command } => review::notice(command, settings()?).await,
         Command::Alert { command } => alert::run(command, settings()?).await,
+        Command::Db { command: DbCommand::Prune { keep_days } } => {
+            let settings = settings()?;
+            let days = keep_days.unwrap_or(settings.config.daemon.keep_days);
+            if days == 0 {
+                return Err(UsageError("--keep-days 0 would keep nothing; give at least 1".into()).into());
+            }
+            let store = settings::store(&settings.config).await?;
+            let before = store.storage().await?;
+            let cutoff = crate::store::now_ms() - (days as i64) * 86_400_000;
+            let pruned = store.prune(cutoff).await?;
+            let after = store.storage().await?;
+            println!(
+                "{}: kept {days} days: removed {} scans, {} check rows, {} jobs; scans {} -> {}, result bytes {} -> {}",
+                store.url(),
+                pruned.scans,
+                pruned.check_rows,
+                pruned.jobs,
+                before.scans,
+                after.scans,
+                before.result_bytes,
+                after.result_bytes
+            );
+            Ok(0)
+        }
+        Command::Db { command: DbCommand::Stats } => {
+            let settings = settings()?;
+            let store = settings::store(&settings.config).await?;
+            let f = store.storage().await?;
+            println!(
+                "{}: {} scans, {} with a result of their own ({} bytes of result JSON), {} check rows, {} bytes of screenshots",
+                store.url(),
+                f.scans,
+                f.full_results,
+                f.result_bytes,
+                f.check_rows,
+                f.evidence_bytes
+            );
+            Ok(0)
+        }
         Command::Db { command: DbCommand::Migrate } => {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;

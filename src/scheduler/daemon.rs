@@ -206,6 +206,27 @@ impl Daemon {
             }
         }
 
+        // Retention: scans past `keep_days` are pruned once a day (the first an hour after start).
+        if !once && settings.keep_days > 0 {
+            let this = Arc::clone(&this);
+            let stop = stop_claiming.clone();
+            let keep_ms = (settings.keep_days as i64) * 86_400_000;
+            tracker.spawn(async move {
+                let mut wait = Duration::from_secs(3600);
+                loop {
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                    wait = Duration::from_secs(86_400);
+                    match this.store.prune(now_ms() - keep_ms).await {
+                        Ok(p) => tracing::info!(scans = p.scans, check_rows = p.check_rows, jobs = p.jobs, "pruned"),
+                        Err(e) => tracing::error!("pruning: {e}"),
+                    }
+                }
+            });
+        }
+
         // Leases of in-flight jobs are renewed well before they run out.
         {
             let this = Arc::clone(&this);

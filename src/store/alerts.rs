@@ -117,10 +117,11 @@ impl Store {
     }
 
     /// Of a cycle's recorded scans: how many, and how many got no page at all (`site.unreachable`
-    /// not passed: refused, timed out, DNS trouble).
+    /// not passed: refused, timed out, DNS trouble). A scan keeps no row for a check that passed as
+    /// before: no row is a pass.
     pub async fn cycle_reach(&self, cycle: &str) -> Result<(i64, i64), StoreError> {
         let row = sqlx::query(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.outcome = 'pass' THEN 0 ELSE 1 END), 0) FROM jobs j \
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.outcome IS NULL OR c.outcome = 'pass' THEN 0 ELSE 1 END), 0) FROM jobs j \
              JOIN scans s ON s.job_id = j.id \
              LEFT JOIN check_results c ON c.scan_id = s.id AND c.check_id = 'site.unreachable' WHERE j.cycle = $1",
         )

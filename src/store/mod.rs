@@ -11,7 +11,9 @@ mod filings;
 mod jobs;
 mod lock;
 mod results;
+mod retention;
 mod reviews;
+mod unchanged;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,7 +25,8 @@ pub use alerts::AlertFinding;
 pub use filings::{ImportSummary, StoredFiling};
 pub use jobs::{ClaimedJob, QueueCounts};
 pub use lock::LockError;
-pub use results::{FindingRow, ScanRow};
+pub use results::{FindingRow, ScanRow, StorageFigures};
+pub use retention::Pruned;
 pub use reviews::{Decision, NoticeRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

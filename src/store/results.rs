@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+use super::unchanged::{Moment, digest};
 use super::{Store, StoreError, now_ms, placeholders};
 use crate::checks::Outcome;
 use crate::result::ScanResult;
@@ -27,9 +28,21 @@ pub struct FindingRow {
     pub evidence: String,
 }
 
-/// Reads `id, job_id, domain, target, scanned_at, verdict, result` into a [`ScanRow`].
+/// The columns [`scan_row`] reads, from `scans s`: an unchanged scan's result is that of the scan it
+/// repeats (`same_as`), with its own moment laid over it.
+pub(super) const SCAN_SELECT: &str = "SELECT s.id, s.job_id, s.domain, s.target, s.scanned_at, s.verdict, \
+     CASE WHEN s.same_as IS NULL THEN s.result ELSE f.result END, s.moment \
+     FROM scans s LEFT JOIN scans f ON f.id = s.same_as";
+
+/// Reads a row of [`SCAN_SELECT`] into a [`ScanRow`].
 pub(super) fn scan_row(r: sqlx::any::AnyRow) -> Result<ScanRow, StoreError> {
     let json: String = r.try_get(6)?;
+    let moment: Option<String> = r.try_get(7)?;
+    let mut result: ScanResult = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if let Some(moment) = moment {
+        let moment: Moment = serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        moment.lay_over(&mut result);
+    }
     Ok(ScanRow {
         id: r.try_get(0)?,
         job_id: r.try_get(1)?,
@@ -37,7 +50,7 @@ pub(super) fn scan_row(r: sqlx::any::AnyRow) -> Result<ScanRow, StoreError> {
         target: r.try_get(3)?,
         scanned_at: r.try_get(4)?,
         verdict: r.try_get(5)?,
-        result: serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        result,
     })
 }
 
@@ -125,10 +138,30 @@ impl Store {
                 return Ok(None);
             }
         }
-        let json = serde_json::to_string(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // An unchanged scan (the same result as the host's last, but for its moment) stores a
+        // reference to the first scan of the run, not the result again.
+        let digest = digest(result);
+        let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let previous = sqlx::query("SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1")
+            .bind(&result.domain)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (previous_id, same_as) = match previous {
+            Some(row) => {
+                let id: i64 = row.try_get(0)?;
+                let previous_digest: Option<String> = row.try_get(1)?;
+                let repeats: Option<i64> = row.try_get(2)?;
+                (Some(id), (previous_digest.as_deref() == Some(digest.as_str())).then(|| repeats.unwrap_or(id)))
+            }
+            None => (None, None),
+        };
+        let json = match same_as {
+            Some(_) => String::new(),
+            None => serde_json::to_string(result).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        };
         let scan_id: i64 = sqlx::query(
-            "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
+             same_as, digest, moment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(job.map(|(id, _)| id))
         .bind(&domain)
@@ -138,12 +171,17 @@ impl Store {
         .bind(&result.versions.scanner)
         .bind(&result.versions.rules)
         .bind(&json)
+        .bind(same_as)
+        .bind(&digest)
+        .bind(&moment)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
 
-        // Screenshots of a rendered scan, in the same transaction as the scan they evidence.
-        for shot in &result.screenshots {
+        // Screenshots of a rendered scan, in the same transaction as the scan they evidence; an
+        // unchanged scan's are those of the scan it repeats (their digests are part of the result).
+        let shots = if same_as.is_some() { &[][..] } else { &result.screenshots[..] };
+        for shot in shots {
             let kind = match shot.kind {
                 crate::render::ScreenshotKind::Footer => "footer",
                 crate::render::ScreenshotKind::Page => "page",
@@ -157,8 +195,21 @@ impl Store {
                 .await?;
         }
 
-        // Check results in multi-row statements (a few round trips, not one per check).
-        for chunk in result.checks.chunks(50) {
+        // Check results: the ones that did not pass, and those that passed after not passing in the
+        // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
+        let not_passed_before: std::collections::HashSet<String> = match previous_id {
+            Some(id) => sqlx::query("SELECT check_id FROM check_results WHERE scan_id = $1 AND outcome <> 'pass'")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?,
+            None => Default::default(),
+        };
+        let kept: Vec<&crate::result::CheckResult> =
+            result.checks.iter().filter(|c| c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)).collect();
+        for chunk in kept.chunks(50) {
             let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
             let sql = format!(
                 "INSERT INTO check_results (scan_id, check_id, outcome, severity, notice, evidence) VALUES {}",
@@ -248,38 +299,38 @@ impl Store {
 
     /// Stored scans, newest first, optionally of one filing's domain, at most `limit`.
     pub async fn scans(&self, domain: Option<&str>, limit: i64) -> Result<Vec<ScanRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans \
-             WHERE (CAST($1 AS TEXT) IS NULL OR domain = $2) ORDER BY scanned_at DESC, id DESC LIMIT $3",
-        )
-        .bind(domain)
-        .bind(domain)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let sql = format!(
+            "{SCAN_SELECT} WHERE (CAST($1 AS TEXT) IS NULL OR s.domain = $2) ORDER BY s.scanned_at DESC, s.id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(domain)
+            .bind(domain)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter().map(scan_row).collect()
     }
 
     /// The latest results of one scanned host, newest first, at most `limit` (what the change checks
     /// compare with).
     pub async fn recent_results(&self, target: &str, limit: i64) -> Result<Vec<ScanResult>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans \
-             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
-        )
-        .bind(target)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let sql = format!("{SCAN_SELECT} WHERE s.target = $1 ORDER BY s.scanned_at DESC, s.id DESC LIMIT $2");
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).bind(limit).fetch_all(self.pool()).await?;
         rows.into_iter().map(|r| scan_row(r).map(|s| s.result)).collect()
     }
 
     /// The screenshots stored with a scan: `(kind, sha256, png)`.
     pub async fn evidence(&self, scan_id: i64) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
-        let rows = sqlx::query("SELECT kind, sha256, png FROM evidence WHERE scan_id = $1 ORDER BY kind")
-            .bind(scan_id)
-            .fetch_all(self.pool())
-            .await?;
+        // An unchanged scan's screenshots are those of the scan it repeats.
+        let rows = sqlx::query(
+            "SELECT kind, sha256, png FROM evidence WHERE scan_id = \
+             COALESCE((SELECT same_as FROM scans WHERE id = $1), $2) ORDER BY kind",
+        )
+        .bind(scan_id)
+        .bind(scan_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
@@ -292,5 +343,38 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+}
+
+/// What the scans take in the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StorageFigures {
+    pub scans: i64,
+    /// Scans that keep their own result (the others repeat one).
+    pub full_results: i64,
+    /// Bytes of stored result JSON.
+    pub result_bytes: i64,
+    pub check_rows: i64,
+    pub evidence_bytes: i64,
+}
+
+impl Store {
+    /// How many scans, full results, check rows and bytes the store holds.
+    pub async fn storage(&self) -> Result<StorageFigures, StoreError> {
+        let scans = sqlx::query(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN same_as IS NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(LENGTH(result)), 0) FROM scans",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let checks = sqlx::query("SELECT COUNT(*) FROM check_results").fetch_one(self.pool()).await?;
+        let evidence = sqlx::query("SELECT COALESCE(SUM(LENGTH(png)), 0) FROM evidence").fetch_one(self.pool()).await?;
+        Ok(StorageFigures {
+            scans: scans.try_get(0)?,
+            full_results: scans.try_get(1)?,
+            result_bytes: scans.try_get(2)?,
+            check_rows: checks.try_get(0)?,
+            evidence_bytes: evidence.try_get(0)?,
+        })
     }
 }

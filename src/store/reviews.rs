@@ -208,8 +208,8 @@ impl Store {
         let mut out = Vec::new();
         for chunk in targets.chunks(200) {
             let sql = format!(
-                "SELECT id, job_id, domain, target, scanned_at, verdict, result FROM scans WHERE id IN \
-                 (SELECT MAX(id) FROM scans WHERE target IN ({}) GROUP BY target)",
+                "{} WHERE s.id IN (SELECT MAX(id) FROM scans WHERE target IN ({}) GROUP BY target)",
+                super::results::SCAN_SELECT,
                 super::placeholders(1, chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));

@@ -265,3 +265,78 @@ async fn import_warns_about_template_looking_numbers() {
     assert!(err.contains("warning") && err.contains("odd.example.cn") && err.contains("template"), "{err}");
     assert!(!err.contains("fine.example.cn"), "{err}");
 }
+
+#[tokio::test]
+async fn an_unchanged_scan_repeats_the_last_result_and_reads_as_before() {
+    for db in both().await {
+        let store = db.store().await;
+        let record = filing("same.example.cn", "京ICP备16020626号-1");
+        store.import(std::slice::from_ref(&record), |_| Some("北京".into()), false).await.expect("import");
+        let before = farm(vec![("same.example.cn", page(&linked("京ICP备16020626号-1")))]).await;
+        let mut recorded = Vec::new();
+        for _ in 0..3 {
+            let r = before.scan("http://same.example.cn/", Some(&record)).await;
+            store.record(&r, None).await.expect("record");
+            recorded.push(r);
+        }
+        // The page changes: a result of its own again, then repeated.
+        let after = farm(vec![("same.example.cn", page("<p>没有备案号</p>"))]).await;
+        for _ in 0..2 {
+            let r = after.scan("http://same.example.cn/", Some(&record)).await;
+            store.record(&r, None).await.expect("record");
+            recorded.push(r);
+        }
+        let figures = store.storage().await.expect("figures");
+        assert_eq!((figures.scans, figures.full_results), (5, 2), "{figures:?}");
+        // Only what did not pass is kept per check, and what passed after not passing.
+        let per_scan: usize = recorded[0].checks.iter().filter(|c| c.outcome != Outcome::Pass).count();
+        assert!(figures.check_rows < 5 * recorded[0].checks.len() as i64, "{figures:?}");
+        assert!(figures.check_rows >= 3 * per_scan as i64, "{figures:?}");
+
+        // History reads every scan as it was recorded, each with its own time.
+        let mut stored: Vec<ScanResult> =
+            store.scans(Some("same.example.cn"), 10).await.expect("scans").into_iter().map(|s| s.result).collect();
+        stored.reverse();
+        assert_eq!(stored.len(), 5);
+        for (read, written) in stored.iter().zip(&recorded) {
+            assert_eq!(read, written, "{}", db.url);
+        }
+        let recent = store.recent_results("same.example.cn", 2).await.expect("recent");
+        assert_eq!(recent[0], recorded[4]);
+        // The latest scan's checks still say what failed.
+        let latest = store.latest_scans(&["same.example.cn".to_string()]).await.expect("latest");
+        assert_eq!(latest[0].result.checks, recorded[4].checks);
+    }
+}
+
+#[tokio::test]
+async fn prune_keeps_what_findings_point_at_and_drops_the_rest_past_retention() {
+    for db in both().await {
+        let store = db.store().await;
+        let record = filing("old.example.cn", "京ICP备16020626号-1");
+        store.import(std::slice::from_ref(&record), |_| Some("北京".into()), false).await.expect("import");
+        let good = farm(vec![("old.example.cn", page(&linked("京ICP备16020626号-1")))]).await;
+        let bad = farm(vec![("old.example.cn", page("<p>没有备案号</p>"))]).await;
+        let long_ago = chrono::Utc::now() - chrono::Duration::days(200);
+        let mut old_good = good.scan("http://old.example.cn/", Some(&record)).await;
+        old_good.scanned_at = long_ago;
+        let mut old_bad = bad.scan("http://old.example.cn/", Some(&record)).await;
+        old_bad.scanned_at = long_ago;
+        let fresh = bad.scan("http://old.example.cn/", Some(&record)).await;
+        for r in [&old_good, &old_bad, &fresh] {
+            store.record(r, None).await.expect("record");
+        }
+        let cutoff = icp_patrol::store::now_ms() - 90 * 86_400_000;
+        let pruned = store.prune(cutoff).await.expect("prune");
+        // The old passing scan goes; the old failing one stays (the recent scan repeats its result and
+        // the finding points at the recent one), as does the recent one.
+        assert_eq!(pruned.scans, 1, "{pruned:?}");
+        let left: Vec<i64> =
+            store.scans(Some("old.example.cn"), 10).await.expect("scans").iter().map(|s| s.scanned_at).collect();
+        assert_eq!(left.len(), 2);
+        assert!(store.findings().await.expect("findings").iter().all(|f| f.target == "old.example.cn"));
+        assert!(!store.findings().await.expect("findings").is_empty());
+        // Nothing is past retention any more.
+        assert_eq!(store.prune(cutoff).await.expect("prune").scans, 0);
+    }
+}
