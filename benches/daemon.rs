@@ -3,8 +3,8 @@
 //!
 //! `cargo bench --bench daemon -- [--sites 2000] [--backend sqlite|postgres|both] [--concurrency 64]`
 //! Pages are the footer corpus pages (mean ≈ 62 KiB), site i serving page i mod 70. All sites share
-//! the farm's one address, so the per-address limit is set to the total limit here (real filed sites
-//! spread over many servers).
+//! the farm's one address and one registrable domain, so the per-address and per-domain limits are
+//! set to the total limit here (real filed sites spread over many servers and domains).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -61,6 +61,7 @@ async fn bench(backend: &str, url: &str, farm: &Farm, hosts: &[String], concurre
     let mut config = Config { database: url.to_string(), schedule: vec![], ..Config::default() };
     config.daemon.concurrency = concurrency;
     config.daemon.per_address = concurrency;
+    config.daemon.per_domain = concurrency;
     config.daemon.metrics_addr = None;
     config.daemon.poll_ms = 20;
     let to_farm = format!("::{}:{}", farm.addr.ip(), farm.addr.port());

@@ -5,17 +5,22 @@
 # fetches and greps the same farm, for the side-by-side ratio.
 #
 #   benches/farm/run.sh [--sites 2000] [--backend sqlite|postgres|both] [--scrapy] [--cycles 1]
-#                       [--concurrency 64] [--bin target/release/icp-patrol]
+#                       [--concurrency 64] [--bin target/release/icp-patrol] [--render never|auto]
+#
+# --render: `never` (default) measures the static path; `auto` lets the daemon render the corpus pages
+# that show no number and look script-built (about a quarter of them) in headless Chromium.
 #
 # PERF_RECORD=/tmp/daemon.perf records a CPU profile of each daemon run (Debian's linux-perf).
 # Installs Debian's nginx when missing, and Scrapy into target/bench-venv when --scrapy is given.
+# Every farm host shares one address and one registrable domain (bench.test), so the per-address and
+# per-domain politeness limits are set to the total concurrency (real filed sites spread over many).
 # Traffic stays on 127.0.0.1: every filed host is routed to the farm with `scan.connect_to`, and DNS
 # questions (there should be none) go to a closed loopback port, never to the system's resolver.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-sites=2000 backend=both scrapy=0 cycles=1 concurrency=64 bin=""
+sites=2000 backend=both scrapy=0 cycles=1 concurrency=64 bin="" render=never
 while [ $# -gt 0 ]; do
   case "$1" in
     --sites) sites=$2; shift 2 ;;
@@ -24,6 +29,7 @@ while [ $# -gt 0 ]; do
     --cycles) cycles=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
+    --render) render=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -100,11 +106,13 @@ run_daemon() { # $1 backend name, $2 database URL
 database = "$url"
 [scan]
 connect_to = ["::127.0.0.1:$port"]
+render = "$render"
 [dns]
 nameservers = ["127.0.0.1:9"]
 [daemon]
 concurrency = $concurrency
 per_address = $concurrency
+per_domain = $concurrency
 metrics_addr = "127.0.0.1:0"
 include_www = false
 [[schedule]]
@@ -129,6 +137,9 @@ secs, rec = float(t1) - float(t0), int(rec)
 print(f"daemon/{name} cycle {cycle}: {rec} results in {secs:.2f} s = {rec/secs:.0f} sites/s, "
       f"CPU {float(cpu):.2f} s = {1000*float(cpu)/max(rec,1):.2f} ms/site, peak RSS {int(kib)/1024:.0f} MiB")
 PY
+    if [ "$name" = sqlite ]; then
+      echo "daemon/sqlite cycle $c: store $(du -k "${url#sqlite://}" | cut -f1) KiB"
+    fi
   done
   if [ "$name" = sqlite ]; then
     echo "daemon/sqlite: store $(du -k "${url#sqlite://}" | cut -f1) KiB after $cycles cycle(s)"

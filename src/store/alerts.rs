@@ -48,7 +48,8 @@ impl Store {
             let sql = format!(
                 "SELECT f.domain, f.target, f.check_id, f.notice, c.severity, f.first_seen, f.evidence, fl.province, fl.provider \
                  FROM findings f \
-                 LEFT JOIN check_results c ON c.scan_id = f.last_scan_id AND c.check_id = f.check_id \
+                 LEFT JOIN scans ls ON ls.id = f.last_scan_id \
+                 LEFT JOIN check_results c ON c.scan_id = COALESCE(ls.same_as, ls.id) AND c.check_id = f.check_id \
                  LEFT JOIN filings fl ON fl.domain = f.domain \
                  WHERE f.id IN ({}) ORDER BY f.domain, f.target, f.check_id",
                 placeholders(1, chunk.len())
@@ -123,7 +124,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.outcome IS NULL OR c.outcome = 'pass' THEN 0 ELSE 1 END), 0) FROM jobs j \
              JOIN scans s ON s.job_id = j.id \
-             LEFT JOIN check_results c ON c.scan_id = s.id AND c.check_id = 'site.unreachable' WHERE j.cycle = $1",
+             LEFT JOIN check_results c ON c.scan_id = COALESCE(s.same_as, s.id) AND c.check_id = 'site.unreachable' \
+             WHERE j.cycle = $1",
         )
         .bind(cycle)
         .fetch_one(self.pool())

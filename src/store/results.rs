@@ -146,12 +146,13 @@ impl Store {
             .bind(&result.domain)
             .fetch_optional(&mut *tx)
             .await?;
+        // The previous scan's check rows are those of the result it holds (its own or the one it repeats).
         let (previous_id, same_as) = match previous {
             Some(row) => {
                 let id: i64 = row.try_get(0)?;
                 let previous_digest: Option<String> = row.try_get(1)?;
-                let repeats: Option<i64> = row.try_get(2)?;
-                (Some(id), (previous_digest.as_deref() == Some(digest.as_str())).then(|| repeats.unwrap_or(id)))
+                let holder = row.try_get::<Option<i64>, _>(2)?.unwrap_or(id);
+                (Some(holder), (previous_digest.as_deref() == Some(digest.as_str())).then_some(holder))
             }
             None => (None, None),
         };
@@ -197,6 +198,7 @@ impl Store {
 
         // Check results: the ones that did not pass, and those that passed after not passing in the
         // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
+        // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
         let not_passed_before: std::collections::HashSet<String> = match previous_id {
             Some(id) => sqlx::query("SELECT check_id FROM check_results WHERE scan_id = $1 AND outcome <> 'pass'")
                 .bind(id)
@@ -207,8 +209,12 @@ impl Store {
                 .collect::<Result<_, _>>()?,
             None => Default::default(),
         };
-        let kept: Vec<&crate::result::CheckResult> =
-            result.checks.iter().filter(|c| c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)).collect();
+        // An unchanged scan's check rows are those of the result it repeats: none of its own.
+        let kept: Vec<&crate::result::CheckResult> = result
+            .checks
+            .iter()
+            .filter(|c| same_as.is_none() && (c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)))
+            .collect();
         for chunk in kept.chunks(50) {
             let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
             let sql = format!(
@@ -312,12 +318,49 @@ impl Store {
     }
 
     /// The latest results of one scanned host, newest first, at most `limit` (what the change checks
-    /// compare with).
+    /// compare with). A run of unchanged scans shares one stored result: it is parsed once.
     pub async fn recent_results(&self, target: &str, limit: i64) -> Result<Vec<ScanResult>, StoreError> {
-        let sql = format!("{SCAN_SELECT} WHERE s.target = $1 ORDER BY s.scanned_at DESC, s.id DESC LIMIT $2");
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).bind(limit).fetch_all(self.pool()).await?;
-        rows.into_iter().map(|r| scan_row(r).map(|s| s.result)).collect()
+        let rows = sqlx::query(
+            "SELECT id, same_as, CASE WHEN same_as IS NULL THEN result ELSE '' END, moment FROM scans \
+             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
+        )
+        .bind(target)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut parsed: HashMap<i64, ScanResult> = HashMap::new();
+        let mut wanted: Vec<(i64, Option<String>)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get(0)?;
+            let same_as: Option<i64> = r.try_get(1)?;
+            let json: String = r.try_get(2)?;
+            if same_as.is_none() && !parsed.contains_key(&id) {
+                parsed.insert(id, serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+            }
+            wanted.push((same_as.unwrap_or(id), r.try_get(3)?));
+        }
+        for (source, _) in &wanted {
+            if !parsed.contains_key(source) {
+                let json: String = sqlx::query("SELECT result FROM scans WHERE id = $1")
+                    .bind(source)
+                    .fetch_one(self.pool())
+                    .await?
+                    .try_get(0)?;
+                parsed.insert(*source, serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+            }
+        }
+        wanted
+            .into_iter()
+            .map(|(source, moment)| {
+                let mut result = parsed[&source].clone();
+                if let Some(moment) = moment {
+                    let moment: Moment =
+                        serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    moment.lay_over(&mut result);
+                }
+                Ok(result)
+            })
+            .collect()
     }
 
     /// The screenshots stored with a scan: `(kind, sha256, png)`.
