@@ -62,10 +62,11 @@ const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站
 /// generic words templates leave ("首页", "Document").
 pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let mut own: Vec<&str> = Vec::new();
-    // A title that is one of the page's own navigation items (学校新闻, 招生专栏, 电视直播) names the
-    // section the visitor is in, not the site.
-    let section = |s: &str| facts.anchor_texts.iter().any(|a| fold(a) == fold(s));
-    if let Some(title) = facts.title.as_deref().filter(|t| !section(t)) {
+    // A title that is one of the page's own navigation items (学校新闻, 招生专栏) names the section
+    // the visitor is in. It stays a candidate (a site may also link its own name), but the bodies
+    // the footer names become candidates too.
+    let section_title = facts.title.as_deref().is_some_and(|t| facts.anchor_texts.iter().any(|a| fold(a) == fold(t)));
+    if let Some(title) = &facts.title {
         own.push(title);
         if title.contains(TITLE_SEPARATORS) {
             own.extend(title.split(TITLE_SEPARATORS).filter(|p| p.trim().chars().count() <= PART_MAX_CHARS));
@@ -83,16 +84,21 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     // A public body that holds the copyright (a school, university, hospital, bureau) is what its
     // site is called: "© 2020 版权所有 南京大学信息化建设管理服务中心" under an article's headline.
     let institutions = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_institution(h));
-    let names = distinct_names(own.iter().copied().chain(institutions).collect());
-    if !own.is_empty() && !names.is_empty() {
-        // A company's name is not the site's: adding it would let a renamed site pass
+    let own_names = distinct_names(own.iter().copied().chain(institutions).collect());
+    // The bodies the footer names: its responsibility lines, then its copyright holders.
+    let roles = role_lines(&facts.footer_text);
+    let footer =
+        || roles.iter().map(|(_, n)| n.as_str()).chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref()));
+    if !own.is_empty() && !own_names.is_empty() {
+        if section_title {
+            return distinct_names(own_names.iter().map(String::as_str).chain(footer()).collect());
+        }
+        // Otherwise a company's name is not the site's: adding it would let a renamed site pass
         // content.title_mismatch on its company's name.
-        return names;
+        return own_names;
     }
     // A page that names itself nowhere else is known by the body its footer names.
-    let roles = role_lines(&facts.footer_text);
-    let footer = roles.iter().map(|(_, n)| n.as_str());
-    distinct_names(footer.chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref())).collect())
+    distinct_names(footer().collect())
 }
 
 /// Name endings of public bodies (never of companies): their name is their site's name.
@@ -207,7 +213,7 @@ mod tests {
     }
 
     #[test]
-    fn a_section_title_is_not_the_sites_name() {
+    fn a_section_title_lets_the_footer_name_the_site() {
         // jinlingzhongxue news.html (corpus c408): the title is the nav item the page belongs to.
         let f = PageFacts {
             title: Some("学校新闻".to_string()),
@@ -215,10 +221,10 @@ mod tests {
             footer_text: "主办单位：某某市实验中学 地址：某某路1号".to_string(),
             ..PageFacts::default()
         };
-        assert_eq!(site_names(&f), ["某某市实验中学"]);
-        // A title that is not a nav item stays the name.
-        let f = PageFacts { title: Some("某某市实验中学".to_string()), ..f };
-        assert_eq!(site_names(&f), ["某某市实验中学"]);
+        assert_eq!(site_names(&f), ["学校新闻", "某某市实验中学"]);
+        // A title that is not a nav item is the name, and the footer adds nothing.
+        let f = PageFacts { title: Some("某某市实验中学新闻网".to_string()), ..f };
+        assert_eq!(site_names(&f), ["某某市实验中学新闻网"]);
     }
 
     #[test]
