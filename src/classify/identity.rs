@@ -62,6 +62,10 @@ const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站
 /// generic words templates leave ("首页", "Document").
 pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let mut own: Vec<&str> = Vec::new();
+    // A title that is one of the page's own navigation items (学校新闻, 招生专栏) names the section
+    // the visitor is in. It stays a candidate (a site may also link its own name), but the bodies
+    // the footer names become candidates too.
+    let section_title = facts.title.as_deref().is_some_and(|t| facts.anchor_texts.iter().any(|a| fold(a) == fold(t)));
     if let Some(title) = &facts.title {
         own.push(title);
         if title.contains(TITLE_SEPARATORS) {
@@ -77,16 +81,50 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .take(2)
         .collect();
     own.extend(welcome.iter().map(String::as_str));
-    let names = distinct_names(own);
-    if !names.is_empty() {
-        // The operator's name is not the site's: adding it would let a renamed site pass
+    // A public body that holds the copyright (a school, university, hospital, bureau) is what its
+    // site is called: "© 2020 版权所有 南京大学信息化建设管理服务中心" under an article's headline.
+    let institutions = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_institution(h));
+    let own_names = distinct_names(own.iter().copied().chain(institutions).collect());
+    // The bodies the footer names: its responsibility lines, then its copyright holders.
+    let roles = role_lines(&facts.footer_text);
+    let footer =
+        || roles.iter().map(|(_, n)| n.as_str()).chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref()));
+    if !own.is_empty() && !own_names.is_empty() {
+        if section_title {
+            return distinct_names(own_names.iter().map(String::as_str).chain(footer()).collect());
+        }
+        // Otherwise a company's name is not the site's: adding it would let a renamed site pass
         // content.title_mismatch on its company's name.
-        return names;
+        return own_names;
     }
     // A page that names itself nowhere else is known by the body its footer names.
-    let roles = role_lines(&facts.footer_text);
-    let footer = roles.iter().map(|(_, n)| n.as_str());
-    distinct_names(footer.chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref())).collect())
+    distinct_names(footer().collect())
+}
+
+/// Name endings of public bodies (never of companies): their name is their site's name.
+const INSTITUTION_SUFFIXES: [&str; 17] = [
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "分校",
+    "学校",
+    "医院",
+    "中心",
+    "研究院",
+    "研究所",
+    "委员会",
+    "政府",
+    "办公厅",
+    "办公室",
+    "图书馆",
+    "博物馆",
+    "管理局",
+];
+
+fn is_institution(name: &str) -> bool {
+    let name = name.trim();
+    INSTITUTION_SUFFIXES.iter().any(|s| name.ends_with(s)) && !name.contains("公司")
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
@@ -172,6 +210,37 @@ mod tests {
         let f = footer("承办单位：某某信息中心");
         assert_eq!(operator_of(&f).as_deref(), Some("某某信息中心"));
         assert_eq!(operator_of(&footer("联系我们 网站地图")), None);
+    }
+
+    #[test]
+    fn a_section_title_lets_the_footer_name_the_site() {
+        // jinlingzhongxue news.html (corpus c408): the title is the nav item the page belongs to.
+        let f = PageFacts {
+            title: Some("学校新闻".to_string()),
+            anchor_texts: vec!["首页".to_string(), "学校新闻".to_string(), "招生专栏".to_string()],
+            footer_text: "主办单位：某某市实验中学 地址：某某路1号".to_string(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["学校新闻", "某某市实验中学"]);
+        // A title that is not a nav item is the name, and the footer adds nothing.
+        let f = PageFacts { title: Some("某某市实验中学新闻网".to_string()), ..f };
+        assert_eq!(site_names(&f), ["某某市实验中学新闻网"]);
+    }
+
+    #[test]
+    fn an_institution_holding_the_copyright_names_its_site() {
+        use crate::extract::CopyrightFact;
+        let holder = |h: &str| CopyrightFact { text: format!("© 2020 版权所有 {h}"), holder: Some(h.to_string()) };
+        // nju.edu.cn news page (corpus c424): a headline for a title, the centre in the footer.
+        let f = PageFacts {
+            title: Some("我校召开智慧党建管理服务平台培训及答疑会".to_string()),
+            copyright: vec![holder("某某大学信息化建设管理服务中心")],
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["我校召开智慧党建管理服务平台培训及答疑会", "某某大学信息化建设管理服务中心"]);
+        // A company holding the copyright is not the site's name.
+        let f = PageFacts { copyright: vec![holder("某某网络科技有限公司")], ..f };
+        assert_eq!(site_names(&f), ["我校召开智慧党建管理服务平台培训及答疑会"]);
     }
 
     #[test]

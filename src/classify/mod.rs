@@ -47,12 +47,18 @@ impl Prepared {
         let raw = strip_template_syntax(&facts.body_text);
         let body = fold(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
-        let names = [facts.title.as_deref(), facts.og_site_name.as_deref(), facts.heading.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(fold)
-            .collect::<Vec<_>>()
-            .join("|");
+        // The logo's alt text is the site's name as much as og:site_name is.
+        let names = [
+            facts.title.as_deref(),
+            facts.og_site_name.as_deref(),
+            facts.heading.as_deref(),
+            facts.logo_alt.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(fold)
+        .collect::<Vec<_>>()
+        .join("|");
         Prepared {
             title,
             names,

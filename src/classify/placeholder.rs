@@ -21,9 +21,13 @@ pub(super) fn placeholder(
     rules: &Placeholders,
 ) -> Option<(PlaceholderKind, String)> {
     let by_fingerprint = rules.fingerprints.iter().find(|f| {
+        // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long
+        // its feature list: every word must be the text of some link.
+        let links = !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
         page.chars <= f.max_chars
             && (f.title.iter().any(|w| page.title.contains(w.as_str()))
-                || f.text.iter().any(|w| page.body.contains(w.as_str())))
+                || f.text.iter().any(|w| page.body.contains(w.as_str()))
+                || links)
     });
     if let Some(f) = by_fingerprint {
         return Some((f.kind, f.id.clone()));

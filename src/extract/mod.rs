@@ -109,11 +109,13 @@ pub struct CopyrightFact {
 }
 
 static PSB_RE: LazyLock<Regex> = LazyLock::new(|| {
-    // Every prefix seen on real sites: 公网安备, 公安网备, 网安备, each with 案/号 after it, and the bare
-    // labels 公安备案号 / 公安机关备案号. The head is lazy so that "京公网安备" never reads as "京公" +
-    // "网安备".
+    // Every prefix seen on real sites: 公网安备, 公安网备, 网安备, each with 案/号 after it, the bare
+    // labels 公安备案号 / 公安机关备案号, and the pre-2012 wording that names the filing bureau
+    // ("北京市公安局朝阳分局备案编号110105006009"). The head is lazy so that "京公网安备" never reads as
+    // "京公" + "网安备"; the bureau is bounded (a place name, 公安局/厅, an optional branch) so that it
+    // cannot swallow a sentence.
     Regex::new(
-        r"(?P<label>(?P<head>\p{Han}{0,3}?)(?:公网安备|公安网备|网安备)(?:案号?|号)?|公安(?:机关)?备案号?)[:：]?(?P<code>[0-9]{5,16}(?:-[0-9]{1,3})?)号?",
+        r"(?P<label>(?P<head>\p{Han}{0,3}?)(?:公网安备|公安网备|网安备)(?:案号?|号)?|公安(?:机关)?备案号?|\p{Han}{1,4}[省市]\p{Han}{0,3}?公安(?:局|厅)(?:\p{Han}{1,6}?分局)?备案(?:编号|号))[:：]?(?P<code>[0-9]{5,16}(?:-[0-9]{1,3})?)号?",
     )
         .expect("psb pattern")
 });
@@ -587,6 +589,11 @@ mod tests {
             ("<footer>公安备案号11010502030143</footer>", "公安备案号"),
             ("<footer>沪 公网安备案号 31010102006431</footer>", "沪公网安备案号"),
             ("<footer>本页面京公网安备11010202000010</footer>", "京公网安备"),
+            // shopin.net 2011 (corpus r462): the district bureau's own wording.
+            (
+                "<footer>北京市公安局朝阳分局备案编号110105006009 | 京ICP证090725号</footer>",
+                "北京市公安局朝阳分局备案编号",
+            ),
         ] {
             let got = psb(html);
             assert_eq!(got.len(), 1, "{html}: {got:?}");

@@ -53,10 +53,11 @@ pub struct IcpNumber {
 #[error("not an ICP filing or licence number: {0:?}")]
 pub struct IcpParseError(pub String);
 
-/// Patterns over compact text (NFKC, no white space). Kept lenient: strictness is `icp.format`'s job.
+/// Patterns over compact text (NFKC, no white space). Kept lenient: strictness is `icp.format`'s job
+/// (a separator after 备, `苏ICP备-10229414`, is read and left for the format check to judge).
 static FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<prefix>\p{Han})?ICP备(?:案)?[:：]?(?P<serial>[0-9Xx*]{4,12})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+        r"(?P<prefix>\p{Han})?ICP备(?:案)?[:：\-]?(?P<serial>[0-9Xx*]{4,12})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
     )
     .expect("filing pattern")
 });
@@ -241,6 +242,9 @@ mod tests {
         let n = one("川ICP备1234567-9号");
         assert!(n.site_before_hao);
         assert!(!one("京ICP备20190101").has_hao);
+        // 苏州大学's centre (corpus r480) writes a hyphen after 备 and no 号: still the number.
+        let n = one("苏ICP备-10229414");
+        assert_eq!((n.text.as_str(), n.serial.as_str(), n.has_hao), ("苏ICP备-10229414", "10229414", false));
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub(crate) struct FingerprintRule {
     pub title: Vec<String>,
     #[serde(default)]
     pub text: Vec<String>,
+    /// Words that must all be among the page's link texts (a stack's tool links).
+    #[serde(default)]
+    pub links: Vec<String>,
     pub max_chars: usize,
 }
 
@@ -88,6 +91,8 @@ pub struct Fingerprint {
     pub kind: PlaceholderKind,
     pub title: Vec<String>,
     pub text: Vec<String>,
+    /// Folded words that must all be among the page's link texts; empty = not used.
+    pub links: Vec<String>,
     pub max_chars: usize,
 }
 
@@ -118,6 +123,7 @@ impl Placeholders {
                     kind: f.kind,
                     title: folded(&f.title),
                     text: folded(&f.text),
+                    links: folded(&f.links),
                     max_chars: f.max_chars,
                 })
                 .collect(),
@@ -129,6 +135,7 @@ impl Placeholders {
                     kind: PlaceholderKind::Blank,
                     title: folded(&f.title),
                     text: folded(&f.text),
+                    links: Vec::new(),
                     max_chars: usize::MAX,
                 })
                 .collect(),

@@ -148,8 +148,9 @@ fn content_classification_agrees_with_the_labels() {
         assert_eq!(s.placeholder_false, 0, "{figures}");
         assert!(s.precision() >= 0.9, "{figures}");
         if *split == Split::Dev {
-            // Recall is held where the rules were tuned; on `test` it is reported (issue 10 is open
-            // until the held-back figures reach the same marks).
+            // The issue's marks where they hold on dev, where the rules were tuned; on `test` they
+            // are reported (docs/accuracy.md). Site name (0.95) does not hold on dev yet and is
+            // reported only.
             assert!(s.placeholder_recall() >= 0.95, "{figures}");
             assert!(s.recall() >= 0.85, "{figures}");
             assert!(s.commercial.share() >= 0.9, "{figures}");

@@ -169,11 +169,18 @@ fn footer_extraction_agrees_with_the_labels() {
     let figures = figures.join("\n");
     eprintln!("{}\n{figures}", notes.join("\n"));
     for (split, s) in &scores {
+        // A page that shows its number in the footer is never told it has none, nor that it sits
+        // outside the footer: on every split, since a false notice is the one error a reviewer sees.
         assert_eq!(s.false_missing, 0, "{figures}");
         assert_eq!(s.false_not_in_footer, 0, "{figures}");
+        if *split != Split::Dev {
+            // Held-back figures are reported (docs/accuracy.md), not asserted: a floor on them would
+            // be something to tune toward.
+            continue;
+        }
         for (name, t) in s.fields() {
-            // The targets where they hold on both splits; icp-link holds 0.97 (the old MIIT host
-            // opened from a jQuery handler bound by id is not read).
+            // The targets, which hold on dev; icp-link holds 0.97 (the old MIIT host opened
+            // from a jQuery handler bound by id is not read).
             let floor = match name {
                 "icp" => 0.995,
                 "licence" | "psb" | "psb-link" => 0.99,
