@@ -17,7 +17,6 @@ use super::settings::{self, Settings};
 use super::{DataError, Exit};
 use crate::checks::{Evidence, Outcome};
 use crate::engine::{Scanner, Target, today_in_shanghai};
-use crate::fetch::{ConnectTo, Overrides, ResolveEntry};
 use crate::filing::FilingRecord;
 use crate::report::{self, Entity, Filters};
 use crate::result::ScanResult;
@@ -60,15 +59,8 @@ pub struct PrecheckArgs {
     /// The day the date rules count from (default: today in Asia/Shanghai).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = |s: &str| crate::filing::parse_date(s).ok_or_else(|| format!("{s:?} is not a date")))]
     pub today: Option<NaiveDate>,
-    /// Connect to ADDR for HOST:PORT, as curl's --resolve.
-    #[arg(long, value_name = "HOST:PORT:ADDR")]
-    pub resolve: Vec<ResolveEntry>,
-    /// Connect to HOST2:PORT2 for HOST1:PORT1, as curl's --connect-to.
-    #[arg(long = "connect-to", value_name = "HOST1:PORT1:HOST2:PORT2")]
-    pub connect_to: Vec<ConnectTo>,
-    /// Send every DNS question to this server (default: the config's, else the system's).
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub nameserver: Vec<std::net::SocketAddr>,
+    #[command(flatten)]
+    pub network: super::scan::NetworkArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -224,9 +216,8 @@ pub(super) async fn run(args: PrecheckArgs, settings: Settings) -> anyhow::Resul
         anyhow::bail!(DataError(format!("{}: no active filing to check", entity.describe())));
     }
     let rules = settings::rules(&settings.config, None)?;
-    let overrides = Overrides { resolve: args.resolve.clone(), connect_to: args.connect_to.clone() };
     let options = settings::fetch_options(&settings.config);
-    let scanner = settings::scanner(&settings.config, rules, overrides, options, &args.nameserver, &[])?;
+    let scanner = super::scan::network_scanner(&settings.config, rules, options, &args.network, None)?;
     let today = args.today.unwrap_or_else(today_in_shanghai);
     let scanned: Vec<anyhow::Result<ScanResult>> =
         futures_util::stream::iter(&records).map(|r| scan_site(&store, &scanner, r, today)).buffered(8).collect().await;
