@@ -124,27 +124,17 @@ impl Store {
     pub async fn record(&self, result: &ScanResult, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
         let now = now_ms();
         let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
-        let mut tx = self.pool().begin().await?;
-        if let Some((id, worker)) = job {
-            let held = sqlx::query(
-                "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
-            )
-            .bind(id)
-            .bind(worker)
-            .execute(&mut *tx)
-            .await?;
-            if held.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        }
+        // What the host's last scan found is read before the write transaction: on SQLite a
+        // transaction that reads first cannot become the writer once another has written (it would
+        // fail busy, not wait). Two scans of one host recorded at once both compare with the same
+        // earlier scan, which is still right: equal digests mean equal results.
         // An unchanged scan (the same result as the host's last, but for its moment) stores a
         // reference to the first scan of the run, not the result again.
         let digest = digest(result);
         let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let previous = sqlx::query("SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1")
             .bind(&result.domain)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.pool())
             .await?;
         // The previous scan's check rows are those of the result it holds (its own or the one it repeats).
         let (previous_id, same_as) = match previous {
@@ -160,6 +150,33 @@ impl Store {
             Some(_) => String::new(),
             None => serde_json::to_string(result).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         };
+        // Check results: the ones that did not pass, and those that passed after not passing in the
+        // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
+        // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
+        let not_passed_before: std::collections::HashSet<String> = match previous_id {
+            Some(id) => sqlx::query("SELECT check_id FROM check_results WHERE scan_id = $1 AND outcome <> 'pass'")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?
+                .into_iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?,
+            None => Default::default(),
+        };
+        let mut tx = self.pool().begin().await?;
+        if let Some((id, worker)) = job {
+            let held = sqlx::query(
+                "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+            )
+            .bind(id)
+            .bind(worker)
+            .execute(&mut *tx)
+            .await?;
+            if held.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
         let scan_id: i64 = sqlx::query(
             "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
              same_as, digest, moment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -196,19 +213,6 @@ impl Store {
                 .await?;
         }
 
-        // Check results: the ones that did not pass, and those that passed after not passing in the
-        // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
-        // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
-        let not_passed_before: std::collections::HashSet<String> = match previous_id {
-            Some(id) => sqlx::query("SELECT check_id FROM check_results WHERE scan_id = $1 AND outcome <> 'pass'")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?,
-            None => Default::default(),
-        };
         // An unchanged scan's check rows are those of the result it repeats: none of its own.
         let kept: Vec<&crate::result::CheckResult> = result
             .checks
