@@ -63,7 +63,7 @@ static FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<prefix>\p{Han})ICP证[:：]?(?P<serial>[0-9Xx*]{4,10})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+        r"(?P<prefix>\p{Han})?ICP证[:：]?(?P<serial>[0-9Xx*]{4,10})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
     )
     .expect("licence pattern")
 });
@@ -205,6 +205,16 @@ mod tests {
 
     fn one(s: &str) -> IcpNumber {
         IcpNumber::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_licence_read_after_a_label_reads_back_from_its_own_text() {
+        // Found by fuzzing: after "备" (a label character) the licence has no province; its text
+        // must parse again to the same number.
+        let n = IcpNumber::parse("鲁ICP备ICP证14051").expect("a licence");
+        assert_eq!((n.prefix, n.kind, n.serial.as_str()), (None, IcpKind::License, "14051"));
+        let again = IcpNumber::parse(&n.to_string()).expect("parses again");
+        assert_eq!((again.prefix, again.kind, again.serial.as_str()), (None, IcpKind::License, "14051"));
     }
 
     #[test]
