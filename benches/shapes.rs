@@ -66,5 +66,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("many_imgs_logo", fill("<body>", "<div class=logo><img alt=x></div>", "</body>")),
         ("template_openers", fill("<body><p>", "<% {{a}} ", "</p></body>")),
         ("comments", fill("<body>", "<!-- 京ICP备12345678号 -->", "</body>")),
+        // Found by fuzzing: every title part was a name candidate, compared with every other.
+        ("title_of_many_parts", fill("<head><title>", "栏目|", "</title></head><body>x</body>")),
     ]
 }

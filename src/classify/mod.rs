@@ -79,8 +79,9 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     } else {
         (industry::industries(&page, &rules.preapproval), commercial::signals(&page, &rules.commercial))
     };
+    let footer = fold(&facts.footer_text);
     Classification {
-        licensed: rules.commercial.licensed.iter().any(|w| fold(&facts.footer_text).contains(w.as_str())),
+        licensed: rules.commercial.licensed.iter().any(|w| footer.contains(w.as_str())),
         site_names: site_names(facts),
         operator: operator_of(facts),
         placeholder,

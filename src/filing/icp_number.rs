@@ -218,6 +218,13 @@ mod tests {
     }
 
     #[test]
+    fn a_masked_licence_reads_back_from_its_own_text() {
+        let n = IcpNumber::parse("IICP证***********号").expect("a licence");
+        let again = IcpNumber::parse(&n.to_string()).expect("parses again");
+        assert_eq!((again.prefix, again.kind, again.serial), (n.prefix, n.kind, n.serial));
+    }
+
+    #[test]
     fn parses_site_number_with_suffix() {
         let n = one("京ICP备12345678号-1");
         assert_eq!(n.prefix, Some('京'));

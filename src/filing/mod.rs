@@ -81,8 +81,9 @@ fn strip_label(s: &str) -> &str {
     for label in LABELS {
         if let Some(rest) = s.strip_prefix(label) {
             let rest = rest.trim_start_matches([':', '：']);
-            // "ICP证：京ICP备…" is a wrong label before a filing number; "ICP证030173号" has no label.
-            if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            // "ICP证：京ICP备…" is a wrong label before a filing number; "ICP证030173号" has no label,
+            // nor has a masked or template serial ("ICP证****", "ICP证XXXX"): found by fuzzing.
+            if !rest.starts_with(|c: char| matches!(c, '0'..='9' | '*' | 'X' | 'x')) {
                 return rest;
             }
         }
