@@ -81,8 +81,13 @@ static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
 impl IcpNumber {
     /// Parses a whole string such as a record's `site_number`; labels and white space are tolerated.
     pub fn parse(input: &str) -> Result<Self, IcpParseError> {
-        let compact = normalise_identifier(input);
-        let found = Self::find_all(&compact);
+        // The text as written first: a label glued to the number may be the number's own words
+        // ("ICP备案-2007746", "ICP证****"), and a number's text must parse back to it (found by
+        // fuzzing); only when nothing is found there is a leading label taken off.
+        let mut found = Self::find_all(&super::compact_identifier(input));
+        if found.is_empty() {
+            found = Self::find_all(&normalise_identifier(input));
+        }
         match found.into_iter().next() {
             Some((_, number)) => Ok(number),
             None => Err(IcpParseError(input.to_string())),
@@ -215,6 +220,13 @@ mod tests {
         assert_eq!((n.prefix, n.kind, n.serial.as_str()), (None, IcpKind::License, "14051"));
         let again = IcpNumber::parse(&n.to_string()).expect("parses again");
         assert_eq!((again.prefix, again.kind, again.serial.as_str()), (None, IcpKind::License, "14051"));
+    }
+
+    #[test]
+    fn a_filing_glued_to_its_label_reads_back_from_its_own_text() {
+        let n = IcpNumber::parse("粤B2ICP备案-2007746ICP备案号5").expect("a number");
+        let again = IcpNumber::parse(&n.to_string()).expect("parses again");
+        assert_eq!((again.prefix, again.kind, again.serial), (n.prefix, n.kind, n.serial));
     }
 
     #[test]

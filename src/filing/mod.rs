@@ -71,8 +71,12 @@ impl FilingRecord {
 
 /// NFKC, no white space (including `&nbsp;`), leading labels such as `备案号：` dropped.
 pub fn normalise_identifier(input: &str) -> String {
-    let compact: String = input.nfkc().filter(|c| !c.is_whitespace()).collect();
-    strip_label(&compact).to_string()
+    strip_label(&compact_identifier(input)).to_string()
+}
+
+/// The identifier in compatibility form without white space, labels kept.
+pub fn compact_identifier(input: &str) -> String {
+    input.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn strip_label(s: &str) -> &str {
