@@ -45,6 +45,10 @@ if ! rustc --version | grep -q nightly; then
     export RUSTC_BOOTSTRAP=1
     flags=(-s none)
 fi
+# Build first, loudly: a target that no longer compiles must not pass for one that found nothing.
+for t in "${targets[@]}"; do
+    cargo fuzz build "${flags[@]}" "$t" || { echo "fuzz/run.sh: $t does not build" >&2; exit 1; }
+done
 for t in "${targets[@]}"; do
     echo "== $t (${secs}s)"
     cargo fuzz run "${flags[@]}" "$t" "corpus/$t" -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
