@@ -14,6 +14,11 @@ seen = []
 class Farm(scrapy.Spider):
     name = "farm"
 
+    async def start(self):
+        # Scrapy ≥ 2.13 starts a spider here (start_requests below serves older ones).
+        for request in self.start_requests():
+            yield request
+
     def start_requests(self):
         # Every host is on the farm's one address; the Host header names the site (no DNS asked).
         for i in range(SITES):
