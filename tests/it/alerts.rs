@@ -362,11 +362,11 @@ async fn a_full_queue_drops_and_counts_instead_of_waiting() {
     s.queue = 1;
     s.timeout_secs = 30;
     let alerter = Alerter::start(&s, &env).expect("alerter");
-    let started = Instant::now();
+    // Publishing returns at once (it is not async and the receiver never answers); what could not be
+    // queued is dropped and counted below.
     for _ in 0..5 {
         alerter.publish(&digest(vec![finding("a.example.cn", "广东")]));
     }
-    assert!(started.elapsed() < Duration::from_millis(200), "publishing waited for the receiver");
     assert!(!alerter.flush(Duration::from_millis(300)).await, "the hanging receiver holds the first digest");
     let metrics = icp_patrol::scheduler::prometheus().render();
     let dropped = metrics
@@ -523,13 +523,12 @@ async fn a_hanging_receiver_does_not_hold_up_the_cycle() {
         alerter.publish(&digest(vec![finding("earlier.example.cn", "广东")]));
     }
     let daemon = daemon_with(&store, &config, farm.addr, alerter);
-    let started = Instant::now();
+    // The receiver's own timeout is 60 s: a run that waited for it would not end within 30 s.
     let summary = tokio::time::timeout(Duration::from_secs(30), daemon.run(CancellationToken::new(), true))
         .await
         .expect("the run ends though the receiver never answers")
         .expect("run");
     assert_eq!(summary.recorded, 4, "every result recorded");
-    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
     assert_eq!(store.scans(None, 100).await.expect("scans").len(), 4);
 }
 
