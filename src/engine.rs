@@ -90,11 +90,6 @@ impl Scanner {
         &self.rules
     }
 
-    /// The rules as shared with work on the blocking pool.
-    pub fn shared_rules(&self) -> &Arc<RuleSet> {
-        &self.rules
-    }
-
     /// The guarded fetcher every request of a scan goes through, the browser's included.
     pub fn fetcher(&self) -> &Fetcher {
         &self.fetcher
@@ -231,7 +226,7 @@ impl Scanner {
                         screenshots = outcome.screenshots;
                         match outcome.html {
                             Some(html) if outcome.status == RenderStatus::Rendered => {
-                                match self.read_rendered(html, url.clone(), budget).await {
+                                match self.read_document(html, url.clone(), budget).await {
                                     // An app that failed here and shows nothing is not judged: what it
                                     // would have shown is unknown (strings in its bundles are no evidence).
                                     Ok((facts, _)) if facts.icp.is_empty() && !outcome.script_errors.is_empty() => {
@@ -349,8 +344,9 @@ impl Scanner {
         }
     }
 
-    /// Extraction and classification of a rendered DOM, on the blocking pool like the served page's.
-    async fn read_rendered(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
+    /// Extraction and classification of a document (a rendered DOM, or a page read for `rules
+    /// explain`), on the blocking pool like the served page's, within the budget.
+    pub(crate) async fn read_document(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
         let rules = Arc::clone(&self.rules);
         let read = tokio::task::spawn_blocking(move || {
             let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;

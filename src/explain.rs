@@ -2,13 +2,11 @@
 //! at hand, as rendered, each extracted and classified by the same code a scan uses. Nothing is
 //! judged or stored; the point is to show a rule writer where the two readings part.
 
-use std::sync::Arc;
-
 use url::Url;
 
-use crate::classify::{Classification, classify};
+use crate::classify::Classification;
 use crate::engine::{Scanner, Target};
-use crate::extract::{self, Budget, PageFacts};
+use crate::extract::{Budget, PageFacts};
 use crate::fetch::decode;
 use crate::render::{RenderMode, RenderReason, RenderRequest, RenderStatus, RequestCounts, needs_render};
 
@@ -102,18 +100,8 @@ pub async fn explain(scanner: &Scanner, target: &Target) -> Explanation {
     explanation
 }
 
-/// Extraction and classification on the blocking pool, within the budget, as a scan does them.
+/// The scan's own reading of a document.
 async fn read(scanner: &Scanner, html: String, url: Url, budget: Budget) -> Result<Reading, String> {
-    let rules = Arc::clone(scanner.shared_rules());
-    let work = move || {
-        let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
-        budget.check("classification")?;
-        let classification = classify(&facts, &rules);
-        Ok::<_, extract::OutOfTime>(Reading { facts, classification })
-    };
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(reading)) => Ok(reading),
-        Ok(Err(out_of_time)) => Err(out_of_time.to_string()),
-        Err(_) => Err("extraction stopped".into()),
-    }
+    let (facts, classification) = scanner.read_document(html, url, budget).await?;
+    Ok(Reading { facts, classification })
 }
