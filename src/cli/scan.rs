@@ -204,10 +204,7 @@ async fn polite_scan(
     record: &crate::filing::FilingRecord,
     today: NaiveDate,
 ) -> ScanResult {
-    let keys = HostKeys {
-        address: scanner.address_key(target).await,
-        domain: crate::domain::registrable_domain(&target.host),
-    };
+    let keys = HostKeys::of(scanner, target).await;
     let mut tries = 0;
     loop {
         let admitted = match politeness.admit(&keys).await {

@@ -472,7 +472,7 @@ impl Daemon {
             self.store.skip_job(&self.worker, job.id, "not a scannable host").await?;
             return Ok(Worked::Skipped);
         };
-        let keys = HostKeys { address: scanner.address_key(&target).await, domain: registrable_domain(&target.host) };
+        let keys = HostKeys::of(&scanner, &target).await;
         // A server that asked for a pause (or spent its error budget) is not asked now: the job waits
         // in the queue, not in a worker, and is not counted as an attempt.
         let _admitted = match politeness.admit(&keys).await {

@@ -71,6 +71,13 @@ pub struct HostKeys {
     pub domain: String,
 }
 
+impl HostKeys {
+    /// The keys of a scan target: the server it will be fetched from, and its registrable domain.
+    pub async fn of(scanner: &crate::engine::Scanner, target: &crate::engine::Target) -> HostKeys {
+        HostKeys { address: scanner.address_key(target).await, domain: crate::domain::registrable_domain(&target.host) }
+    }
+}
+
 /// Why a host is being left alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HoldReason {
