@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::unchanged::{Moment, digest};
+use super::unchanged::{Moment, timeless};
 use super::{Store, StoreError, now_ms, placeholders};
 use crate::checks::Outcome;
 use crate::result::ScanResult;
@@ -130,7 +130,7 @@ impl Store {
         // earlier scan, which is still right: equal digests mean equal results.
         // An unchanged scan (the same result as the host's last, but for its moment) stores a
         // reference to the first scan of the run, not the result again.
-        let digest = digest(result);
+        let (digest, timeless) = timeless(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let previous = sqlx::query("SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1")
             .bind(&result.domain)
@@ -146,10 +146,9 @@ impl Store {
             }
             None => (None, None),
         };
-        let json = match same_as {
-            Some(_) => String::new(),
-            None => serde_json::to_string(result).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        };
+        // One serialisation: the result without its moment is both what the digest is of and what is
+        // stored (the moment is stored beside it).
+        let json = if same_as.is_some() { String::new() } else { timeless };
         // Check results: the ones that did not pass, and those that passed after not passing in the
         // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
         // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).

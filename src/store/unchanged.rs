@@ -1,7 +1,8 @@
 //! What makes two scans of a host "the same": their results without what differs in every scan (the
 //! time, the day, the timings, the body's digest and size, which a page's clock or token changes).
-//! An unchanged scan is stored as a reference to the first of its run plus its own moment; reading
-//! it lays the moment over the referenced result, so history and reports read as before.
+//! A result is stored without its moment, the moment beside it; an unchanged scan stores only a
+//! reference to the first scan of its run plus its own moment. Reading lays the moment over the
+//! stored result, so history and reports read as before.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,8 +46,9 @@ impl Moment {
     }
 }
 
-/// The digest of a result without its moment: equal for two scans that found the same.
-pub(super) fn digest(result: &ScanResult) -> String {
+/// A result without its moment, as stored (the moment is kept beside it and laid over it when read),
+/// and its digest: equal for two scans that found the same.
+pub(super) fn timeless(result: &ScanResult) -> Result<(String, String), serde_json::Error> {
     let mut timeless = result.clone();
     Moment {
         scanned_at: DateTime::<Utc>::UNIX_EPOCH,
@@ -57,6 +59,7 @@ pub(super) fn digest(result: &ScanResult) -> String {
         render_elapsed_ms: 0,
     }
     .lay_over(&mut timeless);
-    let json = serde_json::to_vec(&timeless).unwrap_or_default();
-    format!("{:x}", Sha256::digest(&json))
+    let json = serde_json::to_string(&timeless)?;
+    let digest = format!("{:x}", Sha256::digest(json.as_bytes()));
+    Ok((digest, json))
 }
