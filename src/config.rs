@@ -299,8 +299,15 @@ impl Config {
             crate::scheduler::CronSchedule::parse(&s.cron, &s.timezone)
                 .map_err(|e| ConfigError::Schedule { name: s.name.clone(), message: e.to_string() })?;
         }
-        if self.daemon.concurrency == 0 || self.daemon.per_address == 0 {
-            return Err(ConfigError::Invalid("daemon.concurrency and daemon.per_address must be at least 1".into()));
+        // A limit of 0 would mean no scan at all; say which, rather than read it as 1.
+        let at_least_one = [
+            ("daemon.concurrency", self.daemon.concurrency as u64),
+            ("daemon.per_address", self.daemon.per_address as u64),
+            ("daemon.per_domain", self.daemon.per_domain as u64),
+            ("daemon.host_error_budget", u64::from(self.daemon.host_error_budget)),
+        ];
+        if let Some((key, _)) = at_least_one.iter().find(|(_, v)| *v == 0) {
+            return Err(ConfigError::Invalid(format!("{key} must be at least 1")));
         }
         if self.daemon.grace_secs >= self.daemon.lease_secs {
             return Err(ConfigError::Invalid("daemon.grace_secs must be shorter than daemon.lease_secs".into()));
@@ -371,6 +378,20 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn zero_limits_are_refused_by_name() {
+        for key in ["per_domain", "host_error_budget", "per_address"] {
+            let mut c = Config::default();
+            match key {
+                "per_domain" => c.daemon.per_domain = 0,
+                "host_error_budget" => c.daemon.host_error_budget = 0,
+                _ => c.daemon.per_address = 0,
+            }
+            let e = c.validate().expect_err("refused").to_string();
+            assert!(e.contains(&format!("daemon.{key}")), "{e}");
+        }
     }
 
     #[test]
