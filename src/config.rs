@@ -24,6 +24,8 @@ pub struct Config {
     pub schedule: Vec<Schedule>,
     /// Alert channels and how they are sent to (see `alert`).
     pub alert: crate::alert::AlertSettings,
+    /// The reviewer console (`icp-patrol serve`, or the daemon when `console.listen` is set).
+    pub console: ConsoleSettings,
     /// The file or the environment named a database (not the default): `scan` then keeps results.
     #[serde(skip)]
     pub database_named: bool,
@@ -126,6 +128,47 @@ pub struct DaemonSettings {
     pub include_www: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// Where the daemon serves the console; empty: it does not (`icp-patrol serve` takes `--listen`).
+    pub listen: Option<SocketAddr>,
+    /// The address users open, when it differs from `listen` (behind a TLS proxy: `https://…`, which
+    /// makes the session cookie `Secure`).
+    pub public_url: Option<String>,
+    /// How long a session lasts after login.
+    pub session_hours: u64,
+    /// Wrong passwords in a row before an account is locked…
+    pub max_failed_logins: u32,
+    /// …for this many minutes.
+    pub lockout_minutes: u64,
+    /// Login attempts one address may make in ten minutes, whatever the account.
+    pub address_attempts: u32,
+    /// A header an identity proxy sets to the signed-in account's name (e.g. `X-Remote-User`);
+    /// believed only from `trusted_proxies`. The account must exist here; its role is ours.
+    pub identity_header: Option<String>,
+    /// The addresses of the identity proxy (and of a TLS proxy whose `X-Forwarded-For` is believed).
+    pub trusted_proxies: Vec<IpNet>,
+    /// Findings per page.
+    pub page_size: u32,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        ConsoleSettings {
+            listen: None,
+            public_url: None,
+            session_hours: 12,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            address_attempts: 30,
+            identity_header: None,
+            trusted_proxies: vec![],
+            page_size: 50,
+        }
+    }
+}
+
 /// A group of filings scanned on a cron schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -164,6 +207,7 @@ impl Default for Config {
                 provider: None,
             }],
             alert: crate::alert::AlertSettings::default(),
+            console: ConsoleSettings::default(),
             database_named: false,
         }
     }
@@ -305,6 +349,10 @@ impl Config {
             ("daemon.per_address", self.daemon.per_address as u64),
             ("daemon.per_domain", self.daemon.per_domain as u64),
             ("daemon.host_error_budget", u64::from(self.daemon.host_error_budget)),
+            ("console.max_failed_logins", u64::from(self.console.max_failed_logins)),
+            ("console.address_attempts", u64::from(self.console.address_attempts)),
+            ("console.session_hours", self.console.session_hours),
+            ("console.page_size", u64::from(self.console.page_size)),
         ];
         if let Some((key, _)) = at_least_one.iter().find(|(_, v)| *v == 0) {
             return Err(ConfigError::Invalid(format!("{key} must be at least 1")));
@@ -320,6 +368,14 @@ impl Config {
         }
         self.database.parse::<crate::store::Backend>().map_err(|e| ConfigError::Invalid(format!("database: {e}")))?;
         self.alert.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if let Some(url) = &self.console.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError::Invalid(format!("console.public_url {url:?} is not an http(s) URL")));
+        }
+        if self.console.page_size > 500 {
+            return Err(ConfigError::Invalid("console.page_size must be at most 500".into()));
+        }
         Ok(())
     }
 

@@ -17,6 +17,8 @@ pub mod classify;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
+pub mod desk;
 pub mod dns;
 pub mod domain;
 pub mod engine;

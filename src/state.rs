@@ -92,6 +92,40 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a console account may do: a viewer reads and downloads, a reviewer also decides and
+    /// records notices, a lead also undoes decisions and manages accounts.
+    Role, "role" {
+        Viewer = "viewer",
+        Reviewer = "reviewer",
+        Lead = "lead",
+    }
+}
+
+impl Role {
+    /// Whether this role includes everything `other` may do (the roles are nested).
+    pub fn includes(self, other: Role) -> bool {
+        self.rank() >= other.rank()
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Role::Viewer => 0,
+            Role::Reviewer => 1,
+            Role::Lead => 2,
+        }
+    }
+
+    /// The role as the console shows it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Viewer => "查看",
+            Role::Reviewer => "审核员",
+            Role::Lead => "组长",
+        }
+    }
+}
+
 impl NoticeState {
     /// The state as reviewers say it.
     pub fn zh(self) -> &'static str {
@@ -123,6 +157,7 @@ mod tests {
         round_trips(FindingStatus::ALL, FindingStatus::as_str);
         round_trips(DecisionKind::ALL, DecisionKind::as_str);
         round_trips(NoticeState::ALL, NoticeState::as_str);
+        round_trips(Role::ALL, Role::as_str);
         assert_eq!("paused".parse::<JobState>().unwrap_err().to_string(), "\"paused\" is not a job state");
     }
 }

@@ -34,6 +34,12 @@ pub(super) async fn run(args: DaemonArgs, settings: Settings) -> anyhow::Result<
         let bound = serve_ops(addr, store.clone(), shutdown.clone()).await?;
         tracing::info!(%bound, "serving /healthz and /metrics");
     }
+    if let Some(addr) = config.console.listen {
+        let rules = std::sync::Arc::new(settings::rules(&config, None)?);
+        let console = crate::console::Console::new(store.clone(), rules, config.console.clone()).await?;
+        let bound = crate::console::serve(console, addr, shutdown.clone()).await?;
+        tracing::info!(%bound, "serving the reviewer console");
+    }
     crate::scheduler::prometheus();
     // After the recorder is installed, so the channels' series are registered at zero with it.
     let alerter = crate::alert::Alerter::start(&config.alert, &|v| std::env::var(v).ok())?;

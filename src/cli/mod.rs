@@ -2,6 +2,7 @@
 //! that uses `anyhow` for context.
 
 mod alert;
+mod console;
 mod daemon;
 mod demo;
 mod exit;
@@ -69,6 +70,13 @@ pub enum Command {
     Alert {
         #[command(subcommand)]
         command: alert::AlertCommand,
+    },
+    /// Serve the reviewer console alone (the daemon serves it too when console.listen is set).
+    Serve(console::ServeArgs),
+    /// Console accounts: add, passwd, role, disable, enable, list.
+    User {
+        #[command(subcommand)]
+        command: console::UserCommand,
     },
     /// Settings.
     Config {
@@ -158,6 +166,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Review(args) => review::review(args, settings()?).await,
         Command::Notice { command } => review::notice(command, settings()?).await,
         Command::Alert { command } => alert::run(command, settings()?).await,
+        Command::Serve(args) => console::serve(args, settings()?).await,
+        Command::User { command } => console::user(command, settings()?).await,
         Command::Db { command: DbCommand::Prune { keep_days } } => {
             let settings = settings()?;
             let days = keep_days.unwrap_or(settings.config.daemon.keep_days);

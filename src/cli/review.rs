@@ -7,12 +7,12 @@ use clap::{Args, Subcommand};
 use super::render::Lang;
 use super::settings::{self, Settings};
 use super::{DataError, UsageError};
+use crate::desk::{DecisionRequest, DeskError};
 use crate::engine::today_in_shanghai;
 use crate::filing::parse_date;
-use crate::report::fingerprint;
 use crate::rules::NoticeKind;
-use crate::state::{DecisionKind, NoticeState};
-use crate::store::{Decision, now_ms};
+use crate::state::DecisionKind;
+use crate::store::Actor;
 
 /// A notice that can be sent: special_inspection or change_filing (not `none`).
 fn notice_kind(s: &str) -> Result<NoticeKind, String> {
@@ -26,7 +26,7 @@ fn day(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date"))
 }
 
-fn reviewer(by: Option<String>) -> String {
+pub(super) fn reviewer(by: Option<String>) -> String {
     by.or_else(|| std::env::var("SUDO_USER").ok())
         .or_else(|| std::env::var("USER").ok())
         .or_else(login_name)
@@ -50,20 +50,6 @@ fn login_name() -> Option<String> {
         .find(|(_, id)| *id == uid)
         .map(|(name, _)| name.to_string())
         .or(Some(format!("uid {uid}")))
-}
-
-/// A decision's flags must fit together before anything is stored.
-fn check_decision(decision: DecisionKind, until: Option<NaiveDate>, today: NaiveDate) -> Result<(), UsageError> {
-    match (decision, until) {
-        (DecisionKind::Waived, None) => {
-            Err(UsageError("--decision waived needs --until (the waiver's last day)".into()))
-        }
-        (DecisionKind::Waived, Some(u)) if u < today => {
-            Err(UsageError(format!("--until {u} is in the past (today is {today}); a waiver runs until a day to come")))
-        }
-        (DecisionKind::Waived, Some(_)) | (_, None) => Ok(()),
-        (other, Some(_)) => Err(UsageError(format!("--until is for waivers only, not for --decision {other}"))),
-    }
 }
 
 #[derive(Debug, Args)]
@@ -91,28 +77,24 @@ pub struct ReviewArgs {
 }
 
 pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Result<u8> {
-    check_decision(args.decision, args.until, today_in_shanghai())?;
+    // The flags are checked before the store is opened: a wrong command touches nothing.
+    crate::desk::decisions_check(args.decision, args.until, today_in_shanghai()).map_err(desk_error)?;
     let store = settings::store(&settings.config).await?;
     let target = crate::domain::normalise_host(&args.domain)?;
-    let open = store.open_findings(&target).await?;
-    let Some(finding) = open.get(&args.check) else {
-        anyhow::bail!(DataError(format!(
-            "{target} has no open finding {} (see `icp-patrol report --domain {target} --format jsonl`)",
-            args.check
-        )));
-    };
-    let decision = Decision {
-        domain: finding.domain.clone(),
+    let actor = Actor::cli(reviewer(args.by));
+    let request = DecisionRequest {
         target: target.clone(),
         check_id: args.check.clone(),
         decision: args.decision,
         until: args.until,
         note: args.note,
-        decided_by: reviewer(args.by),
-        decided_at: now_ms(),
-        fingerprint: fingerprint(&args.check, &finding.evidence),
     };
-    store.add_decision(&decision).await?;
+    let decision = crate::desk::decide(&store, &actor, request, today_in_shanghai()).await.map_err(|e| match e {
+        DeskError::Missing(m) => {
+            anyhow::Error::new(DataError(format!("{m} (see `icp-patrol report --domain {target} --format jsonl`)")))
+        }
+        other => desk_error(other),
+    })?;
     match args.lang {
         Lang::Zh => println!(
             "{target} {}：{} 的审核结论 {} 已记录（证据不变时一直有效）",
@@ -124,6 +106,16 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
         ),
     }
     Ok(0)
+}
+
+/// The desk's refusals as the command line's: a request that does not fit is a usage error (64), a
+/// state that does not allow it a data error (65).
+fn desk_error(e: DeskError) -> anyhow::Error {
+    match e {
+        DeskError::Invalid(m) => UsageError(m).into(),
+        DeskError::Missing(m) | DeskError::Conflict(m) => DataError(m).into(),
+        DeskError::Store(e) => e.into(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,8 +164,8 @@ pub enum NoticeCommand {
 }
 
 /// Shows a deadline's warning where the reviewer reads the command's output (the log has it too).
-fn warn_deadline(due: &crate::rules::Due) {
-    if let Some(w) = &due.warning {
+fn warn_deadline(warning: Option<&str>) {
+    if let Some(w) = warning {
         eprintln!("注意 (warning): {w}");
     }
 }
@@ -184,34 +176,17 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
         NoticeCommand::Sent { domain, kind, deadline, by, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
             let rules = settings::rules(&settings.config, None)?;
-            let today = today_in_shanghai();
-            let deadline = match deadline {
-                Some(d) => d,
-                None => {
-                    let due = rules.holidays.after_days(today, rules.deadlines.days(kind));
-                    warn_deadline(&due);
-                    due.date
-                }
-            };
-            if deadline < today {
-                anyhow::bail!(UsageError(format!(
-                    "--deadline {deadline} is before the day the notice is sent ({today})"
-                )));
-            }
-            if store.filing_for_host(&domain).await?.is_none() {
-                anyhow::bail!(DataError(format!("{domain} has no filing record (import it first)")));
-            }
-            if store.open_findings_for_notice(&domain, kind).await? == 0 {
-                anyhow::bail!(DataError(format!(
-                    "{domain} has no open finding that feeds a {kind} notice (see `icp-patrol report --domain {domain}`)"
-                )));
-            }
-            if store.notices(Some(&domain)).await?.iter().any(|n| n.kind == kind && n.state == NoticeState::Sent) {
-                anyhow::bail!(DataError(format!(
-                    "{domain}: a {kind} notice was sent already and is still open (see `icp-patrol notice list {domain}`)"
-                )));
-            }
-            store.add_notice(&domain, kind, deadline, &reviewer(by)).await?;
+            let actor = Actor::cli(reviewer(by));
+            let sent = crate::desk::send_notice(&store, &rules, &actor, &domain, kind, deadline, today_in_shanghai())
+                .await
+                .map_err(|e| match e {
+                    DeskError::Missing(m) | DeskError::Conflict(m) => anyhow::Error::new(DataError(format!(
+                        "{m} (see `icp-patrol report --domain {domain}` and `icp-patrol notice list {domain}`)"
+                    ))),
+                    other => desk_error(other),
+                })?;
+            warn_deadline(sent.warning.as_deref());
+            let deadline = sent.deadline;
             match lang {
                 Lang::Zh => println!(
                     "{domain}：已记录发出{}通知，整改期限 {deadline}；守护进程届时复扫，标记为已整改或逾期",
@@ -224,23 +199,15 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
         }
         NoticeCommand::Extend { domain, kind, days, lang } => {
             let domain = crate::domain::normalise_host(&domain)?;
-            let notices = store.notices(Some(&domain)).await?;
-            let Some(n) = notices.iter().rev().find(|n| n.kind == kind && n.state == NoticeState::Sent) else {
-                anyhow::bail!(DataError(format!("{domain} has no open {kind} notice")));
-            };
-            if n.extended_to.is_some() {
-                anyhow::bail!(DataError(format!(
-                    "{domain}: the {kind} notice was extended already (one extension per notice)"
-                )));
-            }
             let rules = settings::rules(&settings.config, None)?;
-            let due = rules.holidays.add_working_days(n.deadline, days);
-            warn_deadline(&due);
-            let to = due.date;
-            store.extend_notice(n.id, to).await?;
+            let actor = Actor::cli(reviewer(None));
+            let done =
+                crate::desk::extend_notice(&store, &rules, &actor, &domain, kind, days).await.map_err(desk_error)?;
+            warn_deadline(done.warning.as_deref());
+            let (from, to) = (done.from, done.to);
             match lang {
-                Lang::Zh => println!("{domain}：{}通知的整改期限由 {} 延至 {to}", kind.zh(), n.deadline),
-                Lang::En => println!("{domain}: {kind} deadline extended from {} to {to}", n.deadline),
+                Lang::Zh => println!("{domain}：{}通知的整改期限由 {from} 延至 {to}", kind.zh()),
+                Lang::En => println!("{domain}: {kind} deadline extended from {from} to {to}"),
             }
         }
         NoticeCommand::List { domain, lang } => {
@@ -259,17 +226,6 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decision_flags_must_fit_together() {
-        let today: NaiveDate = "2026-11-28".parse().expect("date");
-        let later = Some("2026-12-31".parse().expect("date"));
-        assert!(check_decision(DecisionKind::Waived, later, today).is_ok());
-        assert!(check_decision(DecisionKind::FalsePositive, None, today).is_ok());
-        assert!(check_decision(DecisionKind::Waived, None, today).is_err());
-        assert!(check_decision(DecisionKind::Waived, Some("2026-11-27".parse().expect("date")), today).is_err());
-        assert!(check_decision(DecisionKind::Confirmed, later, today).is_err());
-    }
 
     #[test]
     fn the_reviewer_has_a_name_without_user() {

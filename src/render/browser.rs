@@ -76,7 +76,10 @@ impl Drop for Browser {
 /// Every request the page makes is answered through interception; these flags make sure the
 /// browser's own network stack has nowhere to go if anything slips past it: every name resolves
 /// to nothing and every connection is sent to a loopback proxy that refuses it.
-fn arguments(profile: &Path, black_hole: std::net::SocketAddr) -> Vec<String> {
+///
+/// `direct` names loopback addresses the browser may reach itself (a driven page of the console's own
+/// tests); a scan's renders pass none.
+fn arguments(profile: &Path, black_hole: std::net::SocketAddr, direct: &[std::net::SocketAddr]) -> Vec<String> {
     let mut args: Vec<String> = [
         "--headless=new",
         "--remote-debugging-pipe",
@@ -97,13 +100,19 @@ fn arguments(profile: &Path, black_hole: std::net::SocketAddr) -> Vec<String> {
         "--hide-scrollbars",
         "--disable-gpu",
         "--window-size=1280,900",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--proxy-bypass-list=<-loopback>",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Names resolve to nothing; the direct addresses (IP literals) are left to be reached.
+    let resolver: Vec<String> = std::iter::once("MAP * ~NOTFOUND".to_string())
+        .chain(direct.iter().map(|a| format!("EXCLUDE {}", a.ip())))
+        .collect();
+    args.push(format!("--host-resolver-rules={}", resolver.join(", ")));
     args.push(format!("--proxy-server=http://{black_hole}"));
+    let bypass: Vec<String> =
+        std::iter::once("<-loopback>".to_string()).chain(direct.iter().map(ToString::to_string)).collect();
+    args.push(format!("--proxy-bypass-list={}", bypass.join(";")));
     args.push(format!("--user-data-dir={}", profile.display()));
     // Chromium's sandbox needs user namespaces it cannot have as root (CI runs as root).
     // SAFETY: geteuid(2) has no preconditions.
@@ -128,7 +137,11 @@ fn high(fd: &OwnedFd) -> Result<OwnedFd, BrowserError> {
 }
 
 impl Browser {
-    pub async fn start(path: &Path, black_hole: std::net::SocketAddr) -> Result<Browser, BrowserError> {
+    pub async fn start(
+        path: &Path,
+        black_hole: std::net::SocketAddr,
+        direct: &[std::net::SocketAddr],
+    ) -> Result<Browser, BrowserError> {
         let profile = tempfile::Builder::new().prefix("icp-patrol-browser-").tempdir().map_err(BrowserError::Pipe)?;
         let (commands_read, commands_write) = std::io::pipe().map_err(BrowserError::Pipe)?;
         let (events_read, events_write) = std::io::pipe().map_err(BrowserError::Pipe)?;
@@ -137,7 +150,7 @@ impl Browser {
         let (fd_in, fd_out): (RawFd, RawFd) = (child_in.as_raw_fd(), child_out.as_raw_fd());
         let mut command = tokio::process::Command::new(path);
         command
-            .args(arguments(profile.path(), black_hole))
+            .args(arguments(profile.path(), black_hole, direct))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -11,6 +11,7 @@
 
 mod browser;
 mod cdp;
+pub mod driver;
 mod heuristic;
 mod scripts;
 mod session;
@@ -326,7 +327,7 @@ impl Renderer {
             return Ok(Arc::clone(b));
         }
         let path = locate(self.options.browser.as_deref())?;
-        let started = Arc::new(browser::Browser::start(&path, self.black_hole.addr).await?);
+        let started = Arc::new(browser::Browser::start(&path, self.black_hole.addr, &[]).await?);
         *slot = Some(Arc::clone(&started));
         Ok(started)
     }
@@ -334,7 +335,7 @@ impl Renderer {
 
 /// A loopback listener the browser's proxy setting points at: it accepts and drops every
 /// connection, and counts them (a connection here means a request escaped interception).
-struct BlackHole {
+pub(crate) struct BlackHole {
     addr: std::net::SocketAddr,
     accepted: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,

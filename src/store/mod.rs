@@ -6,7 +6,10 @@
 //! placeholders are `$n` (SQLite accepts them too). Where the dialects differ (claiming jobs with
 //! `FOR UPDATE SKIP LOCKED`) the backend is asked.
 
+mod accounts;
 mod alerts;
+mod audit;
+mod console;
 mod filings;
 mod jobs;
 mod lock;
@@ -21,13 +24,16 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{AccountError, SessionRow, User, UserChange};
 pub use alerts::AlertFinding;
+pub use audit::{Actor, AuditEntry, AuditRow, Via};
+pub use console::{FindingPage, FindingQuery, ListedFinding, Recurrence};
 pub use filings::{ImportSummary, StoredFiling};
 pub use jobs::{ClaimedJob, QueueCounts};
 pub use lock::LockError;
 pub use results::{FindingRow, ScanRow, StorageFigures};
 pub use retention::Pruned;
-pub use reviews::{Decision, NoticeRow};
+pub use reviews::{Decision, DecisionRow, NoticeRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -68,8 +68,11 @@ pub struct ScanRow {
 
 const FINDING_COLUMNS: &str = "id, domain, target, check_id, status, notice, first_seen, last_seen, resolved_at, \
                                consecutive, last_scan_id, evidence";
+/// [`FINDING_COLUMNS`] of `findings f` (for queries that join).
+pub(super) const FINDING_COLUMNS_OF_F: &str = "f.id, f.domain, f.target, f.check_id, f.status, f.notice, f.first_seen, \
+                                               f.last_seen, f.resolved_at, f.consecutive, f.last_scan_id, f.evidence";
 
-fn finding(r: sqlx::any::AnyRow) -> Result<FindingRow, sqlx::Error> {
+pub(super) fn finding(r: &sqlx::any::AnyRow) -> Result<FindingRow, sqlx::Error> {
     let status: String = r.try_get(4)?;
     let notice: String = r.try_get(5)?;
     Ok(FindingRow {
@@ -104,7 +107,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).fetch_all(self.pool()).await?;
         Ok(rows
             .into_iter()
-            .map(finding)
+            .map(|r| finding(&r))
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .map(|f| (f.check_id.clone(), f))
@@ -115,7 +118,7 @@ impl Store {
     pub async fn findings(&self) -> Result<Vec<FindingRow>, StoreError> {
         let sql = format!("SELECT {FINDING_COLUMNS} FROM findings ORDER BY domain, target, check_id, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().map(finding).collect::<Result<_, _>>()?)
+        Ok(rows.into_iter().map(|r| finding(&r)).collect::<Result<_, _>>()?)
     }
 
     /// Records a scan with its check results and the findings it opens, extends or resolves, in one
@@ -243,7 +246,7 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
-            .map(finding)
+            .map(|r| finding(&r))
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .map(|f| (f.check_id.clone(), f))

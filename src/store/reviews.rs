@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use sqlx::Row;
 
+use super::audit::{AuditEntry, write as write_audit};
 use super::{Store, StoreError, now_ms};
 use crate::rules::NoticeKind;
 use crate::state::{DecisionKind, NoticeState};
@@ -64,13 +65,43 @@ pub(super) fn notice(r: sqlx::any::AnyRow) -> Result<NoticeRow, sqlx::Error> {
     })
 }
 
+/// A stored decision with its id and, once a lead undid it, when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DecisionRow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub decision: Decision,
+    pub undone_at: Option<i64>,
+    pub undone_by: Option<String>,
+}
+
+const DECISION_COLUMNS: &str =
+    "domain, target, check_id, decision, until_day, note, decided_by, decided_at, fingerprint";
+
+fn decision(r: &sqlx::any::AnyRow) -> Result<Decision, StoreError> {
+    let kind: String = r.try_get(3)?;
+    Ok(Decision {
+        domain: r.try_get(0)?,
+        target: r.try_get(1)?,
+        check_id: r.try_get(2)?,
+        decision: kind.parse().map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
+        until: day(r.try_get(4)?),
+        note: r.try_get(5)?,
+        decided_by: r.try_get(6)?,
+        decided_at: r.try_get(7)?,
+        fingerprint: r.try_get(8)?,
+    })
+}
+
 pub(super) const NOTICE_COLUMNS: &str = "id, domain, kind, sent_at, sent_by, deadline, extended_to, state, settled_at";
 
 impl Store {
-    pub async fn add_decision(&self, d: &Decision) -> Result<(), StoreError> {
-        sqlx::query(
+    /// Stores a decision and its line of the audit trail in one transaction; returns its id.
+    pub async fn add_decision(&self, d: &Decision, audit: &AuditEntry) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
             "INSERT INTO decisions (domain, target, check_id, decision, until_day, note, decided_by, decided_at, fingerprint) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&d.domain)
         .bind(&d.target)
@@ -81,35 +112,74 @@ impl Store {
         .bind(&d.decided_by)
         .bind(d.decided_at)
         .bind(&d.fingerprint)
-        .execute(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(())
+        let id: i64 = row.try_get(0)?;
+        write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// The latest decision per (target, check), for every decided check.
-    pub async fn latest_decisions(&self) -> Result<Vec<Decision>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT d.domain, d.target, d.check_id, d.decision, d.until_day, d.note, d.decided_by, d.decided_at, d.fingerprint \
-             FROM decisions d WHERE d.id = (SELECT MAX(e.id) FROM decisions e WHERE e.target = d.target AND e.check_id = d.check_id)",
-        )
-        .fetch_all(self.pool())
-        .await?;
+    /// Marks a decision undone (a lead's undo): the one before it, if any, is in force again. `Ok(false)`
+    /// when there is no such decision or it was undone already.
+    pub async fn undo_decision(&self, id: i64, by: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let done =
+            sqlx::query("UPDATE decisions SET undone_at = $1, undone_by = $2 WHERE id = $3 AND undone_at IS NULL")
+                .bind(now_ms())
+                .bind(by)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every decision on one filed domain's hosts, undone ones included, newest first.
+    pub async fn decisions_of(&self, domain: &str) -> Result<Vec<DecisionRow>, StoreError> {
+        let sql = format!(
+            "SELECT {DECISION_COLUMNS}, id, undone_at, undone_by FROM decisions WHERE domain = $1 ORDER BY id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(domain).fetch_all(self.pool()).await?;
         rows.into_iter()
             .map(|r| {
-                let decision: String = r.try_get(3)?;
-                Ok(Decision {
-                    domain: r.try_get(0)?,
-                    target: r.try_get(1)?,
-                    check_id: r.try_get(2)?,
-                    decision: decision.parse().map_err(|e| StoreError::Corrupt(format!("decisions: {e}")))?,
-                    until: day(r.try_get(4)?),
-                    note: r.try_get(5)?,
-                    decided_by: r.try_get(6)?,
-                    decided_at: r.try_get(7)?,
-                    fingerprint: r.try_get(8)?,
+                Ok(DecisionRow {
+                    decision: decision(&r)?,
+                    id: r.try_get(9)?,
+                    undone_at: r.try_get(10)?,
+                    undone_by: r.try_get(11)?,
                 })
             })
             .collect()
+    }
+
+    /// One decision by id, undone or not.
+    pub async fn decision_by_id(&self, id: i64) -> Result<Option<DecisionRow>, StoreError> {
+        let sql = format!("SELECT {DECISION_COLUMNS}, id, undone_at, undone_by FROM decisions WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(self.pool()).await?;
+        row.map(|r| {
+            Ok(DecisionRow {
+                decision: decision(&r)?,
+                id: r.try_get(9)?,
+                undone_at: r.try_get(10)?,
+                undone_by: r.try_get(11)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The decision in force per (target, check): the latest one not undone, for every decided check.
+    pub async fn latest_decisions(&self) -> Result<Vec<Decision>, StoreError> {
+        let sql = format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions d WHERE d.id = (SELECT MAX(e.id) FROM decisions e \
+             WHERE e.target = d.target AND e.check_id = d.check_id AND e.undone_at IS NULL)"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+        rows.iter().map(decision).collect()
     }
 
     /// Open findings of a filed domain (its own host and its `www.`) that feed a notice of `kind`.
@@ -124,13 +194,16 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
+    /// Records a notice sent, with its line of the audit trail; returns its id.
     pub async fn add_notice(
         &self,
         domain: &str,
         kind: NoticeKind,
         deadline: NaiveDate,
         by: &str,
+        audit: &AuditEntry,
     ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await?;
         let row = sqlx::query(
             "INSERT INTO notices (domain, kind, sent_at, sent_by, deadline, state) VALUES ($1, $2, $3, $4, $5, 'sent') RETURNING id",
         )
@@ -139,20 +212,29 @@ impl Store {
         .bind(now_ms())
         .bind(by)
         .bind(deadline.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(row.try_get(0)?)
+        let id: i64 = row.try_get(0)?;
+        write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Grants the one extension a notice may have; `Ok(false)` when it already had one or is settled.
-    pub async fn extend_notice(&self, id: i64, to: NaiveDate) -> Result<bool, StoreError> {
+    pub async fn extend_notice(&self, id: i64, to: NaiveDate, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
         let done =
             sqlx::query("UPDATE notices SET extended_to = $1 WHERE id = $2 AND extended_to IS NULL AND state = 'sent'")
                 .bind(to.to_string())
                 .bind(id)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        write_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn notices(&self, domain: Option<&str>) -> Result<Vec<NoticeRow>, StoreError> {

@@ -617,7 +617,16 @@ async fn the_store_tells_each_finding_and_overdue_notice_once_on_both_backends()
         assert!(store.claim_alert_findings(2).await.expect("claim").is_empty(), "told twice on {:?}", db.kind);
 
         let deadline = today() - chrono::Days::new(1);
-        store.add_notice("claim.example.cn", NoticeKind::SpecialInspection, deadline, "t").await.expect("notice");
+        store
+            .add_notice(
+                "claim.example.cn",
+                NoticeKind::SpecialInspection,
+                deadline,
+                "t",
+                &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
+            )
+            .await
+            .expect("notice");
         let later = store.claim_overdue_notices(deadline, 3).await.expect("claim");
         assert!(later.is_empty(), "not overdue on its own deadline day");
         let overdue = store.claim_overdue_notices(today(), 4).await.expect("claim");

@@ -7,6 +7,8 @@ mod checks_icp;
 mod checks_psb;
 mod checks_site;
 mod cli;
+mod console;
+mod console_browser;
 mod corpus_content;
 mod corpus_footers;
 mod corpus_split;

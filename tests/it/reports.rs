@@ -51,15 +51,17 @@ fn sites() -> HashMap<String, Behaviour> {
     ])
 }
 
-struct World {
+pub(crate) struct World {
     _db: TestDb,
-    store: Store,
-    url: String,
-    farm: Farm,
-    dir: tempfile::TempDir,
+    pub(crate) store: Store,
+    pub(crate) url: String,
+    pub(crate) farm: Farm,
+    pub(crate) dir: tempfile::TempDir,
 }
 
-async fn world() -> World {
+/// Three filed sites scanned once into a fresh SQLite store: a good one, one whose number is not
+/// linked (open findings), one whose title is hostile markup.
+pub(crate) async fn world() -> World {
     icp_patrol::install_crypto_provider();
     let db = TestDb::new(Kind::Sqlite).await;
     let store = db.store().await;
@@ -92,7 +94,7 @@ impl World {
         d.run(CancellationToken::new(), true).await.expect("cycle");
     }
 
-    async fn cli(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) async fn cli(&self, args: &[&str]) -> std::process::Output {
         let mut all = vec!["--database", self.url.as_str()];
         all.extend_from_slice(args);
         tokio::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol")).args(&all).output().await.expect("runs")
@@ -109,7 +111,7 @@ impl World {
         path
     }
 
-    async fn entries(&self, extra: &[&str]) -> Vec<Entry> {
+    pub(crate) async fn entries(&self, extra: &[&str]) -> Vec<Entry> {
         let path = self.report("jsonl", extra).await;
         std::fs::read_to_string(path)
             .expect("read")
@@ -185,7 +187,7 @@ async fn jsonl_reads_back_into_the_typed_model() {
     assert_eq!(history[0].history.len(), 1, "one scan so far");
 }
 
-fn chromium() -> Option<&'static str> {
+pub(crate) fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser"]
         .into_iter()
         .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
@@ -302,6 +304,7 @@ async fn change_marks_and_the_notice_lifecycle() {
             icp_patrol::rules::NoticeKind::SpecialInspection,
             date("2026-11-28"),
             "reviewer",
+            &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
         )
         .await
         .expect("sent");
@@ -350,7 +353,13 @@ async fn change_marks_and_the_notice_lifecycle() {
 
     // A site that was failing when its notice went out and is fixed by the deadline.
     w.store
-        .add_notice("good.example.cn", icp_patrol::rules::NoticeKind::SpecialInspection, date("2026-11-28"), "reviewer")
+        .add_notice(
+            "good.example.cn",
+            icp_patrol::rules::NoticeKind::SpecialInspection,
+            date("2026-11-28"),
+            "reviewer",
+            &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
+        )
         .await
         .expect("sent");
     run_at("2026-11-30").run(CancellationToken::new(), true).await.expect("good site");
@@ -371,7 +380,13 @@ async fn an_extension_skips_the_spring_festival() {
     let w = world().await;
     for (domain, deadline) in [("plain.example.cn", "2026-02-13"), ("good.example.cn", "2027-02-03")] {
         w.store
-            .add_notice(domain, icp_patrol::rules::NoticeKind::SpecialInspection, date(deadline), "reviewer")
+            .add_notice(
+                domain,
+                icp_patrol::rules::NoticeKind::SpecialInspection,
+                date(deadline),
+                "reviewer",
+                &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
+            )
             .await
             .expect("sent");
     }
@@ -418,7 +433,13 @@ async fn an_expired_waiver_does_not_rectify_a_notice() {
             decided_at: 0,
             fingerprint: icp_patrol::report::fingerprint(&f.check_id, &f.evidence),
         };
-        w.store.add_decision(&decision).await.expect("decide");
+        w.store
+            .add_decision(
+                &decision,
+                &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
+            )
+            .await
+            .expect("decide");
     }
     w.store
         .add_notice(
@@ -426,6 +447,7 @@ async fn an_expired_waiver_does_not_rectify_a_notice() {
             icp_patrol::rules::NoticeKind::SpecialInspection,
             date("2026-11-30"),
             "reviewer",
+            &icp_patrol::store::AuditEntry::new(&icp_patrol::store::Actor::cli("test"), "test", "fixture"),
         )
         .await
         .expect("notice");
@@ -476,7 +498,7 @@ async fn bad_review_notice_and_report_input_is_refused_and_changes_nothing() {
         v.extend_from_slice(extra);
         v.into_iter().map(str::to_string).collect::<Vec<_>>()
     };
-    refused(&w.cli(&args(&review(&["--decision", "waived"]))).await, 64, "needs --until");
+    refused(&w.cli(&args(&review(&["--decision", "waived"]))).await, 64, "a waiver needs its last day");
     refused(&w.cli(&args(&review(&["--decision", "waived", "--until", "2020-01-01"]))).await, 64, "in the past");
     refused(&w.cli(&args(&review(&["--decision", "confirmed", "--until", "2099-01-01"]))).await, 64, "waivers only");
     assert!(w.store.latest_decisions().await.expect("decisions").is_empty(), "nothing stored");
