@@ -12,7 +12,8 @@ use icp_patrol::store::{Actor, AuditEntry, Store};
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
-use crate::reports::{World, world};
+use crate::db::Kind;
+use crate::reports::{World, world, world_on};
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
@@ -26,7 +27,11 @@ pub(crate) struct Served {
 /// The reports' world (three scanned sites), three accounts (`viewer1`, `reviewer1`, `lead1`) and a
 /// console on a loopback port.
 pub(crate) async fn served(settings: ConsoleSettings) -> Served {
-    let world = world().await;
+    served_on(Kind::Sqlite, settings).await
+}
+
+pub(crate) async fn served_on(kind: Kind, settings: ConsoleSettings) -> Served {
+    let world = world_on(kind).await;
     let actor = Actor::cli("test");
     for (name, role) in [("viewer1", Role::Viewer), ("reviewer1", Role::Reviewer), ("lead1", Role::Lead)] {
         let hash = password::hash(PASSWORD.into()).await.expect("hash");
@@ -425,4 +430,41 @@ async fn the_list_filters_and_downloads_the_same_report_as_the_command_line() {
     assert!(sheets.iter().any(|row| row.iter().any(|c| c == "plain.example.cn")), "the report lists plain.example.cn");
     let csv = viewer.get(&s.base, "/reports/csv?q=plain").await.body_text().await;
     assert!(csv.contains("plain.example.cn"));
+}
+
+#[tokio::test]
+async fn on_postgresql_the_list_filters_in_the_database_and_decisions_round_trip() {
+    let s = served_on(Kind::Postgres, ConsoleSettings::default()).await;
+    let check = open_check(&s.world.store).await;
+    let reviewer = login(&s.base, "reviewer1").await;
+    let list = |q: &'static str| {
+        let (base, cookie) = (s.base.clone(), reviewer.cookie.clone());
+        async move {
+            let answer =
+                client().get(format!("{base}/findings{q}")).header(reqwest::header::COOKIE, cookie).send().await;
+            let answer = answer.expect("list");
+            assert_eq!(answer.status(), StatusCode::OK, "{q}");
+            answer.body_text().await
+        }
+    };
+    assert!(list("").await.contains("href=\"/site/plain.example.cn\""));
+    assert!(
+        list("?province=%E5%8C%97%E4%BA%AC&change=new&decision=undecided&since=2020-01-01")
+            .await
+            .contains("plain.example.cn")
+    );
+    assert!(list("?entity=plain.example.cn").await.contains("plain.example.cn"));
+    assert!(!list("?decision=confirmed").await.contains("href=\"/site/plain.example.cn\""));
+    assert!(!list("?change=recurring").await.contains("href=\"/site/plain.example.cn\""));
+    let form =
+        [("target", "plain.example.cn"), ("check_id", check.as_str()), ("decision", "confirmed"), ("note", "核实")];
+    assert_eq!(
+        reviewer.post(&s.base, "/site/plain.example.cn/decide", &form, &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(list("?decision=confirmed").await.contains("href=\"/site/plain.example.cn\""));
+    let page = reviewer.get(&s.base, "/site/plain.example.cn").await.body_text().await;
+    assert!(page.contains("确认违规") && page.contains("reviewer1"));
+    let (audit, total) = s.world.store.audit_page(0, 10).await.expect("audit");
+    assert!(total >= 5 && audit.iter().any(|r| r.action == "decision" && r.actor == "reviewer1"));
 }

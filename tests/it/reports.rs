@@ -62,8 +62,13 @@ pub(crate) struct World {
 /// Three filed sites scanned once into a fresh SQLite store: a good one, one whose number is not
 /// linked (open findings), one whose title is hostile markup.
 pub(crate) async fn world() -> World {
+    world_on(Kind::Sqlite).await
+}
+
+/// As [`world`], on either backend.
+pub(crate) async fn world_on(kind: Kind) -> World {
     icp_patrol::install_crypto_provider();
-    let db = TestDb::new(Kind::Sqlite).await;
+    let db = TestDb::new(kind).await;
     let store = db.store().await;
     let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites()).await.expect("farm");
     let records: Vec<FilingRecord> = ["good.example.cn", "plain.example.cn", "hostile.example.cn"]
