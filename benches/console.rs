@@ -22,7 +22,7 @@ async fn fill(url: &str, findings: usize) {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("bench database");
     // 10 findings per filed domain over 34 provinces' worth of names; a tenth decided.
     let domains = findings.div_ceil(10);
-    let record = r#"{"domain":"d' || g || '.example.cn","site_number":"京ICP备16020626号-1","principal":"示例公司' || g || '","principal_type":"企业","site_name":"示例站' || g || '"}"#;
+    let record = r#"{"domain":"d' || g || '.example.cn","site_number":"京ICP备16020626号-1","principal":"示例公司' || g || '","principal_type":"企业","site_name":"示例站' || g || '","approved_on":"2024-05-01","provider":"p1"}"#;
     let filings = format!(
         "INSERT INTO filings (domain, record, province, provider, status, imported_at, updated_at) \
          SELECT 'd' || g || '.example.cn', '{record}', (ARRAY['北京','江苏','广东','浙江','上海'])[1 + g % 5], 'p1', 'active', 0, 0 \

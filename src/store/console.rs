@@ -101,9 +101,10 @@ fn conditions(q: &FindingQuery) -> (String, Vec<Bind>) {
         Some(Recurrence::New) => w.clauses.push(format!("NOT EXISTS ({RESOLVED_BEFORE})")),
         None => {}
     }
+    // As joins, not as the scalar DECISION_IN_FORCE per row: the count reads every matching finding.
     match q.decision {
-        Some(Some(kind)) => w.on(Bind::Text(kind.as_str().to_string()), |i| format!("({DECISION_IN_FORCE}) = ${i}")),
-        Some(None) => w.clauses.push(format!("({DECISION_IN_FORCE}) IS NULL")),
+        Some(Some(kind)) => w.on(Bind::Text(kind.as_str().to_string()), |i| format!("EXISTS ({DECIDED_AS}${i})")),
+        Some(None) => w.clauses.push(format!("NOT EXISTS ({DECIDED})")),
         None => {}
     }
     if let Some(domains) = &q.domains {
@@ -122,6 +123,13 @@ const RESOLVED_BEFORE: &str = "SELECT 1 FROM findings r WHERE r.target = f.targe
                                AND r.status = 'resolved' AND r.id < f.id";
 const DECISION_IN_FORCE: &str = "SELECT d.decision FROM decisions d WHERE d.target = f.target AND d.check_id = f.check_id \
                                  AND d.undone_at IS NULL ORDER BY d.id DESC LIMIT 1";
+/// Some decision not undone: the one in force is then the latest of them.
+const DECIDED: &str = "SELECT 1 FROM decisions d WHERE d.target = f.target AND d.check_id = f.check_id \
+                       AND d.undone_at IS NULL";
+/// The decision in force is of the kind bound right after this text.
+const DECIDED_AS: &str = "SELECT 1 FROM decisions d WHERE d.target = f.target AND d.check_id = f.check_id \
+                          AND d.undone_at IS NULL AND NOT EXISTS (SELECT 1 FROM decisions l WHERE l.target = d.target \
+                          AND l.check_id = d.check_id AND l.undone_at IS NULL AND l.id > d.id) AND d.decision = ";
 const FINGERPRINT_IN_FORCE: &str = "SELECT d.fingerprint FROM decisions d WHERE d.target = f.target \
                                     AND d.check_id = f.check_id AND d.undone_at IS NULL ORDER BY d.id DESC LIMIT 1";
 
@@ -149,10 +157,14 @@ impl Store {
             .await?
             .try_get(0)?;
         let n = binds.len();
+        // The page's ids first, then the costly columns for those rows only: a deep page skips
+        // tens of thousands of rows, which must not each pay for three subqueries.
         let sql = format!(
             "SELECT {FINDING_COLUMNS_OF_F}, g.province, g.provider, \
              CASE WHEN EXISTS ({RESOLVED_BEFORE}) THEN 1 ELSE 0 END, ({DECISION_IN_FORCE}), ({FINGERPRINT_IN_FORCE}) \
-             {from} WHERE {clause} ORDER BY f.last_seen DESC, f.id DESC LIMIT ${} OFFSET ${}",
+             FROM (SELECT f.id {from} WHERE {clause} ORDER BY f.last_seen DESC, f.id DESC LIMIT ${} OFFSET ${}) page \
+             JOIN findings f ON f.id = page.id LEFT JOIN filings g ON g.domain = f.domain \
+             ORDER BY f.last_seen DESC, f.id DESC",
             n + 1,
             n + 2
         );

@@ -463,6 +463,27 @@ async fn on_postgresql_the_list_filters_in_the_database_and_decisions_round_trip
         StatusCode::SEE_OTHER
     );
     assert!(list("?decision=confirmed").await.contains("href=\"/site/plain.example.cn\""));
+    // The filter follows the decision in force: the latest one not undone.
+    let request = |decision| icp_patrol::desk::DecisionRequest {
+        target: "plain.example.cn".into(),
+        check_id: check.clone(),
+        decision,
+        until: None,
+        note: "复核".into(),
+    };
+    let lead = Actor::cli("lead1");
+    let today = chrono::Utc::now().date_naive();
+    icp_patrol::desk::decide(&s.world.store, &lead, request(icp_patrol::state::DecisionKind::FalsePositive), today)
+        .await
+        .expect("second");
+    assert!(!list("?decision=confirmed").await.contains("href=\"/site/plain.example.cn\""));
+    assert!(list("?decision=false_positive").await.contains("href=\"/site/plain.example.cn\""));
+    let latest = s.world.store.decisions_of("plain.example.cn").await.expect("decisions");
+    let second = latest.iter().map(|d| d.id).max().expect("a decision");
+    icp_patrol::desk::undo(&s.world.store, &lead, second).await.expect("undo");
+    assert!(list("?decision=confirmed").await.contains("href=\"/site/plain.example.cn\""));
+    assert!(!list("?decision=false_positive").await.contains("href=\"/site/plain.example.cn\""));
+    assert!(!list("?decision=undecided").await.contains("href=\"/site/plain.example.cn\""));
     let page = reviewer.get(&s.base, "/site/plain.example.cn").await.body_text().await;
     assert!(page.contains("确认违规") && page.contains("reviewer1"));
     let (audit, total) = s.world.store.audit_page(0, 10).await.expect("audit");
