@@ -123,15 +123,23 @@ impl Store {
     /// Marks a decision undone (a lead's undo): the one before it, if any, is in force again. `Ok(false)`
     /// when there is no such decision or it was undone already.
     pub async fn undo_decision(&self, id: i64, by: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let done =
+        let update =
             sqlx::query("UPDATE decisions SET undone_at = $1, undone_by = $2 WHERE id = $3 AND undone_at IS NULL")
                 .bind(now_ms())
                 .bind(by)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() != 1 {
+                .bind(id);
+        self.update_one_audited(update, audit).await
+    }
+
+    /// Runs an update guarded to one row and, only when it took, writes its audit entry, in one
+    /// transaction: an action and its audit row exist together or not at all.
+    async fn update_one_audited(
+        &self,
+        update: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if update.execute(&mut *tx).await?.rows_affected() != 1 {
             return Ok(false);
         }
         write_audit(&mut tx, audit).await?;
@@ -222,19 +230,11 @@ impl Store {
 
     /// Grants the one extension a notice may have; `Ok(false)` when it already had one or is settled.
     pub async fn extend_notice(&self, id: i64, to: NaiveDate, audit: &AuditEntry) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let done =
+        let update =
             sqlx::query("UPDATE notices SET extended_to = $1 WHERE id = $2 AND extended_to IS NULL AND state = 'sent'")
                 .bind(to.to_string())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        write_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(true)
+                .bind(id);
+        self.update_one_audited(update, audit).await
     }
 
     pub async fn notices(&self, domain: Option<&str>) -> Result<Vec<NoticeRow>, StoreError> {
