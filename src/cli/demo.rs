@@ -159,5 +159,10 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         l("个未解决的问题", "open findings")
     );
     println!("{} (schema icp-patrol/scan/v1): {}", l("JSON 结果", "JSON results"), args.output.display());
+    println!(
+        "{}: icp-patrol --database {url} user add NAME --role lead && icp-patrol --database {url} serve",
+        l("在浏览器中审核", "Review in a browser"),
+        url = store.url()
+    );
     Ok(0)
 }

@@ -376,6 +376,7 @@ async fn default_text_output_names_checks_in_chinese() {
     let text = String::from_utf8_lossy(&zh.stdout);
     assert!(!any_id.is_match(&text), "a check id in the demo's output: {:?}\n{text}", any_id.find(&text));
     assert!(text.contains("备案号未链接") && text.contains("专项核查") && text.contains("整改要求："), "{text}");
+    assert!(text.contains("在浏览器中审核") && text.contains("serve"), "the demo says how to open the console: {text}");
     let en = demo("en").await;
     assert!(String::from_utf8_lossy(&en.stdout).contains("icp.link.missing"));
 
