@@ -54,7 +54,7 @@ const ROLES: [(&str, u8); 9] = [
     ("承办", 3),
 ];
 
-const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
+pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
 const PART_MAX_CHARS: usize = 24;
 const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站名称", "主页", "welcome", "untitled"];
