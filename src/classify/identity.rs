@@ -82,6 +82,9 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .take(2)
         .collect();
     own.extend(welcome.iter().map(String::as_str));
+    // A breadcrumb's root names the site when it is not the generic 首页 ("中国文明网北京站 > 北京朝阳 > 要闻").
+    let crumb = breadcrumb_root(&facts.body_text);
+    own.extend(crumb.as_deref());
     // A public body that holds the copyright (a school, university, hospital, bureau) is what its
     // site is called: "© 2020 版权所有 南京大学信息化建设管理服务中心" under an article's headline.
     let institutions = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_institution(h));
@@ -146,6 +149,24 @@ const INSTITUTION_SUFFIXES: [&str; 17] = [
 fn is_institution(name: &str) -> bool {
     let name = name.trim();
     INSTITUTION_SUFFIXES.iter().any(|s| name.ends_with(s)) && !name.contains("公司")
+}
+
+/// A breadcrumb of three or more items: its root, then two more steps.
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s:：])(?P<root>[\p{Han}A-Za-z0-9·]{2,16})\s*(?:>>|[>›»＞])\s*[^\s>›»＞]{1,16}\s*(?:>>|[>›»＞])\s*[^\s>›»＞]{1,30}",
+    )
+    .expect("breadcrumb")
+});
+/// Roots that name no site.
+const GENERIC_ROOTS: [&str; 6] = ["首页", "网站首页", "主页", "home", "返回首页", "当前位置"];
+
+/// The root of the page's first breadcrumb, unless it is a generic word or a number.
+fn breadcrumb_root(text: &str) -> Option<String> {
+    let c = BREADCRUMB.captures(text)?;
+    let root = c["root"].trim();
+    let generic = GENERIC_ROOTS.iter().any(|g| fold(root) == *g) || root.chars().all(|ch| ch.is_ascii_digit());
+    (!generic).then(|| root.to_string())
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
@@ -298,6 +319,19 @@ mod tests {
         assert!(!site_names(&f2).contains(&"某某网络科技有限公司".to_string()));
         let f3 = PageFacts { title: Some("某某网".to_string()), ..f };
         assert_eq!(site_names(&f3), ["某某网"]);
+    }
+
+    #[test]
+    fn a_breadcrumb_root_names_the_site_unless_it_is_home() {
+        assert_eq!(
+            breadcrumb_root("字体 中国文明网北京站 > 北京朝阳 > 要闻 正文").as_deref(),
+            Some("中国文明网北京站")
+        );
+        assert_eq!(breadcrumb_root("当前位置： 和讯网 > 股票 > 正文").as_deref(), Some("和讯网"));
+        assert_eq!(breadcrumb_root("首页 > 要闻动态 > 政务专题 > 报道"), None);
+        assert_eq!(breadcrumb_root("价格 10 > 5 > 2 元"), None);
+        // Two items are a comparison as often as a path.
+        assert_eq!(breadcrumb_root("示例网 > 新闻"), None);
     }
 
     #[test]
