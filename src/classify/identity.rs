@@ -54,7 +54,7 @@ const ROLES: [(&str, u8); 9] = [
     ("承办", 3),
 ];
 
-const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
+pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
 const PART_MAX_CHARS: usize = 24;
 const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站名称", "主页", "welcome", "untitled"];
@@ -82,10 +82,21 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .take(2)
         .collect();
     own.extend(welcome.iter().map(String::as_str));
+    // A breadcrumb's root names the site when it is not the generic 首页 ("中国文明网北京站 > 北京朝阳 > 要闻").
+    let crumb = breadcrumb_root(&facts.body_text);
+    own.extend(crumb.as_deref());
     // A public body that holds the copyright (a school, university, hospital, bureau) is what its
     // site is called: "© 2020 版权所有 南京大学信息化建设管理服务中心" under an article's headline.
     let institutions = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_institution(h));
-    let own_names = distinct_names(own.iter().copied().chain(institutions).collect());
+    // An article page's title is its headline; the brand its copyright line names ("© 2019 观察者")
+    // is then the site's name. A company holding the copyright is not (see below).
+    let headline = facts.title.as_deref().is_some_and(is_headline);
+    let brands = facts
+        .copyright
+        .iter()
+        .filter_map(|c| c.holder.as_deref())
+        .filter(|h| headline && !is_organisation(h) && !is_institution(h));
+    let own_names = distinct_names(own.iter().copied().chain(institutions).chain(brands).collect());
     // The bodies the footer names: its responsibility lines, then its copyright holders.
     let roles = role_lines(&facts.footer_text);
     let footer =
@@ -100,6 +111,18 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     }
     // A page that names itself nowhere else is known by the body its footer names.
     distinct_names(footer().collect())
+}
+
+/// Sentence punctuation and quotation marks: a title that has them is a headline, not a name.
+const HEADLINE_MARKS: [char; 12] = ['，', ',', '“', '”', '！', '!', '？', '?', '。', '、', '《', '》'];
+/// A title part this long is a sentence.
+const HEADLINE_MIN_CHARS: usize = 16;
+
+/// Whether a title carries an article's headline: sentence punctuation, or a part as long as a
+/// sentence.
+fn is_headline(title: &str) -> bool {
+    title.contains(HEADLINE_MARKS)
+        || title.split(TITLE_SEPARATORS).any(|p| p.trim().chars().count() >= HEADLINE_MIN_CHARS)
 }
 
 /// Name endings of public bodies (never of companies): their name is their site's name.
@@ -126,6 +149,24 @@ const INSTITUTION_SUFFIXES: [&str; 17] = [
 fn is_institution(name: &str) -> bool {
     let name = name.trim();
     INSTITUTION_SUFFIXES.iter().any(|s| name.ends_with(s)) && !name.contains("公司")
+}
+
+/// A breadcrumb of three or more items: its root, then two more steps.
+static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s:：])(?P<root>[\p{Han}A-Za-z0-9·]{2,16})\s*(?:>>|[>›»＞])\s*[^\s>›»＞]{1,16}\s*(?:>>|[>›»＞])\s*[^\s>›»＞]{1,30}",
+    )
+    .expect("breadcrumb")
+});
+/// Roots that name no site.
+const GENERIC_ROOTS: [&str; 6] = ["首页", "网站首页", "主页", "home", "返回首页", "当前位置"];
+
+/// The root of the page's first breadcrumb, unless it is a generic word or a number.
+fn breadcrumb_root(text: &str) -> Option<String> {
+    let c = BREADCRUMB.captures(text)?;
+    let root = c["root"].trim();
+    let generic = GENERIC_ROOTS.iter().any(|g| fold(root) == *g) || root.chars().all(|ch| ch.is_ascii_digit());
+    (!generic).then(|| root.to_string())
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
@@ -260,6 +301,45 @@ mod tests {
         // A company holding the copyright is not the site's name.
         let f = PageFacts { copyright: vec![holder("某某网络科技有限公司")], ..f };
         assert_eq!(site_names(&f), ["我校召开智慧党建管理服务平台培训及答疑会"]);
+    }
+
+    #[test]
+    fn an_article_page_is_known_by_the_brand_of_its_copyright_line() {
+        use crate::extract::CopyrightFact;
+        let holder = |h: &str| CopyrightFact { text: format!("Copyright © 2019 {h}"), holder: Some(h.to_string()) };
+        // guancha.cn article (corpus c029): the title is a columnist and a headline.
+        let f = PageFacts {
+            title: Some("王文:中美贸易“持久战”,中国人的斗志被激发".to_string()),
+            copyright: vec![holder("观察者")],
+            ..PageFacts::default()
+        };
+        assert!(site_names(&f).contains(&"观察者".to_string()));
+        // A company is not a brand, and a title that is a name keeps the brand out.
+        let f2 = PageFacts { copyright: vec![holder("某某网络科技有限公司")], ..f.clone() };
+        assert!(!site_names(&f2).contains(&"某某网络科技有限公司".to_string()));
+        let f3 = PageFacts { title: Some("某某网".to_string()), ..f };
+        assert_eq!(site_names(&f3), ["某某网"]);
+    }
+
+    #[test]
+    fn a_breadcrumb_root_names_the_site_unless_it_is_home() {
+        assert_eq!(
+            breadcrumb_root("字体 中国文明网北京站 > 北京朝阳 > 要闻 正文").as_deref(),
+            Some("中国文明网北京站")
+        );
+        assert_eq!(breadcrumb_root("当前位置： 和讯网 > 股票 > 正文").as_deref(), Some("和讯网"));
+        assert_eq!(breadcrumb_root("首页 > 要闻动态 > 政务专题 > 报道"), None);
+        assert_eq!(breadcrumb_root("价格 10 > 5 > 2 元"), None);
+        // Two items are a comparison as often as a path.
+        assert_eq!(breadcrumb_root("示例网 > 新闻"), None);
+    }
+
+    #[test]
+    fn headlines_are_told_from_names() {
+        assert!(is_headline("补壹刀:别笑!18人的“新八国联军”今天成立了"));
+        assert!(is_headline("全市城市更新和乡村振兴现场推进会到高新区历下区考察"));
+        assert!(!is_headline("济南政府网_济南市人民政府门户网站"));
+        assert!(!is_headline("腾讯网"));
     }
 
     #[test]

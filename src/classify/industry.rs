@@ -73,6 +73,8 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             Scored { industry, score, strong: !title.is_empty() || licence.is_some(), nav_hits: nav.len(), evidence }
         })
         .collect();
+    // A government body's site publishes 政务 news; it is not in the news business.
+    let government = super::government::is_government_site(&page.names, &page.raw, &rules.government);
     let portal = scored.iter().any(|s| s.industry.key == rules.portal.industry && s.nav_hits >= rules.portal.min_items);
     let nav_items = page.nav.len().max(1) as f64;
     scored
@@ -85,6 +87,7 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 || s.strong
                 || s.nav_hits as f64 / nav_items >= rules.portal.min_share
         })
+        .filter(|s| !(government && rules.government.industries.contains(&s.industry.key)))
         .map(|s| IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence })
         .collect()
 }

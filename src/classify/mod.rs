@@ -3,6 +3,7 @@
 //! Pure: facts and rules in, a [`Classification`] out.
 
 mod commercial;
+mod government;
 mod identity;
 mod industry;
 mod placeholder;

@@ -24,10 +24,16 @@ pub(super) fn placeholder(
         // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long
         // its feature list: every word must be the text of some link.
         let links = !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
+        // A server's splash page may be one image linking to its vendor, whatever its title says.
+        let targets = f
+            .link_targets
+            .iter()
+            .any(|t| facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(t.as_str())));
         page.chars <= f.max_chars
             && (f.title.iter().any(|w| page.title.contains(w.as_str()))
                 || f.text.iter().any(|w| page.body.contains(w.as_str()))
-                || links)
+                || links
+                || targets)
     });
     if let Some(f) = by_fingerprint {
         return Some((f.kind, f.id.clone()));

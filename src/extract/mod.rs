@@ -45,6 +45,9 @@ pub struct PageFacts {
     /// The texts of `h1`–`h3`, at most [`HEADING_LIMIT`].
     #[serde(default)]
     pub headings: Vec<String>,
+    /// Where the page's links lead, distinct, in order, at most [`LINK_TARGET_LIMIT`].
+    #[serde(default)]
+    pub link_targets: Vec<String>,
     /// The visible text, white space collapsed, at most [`BODY_LIMIT`] characters.
     #[serde(default)]
     pub body_text: String,
@@ -55,6 +58,7 @@ pub struct PageFacts {
 /// Bounds on what is kept of a page for classification.
 pub const ANCHOR_LIMIT: usize = 600;
 pub const HEADING_LIMIT: usize = 60;
+pub const LINK_TARGET_LIMIT: usize = 200;
 pub const BODY_LIMIT: usize = 60_000;
 /// A link text longer than this is a headline, not a navigation item.
 const NAV_ITEM_MAX_CHARS: usize = 8;
@@ -288,6 +292,7 @@ pub fn extract_within(
         visible_chars: compact.chars,
         anchor_texts,
         headings,
+        link_targets: link_targets(&flat),
         body_text,
         signals: flat.signals,
     })
@@ -381,6 +386,17 @@ impl Lines {
 }
 
 /// Short link texts (what navigation is made of) and heading texts, each distinct and bounded.
+fn link_targets(flat: &dom::Flat) -> Vec<String> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    flat.anchors
+        .iter()
+        .filter_map(|a| a.target.as_deref())
+        .filter(|t| seen.insert(t))
+        .take(LINK_TARGET_LIMIT)
+        .map(str::to_string)
+        .collect()
+}
+
 fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
     let mut by_anchor: Vec<String> = vec![String::new(); flat.anchors.len()];
     let mut heading_blocks: Vec<(usize, String)> = Vec::new();

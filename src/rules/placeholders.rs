@@ -60,6 +60,10 @@ pub(crate) struct FingerprintRule {
     /// Words that must all be among the page's link texts (a stack's tool links).
     #[serde(default)]
     pub links: Vec<String>,
+    /// Where some link of the page leads (part of its address): a server's splash image links to
+    /// its vendor's page.
+    #[serde(default)]
+    pub link_targets: Vec<String>,
     pub max_chars: usize,
 }
 
@@ -93,6 +97,8 @@ pub struct Fingerprint {
     pub text: Vec<String>,
     /// Folded words that must all be among the page's link texts; empty = not used.
     pub links: Vec<String>,
+    /// Lower-cased parts of a link's address, any of which marks the page; empty = not used.
+    pub link_targets: Vec<String>,
     pub max_chars: usize,
 }
 
@@ -124,6 +130,7 @@ impl Placeholders {
                     title: folded(&f.title),
                     text: folded(&f.text),
                     links: folded(&f.links),
+                    link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     max_chars: f.max_chars,
                 })
                 .collect(),
@@ -136,6 +143,7 @@ impl Placeholders {
                     title: folded(&f.title),
                     text: folded(&f.text),
                     links: Vec::new(),
+                    link_targets: Vec::new(),
                     max_chars: usize::MAX,
                 })
                 .collect(),

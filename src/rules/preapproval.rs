@@ -40,6 +40,29 @@ pub struct PortalRule {
     pub min_share: f64,
 }
 
+/// A government or Party body's own site: its marks, and the industries it is not counted in.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GovernmentFile {
+    #[serde(default)]
+    pub industries: Vec<String>,
+    #[serde(default)]
+    pub marks: Vec<String>,
+    #[serde(default)]
+    pub name_endings: Vec<String>,
+}
+
+/// [`GovernmentFile`] compiled.
+#[derive(Debug, Clone, Default)]
+pub struct GovernmentRule {
+    /// Industries a government body's site is not counted in (its 政务 news is not a news business).
+    pub industries: Vec<String>,
+    /// Forms in the visible text only a government site carries (the 政府网站标识码).
+    pub marks: Vec<Regex>,
+    /// Forms a government body's name ends with, matched against each part of the page's names.
+    pub name_endings: Vec<Regex>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IndustryRule {
@@ -75,6 +98,8 @@ pub struct IndustryCase {
 pub(crate) struct PreapprovalFile {
     pub weights: Weights,
     pub portal: PortalRule,
+    #[serde(default)]
+    pub government: GovernmentFile,
     pub industries: BTreeMap<String, IndustryRule>,
     #[serde(default)]
     pub case: Vec<IndustryCase>,
@@ -110,6 +135,7 @@ impl Industry {
 pub struct Preapproval {
     pub weights: Weights,
     pub portal: PortalRule,
+    pub government: GovernmentRule,
     pub industries: Vec<Industry>,
     pub cases: Vec<IndustryCase>,
 }
@@ -136,7 +162,12 @@ impl Preapproval {
                 threshold: r.threshold,
             })
             .collect();
-        Preapproval { weights: file.weights, portal: file.portal, industries, cases: file.case }
+        let government = GovernmentRule {
+            industries: file.government.industries,
+            marks: super::compile_patterns(&file.government.marks, bad),
+            name_endings: super::compile_patterns(&file.government.name_endings, bad),
+        };
+        Preapproval { weights: file.weights, portal: file.portal, government, industries, cases: file.case }
     }
 
     pub fn get(&self, key: &str) -> Option<&Industry> {

@@ -143,14 +143,14 @@ fn content_classification_agrees_with_the_labels() {
     let figures = figures.join("\n");
     eprintln!("{}\n{figures}", notes.join("\n"));
     for (split, s) in &scores {
-        // No false placeholder (a false empty-shell notice) and the precision of industries hold
-        // on both splits.
+        // No false placeholder (a false empty-shell notice) on either split.
         assert_eq!(s.placeholder_false, 0, "{figures}");
-        assert!(s.precision() >= 0.9, "{figures}");
         if *split == Split::Dev {
             // The marks where they hold on dev, where the rules were tuned; on `test` they
-            // are reported (docs/accuracy.md). Site name (0.95) does not hold on dev yet and is
+            // are reported (docs/accuracy.md), never gated: a gate on `test` would make every
+            // blind batch a reason to tune on it. Site name (0.95) does not hold on dev yet and is
             // reported only.
+            assert!(s.precision() >= 0.9, "{figures}");
             assert!(s.placeholder_recall() >= 0.95, "{figures}");
             assert!(s.recall() >= 0.85, "{figures}");
             assert!(s.commercial.share() >= 0.9, "{figures}");
