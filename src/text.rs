@@ -1,10 +1,23 @@
 //! Text folding for matching rule words against pages: NFKC (full width to half width), lower case,
 //! no white space.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 pub fn fold(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(nfkc(s).chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase));
+    out
+}
+
+/// The NFKC form of a text, borrowed when it is already in it: most page text is, and the quick
+/// check costs a fraction of normalising.
+pub fn nfkc(s: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(s.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(s),
+        IsNormalized::No | IsNormalized::Maybe => Cow::Owned(s.nfkc().collect()),
+    }
 }
 
 /// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`),

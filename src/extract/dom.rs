@@ -1,9 +1,10 @@
 //! The document flattened into visible text segments, each knowing its anchor, its block and whether
 //! it sits in a footer-named or article-named element.
 
+use std::borrow::Cow;
+
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
-use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
 use super::budget::{Budget, CHECK_EVERY, OutOfTime};
@@ -13,11 +14,11 @@ use super::region::{names_footer, names_main};
 /// Set by the render stage on elements a visitor cannot see (only rendered pages carry it).
 pub const HIDDEN_ATTRIBUTE: &str = "data-icp-patrol-hidden";
 
-/// A run of visible text.
+/// A run of visible text, borrowed from the parsed document when it needs no normalising.
 #[derive(Debug, Clone)]
-pub(crate) struct Segment {
+pub(crate) struct Segment<'a> {
     /// NFKC-normalised text.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Index into [`Flat::anchors`] of the enclosing `<a>`.
     pub anchor: Option<usize>,
     /// The block (paragraph, cell, line) this text belongs to.
@@ -30,10 +31,19 @@ pub(crate) struct Segment {
     pub hidden: bool,
 }
 
-/// An `<a>` element: where it leads (if anywhere).
+/// An `<a>` element's link attributes; resolved only for the few anchors that carry a number (a page
+/// has hundreds of links, and resolving each against the base URL showed in profiles).
 #[derive(Debug, Clone)]
-pub(crate) struct Anchor {
-    pub target: Option<String>,
+pub(crate) struct Anchor<'a> {
+    href: Option<&'a str>,
+    onclick: Option<&'a str>,
+}
+
+impl Anchor<'_> {
+    /// Where the anchor leads, if anywhere.
+    pub(crate) fn target(&self, base: &Url) -> Option<String> {
+        anchor_target(self.href, self.onclick, base)
+    }
 }
 
 /// Structure that says what kind of page this is, counted while walking.
@@ -51,9 +61,9 @@ pub struct Signals {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Flat {
-    pub segments: Vec<Segment>,
-    pub anchors: Vec<Anchor>,
+pub(crate) struct Flat<'a> {
+    pub segments: Vec<Segment<'a>>,
+    pub anchors: Vec<Anchor<'a>>,
     pub signals: Signals,
 }
 
@@ -119,7 +129,7 @@ const BLOCKS: [&str; 38] = [
 ];
 
 /// Walks the tree without recursion (pages nest deeply) and collects visible text.
-pub(crate) fn flatten(html: &Html, base: &Url, budget: &Budget) -> Result<Flat, OutOfTime> {
+pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, OutOfTime> {
     let mut flat = Flat::default();
     let root = Frame {
         skip: false,
@@ -161,8 +171,7 @@ pub(crate) fn flatten(html: &Html, base: &Url, budget: &Budget) -> Result<Flat, 
                             frame.heading |= matches!(name, "h1" | "h2" | "h3");
                             frame.hidden |= el.attr(HIDDEN_ATTRIBUTE).is_some();
                             if name == "a" {
-                                flat.anchors
-                                    .push(Anchor { target: anchor_target(el.attr("href"), el.attr("onclick"), base) });
+                                flat.anchors.push(Anchor { href: el.attr("href"), onclick: el.attr("onclick") });
                                 frame.anchor = Some(flat.anchors.len() - 1);
                             }
                         }
@@ -172,7 +181,7 @@ pub(crate) fn flatten(html: &Html, base: &Url, budget: &Budget) -> Result<Flat, 
                         stack.push(frame);
                     }
                     Node::Text(text) if !parent.skip => {
-                        let text: String = text.nfkc().collect();
+                        let text = crate::text::nfkc(text);
                         if !text.trim().is_empty() {
                             flat.segments.push(Segment {
                                 text,

@@ -26,8 +26,7 @@ static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
 
 fn text_of(el: ElementRef<'_>) -> Option<String> {
     let text: String = el.text().collect::<Vec<_>>().join(" ");
-    let text =
-        super::collapse_space(&unicode_normalization::UnicodeNormalization::nfkc(text.as_str()).collect::<String>());
+    let text = super::collapse_space(&crate::text::nfkc(&text));
     (!text.is_empty()).then_some(text)
 }
 

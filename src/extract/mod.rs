@@ -154,7 +154,7 @@ pub fn extract_within(
     let bounded = depth::bound_depth(html_text);
     let html = parse(&bounded, budget)?;
     let base = dom::base_url(&html, page_url);
-    let flat = dom::flatten(&html, &base, budget)?;
+    let flat = dom::flatten(&html, budget)?;
     budget.check("compaction")?;
     let compact = compact::Compact::build(&flat.segments);
     let lines = Lines::new(&flat.segments);
@@ -186,7 +186,7 @@ pub fn extract_within(
             }
         }
         let best = counts.into_iter().max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))?.0;
-        flat.anchors[best].target.clone()
+        flat.anchors[best].target(&base)
     };
 
     budget.check("numbers")?;
@@ -277,7 +277,7 @@ pub fn extract_within(
     let identity = identity::read(&html);
     let (anchor_texts, headings) = navigation_and_headings(&flat);
     let body_text = shorten_around(
-        &collapse_space(&flat.segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")),
+        &collapse_space(&flat.segments.iter().map(|s| &*s.text).collect::<Vec<_>>().join(" ")),
         BODY_LIMIT,
     );
     Ok(PageFacts {
@@ -381,7 +381,7 @@ impl Lines {
 
     /// The line's segments' texts joined with spaces.
     pub(crate) fn text(&self, segments: &[dom::Segment], line: usize) -> String {
-        segments[self.ranges[line].clone()].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ")
+        segments[self.ranges[line].clone()].iter().map(|s| &*s.text).collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -1,6 +1,8 @@
 //! `rules/notices/*.md`: the Chinese notice templates (minijinja), and the deadlines per notice kind
 //! from `checks.toml` `[deadlines]`.
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 
 use super::NoticeKind;
@@ -34,6 +36,24 @@ impl Deadlines {
 pub struct Notices {
     pub special_inspection: String,
     pub change_filing: String,
+    /// Each template compiled on its first render: the daemon drafts notices for every failing scan,
+    /// and lexing and compiling a template each time cost more than rendering it.
+    compiled: [OnceLock<Compiled>; 2],
+}
+
+/// A template's source and the environment holding it compiled.
+#[derive(Debug, Clone)]
+struct Compiled {
+    source: String,
+    env: minijinja::Environment<'static>,
+}
+
+impl Compiled {
+    fn new(source: &str) -> Result<Self, minijinja::Error> {
+        let mut env = minijinja::Environment::new();
+        env.add_template_owned("notice", source.to_string())?;
+        Ok(Compiled { source: source.to_string(), env })
+    }
 }
 
 impl Notices {
@@ -46,9 +66,22 @@ impl Notices {
 
     /// Renders a template with a serialisable context.
     pub fn render(&self, kind: NoticeKind, context: impl serde::Serialize) -> Result<String, minijinja::Error> {
-        let mut env = minijinja::Environment::new();
-        env.add_template("notice", self.template(kind))?;
-        env.get_template("notice")?.render(minijinja::value::Serde(context))
+        let source = self.template(kind);
+        let slot = &self.compiled[usize::from(matches!(kind, NoticeKind::SpecialInspection))];
+        // The fields are public: a template changed after its first render is compiled afresh.
+        let fresh;
+        let compiled = match slot.get() {
+            Some(c) if c.source == source => c,
+            Some(_) => {
+                fresh = Compiled::new(source)?;
+                &fresh
+            }
+            None => {
+                let c = Compiled::new(source)?;
+                slot.get_or_init(|| c)
+            }
+        };
+        compiled.env.get_template("notice")?.render(minijinja::value::Serde(context))
     }
 
     /// A template's syntax error, if any.
