@@ -44,6 +44,11 @@ impl Anchor<'_> {
     pub(crate) fn target(&self, base: &Url) -> Option<String> {
         anchor_target(self.href, self.onclick, base)
     }
+
+    /// The `href` as written, trimmed.
+    pub(crate) fn href(&self) -> Option<&str> {
+        self.href.map(str::trim).filter(|h| !h.is_empty())
+    }
 }
 
 /// Structure that says what kind of page this is, counted while walking.

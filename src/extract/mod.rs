@@ -45,7 +45,7 @@ pub struct PageFacts {
     /// The texts of `h1`–`h3`, at most [`HEADING_LIMIT`].
     #[serde(default)]
     pub headings: Vec<String>,
-    /// Where the page's links lead, distinct, in order, at most [`LINK_TARGET_LIMIT`].
+    /// The links that leave the page's host, as written, distinct, in order, at most [`LINK_TARGET_LIMIT`].
     #[serde(default)]
     pub link_targets: Vec<String>,
     /// The visible text, white space collapsed, at most [`BODY_LIMIT`] characters.
@@ -292,7 +292,7 @@ pub fn extract_within(
         visible_chars: compact.chars,
         anchor_texts,
         headings,
-        link_targets: link_targets(&flat),
+        link_targets: link_targets(&flat, page_url),
         body_text,
         signals: flat.signals,
     })
@@ -385,18 +385,38 @@ impl Lines {
     }
 }
 
-/// Short link texts (what navigation is made of) and heading texts, each distinct and bounded.
-fn link_targets(flat: &dom::Flat) -> Vec<String> {
+/// The addresses written in full (`http(s)://…`, `//…`) that leave the page's own host: a default
+/// page's links to its vendor are of this kind, and only they are kept, unresolved, so a page of
+/// hundreds of links to itself pays for none of them.
+fn link_targets(flat: &dom::Flat, page_url: &Url) -> Vec<String> {
+    let own_host = page_url.host_str().unwrap_or_default();
     let mut seen: HashSet<&str> = HashSet::new();
     flat.anchors
         .iter()
-        .filter_map(|a| a.target.as_deref())
-        .filter(|t| seen.insert(t))
+        .filter_map(|a| a.href())
+        .filter(|h| leaves_host(h, own_host))
+        .filter(|h| seen.insert(h))
         .take(LINK_TARGET_LIMIT)
         .map(str::to_string)
         .collect()
 }
 
+fn leaves_host(href: &str, own_host: &str) -> bool {
+    let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &href[8..]
+    } else if lower.starts_with("http://") {
+        &href[7..]
+    } else if href.starts_with("//") {
+        &href[2..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    !host.is_empty() && !host.eq_ignore_ascii_case(own_host)
+}
+
+/// Short link texts (what navigation is made of) and heading texts, each distinct and bounded.
 fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
     let mut by_anchor: Vec<String> = vec![String::new(); flat.anchors.len()];
     let mut heading_blocks: Vec<(usize, String)> = Vec::new();
@@ -515,6 +535,23 @@ fn shorten_tail(s: &str, limit: usize) -> String {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
+
+    #[test]
+    fn only_links_that_leave_the_page_host_are_kept_as_written() {
+        let html = r#"<body><a href="/about">关于</a><a href="http://www.example.cn/x">自己</a>
+            <a href=" https://go.microsoft.com/fwlink/?linkid=66138 ">IIS</a><a href="//nginx.org/">nginx</a>
+            <a href="HTTPS://go.microsoft.com/fwlink/?linkid=66138">again</a><a href="javascript:void(0)">js</a></body>"#;
+        let url = Url::parse("http://www.example.cn/").unwrap();
+        let facts = extract(html, &url, &RuleSet::embedded().provinces);
+        assert_eq!(
+            facts.link_targets,
+            [
+                "https://go.microsoft.com/fwlink/?linkid=66138",
+                "//nginx.org/",
+                "HTTPS://go.microsoft.com/fwlink/?linkid=66138"
+            ]
+        );
+    }
 
     fn facts(html: &str) -> PageFacts {
         let url = Url::parse("https://www.example.cn/").expect("url");
