@@ -407,8 +407,8 @@ fn leaves_host(href: &str, own_host: &str) -> bool {
         &href[8..]
     } else if lower.starts_with("http://") {
         &href[7..]
-    } else if href.starts_with("//") {
-        &href[2..]
+    } else if let Some(rest) = href.strip_prefix("//") {
+        rest
     } else {
         return false;
     };
