@@ -62,6 +62,15 @@ pub struct Scanner {
     rules: Arc<RuleSet>,
     /// The browser pool; without one every page is judged as served (`--render never`).
     renderer: Option<Arc<Renderer>>,
+    /// Decoding, parsing and classifying run on the blocking pool, at most one per core: with
+    /// hundreds of fetches in flight, more would only add context switches and parsed pages in memory.
+    cpu: Arc<tokio::sync::Semaphore>,
+}
+
+/// Permits for CPU-bound page work: one per core the process may use.
+fn cpu_permits() -> Arc<tokio::sync::Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    Arc::new(tokio::sync::Semaphore::new(cores))
 }
 
 /// What extraction of one document produced.
@@ -69,7 +78,7 @@ type Read = (PageFacts, Classification);
 
 impl Scanner {
     pub fn new(fetcher: Fetcher, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher, rules, renderer: None }
+        Scanner { fetcher, rules, renderer: None, cpu: cpu_permits() }
     }
 
     /// The same scanner rendering script-built pages with this pool (its mode decides when).
@@ -97,7 +106,7 @@ impl Scanner {
 
     /// The same scanner with other rules (a reload).
     pub fn with_rules(&self, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher: self.fetcher.clone(), rules, renderer: self.renderer.clone() }
+        Scanner { fetcher: self.fetcher.clone(), rules, renderer: self.renderer.clone(), cpu: Arc::clone(&self.cpu) }
     }
 
     /// The server a target will be fetched from, for per-address limits: its first address, else
@@ -176,6 +185,8 @@ impl Scanner {
         let mut unreadable: Option<String> = None;
         let mut screenshots = Vec::new();
 
+        // A core for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
+        let cpu = if readable { Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed")) } else { None };
         // The scan's time limit covers extraction too: it gets what the fetch left.
         let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
         let mut extract_error: Option<FetchError> = None;
@@ -187,6 +198,8 @@ impl Scanner {
             let page = url.clone();
             let static_budget = budget;
             let work = move || {
+                // Held until the work ends, even when the scan that waits for it is dropped.
+                let _cpu = cpu;
                 let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
                 let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
                 static_budget.check("classification")?;
@@ -348,7 +361,9 @@ impl Scanner {
     /// explain`), on the blocking pool like the served page's, within the budget.
     pub(crate) async fn read_document(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
         let rules = Arc::clone(&self.rules);
+        let cpu = Arc::clone(&self.cpu).acquire_owned().await.expect("never closed");
         let read = tokio::task::spawn_blocking(move || {
+            let _cpu = cpu;
             let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
             budget.check("classification")?;
             let classification = classify(&facts, &rules);
