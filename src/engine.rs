@@ -186,7 +186,8 @@ impl Scanner {
         let mut screenshots = Vec::new();
 
         // A core for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
-        let cpu = if readable { Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed")) } else { None };
+        let cpu =
+            if readable { Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed")) } else { None };
         // The scan's time limit covers extraction too: it gets what the fetch left.
         let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
         let mut extract_error: Option<FetchError> = None;
