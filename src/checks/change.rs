@@ -23,7 +23,7 @@ pub const CHANGE_CHECK_IDS: [&str; 5] =
     ["change.icp_number", "change.operator", "change.site_name", "change.industry", "change.domain"];
 
 /// One value a scan showed: compared by `key`, shown as `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fact {
     pub key: String,
     pub text: String,
@@ -36,8 +36,9 @@ impl Fact {
 }
 
 /// What one scan said about the things a change filing is about; `None` where that scan could not
-/// tell (the page failed, was blocked, a placeholder, or showed nothing of the kind).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// tell (the page failed, was blocked, a placeholder, or showed nothing of the kind). The store keeps
+/// them beside each full result, so the history of a site is read without parsing its results.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanFacts {
     pub scanned_at: Option<DateTime<Utc>>,
     pub icp_number: Option<Fact>,

@@ -21,8 +21,7 @@ pub async fn compare(
     // The debounce needs the last `scans - 1` values and the one before them; a few more let scans
     // that could not tell (a failed fetch) pass without losing the change.
     let window = scanner.rules().changes.scans as i64 + 4;
-    let previous: Vec<ScanFacts> =
-        store.recent_results(&result.domain, window).await?.iter().map(ScanFacts::of).collect();
+    let previous: Vec<ScanFacts> = store.recent_facts(&result.domain, window).await?;
     let open: HashMap<String, Evidence> = open
         .iter()
         .filter(|(id, _)| id.starts_with("change."))

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::unchanged::{Moment, timeless};
 use super::{Store, StoreError, now_ms, placeholders};
-use crate::checks::Outcome;
+use crate::checks::{Outcome, ScanFacts};
 use crate::result::ScanResult;
 use crate::state::FindingStatus;
 
@@ -152,6 +152,13 @@ impl Store {
         // One serialisation: the result without its moment is both what the digest is of and what is
         // stored (the moment is stored beside it).
         let json = if same_as.is_some() { String::new() } else { timeless };
+        let facts = match same_as {
+            Some(_) => None,
+            None => Some(
+                serde_json::to_string(&crate::checks::ScanFacts::of(result))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            ),
+        };
         // Check results: the ones that did not pass, and those that passed after not passing in the
         // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
         // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
@@ -181,7 +188,7 @@ impl Store {
         }
         let scan_id: i64 = sqlx::query(
             "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
-             same_as, digest, moment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             same_as, digest, moment, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(job.map(|(id, _)| id))
         .bind(&domain)
@@ -194,6 +201,7 @@ impl Store {
         .bind(same_as)
         .bind(&digest)
         .bind(&moment)
+        .bind(&facts)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -369,6 +377,52 @@ impl Store {
             .collect()
     }
 
+    /// What the latest scans of one host showed, newest first, at most `limit` (what the change checks
+    /// compare with): the facts stored beside each result, else (scans recorded before there were
+    /// any) the facts of its parsed result; each with its own scan's time.
+    pub async fn recent_facts(&self, target: &str, limit: i64) -> Result<Vec<ScanFacts>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, same_as, moment, CASE WHEN same_as IS NULL THEN facts END, \
+             CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END FROM scans \
+             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
+        )
+        .bind(target)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut held: HashMap<i64, ScanFacts> = HashMap::new();
+        let mut wanted: Vec<(i64, Option<String>)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get(0)?;
+            let same_as: Option<i64> = r.try_get(1)?;
+            if same_as.is_none() && !held.contains_key(&id) {
+                held.insert(id, facts_of(r.try_get(3)?, r.try_get(4)?)?);
+            }
+            wanted.push((same_as.unwrap_or(id), r.try_get(2)?));
+        }
+        for (source, _) in &wanted {
+            if !held.contains_key(source) {
+                let row = sqlx::query("SELECT facts, CASE WHEN facts IS NULL THEN result ELSE '' END FROM scans WHERE id = $1")
+                    .bind(source)
+                    .fetch_one(self.pool())
+                    .await?;
+                held.insert(*source, facts_of(row.try_get(0)?, row.try_get(1)?)?);
+            }
+        }
+        wanted
+            .into_iter()
+            .map(|(source, moment)| {
+                let mut facts = held[&source].clone();
+                if let Some(moment) = moment {
+                    let moment: Moment =
+                        serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    facts.scanned_at = Some(moment.scanned_at());
+                }
+                Ok(facts)
+            })
+            .collect()
+    }
+
     /// The screenshots stored with a scan: `(kind, sha256, png)`.
     pub async fn evidence(&self, scan_id: i64) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
         // An unchanged scan's screenshots are those of the scan it repeats.
@@ -425,5 +479,14 @@ impl Store {
             check_rows: checks.try_get(0)?,
             evidence_bytes: evidence.try_get(0)?,
         })
+    }
+}
+
+/// A scan's stored facts, or those of its result when it was recorded without them.
+fn facts_of(facts: Option<String>, result: String) -> Result<ScanFacts, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+    match facts {
+        Some(facts) => serde_json::from_str(&facts).map_err(corrupt),
+        None => Ok(ScanFacts::of(&serde_json::from_str::<ScanResult>(&result).map_err(corrupt)?)),
     }
 }

@@ -35,6 +35,10 @@ impl Moment {
         }
     }
 
+    pub(super) fn scanned_at(&self) -> DateTime<Utc> {
+        self.scanned_at
+    }
+
     /// The result as it was at this moment.
     pub(super) fn lay_over(&self, result: &mut ScanResult) {
         result.scanned_at = self.scanned_at;

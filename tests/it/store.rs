@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use icp_patrol::checks::Outcome;
+use icp_patrol::checks::{Outcome, ScanFacts};
+use sqlx::Connection;
 use icp_patrol::filing::{FilingRecord, load_filings};
 use icp_patrol::result::ScanResult;
 use icp_patrol::store::{LockError, Store};
@@ -313,6 +314,15 @@ async fn an_unchanged_scan_repeats_the_last_result_and_reads_as_before() {
         }
         let recent = store.recent_results("same.example.cn", 2).await.expect("recent");
         assert_eq!(recent[0], recorded[4]);
+        // The change checks read the same history from the facts kept beside each full result, each
+        // with its own scan's time, and from the results of scans recorded before facts were kept.
+        let history: Vec<ScanFacts> =
+            store.recent_results("same.example.cn", 5).await.expect("recent").iter().map(ScanFacts::of).collect();
+        assert_eq!(history.len(), 5);
+        assert_eq!(store.recent_facts("same.example.cn", 5).await.expect("facts"), history, "{}", db.url);
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.expect("connect");
+        sqlx::query("UPDATE scans SET facts = NULL").execute(&mut conn).await.expect("forget the facts");
+        assert_eq!(store.recent_facts("same.example.cn", 5).await.expect("facts"), history, "{}", db.url);
         // The latest scan's checks still say what failed.
         let latest = store.latest_scans(&["same.example.cn".to_string()]).await.expect("latest");
         assert_eq!(latest[0].result.checks, recorded[4].checks);
