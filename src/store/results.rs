@@ -135,19 +135,24 @@ impl Store {
         // reference to the first scan of the run, not the result again.
         let (digest, timeless) = timeless(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let previous = sqlx::query("SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1")
-            .bind(&result.domain)
-            .fetch_optional(self.pool())
-            .await?;
-        // The previous scan's check rows are those of the result it holds (its own or the one it repeats).
-        let (previous_id, same_as) = match previous {
+        // The host's last scan and, in the same statement, the checks that did not pass in the result
+        // it holds (its own or the one it repeats): a row per such check, or one row with none.
+        let previous = sqlx::query(
+            "SELECT s.id, s.digest, s.same_as, c.check_id FROM \
+             (SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1) s \
+             LEFT JOIN check_results c ON c.scan_id = COALESCE(s.same_as, s.id) AND c.outcome <> 'pass'",
+        )
+        .bind(&result.domain)
+        .fetch_all(self.pool())
+        .await?;
+        let same_as = match previous.first() {
             Some(row) => {
                 let id: i64 = row.try_get(0)?;
                 let previous_digest: Option<String> = row.try_get(1)?;
                 let holder = row.try_get::<Option<i64>, _>(2)?.unwrap_or(id);
-                (Some(holder), (previous_digest.as_deref() == Some(digest.as_str())).then_some(holder))
+                (previous_digest.as_deref() == Some(digest.as_str())).then_some(holder)
             }
-            None => (None, None),
+            None => None,
         };
         // One serialisation: the result without its moment is both what the digest is of and what is
         // stored (the moment is stored beside it).
@@ -162,16 +167,11 @@ impl Store {
         // Check results: the ones that did not pass, and those that passed after not passing in the
         // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
         // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
-        let not_passed_before: std::collections::HashSet<String> = match previous_id {
-            Some(id) => sqlx::query("SELECT check_id FROM check_results WHERE scan_id = $1 AND outcome <> 'pass'")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?
-                .into_iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?,
-            None => Default::default(),
-        };
+        let not_passed_before: std::collections::HashSet<String> = previous
+            .iter()
+            .map(|r| r.try_get::<Option<String>, _>(3))
+            .filter_map(Result::transpose)
+            .collect::<Result<_, _>>()?;
         let mut tx = self.pool().begin().await?;
         if let Some((id, worker)) = job {
             let held = sqlx::query(
@@ -402,10 +402,12 @@ impl Store {
         }
         for (source, _) in &wanted {
             if !held.contains_key(source) {
-                let row = sqlx::query("SELECT facts, CASE WHEN facts IS NULL THEN result ELSE '' END FROM scans WHERE id = $1")
-                    .bind(source)
-                    .fetch_one(self.pool())
-                    .await?;
+                let row = sqlx::query(
+                    "SELECT facts, CASE WHEN facts IS NULL THEN result ELSE '' END FROM scans WHERE id = $1",
+                )
+                .bind(source)
+                .fetch_one(self.pool())
+                .await?;
                 held.insert(*source, facts_of(row.try_get(0)?, row.try_get(1)?)?);
             }
         }

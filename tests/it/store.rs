@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use icp_patrol::checks::{Outcome, ScanFacts};
-use sqlx::Connection;
 use icp_patrol::filing::{FilingRecord, load_filings};
 use icp_patrol::result::ScanResult;
 use icp_patrol::store::{LockError, Store};
+use sqlx::Connection;
 
 use crate::db::{Kind, TestDb, both};
 use crate::support::*;
