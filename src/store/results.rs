@@ -331,52 +331,6 @@ impl Store {
         rows.into_iter().map(scan_row).collect()
     }
 
-    /// The latest results of one scanned host, newest first, at most `limit` (what the change checks
-    /// compare with). A run of unchanged scans shares one stored result: it is parsed once.
-    pub async fn recent_results(&self, target: &str, limit: i64) -> Result<Vec<ScanResult>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, same_as, CASE WHEN same_as IS NULL THEN result ELSE '' END, moment FROM scans \
-             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
-        )
-        .bind(target)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        let mut parsed: HashMap<i64, ScanResult> = HashMap::new();
-        let mut wanted: Vec<(i64, Option<String>)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: i64 = r.try_get(0)?;
-            let same_as: Option<i64> = r.try_get(1)?;
-            let json: String = r.try_get(2)?;
-            if same_as.is_none() && !parsed.contains_key(&id) {
-                parsed.insert(id, serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-            }
-            wanted.push((same_as.unwrap_or(id), r.try_get(3)?));
-        }
-        for (source, _) in &wanted {
-            if !parsed.contains_key(source) {
-                let json: String = sqlx::query("SELECT result FROM scans WHERE id = $1")
-                    .bind(source)
-                    .fetch_one(self.pool())
-                    .await?
-                    .try_get(0)?;
-                parsed.insert(*source, serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-            }
-        }
-        wanted
-            .into_iter()
-            .map(|(source, moment)| {
-                let mut result = parsed[&source].clone();
-                if let Some(moment) = moment {
-                    let moment: Moment =
-                        serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    moment.lay_over(&mut result);
-                }
-                Ok(result)
-            })
-            .collect()
-    }
-
     /// What the latest scans of one host showed, newest first, at most `limit` (what the change checks
     /// compare with): the facts stored beside each result, else (scans recorded before there were
     /// any) the facts of its parsed result; each with its own scan's time.

@@ -110,7 +110,8 @@ async fn cycle(store: &Store, url: &str, farm: &Farm, tag: &str) {
 }
 
 async fn latest(store: &Store, host: &str) -> ScanResult {
-    store.recent_results(host, 1).await.expect("results").pop().unwrap_or_else(|| panic!("no scan of {host}"))
+    let latest = store.latest_scans(&[host.to_string()]).await.expect("results").pop();
+    latest.unwrap_or_else(|| panic!("no scan of {host}")).result
 }
 
 /// On SQLite and PostgreSQL: the history is read by SQL of its own.
