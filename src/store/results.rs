@@ -159,10 +159,9 @@ impl Store {
         let json = if same_as.is_some() { String::new() } else { timeless };
         let facts = match same_as {
             Some(_) => None,
-            None => Some(
-                serde_json::to_string(&crate::checks::ScanFacts::of(result))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            ),
+            None => {
+                Some(serde_json::to_string(&ScanFacts::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            }
         };
         // Check results: the ones that did not pass, and those that passed after not passing in the
         // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
