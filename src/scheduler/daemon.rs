@@ -13,6 +13,7 @@ use super::alerting::{Alerting, DIGEST_EVERY};
 use super::cron::CronSchedule;
 use super::policy;
 use super::politeness::{Admission, HostKeys, Politeness, PolitenessOptions};
+use super::recorder::Recorder;
 use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
@@ -158,6 +159,7 @@ impl Daemon {
         let total = Arc::new(Semaphore::new(settings.concurrency));
         let politeness = Arc::new(Politeness::new(PolitenessOptions::from_settings(&settings)));
         let counters = Arc::new(Counters::default());
+        let (recorder, writer) = Recorder::start(this.store.clone(), this.worker.clone());
 
         // Notices whose deadline has come are re-scanned (now, and every minute while running).
         this.enqueue_due_notices().await?;
@@ -312,13 +314,14 @@ impl Daemon {
             let hard_stop = hard_stop.clone();
             let counters = Arc::clone(&counters);
             let finished = Arc::clone(&finished);
+            let recorder = recorder.clone();
             // Every log line of the job says which job, target and cycle it is about.
             let span = tracing::info_span!("job", job = job.id, domain = %job.target, cycle = %job.cycle, attempt = job.attempts);
             tracker.spawn(tracing::Instrument::instrument(
                 async move {
                     let id = job.id;
                     tokio::select! {
-                        outcome = this.work(&job, &politeness) => counters.count(outcome),
+                        outcome = this.work(&job, &politeness, &recorder) => counters.count(outcome),
                         _ = hard_stop.cancelled() => {
                             // Past the grace period: the job goes back to the queue, not counted as an attempt.
                             match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
@@ -353,6 +356,13 @@ impl Daemon {
             tracker.wait().await;
         }
         hard_stop.cancel();
+        // Every worker is done: what they handed the writer is written before the run ends.
+        drop(recorder);
+        if let Some(writer) = writer
+            && writer.await.is_err()
+        {
+            tracing::error!("the recorder ended abnormally");
+        }
         if once && failure.is_none() {
             let rules = this.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
             let today = this.today.unwrap_or_else(today_in_shanghai);
@@ -459,7 +469,7 @@ impl Daemon {
     }
 
     /// One job: the filing, a permit for its server address, the scan, retry or record.
-    async fn work(&self, job: &ClaimedJob, politeness: &Politeness) -> Result<Worked, StoreError> {
+    async fn work(&self, job: &ClaimedJob, politeness: &Politeness, recorder: &Recorder) -> Result<Worked, StoreError> {
         let Some(stored) = self.store.filing_for_host(&job.domain).await?.filter(|f| f.status == "active") else {
             self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
             return Ok(Worked::Skipped);
@@ -514,7 +524,8 @@ impl Daemon {
         super::history::compare(&self.store, &scanner, &mut result, Some(&filing), &open).await?;
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
-        match self.store.record(&result, Some((job.id, &self.worker))).await? {
+        let result = Arc::new(result);
+        match recorder.record(Arc::clone(&result), job.id).await? {
             Some(scan_id) => {
                 if job.cycle.starts_with("deadline:") {
                     self.settle_notice(&job.cycle, &result, scan_id).await?;

@@ -11,6 +11,7 @@ mod limiter;
 mod ops;
 mod policy;
 mod politeness;
+mod recorder;
 
 pub use cron::{CronError, CronSchedule};
 pub use daemon::{Daemon, DaemonHandle, RunSummary};

@@ -57,6 +57,9 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// The daemon's writer of results ended before this result was recorded (the daemon is stopping).
+    #[error("the daemon's recorder has stopped")]
+    RecorderStopped,
 }
 
 /// A connection pool and which dialect it speaks.

@@ -125,7 +125,35 @@ impl Store {
     /// transaction. With a job, only while `worker` still holds it: `Ok(None)` when it does not (its
     /// lease ran out and another worker took over), and nothing is written.
     pub async fn record(&self, result: &ScanResult, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
-        let now = now_ms();
+        let prepared = self.prepare(result).await?;
+        let mut tx = self.pool().begin().await?;
+        let recorded = write(&mut tx, result, prepared, job).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// Records several of one worker's jobs' results in one transaction (one commit for the group);
+    /// per job as `record` does: `None` for a job whose lease the worker no longer holds.
+    pub async fn record_group(
+        &self,
+        results: &[(&ScanResult, i64)],
+        worker: &str,
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        let mut prepared = Vec::with_capacity(results.len());
+        for (result, _) in results {
+            prepared.push(self.prepare(result).await?);
+        }
+        let mut tx = self.pool().begin().await?;
+        let mut recorded = Vec::with_capacity(results.len());
+        for ((result, job), prepared) in results.iter().zip(prepared) {
+            recorded.push(write(&mut tx, result, prepared, Some((*job, worker))).await?);
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// What a result is recorded with, read and serialised before the write transaction.
+    async fn prepare(&self, result: &ScanResult) -> Result<Prepared, StoreError> {
         let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
         // What the host's last scan found is read before the write transaction: on SQLite a
         // transaction that reads first cannot become the writer once another has written (it would
@@ -171,151 +199,174 @@ impl Store {
             .map(|r| r.try_get::<Option<String>, _>(3))
             .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?;
-        let mut tx = self.pool().begin().await?;
-        if let Some((id, worker)) = job {
-            let held = sqlx::query(
-                "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
-            )
-            .bind(id)
-            .bind(worker)
+        Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before })
+    }
+}
+
+/// A result's row, serialised, and what its host's previous scan says it repeats or changed.
+struct Prepared {
+    domain: String,
+    digest: String,
+    json: String,
+    moment: String,
+    facts: Option<String>,
+    same_as: Option<i64>,
+    not_passed_before: std::collections::HashSet<String>,
+}
+
+/// Writes one prepared result in the transaction; `Ok(None)`, writing nothing, when the job's lease is
+/// no longer the worker's.
+async fn write(
+    tx: &mut sqlx::AnyConnection,
+    result: &ScanResult,
+    prepared: Prepared,
+    job: Option<(i64, &str)>,
+) -> Result<Option<i64>, StoreError> {
+    let now = now_ms();
+    let Prepared { domain, digest, json, moment, facts, same_as, not_passed_before } = prepared;
+    if let Some((id, worker)) = job {
+        let held = sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id)
+        .bind(worker)
+        .execute(&mut *tx)
+        .await?;
+        if held.rows_affected() != 1 {
+            return Ok(None);
+        }
+    }
+    let scan_id: i64 = sqlx::query(
+        "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
+         same_as, digest, moment, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(job.map(|(id, _)| id))
+    .bind(&domain)
+    .bind(&result.domain)
+    .bind(result.scanned_at.timestamp_millis())
+    .bind(result.verdict.status.as_str())
+    .bind(&result.versions.scanner)
+    .bind(&result.versions.rules)
+    .bind(&json)
+    .bind(same_as)
+    .bind(&digest)
+    .bind(&moment)
+    .bind(&facts)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+
+    // Screenshots of a rendered scan, in the same transaction as the scan they evidence; an
+    // unchanged scan's are those of the scan it repeats (their digests are part of the result).
+    let shots = if same_as.is_some() { &[][..] } else { &result.screenshots[..] };
+    for shot in shots {
+        let kind = match shot.kind {
+            crate::render::ScreenshotKind::Footer => "footer",
+            crate::render::ScreenshotKind::Page => "page",
+        };
+        sqlx::query("INSERT INTO evidence (scan_id, kind, sha256, png) VALUES ($1, $2, $3, $4)")
+            .bind(scan_id)
+            .bind(kind)
+            .bind(&shot.sha256)
+            .bind(&shot.png)
             .execute(&mut *tx)
             .await?;
-            if held.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        }
-        let scan_id: i64 = sqlx::query(
-            "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
-             same_as, digest, moment, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(job.map(|(id, _)| id))
-        .bind(&domain)
-        .bind(&result.domain)
-        .bind(result.scanned_at.timestamp_millis())
-        .bind(result.verdict.status.as_str())
-        .bind(&result.versions.scanner)
-        .bind(&result.versions.rules)
-        .bind(&json)
-        .bind(same_as)
-        .bind(&digest)
-        .bind(&moment)
-        .bind(&facts)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-
-        // Screenshots of a rendered scan, in the same transaction as the scan they evidence; an
-        // unchanged scan's are those of the scan it repeats (their digests are part of the result).
-        let shots = if same_as.is_some() { &[][..] } else { &result.screenshots[..] };
-        for shot in shots {
-            let kind = match shot.kind {
-                crate::render::ScreenshotKind::Footer => "footer",
-                crate::render::ScreenshotKind::Page => "page",
-            };
-            sqlx::query("INSERT INTO evidence (scan_id, kind, sha256, png) VALUES ($1, $2, $3, $4)")
-                .bind(scan_id)
-                .bind(kind)
-                .bind(&shot.sha256)
-                .bind(&shot.png)
-                .execute(&mut *tx)
-                .await?;
-        }
-
-        // An unchanged scan's check rows are those of the result it repeats: none of its own.
-        let kept: Vec<&crate::result::CheckResult> = result
-            .checks
-            .iter()
-            .filter(|c| same_as.is_none() && (c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)))
-            .collect();
-        for chunk in kept.chunks(50) {
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
-            let sql = format!(
-                "INSERT INTO check_results (scan_id, check_id, outcome, severity, notice, evidence) VALUES {}",
-                values.join(", ")
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for c in chunk {
-                q = q
-                    .bind(scan_id)
-                    .bind(&c.id)
-                    .bind(outcome_str(c.outcome))
-                    .bind(format!("{:?}", c.severity).to_lowercase())
-                    .bind(c.notice.as_str())
-                    .bind(serde_json::to_string(&c.evidence).unwrap_or_default());
-            }
-            q.execute(&mut *tx).await?;
-        }
-
-        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
-        let open: HashMap<String, FindingRow> = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(&result.domain)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| finding(&r))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .map(|f| (f.check_id.clone(), f))
-            .collect();
-        for c in &result.checks {
-            let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
-            match (c.outcome, open.get(&c.id)) {
-                (Outcome::Fail, Some(f)) => {
-                    sqlx::query(
-                        "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2, \
-                         evidence = $3, notice = $4 WHERE id = $5",
-                    )
-                    .bind(now)
-                    .bind(scan_id)
-                    .bind(&evidence)
-                    .bind(c.notice.as_str())
-                    .bind(f.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                (Outcome::Fail, None) => {
-                    sqlx::query(
-                        "INSERT INTO findings (domain, target, check_id, status, notice, first_seen, last_seen, consecutive, last_scan_id, evidence) \
-                         VALUES ($1, $2, $3, 'open', $4, $5, $6, 1, $7, $8)",
-                    )
-                    .bind(&domain)
-                    .bind(&result.domain)
-                    .bind(&c.id)
-                    .bind(c.notice.as_str())
-                    .bind(now)
-                    .bind(now)
-                    .bind(scan_id)
-                    .bind(&evidence)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                // A check that no longer applies (its premise is gone: `skipped`) closes its finding too;
-                // the reason is the skipped result's evidence in the closing scan (`last_scan_id`).
-                (Outcome::Pass | Outcome::Skipped, Some(f)) => {
-                    sqlx::query(
-                        "UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3",
-                    )
-                    .bind(now)
-                    .bind(scan_id)
-                    .bind(f.id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                _ => {}
-            }
-        }
-        if result.fetch.status.is_some_and(|s| s < 400) {
-            sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
-                .bind(now)
-                .bind(&domain)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(Some(scan_id))
     }
 
+    // An unchanged scan's check rows are those of the result it repeats: none of its own.
+    let kept: Vec<&crate::result::CheckResult> = result
+        .checks
+        .iter()
+        .filter(|c| same_as.is_none() && (c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)))
+        .collect();
+    for chunk in kept.chunks(50) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
+        let sql = format!(
+            "INSERT INTO check_results (scan_id, check_id, outcome, severity, notice, evidence) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        for c in chunk {
+            q = q
+                .bind(scan_id)
+                .bind(&c.id)
+                .bind(outcome_str(c.outcome))
+                .bind(format!("{:?}", c.severity).to_lowercase())
+                .bind(c.notice.as_str())
+                .bind(serde_json::to_string(&c.evidence).unwrap_or_default());
+        }
+        q.execute(&mut *tx).await?;
+    }
+
+    let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
+    let open: HashMap<String, FindingRow> = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(&result.domain)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| finding(&r))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|f| (f.check_id.clone(), f))
+        .collect();
+    for c in &result.checks {
+        let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
+        match (c.outcome, open.get(&c.id)) {
+            (Outcome::Fail, Some(f)) => {
+                sqlx::query(
+                    "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2, \
+                     evidence = $3, notice = $4 WHERE id = $5",
+                )
+                .bind(now)
+                .bind(scan_id)
+                .bind(&evidence)
+                .bind(c.notice.as_str())
+                .bind(f.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (Outcome::Fail, None) => {
+                sqlx::query(
+                    "INSERT INTO findings (domain, target, check_id, status, notice, first_seen, last_seen, consecutive, last_scan_id, evidence) \
+                     VALUES ($1, $2, $3, 'open', $4, $5, $6, 1, $7, $8)",
+                )
+                .bind(&domain)
+                .bind(&result.domain)
+                .bind(&c.id)
+                .bind(c.notice.as_str())
+                .bind(now)
+                .bind(now)
+                .bind(scan_id)
+                .bind(&evidence)
+                .execute(&mut *tx)
+                .await?;
+            }
+            // A check that no longer applies (its premise is gone: `skipped`) closes its finding too;
+            // the reason is the skipped result's evidence in the closing scan (`last_scan_id`).
+            (Outcome::Pass | Outcome::Skipped, Some(f)) => {
+                sqlx::query(
+                    "UPDATE findings SET status = 'resolved', resolved_at = $1, last_scan_id = $2 WHERE id = $3",
+                )
+                .bind(now)
+                .bind(scan_id)
+                .bind(f.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            _ => {}
+        }
+    }
+    if result.fetch.status.is_some_and(|s| s < 400) {
+        sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
+            .bind(now)
+            .bind(&domain)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(Some(scan_id))
+}
+
+impl Store {
     /// Stored scans, newest first, optionally of one filing's domain, at most `limit`.
     pub async fn scans(&self, domain: Option<&str>, limit: i64) -> Result<Vec<ScanRow>, StoreError> {
         let sql = format!(

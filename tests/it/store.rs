@@ -155,6 +155,22 @@ async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
         assert!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record").is_some());
         assert_eq!(store.record(&result, Some((taken[0].id, "w2"))).await.expect("record"), None, "never twice");
         assert_eq!(store.results_per_cycle("c2").await.expect("count"), [("late.example.cn".to_string(), 1)]);
+
+        // A group of results in one transaction: each job recorded once, and only by its lease holder
+        // (w1 still holds a[0] and a[1]; b[0] is w2's).
+        let results: Vec<ScanResult> =
+            [&a[0], &a[1], &b[0]].iter().map(|j| sample_result(&j.target, &["icp.missing"])).collect();
+        let group = [(&results[0], a[0].id), (&results[1], a[1].id), (&results[2], b[0].id)];
+        let recorded = store.record_group(&group, "w1").await.expect("record a group");
+        assert!(recorded[0].is_some() && recorded[1].is_some(), "{:?}: {recorded:?}", db.kind);
+        assert_eq!(recorded[2], None, "{:?}: not w1's lease, nothing written", db.kind);
+        assert_eq!(store.record_group(&group[..2], "w1").await.expect("again"), [None, None], "never twice");
+        let per_target = store.results_per_cycle("c1").await.expect("count");
+        let scanned: Vec<&(String, i64)> = per_target.iter().filter(|(_, n)| *n > 0).collect();
+        assert_eq!(scanned.len(), 2, "{scanned:?}");
+        assert!(scanned.iter().all(|(_, n)| *n == 1), "{scanned:?}");
+        let open = store.open_findings(&a[0].target).await.expect("findings");
+        assert!(open.contains_key("icp.missing"), "the group's findings are written too: {open:?}");
     }
 }
 
