@@ -29,11 +29,15 @@ pub(super) fn placeholder(
             .link_targets
             .iter()
             .any(|t| facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(t.as_str())));
+        // A default page's sentence has a grammar more than fixed words: read it from the text as
+        // shown (spacing kept), not from the folded text.
+        let sentence = || f.patterns.iter().any(|re| re.is_match(&page.raw));
         page.chars <= f.max_chars
             && (f.title.iter().any(|w| page.title.contains(w.as_str()))
                 || f.text.iter().any(|w| page.body.contains(w.as_str()))
                 || links
-                || targets)
+                || targets
+                || sentence())
     });
     if let Some(f) = by_fingerprint {
         return Some((f.kind, f.id.clone()));

@@ -184,7 +184,12 @@ impl RuleSet {
                     }
                 }
                 (_, "placeholders.toml") => {
-                    parts.placeholders = parse(path, text, &mut errors).map(Placeholders::compile);
+                    parts.placeholders = parse(path, text, &mut errors).map(|f| {
+                        let mut bad = Vec::new();
+                        let compiled = Placeholders::compile(f, &mut bad);
+                        locate_bad_patterns(path, text, bad, &mut errors);
+                        compiled
+                    });
                 }
                 (_, "preapproval.toml") => {
                     parts.preapproval = parse(path, text, &mut errors).map(|f| {
@@ -425,6 +430,20 @@ mod tests {
             RuleSet::load(dir.path()).expect_err("bad ranges").0.iter().map(ToString::to_string).collect();
         assert!(shown.iter().any(|e| e.contains("acme.toml:5:3") && e.contains("300.1.2.0/24")), "{shown:?}");
         assert!(shown.iter().any(|e| e.contains("acme.toml:7:") && e.contains("not an IPv6 range")), "{shown:?}");
+    }
+
+    #[test]
+    fn a_bad_placeholder_sentence_pattern_is_located() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let path = dir.path().join("placeholders.toml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let from = "patterns = ['(?i)\\byou\\s+(?:have";
+        assert!(text.contains(from), "placeholders.toml lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, "patterns = ['(?i)(\\byou\\s+(?:have", 1)).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("bad pattern").0.iter().map(ToString::to_string).collect();
+        assert!(shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("bad pattern")), "{shown:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `rules/placeholders.toml`: fingerprints of default, parked and under-construction pages, the blank
 //! page rule, and interception pages (schema documented in the file itself).
 
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::text::fold;
@@ -64,6 +65,10 @@ pub(crate) struct FingerprintRule {
     /// its vendor's page.
     #[serde(default)]
     pub link_targets: Vec<String>,
+    /// Sentence forms (regexes over the visible text as shown, spacing kept): default pages say
+    /// the same things in many wordings ("If you're seeing this page …, it means … successfully").
+    #[serde(default)]
+    pub patterns: Vec<String>,
     pub max_chars: usize,
 }
 
@@ -99,6 +104,8 @@ pub struct Fingerprint {
     pub links: Vec<String>,
     /// Lower-cased parts of a link's address, any of which marks the page; empty = not used.
     pub link_targets: Vec<String>,
+    /// Sentence forms over the visible text; any match marks the page.
+    pub patterns: Vec<Regex>,
     pub max_chars: usize,
 }
 
@@ -117,7 +124,7 @@ fn folded(words: &[String]) -> Vec<String> {
 }
 
 impl Placeholders {
-    pub(crate) fn compile(file: PlaceholdersFile) -> Self {
+    pub(crate) fn compile(file: PlaceholdersFile, bad: &mut Vec<(String, String)>) -> Self {
         Placeholders {
             blank_max_chars: file.blank.max_chars,
             blank_stock_words: folded(&file.blank.stock_words),
@@ -131,6 +138,7 @@ impl Placeholders {
                     text: folded(&f.text),
                     links: folded(&f.links),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
+                    patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
                 })
                 .collect(),
@@ -144,6 +152,7 @@ impl Placeholders {
                     text: folded(&f.text),
                     links: Vec::new(),
                     link_targets: Vec::new(),
+                    patterns: Vec::new(),
                     max_chars: usize::MAX,
                 })
                 .collect(),
