@@ -126,6 +126,10 @@ pub struct DaemonSettings {
     pub log_format: String,
     /// Also scan `www.` + the domain when a filed domain is an apex (spec §3).
     pub include_www: bool,
+    /// Keep each target's page read and reuse it while the served page is byte for byte the same
+    /// (and the rules and scanner are): an unchanged page is then not decoded, extracted or classified
+    /// again. Costs one row per target (about a kilobyte).
+    pub reuse_reads: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -256,6 +260,7 @@ impl Default for DaemonSettings {
             metrics_addr: Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
             log_format: "json".into(),
             include_www: true,
+            reuse_reads: true,
         }
     }
 }

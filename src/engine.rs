@@ -14,6 +14,7 @@ use crate::fetch::{ErrorKind, FetchError, Fetcher, decode};
 use crate::filing::FilingRecord;
 use crate::net::DnsAnswer;
 use crate::notice::{self, DraftInput};
+use crate::page_read::{PageRead, ReadKey, Reuse, StoredRead};
 use crate::render::{RenderMode, RenderReason, RenderRequest, RenderStatus, Renderer, needs_render};
 use crate::result::{
     CheckResult, Classified, DnsInfo, Extracted, FetchInfo, JudgedPage, RenderInfo, SCHEMA, ScanResult, Versions,
@@ -169,8 +170,21 @@ impl Scanner {
         };
     }
 
-    #[tracing::instrument(name = "scan", skip_all, fields(domain = %target.host, url = %target.url))]
     pub async fn scan(&self, target: &Target, filing: Option<&FilingRecord>, today: NaiveDate) -> ScanResult {
+        self.scan_reusing(target, filing, today, Reuse::Off).await.0
+    }
+
+    /// A scan that, with [`Reuse::Known`], reuses the target's stored read when the served page is the
+    /// one it was read from (same [`ReadKey`]). Returns the result and, when the page was read afresh
+    /// under `Known`, the read to store for the next scan.
+    #[tracing::instrument(name = "scan", skip_all, fields(domain = %target.host, url = %target.url))]
+    pub async fn scan_reusing(
+        &self,
+        target: &Target,
+        filing: Option<&FilingRecord>,
+        today: NaiveDate,
+        reuse: Reuse,
+    ) -> (ScanResult, Option<StoredRead>) {
         let scanned_at = Utc::now();
         let deadline = tokio::time::Instant::now() + self.fetcher.total_timeout();
         let mut fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
@@ -185,9 +199,22 @@ impl Scanner {
         let mut unreadable: Option<String> = None;
         let mut screenshots = Vec::new();
 
+        let (key, known) = match (reuse, &sha256, readable) {
+            (Reuse::Known(known), Some(sha), true) => (
+                Some(ReadKey::of(sha, &page_url, fetched.content_type.as_deref(), &target.host, &self.rules.digest)),
+                known,
+            ),
+            _ => (None, None),
+        };
+        let reused = known.filter(|k| key.as_ref() == Some(&k.key)).map(|k| k.read);
+        let keep = key.is_some() && reused.is_none();
+        let mut fresh: Option<StoredRead> = None;
         // A core for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
-        let cpu =
-            if readable { Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed")) } else { None };
+        let cpu = if readable && reused.is_none() {
+            Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed"))
+        } else {
+            None
+        };
         // The scan's time limit covers extraction too: it gets what the fetch left.
         let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
         let mut extract_error: Option<FetchError> = None;
@@ -198,26 +225,48 @@ impl Scanner {
             let tld = target.host.rsplit('.').next().map(|t| t.as_bytes().to_vec());
             let page = url.clone();
             let static_budget = budget;
-            let work = move || {
-                // Held until the work ends, even when the scan that waits for it is dropped.
-                let _cpu = cpu;
-                let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
-                let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
-                static_budget.check("classification")?;
-                let classification = classify(&facts, &rules);
-                let needs = needs_render(&decoded.text, &facts, &classification);
-                let reason = match mode {
-                    RenderMode::Never => None,
-                    RenderMode::Always => Some(RenderReason::Always),
-                    RenderMode::Auto => needs,
-                };
-                // An `always` render that fails falls back on the served page unless that page needed one.
-                let needed = needs.is_some();
-                let body = reason.map(|_| body);
-                Ok::<_, extract::OutOfTime>(((facts, classification), decoded.encoding, reason, needed, body))
+            let reason_for = move |needs: Option<RenderReason>| match mode {
+                RenderMode::Never => None,
+                RenderMode::Always => Some(RenderReason::Always),
+                RenderMode::Auto => needs,
             };
-            match tokio::task::spawn_blocking(work).await {
-                Ok(Ok((read, enc, reason, needed, body))) => {
+            let read = match reused {
+                // The page this target served last time, read then: only what follows is done again.
+                Some(r) => {
+                    metrics::counter!("icp_patrol_page_reads_reused_total").increment(1);
+                    let reason = reason_for(r.needs_render);
+                    let body = reason.map(|_| body);
+                    Ok(Ok(((r.facts, r.classification), r.encoding, reason, r.needs_render.is_some(), body, None)))
+                }
+                None => {
+                    let work = move || {
+                        // Held until the work ends, even when the scan that waits for it is dropped.
+                        let _cpu = cpu;
+                        let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
+                        let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
+                        static_budget.check("classification")?;
+                        let classification = classify(&facts, &rules);
+                        let needs = needs_render(&decoded.text, &facts, &classification);
+                        let kept = keep.then(|| PageRead::of(&facts, &classification, decoded.encoding, needs));
+                        let reason = reason_for(needs);
+                        // An `always` render that fails falls back on the served page unless that page needed one.
+                        let needed = needs.is_some();
+                        let body = reason.map(|_| body);
+                        Ok::<_, extract::OutOfTime>((
+                            (facts, classification),
+                            decoded.encoding.to_string(),
+                            reason,
+                            needed,
+                            body,
+                            kept,
+                        ))
+                    };
+                    tokio::task::spawn_blocking(work).await
+                }
+            };
+            match read {
+                Ok(Ok((read, enc, reason, needed, body, kept))) => {
+                    fresh = key.zip(kept).map(|(key, read)| StoredRead { key, read });
                     let mut read = Some(read);
                     if let (Some(reason), Some(body), Some(renderer)) = (reason, body, self.renderer.as_ref()) {
                         render.reason = Some(reason);
@@ -268,7 +317,7 @@ impl Scanner {
                             _ => {}
                         }
                     }
-                    (read, Some(enc.to_string()))
+                    (read, Some(enc))
                 }
                 Ok(Err(out_of_time)) => {
                     unreadable =
@@ -325,7 +374,7 @@ impl Scanner {
             None => Vec::new(),
         };
 
-        ScanResult {
+        let result = ScanResult {
             schema: SCHEMA.to_string(),
             versions: Versions { scanner: env!("CARGO_PKG_VERSION").to_string(), rules: self.rules.digest.clone() },
             domain: target.host.clone(),
@@ -355,7 +404,8 @@ impl Scanner {
             verdict,
             notice_drafts,
             screenshots,
-        }
+        };
+        (result, fresh)
     }
 
     /// Extraction and classification of a document (a rendered DOM, or a page read for `rules

@@ -29,6 +29,7 @@ pub mod fetch;
 pub mod filing;
 pub mod net;
 pub mod notice;
+pub mod page_read;
 pub mod render;
 pub mod report;
 pub mod result;

@@ -6,7 +6,10 @@
 #
 #   benches/farm/run.sh [--sites 2000] [--backend sqlite|postgres|both] [--scrapy] [--cycles 1]
 #                       [--concurrency 64] [--bin target/release/icp-patrol] [--render never|auto]
-#                       [--daemons N] [--rss-cycles N [--rss-every 30]]
+#                       [--daemons N] [--rss-cycles N [--rss-every 30]] [--reuse-reads true|false]
+#
+# --reuse-reads false: every cycle reads every page afresh (the daemon's `reuse_reads`; by default a
+# page served byte for byte as in the last cycle reuses that cycle's read).
 #
 # --daemons N (PostgreSQL): N `daemon --once` processes on one database over the same farm. The first
 # enqueues the cycle; the others join it (their one schedule names a provider no filing has, so they
@@ -30,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-sites=2000 backend=both scrapy=0 cycles=1 concurrency=64 bin="" render=never daemons=1 rss_cycles=0 rss_every=30
+sites=2000 backend=both scrapy=0 cycles=1 concurrency=64 bin="" render=never daemons=1 rss_cycles=0 rss_every=30 reuse_reads=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --sites) sites=$2; shift 2 ;;
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --daemons) daemons=$2; shift 2 ;;
     --rss-cycles) rss_cycles=$2; shift 2 ;;
     --rss-every) rss_every=$2; shift 2 ;;
+    --reuse-reads) reuse_reads=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -127,6 +131,7 @@ per_address = $concurrency
 per_domain = $concurrency
 metrics_addr = "127.0.0.1:0"
 include_www = false
+reuse_reads = $reuse_reads
 [[schedule]]
 name = "bench"
 cron = "$3"

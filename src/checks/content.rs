@@ -128,9 +128,6 @@ fn preapproval(input: &CheckInput<'_>, found: &[crate::classify::IndustryHit], f
     }
 }
 
-/// Signs of a company behind a personal filing.
-const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心", "招商加盟", "营业执照", "企业介绍"];
-
 /// A personal filing may carry no company, forum, commercial or pre-approval content; where a province
 /// limits other principal types too (`scope_limited`), the same holds for them except company content.
 fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) -> Finding {
@@ -138,16 +135,12 @@ fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) ->
     if !personal && !limited_here {
         return Finding::skipped(ID, "not a personal filing");
     }
-    let (Some(facts), Some(c)) = (input.facts, input.classification) else {
+    let (Some(_), Some(c)) = (input.facts, input.classification) else {
         return Finding::inconclusive(ID, input.no_page());
     };
-    let body = fold(&facts.body_text);
     // Company content is only out of scope for a person.
-    let mut reasons: Vec<String> = if personal {
-        COMPANY_SIGNS.iter().filter(|s| body.contains(&fold(s))).map(|s| format!("company: {s}")).collect()
-    } else {
-        Vec::new()
-    };
+    let mut reasons: Vec<String> =
+        if personal { c.company_signs.iter().map(|s| format!("company: {s}")).collect() } else { Vec::new() };
     if c.industries.iter().any(|h| h.key == "bulletin") {
         reasons.push("forum or community".into());
     }

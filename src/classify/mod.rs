@@ -30,7 +30,13 @@ pub struct Classification {
     pub licensed: bool,
     pub site_names: Vec<String>,
     pub operator: Option<String>,
+    /// Signs of a company in the visible text (a personal filing may show none).
+    #[serde(default)]
+    pub company_signs: Vec<String>,
 }
+
+/// Words that show a company behind a site.
+const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心", "招商加盟", "营业执照", "企业介绍"];
 
 /// The page's text prepared once for every matcher.
 pub(crate) struct Prepared {
@@ -81,6 +87,7 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
         (industry::industries(&page, &rules.preapproval), commercial::signals(&page, &rules.commercial))
     };
     let footer = fold(&facts.footer_text);
+    let company_signs = COMPANY_SIGNS.iter().filter(|s| page.body.contains(&fold(s))).map(|s| s.to_string()).collect();
     Classification {
         licensed: rules.commercial.licensed.iter().any(|w| footer.contains(w.as_str())),
         site_names: site_names(facts),
@@ -89,6 +96,7 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
         blocked,
         industries,
         commercial,
+        company_signs,
     }
 }
 

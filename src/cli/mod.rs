@@ -180,11 +180,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let pruned = store.prune(cutoff).await?;
             let after = store.storage().await?;
             println!(
-                "{}: kept {days} days: removed {} scans, {} check rows, {} jobs; scans {} -> {}, result bytes {} -> {}",
+                "{}: kept {days} days: removed {} scans, {} check rows, {} jobs, {} page reads; scans {} -> {}, result bytes {} -> {}",
                 store.url(),
                 pruned.scans,
                 pruned.check_rows,
                 pruned.jobs,
+                pruned.page_reads,
                 before.scans,
                 after.scans,
                 before.result_bytes,
@@ -197,13 +198,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let store = settings::store(&settings.config).await?;
             let f = store.storage().await?;
             println!(
-                "{}: {} scans, {} with a result of their own ({} bytes of result JSON), {} check rows, {} bytes of screenshots",
+                "{}: {} scans, {} with a result of their own ({} bytes of result JSON), {} check rows, {} bytes of screenshots, \
+                 {} page reads ({} bytes)",
                 store.url(),
                 f.scans,
                 f.full_results,
                 f.result_bytes,
                 f.check_rows,
-                f.evidence_bytes
+                f.evidence_bytes,
+                f.page_reads,
+                f.page_read_bytes
             );
             Ok(0)
         }

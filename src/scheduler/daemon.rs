@@ -18,6 +18,7 @@ use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
 use crate::net::ErrorKind;
+use crate::page_read::Reuse;
 use crate::rules::RuleSet;
 use crate::state::NoticeState;
 use crate::store::{ClaimedJob, Store, StoreError, now_ms};
@@ -222,7 +223,13 @@ impl Daemon {
                     }
                     wait = Duration::from_secs(86_400);
                     match this.store.prune(now_ms() - keep_ms).await {
-                        Ok(p) => tracing::info!(scans = p.scans, check_rows = p.check_rows, jobs = p.jobs, "pruned"),
+                        Ok(p) => tracing::info!(
+                            scans = p.scans,
+                            check_rows = p.check_rows,
+                            jobs = p.jobs,
+                            page_reads = p.page_reads,
+                            "pruned"
+                        ),
                         Err(e) => tracing::error!("pruning: {e}"),
                     }
                 }
@@ -497,7 +504,12 @@ impl Daemon {
         };
         let started = std::time::Instant::now();
         let today = self.today.unwrap_or_else(today_in_shanghai);
-        let mut result = scanner.scan(&target, Some(&filing), today).await;
+        let reuse = if self.config.daemon.reuse_reads {
+            Reuse::Known(self.store.page_read(&target.host).await?.map(Box::new))
+        } else {
+            Reuse::Off
+        };
+        let (mut result, read) = scanner.scan_reusing(&target, Some(&filing), today, reuse).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
         let retry_after = result.fetch.retry_after_secs.map(Duration::from_secs);
         let hold = politeness.observe(&keys, result.fetch.error.as_ref(), retry_after);
@@ -525,7 +537,7 @@ impl Daemon {
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
         let result = Arc::new(result);
-        match recorder.record(Arc::clone(&result), job.id).await? {
+        match recorder.record(Arc::clone(&result), job.id, read).await? {
             Some(scan_id) => {
                 if job.cycle.starts_with("deadline:") {
                     self.settle_notice(&job.cycle, &result, scan_id).await?;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::page_read::StoredRead;
 use crate::result::ScanResult;
 use crate::store::{Backend, Store, StoreError};
 
@@ -22,6 +23,7 @@ type Outcome = Result<Option<i64>, StoreError>;
 pub(super) struct Item {
     result: Arc<ScanResult>,
     job: i64,
+    read: Option<StoredRead>,
     reply: oneshot::Sender<Outcome>,
 }
 
@@ -46,15 +48,18 @@ impl Recorder {
         }
     }
 
-    /// Records a job's result: the scan's id, or `None` when the lease was no longer this worker's.
-    pub(super) async fn record(&self, result: Arc<ScanResult>, job: i64) -> Outcome {
+    /// Records a job's result, and the page read its scan made when it read the page afresh: the
+    /// scan's id, or `None` when the lease was no longer this worker's.
+    pub(super) async fn record(&self, result: Arc<ScanResult>, job: i64, read: Option<StoredRead>) -> Outcome {
         match self {
             Recorder::Grouped { queue } => {
                 let (reply, answer) = oneshot::channel();
-                queue.send(Item { result, job, reply }).await.map_err(|_| StoreError::RecorderStopped)?;
+                queue.send(Item { result, job, read, reply }).await.map_err(|_| StoreError::RecorderStopped)?;
                 answer.await.map_err(|_| StoreError::RecorderStopped)?
             }
-            Recorder::Direct { store, worker } => store.record(&result, Some((job, worker))).await,
+            Recorder::Direct { store, worker } => {
+                store.record_with_read(&result, Some((job, worker)), read.as_ref()).await
+            }
         }
     }
 }
@@ -62,7 +67,8 @@ impl Recorder {
 async fn write_groups(store: Store, worker: String, mut arrivals: mpsc::Receiver<Item>) {
     let mut group: Vec<Item> = Vec::with_capacity(MAX_GROUP);
     while arrivals.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let results: Vec<(&ScanResult, i64)> = group.iter().map(|item| (item.result.as_ref(), item.job)).collect();
+        let results: Vec<(&ScanResult, i64, Option<&StoredRead>)> =
+            group.iter().map(|item| (item.result.as_ref(), item.job, item.read.as_ref())).collect();
         match store.record_group(&results, &worker).await {
             Ok(recorded) => {
                 for (item, id) in group.drain(..).zip(recorded) {
@@ -73,7 +79,8 @@ async fn write_groups(store: Store, worker: String, mut arrivals: mpsc::Receiver
                 // One result the store refuses must not fail the others: each is recorded on its own.
                 tracing::warn!(results = group.len(), "recording a group: {e}; recording one by one");
                 for item in group.drain(..) {
-                    let outcome = store.record(&item.result, Some((item.job, &worker))).await;
+                    let outcome =
+                        store.record_with_read(&item.result, Some((item.job, &worker)), item.read.as_ref()).await;
                     let _ = item.reply.send(outcome);
                 }
             }

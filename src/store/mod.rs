@@ -13,6 +13,7 @@ mod console;
 mod filings;
 mod jobs;
 mod lock;
+mod page_reads;
 mod results;
 mod retention;
 mod reviews;

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::unchanged::{Moment, timeless};
 use super::{Store, StoreError, now_ms, placeholders};
 use crate::checks::{Outcome, ScanFacts};
+use crate::page_read::{ReadKey, StoredRead};
 use crate::result::ScanResult;
 use crate::state::FindingStatus;
 
@@ -125,7 +126,18 @@ impl Store {
     /// transaction. With a job, only while `worker` still holds it: `Ok(None)` when it does not (its
     /// lease ran out and another worker took over), and nothing is written.
     pub async fn record(&self, result: &ScanResult, job: Option<(i64, &str)>) -> Result<Option<i64>, StoreError> {
-        let prepared = self.prepare(result).await?;
+        self.record_with_read(result, job, None).await
+    }
+
+    /// `record`, storing too the target's page read when the scan read its page afresh (in the same
+    /// transaction: a read is kept only with the scan that made it).
+    pub async fn record_with_read(
+        &self,
+        result: &ScanResult,
+        job: Option<(i64, &str)>,
+        read: Option<&StoredRead>,
+    ) -> Result<Option<i64>, StoreError> {
+        let prepared = self.prepare(result, read).await?;
         let mut tx = self.pool().begin().await?;
         let recorded = write(&mut tx, result, prepared, job).await?;
         tx.commit().await?;
@@ -136,16 +148,16 @@ impl Store {
     /// per job as `record` does: `None` for a job whose lease the worker no longer holds.
     pub async fn record_group(
         &self,
-        results: &[(&ScanResult, i64)],
+        results: &[(&ScanResult, i64, Option<&StoredRead>)],
         worker: &str,
     ) -> Result<Vec<Option<i64>>, StoreError> {
         let mut prepared = Vec::with_capacity(results.len());
-        for (result, _) in results {
-            prepared.push(self.prepare(result).await?);
+        for (result, _, read) in results {
+            prepared.push(self.prepare(result, *read).await?);
         }
         let mut tx = self.pool().begin().await?;
         let mut recorded = Vec::with_capacity(results.len());
-        for ((result, job), prepared) in results.iter().zip(prepared) {
+        for ((result, job, _), prepared) in results.iter().zip(prepared) {
             recorded.push(write(&mut tx, result, prepared, Some((*job, worker))).await?);
         }
         tx.commit().await?;
@@ -153,7 +165,7 @@ impl Store {
     }
 
     /// What a result is recorded with, read and serialised before the write transaction.
-    async fn prepare(&self, result: &ScanResult) -> Result<Prepared, StoreError> {
+    async fn prepare(&self, result: &ScanResult, read: Option<&StoredRead>) -> Result<Prepared, StoreError> {
         let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
         // What the host's last scan found is read before the write transaction: on SQLite a
         // transaction that reads first cannot become the writer once another has written (it would
@@ -199,7 +211,8 @@ impl Store {
             .map(|r| r.try_get::<Option<String>, _>(3))
             .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?;
-        Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before })
+        let read = read.map(|r| (r.key.clone(), r.read.encode()));
+        Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read })
     }
 }
 
@@ -212,6 +225,8 @@ struct Prepared {
     facts: Option<String>,
     same_as: Option<i64>,
     not_passed_before: std::collections::HashSet<String>,
+    /// The page read to keep for the target, encoded.
+    read: Option<(ReadKey, Vec<u8>)>,
 }
 
 /// Writes one prepared result in the transaction; `Ok(None)`, writing nothing, when the job's lease is
@@ -223,7 +238,7 @@ async fn write(
     job: Option<(i64, &str)>,
 ) -> Result<Option<i64>, StoreError> {
     let now = now_ms();
-    let Prepared { domain, digest, json, moment, facts, same_as, not_passed_before } = prepared;
+    let Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read } = prepared;
     if let Some((id, worker)) = job {
         let held = sqlx::query(
             "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
@@ -271,6 +286,10 @@ async fn write(
             .bind(&shot.png)
             .execute(&mut *tx)
             .await?;
+    }
+
+    if let Some((key, encoded)) = &read {
+        super::page_reads::put(tx, &result.domain, key, encoded, now).await?;
     }
 
     // An unchanged scan's check rows are those of the result it repeats: none of its own.
@@ -465,6 +484,9 @@ pub struct StorageFigures {
     pub result_bytes: i64,
     pub check_rows: i64,
     pub evidence_bytes: i64,
+    /// Targets with a kept page read, and the reads' bytes.
+    pub page_reads: i64,
+    pub page_read_bytes: i64,
 }
 
 impl Store {
@@ -478,12 +500,17 @@ impl Store {
         .await?;
         let checks = sqlx::query("SELECT COUNT(*) FROM check_results").fetch_one(self.pool()).await?;
         let evidence = sqlx::query("SELECT COALESCE(SUM(LENGTH(png)), 0) FROM evidence").fetch_one(self.pool()).await?;
+        let reads = sqlx::query("SELECT COUNT(*), COALESCE(SUM(LENGTH(read)), 0) FROM page_reads")
+            .fetch_one(self.pool())
+            .await?;
         Ok(StorageFigures {
             scans: scans.try_get(0)?,
             full_results: scans.try_get(1)?,
             result_bytes: scans.try_get(2)?,
             check_rows: checks.try_get(0)?,
             evidence_bytes: evidence.try_get(0)?,
+            page_reads: reads.try_get(0)?,
+            page_read_bytes: reads.try_get(1)?,
         })
     }
 }

@@ -12,6 +12,8 @@ pub struct Pruned {
     pub jobs: u64,
     pub scans: u64,
     pub check_rows: u64,
+    /// Page reads not renewed since the cutoff (they are read again at the next scan).
+    pub page_reads: u64,
 }
 
 /// Scans older than the cutoff that nothing kept points at: no finding's last scan, no notice's
@@ -54,6 +56,11 @@ impl Store {
         pruned.jobs = sqlx::query("DELETE FROM jobs WHERE state IN ($1, $2) AND created_at < $3")
             .bind(JobState::Done.as_str())
             .bind(JobState::Skipped.as_str())
+            .bind(cutoff_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        pruned.page_reads = sqlx::query("DELETE FROM page_reads WHERE stored_at < $1")
             .bind(cutoff_ms)
             .execute(&mut *tx)
             .await?

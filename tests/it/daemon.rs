@@ -416,3 +416,74 @@ async fn a_site_asking_for_a_pause_is_left_alone_while_the_others_proceed() {
     // Nothing was recorded for it: a rate-limited answer is retried when the site said, not judged.
     assert!(store.scans(Some(&busy), 10).await.expect("scans").is_empty());
 }
+
+#[tokio::test]
+async fn an_unchanged_page_is_read_once_and_its_read_reused_until_the_page_changes() {
+    for db in both().await {
+        let store = db.store().await;
+        let names = hosts(1);
+        let host = names[0].as_str();
+        import(&store, &names).await;
+        let farm = farm_for(&names, page(&linked(NUM))).await;
+        let mut cfg = config(&db.url, &farm);
+        let cycle = |name: &'static str, cfg: Config| {
+            let store = store.clone();
+            async move {
+                daemon(&store, &cfg).enqueue_now(&schedule("all"), name).await.expect("enqueue");
+                daemon(&store, &cfg).run(CancellationToken::new(), true).await.expect("runs");
+                store.scans(Some(host), 1).await.expect("scans").remove(0).result
+            }
+        };
+        let raw = sqlx::AnyPool::connect(&db.url).await.expect("raw connection");
+        let title = |r: &icp_patrol::result::ScanResult| r.extracted.title.clone();
+
+        let first = cycle("first", cfg.clone()).await;
+        let kept = store.page_read(host).await.expect("read").expect("the scan keeps its page's read");
+        assert_eq!(title(&first).as_deref(), Some("示例科技官网"));
+        assert_eq!(kept.read.facts.icp.len(), 1, "{:?}", db.kind);
+        let second = cycle("second", cfg.clone()).await;
+        // The same read, so the same judgement (the change checks now have a previous scan).
+        let judged = |r: &icp_patrol::result::ScanResult| {
+            let checks: Vec<_> = r.checks.iter().filter(|c| !c.id.starts_with("change.")).cloned().collect();
+            (r.extracted.clone(), r.classified.clone(), r.fetch.encoding.clone(), checks)
+        };
+        assert_eq!(judged(&second), judged(&first), "{:?}", db.kind);
+        assert_eq!(store.page_read(host).await.expect("read").map(|r| r.key), Some(kept.key.clone()));
+
+        // The kept read is what an unchanged page's scan judges: a doctored one shows through.
+        let mut doctored = kept.read.clone();
+        doctored.facts.title = Some("保存的读取".into());
+        sqlx::query("UPDATE page_reads SET read = $1 WHERE target = $2")
+            .bind(doctored.encode())
+            .bind(host)
+            .execute(&raw)
+            .await
+            .expect("doctor");
+        assert_eq!(title(&cycle("third", cfg.clone()).await).as_deref(), Some("保存的读取"), "{:?}", db.kind);
+
+        // Turned off, nothing kept is used.
+        cfg.daemon.reuse_reads = false;
+        assert_eq!(title(&cycle("fourth", cfg.clone()).await).as_deref(), Some("示例科技官网"), "{:?}", db.kind);
+        cfg.daemon.reuse_reads = true;
+
+        // A read under another key (another page, rules or scanner) is not used: the page is read
+        // again and its read replaces the kept one. So is a row that no longer decodes.
+        sqlx::query("UPDATE page_reads SET key = 'another page' WHERE target = $1")
+            .bind(host)
+            .execute(&raw)
+            .await
+            .expect("rekey");
+        assert_eq!(title(&cycle("fifth", cfg.clone()).await).as_deref(), Some("示例科技官网"), "{:?}", db.kind);
+        let again = store.page_read(host).await.expect("read").expect("kept again");
+        assert_eq!((again.key, again.read), (kept.key.clone(), kept.read.clone()), "{:?}", db.kind);
+        sqlx::query("UPDATE page_reads SET read = $1 WHERE target = $2")
+            .bind(b"not a read".to_vec())
+            .bind(host)
+            .execute(&raw)
+            .await
+            .expect("damage");
+        assert_eq!(title(&cycle("sixth", cfg.clone()).await).as_deref(), Some("示例科技官网"), "{:?}", db.kind);
+        assert!(store.page_read(host).await.expect("read").is_some_and(|r| r.read == kept.read));
+        raw.close().await;
+    }
+}

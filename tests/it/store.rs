@@ -5,6 +5,7 @@ use std::path::Path;
 
 use icp_patrol::checks::{Outcome, ScanFacts};
 use icp_patrol::filing::{FilingRecord, load_filings};
+use icp_patrol::page_read::PageRead;
 use icp_patrol::result::ScanResult;
 use icp_patrol::store::{LockError, Store};
 use sqlx::Connection;
@@ -160,10 +161,27 @@ async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
         // (w1 still holds a[0] and a[1]; b[0] is w2's).
         let results: Vec<ScanResult> =
             [&a[0], &a[1], &b[0]].iter().map(|j| sample_result(&j.target, &["icp.missing"])).collect();
-        let group = [(&results[0], a[0].id), (&results[1], a[1].id), (&results[2], b[0].id)];
+        let read = |title: &str| {
+            let rules = icp_patrol::rules::RuleSet::embedded();
+            let url = url::Url::parse("http://read.test/").expect("url");
+            let facts = icp_patrol::extract::extract(&format!("<title>{title}</title>"), &url, &rules.provinces);
+            let classification = icp_patrol::classify::classify(&facts, &rules);
+            let key = icp_patrol::page_read::ReadKey(title.to_string());
+            icp_patrol::page_read::StoredRead { key, read: PageRead::of(&facts, &classification, "UTF-8", None) }
+        };
+        let (read_a, read_b) = (read("a"), read("b"));
+        let group = [
+            (&results[0], a[0].id, Some(&read_a)),
+            (&results[1], a[1].id, None),
+            (&results[2], b[0].id, Some(&read_b)),
+        ];
         let recorded = store.record_group(&group, "w1").await.expect("record a group");
         assert!(recorded[0].is_some() && recorded[1].is_some(), "{:?}: {recorded:?}", db.kind);
         assert_eq!(recorded[2], None, "{:?}: not w1's lease, nothing written", db.kind);
+        // A page read is kept with the scan that made it, and only then.
+        let kept = store.page_read(&a[0].target).await.expect("read").expect("kept with its scan");
+        assert_eq!((kept.key, kept.read), (read_a.key.clone(), read_a.read.clone()));
+        assert!(store.page_read(&b[0].target).await.expect("read").is_none(), "{:?}: not w1's lease", db.kind);
         assert_eq!(store.record_group(&group[..2], "w1").await.expect("again"), [None, None], "never twice");
         let per_target = store.results_per_cycle("c1").await.expect("count");
         let scanned: Vec<&(String, i64)> = per_target.iter().filter(|(_, n)| *n > 0).collect();
