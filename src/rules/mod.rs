@@ -438,9 +438,9 @@ mod tests {
         RuleSet::write_embedded(dir.path()).expect("export");
         let path = dir.path().join("placeholders.toml");
         let text = std::fs::read_to_string(&path).expect("read");
-        let from = "patterns = ['(?i)\\byou\\s+(?:have";
+        let from = "'(?i)\\byou\\s+(?:have";
         assert!(text.contains(from), "placeholders.toml lacks {from:?}");
-        std::fs::write(&path, text.replacen(from, "patterns = ['(?i)(\\byou\\s+(?:have", 1)).expect("write");
+        std::fs::write(&path, text.replacen(from, "'(?i)(\\byou\\s+(?:have", 1)).expect("write");
         let shown: Vec<String> =
             RuleSet::load(dir.path()).expect_err("bad pattern").0.iter().map(ToString::to_string).collect();
         assert!(shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("bad pattern")), "{shown:?}");
