@@ -2,7 +2,7 @@
 
 use super::Prepared;
 use crate::extract::PageFacts;
-use crate::rules::{PlaceholderKind, Placeholders};
+use crate::rules::{HostingTalk, PlaceholderKind, Placeholders};
 
 pub(super) fn interception(page: &Prepared, rules: &Placeholders) -> Option<String> {
     rules
@@ -42,6 +42,9 @@ pub(super) fn placeholder(
     if let Some(f) = by_fingerprint {
         return Some((f.kind, f.id.clone()));
     }
+    if let Some(kind) = rules.hosting_talk.as_ref().and_then(|t| hosting_talk(page, t)) {
+        return Some((kind, "hosting-talk".to_string()));
+    }
     // An app shell renders its content from script: there is nothing to judge, not nothing there.
     let app_shell = facts.signals.app_root || facts.signals.scripts > 0;
     // A page that shows a picture shows something, even with no text (a photo under a greeting).
@@ -54,4 +57,25 @@ pub(super) fn placeholder(
     }
     let meaningful = rest.chars().filter(|c| c.is_alphabetic()).count();
     (meaningful <= rules.blank_max_chars).then(|| (PlaceholderKind::Blank, "blank".to_string()))
+}
+
+/// A default page of a stack no fingerprint names still talks like one: a short page that speaks of
+/// itself (this page, this domain) and of enough distinct things of hosting (server, FTP, upload, DNS,
+/// control panel). Its kind follows its words: a suspension or sale is parked, a server's install
+/// words a server's page, the rest a panel's.
+fn hosting_talk(page: &Prepared, rule: &HostingTalk) -> Option<PlaceholderKind> {
+    let text = |w: &String| page.body.contains(w.as_str()) || page.title.contains(w.as_str());
+    if page.chars > rule.max_chars || !rule.itself.iter().any(text) {
+        return None;
+    }
+    if rule.terms.iter().filter(|w| text(w)).count() < rule.min_terms {
+        return None;
+    }
+    Some(if rule.parked.iter().any(text) {
+        PlaceholderKind::Parked
+    } else if rule.server.iter().any(text) {
+        PlaceholderKind::ServerDefault
+    } else {
+        PlaceholderKind::PanelDefault
+    })
 }

@@ -27,7 +27,7 @@ pub use error::{RuleError, RuleErrors};
 pub use holidays::{Due, HolidayCase, Holidays};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
-pub use placeholders::{Fingerprint, PlaceholderCase, PlaceholderKind, Placeholders};
+pub use placeholders::{Fingerprint, HostingTalk, PlaceholderCase, PlaceholderKind, Placeholders};
 pub use preapproval::{ApprovalStatus, GovernmentRule, Industry, IndustryCase, Preapproval};
 pub use providers::Provider;
 pub use provinces::{Province, Provinces};

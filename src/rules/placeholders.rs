@@ -33,6 +33,8 @@ impl PlaceholderKind {
 pub(crate) struct PlaceholdersFile {
     pub blank: BlankRule,
     #[serde(default)]
+    pub hosting_talk: Option<HostingTalkRule>,
+    #[serde(default)]
     pub fingerprint: Vec<FingerprintRule>,
     #[serde(default)]
     pub interception: Vec<InterceptionRule>,
@@ -47,6 +49,31 @@ pub struct BlankRule {
     pub max_chars: usize,
     #[serde(default)]
     pub stock_words: Vec<String>,
+}
+
+/// A short page that speaks of itself and of nothing but its hosting (schema in the file).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HostingTalkRule {
+    pub max_chars: usize,
+    pub min_terms: usize,
+    pub itself: Vec<String>,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub parked: Vec<String>,
+    #[serde(default)]
+    pub server: Vec<String>,
+}
+
+/// [`HostingTalkRule`], words folded.
+#[derive(Debug, Clone, Default)]
+pub struct HostingTalk {
+    pub max_chars: usize,
+    pub min_terms: usize,
+    pub itself: Vec<String>,
+    pub terms: Vec<String>,
+    pub parked: Vec<String>,
+    pub server: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +141,8 @@ pub struct Placeholders {
     pub blank_max_chars: usize,
     pub blank_stock_words: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
+    /// The rule for default pages no fingerprint names; `None` when the file has none.
+    pub hosting_talk: Option<HostingTalk>,
     /// (id, folded title words, folded text words)
     pub interceptions: Vec<Fingerprint>,
     pub cases: Vec<PlaceholderCase>,
@@ -128,6 +157,14 @@ impl Placeholders {
         Placeholders {
             blank_max_chars: file.blank.max_chars,
             blank_stock_words: folded(&file.blank.stock_words),
+            hosting_talk: file.hosting_talk.map(|t| HostingTalk {
+                max_chars: t.max_chars,
+                min_terms: t.min_terms,
+                itself: folded(&t.itself),
+                terms: folded(&t.terms),
+                parked: folded(&t.parked),
+                server: folded(&t.server),
+            }),
             fingerprints: file
                 .fingerprint
                 .into_iter()
