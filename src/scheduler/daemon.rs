@@ -274,6 +274,10 @@ impl Daemon {
         // A store failure ends the claiming, not the process: the shutdown below still runs (grace
         // period, held jobs released, lock released) and the failure is returned after it.
         let mut failure: Option<StoreError> = None;
+        // A job whose result the store refuses would be refused again when its lease runs out and it is
+        // claimed anew: the first such failure ends the claiming as a failed claim does (a `--once` run
+        // ends with it instead of retrying for ever; systemd restarts a daemon that stopped so).
+        let job_failure: Arc<std::sync::Mutex<Option<StoreError>>> = Arc::default();
         while !stop_claiming.is_cancelled() {
             if ready.is_empty() {
                 let jobs = match this.store.claim(&this.worker, batch, lease_ms).await {
@@ -322,17 +326,27 @@ impl Daemon {
             let counters = Arc::clone(&counters);
             let finished = Arc::clone(&finished);
             let recorder = recorder.clone();
+            let job_failure = Arc::clone(&job_failure);
+            let stop_claiming = stop_claiming.clone();
             // Every log line of the job says which job, target and cycle it is about.
             let span = tracing::info_span!("job", job = job.id, domain = %job.target, cycle = %job.cycle, attempt = job.attempts);
             tracker.spawn(tracing::Instrument::instrument(
                 async move {
                     let id = job.id;
                     tokio::select! {
-                        outcome = this.work(&job, &politeness, &recorder) => counters.count(outcome),
+                        outcome = this.work(&job, &politeness, &recorder) => match outcome {
+                            Err(e) => {
+                                tracing::error!("job failed: {e}; stopping");
+                                this.alerts.store_failed(&e);
+                                job_failure.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                                stop_claiming.cancel();
+                            }
+                            Ok(worked) => counters.count(worked),
+                        },
                         _ = hard_stop.cancelled() => {
                             // Past the grace period: the job goes back to the queue, not counted as an attempt.
                             match this.store.requeue(&this.worker, id, now_ms(), Some("daemon stopped"), false).await {
-                                Ok(_) => counters.count(Ok(Worked::Released)),
+                                Ok(_) => counters.count(Worked::Released),
                                 Err(e) => tracing::error!(job = id, "releasing: {e}"),
                             }
                         }
@@ -363,6 +377,9 @@ impl Daemon {
             tracker.wait().await;
         }
         hard_stop.cancel();
+        if failure.is_none() {
+            failure = job_failure.lock().unwrap_or_else(|p| p.into_inner()).take();
+        }
         // Every worker is done: what they handed the writer is written before the run ends.
         drop(recorder);
         if let Some(writer) = writer
@@ -580,23 +597,22 @@ struct Counters {
 }
 
 impl Counters {
-    fn count(&self, outcome: Result<Worked, StoreError>) {
+    fn count(&self, worked: Worked) {
         use std::sync::atomic::Ordering::Relaxed;
-        match outcome {
-            Ok(Worked::Recorded) => {
+        match worked {
+            Worked::Recorded => {
                 self.recorded.fetch_add(1, Relaxed);
             }
-            Ok(Worked::Retried) => {
+            Worked::Retried => {
                 self.retried.fetch_add(1, Relaxed);
             }
-            Ok(Worked::Released) => {
+            Worked::Released => {
                 self.released.fetch_add(1, Relaxed);
             }
-            Ok(Worked::Skipped) => {}
-            Ok(Worked::Deferred) => {
+            Worked::Skipped => {}
+            Worked::Deferred => {
                 self.deferred.fetch_add(1, Relaxed);
             }
-            Err(e) => tracing::error!("job failed: {e}"),
         }
     }
 }

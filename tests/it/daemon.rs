@@ -324,6 +324,27 @@ async fn a_store_failure_while_claiming_still_runs_the_shutdown() {
     store.take_daemon_lock("next-daemon", 60_000).await.expect("the lock was released");
 }
 
+#[tokio::test]
+async fn a_store_that_refuses_every_result_ends_a_once_run_with_the_failure() {
+    let db = TestDb::new(Kind::Sqlite).await;
+    let store = db.store().await;
+    let names = hosts(3);
+    import(&store, &names).await;
+    let farm = farm_for(&names, page(&linked(NUM))).await;
+    let cfg = config(&db.url, &farm);
+    let d = daemon(&store, &cfg);
+    d.enqueue_now(&schedule("all"), "first").await.expect("enqueue");
+    // Results have nowhere to go; claims still work, so each job would be claimed again for ever.
+    let raw = sqlx::sqlite::SqlitePool::connect(&db.url).await.expect("raw connection");
+    sqlx::query("ALTER TABLE scans RENAME TO scans_gone").execute(&raw).await.expect("rename");
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(60), daemon(&store, &cfg).run(CancellationToken::new(), true))
+            .await
+            .expect("the run ends instead of claiming the refused jobs again");
+    assert!(outcome.is_err(), "the failure is returned: {outcome:?}");
+    store.take_daemon_lock("next-daemon", 60_000).await.expect("the lock was released");
+}
+
 /// Log lines of a scan say what they are about: the scan runs in a span naming its domain.
 #[tokio::test]
 async fn a_scan_runs_in_a_span_naming_its_domain() {
