@@ -6,6 +6,7 @@ use icp_patrol::cli::{Exit, error_message};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     icp_patrol::install_crypto_provider();
     let cli = match icp_patrol::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -39,6 +40,20 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {}", error_message(&e));
             ExitCode::from(Exit::of_error(&e).code())
+        }
+    }
+}
+
+/// glibc gives each thread that allocates under contention an arena of its own, up to eight per core;
+/// with thousands of pages in flight across the runtime's, the blocking pool's and sqlx's threads, the
+/// freed memory scattered over them kept peak RSS near 300 MiB at 2,000 in flight (260–270 MiB with
+/// four arenas, throughput within the noise). `MALLOC_ARENA_MAX` set by the operator wins.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only adjusts the allocator's parameters; called before any thread starts.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 4);
         }
     }
 }
