@@ -328,8 +328,9 @@ async fn write(
         .into_iter()
         .map(|f| (f.check_id.clone(), f))
         .collect();
+    // Evidence is serialised only for the checks whose finding keeps it (most checks pass).
+    let evidence = |c: &crate::result::CheckResult| serde_json::to_string(&c.evidence).unwrap_or_default();
     for c in &result.checks {
-        let evidence = serde_json::to_string(&c.evidence).unwrap_or_default();
         match (c.outcome, open.get(&c.id)) {
             (Outcome::Fail, Some(f)) => {
                 sqlx::query(
@@ -338,7 +339,7 @@ async fn write(
                 )
                 .bind(now)
                 .bind(scan_id)
-                .bind(&evidence)
+                .bind(evidence(c))
                 .bind(c.notice.as_str())
                 .bind(f.id)
                 .execute(&mut *tx)
@@ -356,7 +357,7 @@ async fn write(
                 .bind(now)
                 .bind(now)
                 .bind(scan_id)
-                .bind(&evidence)
+                .bind(evidence(c))
                 .execute(&mut *tx)
                 .await?;
             }
