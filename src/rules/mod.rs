@@ -188,6 +188,9 @@ impl RuleSet {
                         let mut bad = Vec::new();
                         let compiled = Placeholders::compile(f, &mut bad);
                         locate_bad_patterns(path, text, bad, &mut errors);
+                        if let Some(talk) = &compiled.hosting_talk {
+                            check_hosting_talk(path, text, talk, &mut errors);
+                        }
                         compiled
                     });
                 }
@@ -290,6 +293,25 @@ fn locate_bad_patterns(path: &Path, text: &str, bad: Vec<(String, String)>, erro
         let needle = pattern.chars().take(20).collect::<String>();
         let (line, column) = error::locate(text, &needle);
         errors.push(RuleError { file: path.to_path_buf(), line, column, message: format!("bad pattern: {why}") });
+    }
+}
+
+/// `[hosting_talk]` that could never fire, or would fire on every short page, is a mistake in the file.
+fn check_hosting_talk(path: &Path, text: &str, talk: &HostingTalk, errors: &mut Vec<RuleError>) {
+    let mut wrong = |field: &str, message: String| {
+        let (line, column) = error::locate(text, &format!("{field} ="));
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!("hosting_talk.{field}: {message}"),
+        });
+    };
+    if talk.itself.is_empty() {
+        wrong("itself", "needs at least one word (a page that speaks of itself)".into());
+    }
+    if talk.min_terms == 0 || talk.min_terms > talk.terms.len() {
+        wrong("min_terms", format!("must be between 1 and the {} terms", talk.terms.len()));
     }
 }
 
@@ -430,6 +452,22 @@ mod tests {
             RuleSet::load(dir.path()).expect_err("bad ranges").0.iter().map(ToString::to_string).collect();
         assert!(shown.iter().any(|e| e.contains("acme.toml:5:3") && e.contains("300.1.2.0/24")), "{shown:?}");
         assert!(shown.iter().any(|e| e.contains("acme.toml:7:") && e.contains("not an IPv6 range")), "{shown:?}");
+    }
+
+    #[test]
+    fn a_hosting_talk_that_could_never_fire_is_located() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let path = dir.path().join("placeholders.toml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("\nmin_terms = 3\n"), "placeholders.toml lacks min_terms = 3");
+        std::fs::write(&path, text.replacen("\nmin_terms = 3\n", "\nmin_terms = 99\n", 1)).expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("min_terms").0.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("hosting_talk.min_terms")),
+            "{shown:?}"
+        );
     }
 
     #[test]
