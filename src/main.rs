@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 
 /// glibc gives each thread that allocates under contention an arena of its own, up to eight per core;
 /// with thousands of pages in flight across the runtime's, the blocking pool's and sqlx's threads, the
-/// freed memory scattered over them kept peak RSS near 300 MiB at 2,000 in flight (260–270 MiB with
+/// freed memory scattered over them kept peak RSS at 284–304 MiB with 2,000 in flight (255–267 MiB with
 /// four arenas, throughput within the noise). `MALLOC_ARENA_MAX` set by the operator wins.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

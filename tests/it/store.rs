@@ -388,5 +388,21 @@ async fn prune_keeps_what_findings_point_at_and_drops_the_rest_past_retention() 
         assert!(!store.findings().await.expect("findings").is_empty());
         // Nothing is past retention any more.
         assert_eq!(store.prune(cutoff).await.expect("prune").scans, 0);
+
+        // A page read not renewed since the cutoff goes with the scans (the page is read again).
+        let rules = icp_patrol::rules::RuleSet::embedded();
+        let url = url::Url::parse("http://old.example.cn/").expect("url");
+        let facts = icp_patrol::extract::extract("<title>旧站</title>", &url, &rules.provinces);
+        let classification = icp_patrol::classify::classify(&facts, &rules);
+        let read = icp_patrol::page_read::StoredRead {
+            key: icp_patrol::page_read::ReadKey("k".into()),
+            read: PageRead::of(&facts, &classification, "UTF-8", None),
+        };
+        store.record_with_read(&fresh, None, Some(&read)).await.expect("record with a read");
+        assert_eq!(store.storage().await.expect("figures").page_reads, 1, "{:?}", db.kind);
+        assert_eq!(store.prune(cutoff).await.expect("prune").page_reads, 0, "a fresh read stays");
+        let later = icp_patrol::store::now_ms() + 1_000;
+        assert_eq!(store.prune(later).await.expect("prune").page_reads, 1, "{:?}", db.kind);
+        assert_eq!(store.storage().await.expect("figures").page_reads, 0);
     }
 }
