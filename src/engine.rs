@@ -77,6 +77,21 @@ fn cpu_permits() -> Arc<tokio::sync::Semaphore> {
 /// What extraction of one document produced.
 type Read = (PageFacts, Classification);
 
+/// What reading the served page gave (afresh or reused), before any rendering.
+struct StaticRead {
+    read: Read,
+    encoding: String,
+    /// Why it is to be rendered in this scan's mode, if it is.
+    reason: Option<RenderReason>,
+    /// The page needs rendering whatever the mode (an `always` render that fails falls back on it
+    /// unless so).
+    needed: bool,
+    /// The served body, kept only when the page is to be rendered.
+    body: Option<Vec<u8>>,
+    /// The read to keep for the target, when it was read afresh and reads are kept.
+    kept: Option<PageRead>,
+}
+
 impl Scanner {
     pub fn new(fetcher: Fetcher, rules: Arc<RuleSet>) -> Self {
         Scanner { fetcher, rules, renderer: None, cpu: cpu_permits() }
@@ -236,7 +251,14 @@ impl Scanner {
                     metrics::counter!("icp_patrol_page_reads_reused_total").increment(1);
                     let reason = reason_for(r.needs_render);
                     let body = reason.map(|_| body);
-                    Ok(Ok(((r.facts, r.classification), r.encoding, reason, r.needs_render.is_some(), body, None)))
+                    Ok(Ok(StaticRead {
+                        read: (r.facts, r.classification),
+                        encoding: r.encoding,
+                        reason,
+                        needed: r.needs_render.is_some(),
+                        body,
+                        kept: None,
+                    }))
                 }
                 None => {
                     let work = move || {
@@ -249,23 +271,22 @@ impl Scanner {
                         let needs = needs_render(&decoded.text, &facts, &classification);
                         let kept = keep.then(|| PageRead::of(&facts, &classification, decoded.encoding, needs));
                         let reason = reason_for(needs);
-                        // An `always` render that fails falls back on the served page unless that page needed one.
                         let needed = needs.is_some();
                         let body = reason.map(|_| body);
-                        Ok::<_, extract::OutOfTime>((
-                            (facts, classification),
-                            decoded.encoding.to_string(),
+                        Ok::<_, extract::OutOfTime>(StaticRead {
+                            read: (facts, classification),
+                            encoding: decoded.encoding.to_string(),
                             reason,
                             needed,
                             body,
                             kept,
-                        ))
+                        })
                     };
                     tokio::task::spawn_blocking(work).await
                 }
             };
             match read {
-                Ok(Ok((read, enc, reason, needed, body, kept))) => {
+                Ok(Ok(StaticRead { read, encoding: enc, reason, needed, body, kept })) => {
                     fresh = key.zip(kept).map(|(key, read)| StoredRead { key, read });
                     let mut read = Some(read);
                     if let (Some(reason), Some(body), Some(renderer)) = (reason, body, self.renderer.as_ref()) {
