@@ -1,6 +1,7 @@
 //! The daemon loop: schedules enqueue cycles, workers claim and scan, leases are renewed, and on
 //! shutdown in-flight scans get a grace period before their jobs go back to the queue.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -11,9 +12,10 @@ use tokio_util::task::TaskTracker;
 
 use super::alerting::{Alerting, DIGEST_EVERY};
 use super::cron::CronSchedule;
-use super::policy;
 use super::politeness::{Admission, HostKeys, Politeness, PolitenessOptions};
+use super::prefetch::{self, JobContext};
 use super::recorder::Recorder;
+use super::{history, policy};
 use crate::config::{Config, Schedule};
 use crate::domain::registrable_domain;
 use crate::engine::{Scanner, Target, today_in_shanghai};
@@ -271,6 +273,7 @@ impl Daemon {
         let batch = settings.concurrency.clamp(1, 256);
         let finished = Arc::new(tokio::sync::Notify::new());
         let mut ready: std::collections::VecDeque<ClaimedJob> = std::collections::VecDeque::new();
+        let mut contexts: HashMap<i64, JobContext> = HashMap::new();
         // A store failure ends the claiming, not the process: the shutdown below still runs (grace
         // period, held jobs released, lock released) and the failure is returned after it.
         let mut failure: Option<StoreError> = None;
@@ -309,9 +312,15 @@ impl Daemon {
                         _ = tokio::time::sleep(poll) => continue,
                     }
                 }
-                let mut held = in_flight.lock().unwrap_or_else(|p| p.into_inner());
-                held.extend(jobs.iter().map(|j| j.id));
-                drop(held);
+                in_flight.lock().unwrap_or_else(|p| p.into_inner()).extend(jobs.iter().map(|j| j.id));
+                let window = history::window(&this.scanner.read().unwrap_or_else(|p| p.into_inner()));
+                // Without them each job reads its own as it starts: slower, not wrong.
+                contexts = prefetch::read(&this.store, &jobs, window, this.config.daemon.reuse_reads)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!("reading the claimed jobs' filings and history: {e}; each job reads its own");
+                        HashMap::new()
+                    });
                 ready.extend(jobs);
             }
             let permit = tokio::select! {
@@ -319,6 +328,7 @@ impl Daemon {
                 permit = Arc::clone(&total).acquire_owned() => permit.expect("the total semaphore is never closed"),
             };
             let Some(job) = ready.pop_front() else { continue };
+            let context = contexts.remove(&job.id);
             let this = Arc::clone(&this);
             let politeness = Arc::clone(&politeness);
             let in_flight = Arc::clone(&in_flight);
@@ -334,7 +344,7 @@ impl Daemon {
                 async move {
                     let id = job.id;
                     tokio::select! {
-                        outcome = this.work(&job, &politeness, &recorder) => match outcome {
+                        outcome = this.work(&job, context, &politeness, &recorder) => match outcome {
                             Err(e) => {
                                 tracing::error!("job failed: {e}; stopping");
                                 this.alerts.store_failed(&e);
@@ -492,9 +502,20 @@ impl Daemon {
         }
     }
 
-    /// One job: the filing, a permit for its server address, the scan, retry or record.
-    async fn work(&self, job: &ClaimedJob, politeness: &Politeness, recorder: &Recorder) -> Result<Worked, StoreError> {
-        let Some(stored) = self.store.filing_for_host(&job.domain).await?.filter(|f| f.status == "active") else {
+    /// One job: the filing, a permit for its server address, the scan, retry or record. `context` is
+    /// what its batch's claim read for it; without one the job reads its own.
+    async fn work(
+        &self,
+        job: &ClaimedJob,
+        context: Option<JobContext>,
+        politeness: &Politeness,
+        recorder: &Recorder,
+    ) -> Result<Worked, StoreError> {
+        let filing = match &context {
+            Some(context) => context.filing.clone(),
+            None => self.store.filing_for_host(&job.domain).await?,
+        };
+        let Some(stored) = filing.filter(|f| f.status == "active") else {
             self.store.skip_job(&self.worker, job.id, "filing withdrawn or removed").await?;
             return Ok(Worked::Skipped);
         };
@@ -521,10 +542,14 @@ impl Daemon {
         };
         let started = std::time::Instant::now();
         let today = self.today.unwrap_or_else(today_in_shanghai);
-        let reuse = if self.config.daemon.reuse_reads {
-            Reuse::Known(self.store.page_read(&target.host).await?.map(Box::new))
-        } else {
-            Reuse::Off
+        let (known_read, read_history) = match context {
+            Some(context) => (context.page_read, Some((context.open, context.previous))),
+            None => (None, None),
+        };
+        let reuse = match (self.config.daemon.reuse_reads, &read_history) {
+            (false, _) => Reuse::Off,
+            (true, Some(_)) => Reuse::Known(known_read.map(Box::new)),
+            (true, None) => Reuse::Known(self.store.page_read(&target.host).await?.map(Box::new)),
         };
         let (mut result, read) = scanner.scan_reusing(&target, Some(&filing), today, reuse).await;
         metrics::histogram!("icp_patrol_scan_seconds").record(started.elapsed().as_secs_f64());
@@ -549,8 +574,17 @@ impl Daemon {
                 return Ok(Worked::Retried);
             }
         }
-        let open = self.store.open_findings(&job.target).await?;
-        super::history::compare(&self.store, &scanner, &mut result, Some(&filing), &open).await?;
+        let open = match read_history {
+            Some((open, previous)) => {
+                history::compare_with(&scanner, &mut result, Some(&filing), &open, &previous);
+                open
+            }
+            None => {
+                let open = self.store.open_findings(&job.target).await?;
+                history::compare(&self.store, &scanner, &mut result, Some(&filing), &open).await?;
+                open
+            }
+        };
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
         let result = Arc::new(result);

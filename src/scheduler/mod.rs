@@ -11,6 +11,7 @@ mod limiter;
 mod ops;
 mod policy;
 mod politeness;
+mod prefetch;
 mod recorder;
 
 pub use cron::{CronError, CronSchedule};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{Store, StoreError, now_ms};
+use super::{IN_LIST_MAX, Store, StoreError, now_ms, placeholders};
 use crate::filing::FilingRecord;
 
 /// What an import did.
@@ -128,18 +128,46 @@ impl Store {
 
     /// The filing of a host: its own, or its apex's for a `www.` host.
     pub async fn filing_for_host(&self, host: &str) -> Result<Option<StoredFiling>, StoreError> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let apex = host.strip_prefix("www.").unwrap_or(&host).to_string();
-        let row = sqlx::query(
-            "SELECT record, province, status, first_online FROM filings WHERE domain = $1 OR domain = $2 \
-             ORDER BY CASE WHEN domain = $3 THEN 0 ELSE 1 END LIMIT 1",
-        )
-        .bind(&host)
-        .bind(&apex)
-        .bind(&host)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(stored).transpose()
+        Ok(self.filings_for_hosts(&[host]).await?.remove(host))
+    }
+
+    /// [`Store::filing_for_host`] of several hosts in one statement, by host as given; a host without a
+    /// filing has no entry.
+    pub async fn filings_for_hosts(&self, hosts: &[&str]) -> Result<HashMap<String, StoredFiling>, StoreError> {
+        let keys: Vec<(&str, String, String)> = hosts
+            .iter()
+            .map(|given| {
+                let host = given.trim_end_matches('.').to_ascii_lowercase();
+                let apex = host.strip_prefix("www.").unwrap_or(&host).to_string();
+                (*given, host, apex)
+            })
+            .collect();
+        let mut domains: Vec<&str> = keys.iter().flat_map(|(_, host, apex)| [host.as_str(), apex.as_str()]).collect();
+        domains.sort_unstable();
+        domains.dedup();
+        let mut by_domain: HashMap<String, StoredFiling> = HashMap::new();
+        for chunk in domains.chunks(IN_LIST_MAX) {
+            let sql = format!(
+                "SELECT record, province, status, first_online, domain FROM filings WHERE domain IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for domain in chunk {
+                query = query.bind(*domain);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let domain: String = row.try_get(4)?;
+                by_domain.insert(domain, stored(row)?);
+            }
+        }
+        // A host's own filing comes before its apex's.
+        Ok(keys
+            .into_iter()
+            .filter_map(|(given, host, apex)| {
+                let filing = by_domain.get(&host).or_else(|| by_domain.get(&apex))?;
+                Some((given.to_string(), filing.clone()))
+            })
+            .collect())
     }
 }
 

@@ -198,6 +198,10 @@ impl FromStr for Backend {
     }
 }
 
+/// The most values one `IN (…)` list of a batched look-up binds (SQLite allows 32,766 variables, PostgreSQL
+/// 65,535; a few hundred keep each statement's plan and reply small).
+pub(crate) const IN_LIST_MAX: usize = 500;
+
 /// `$from, $from+1, …` for `n` values: placeholders both dialects accept.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

@@ -1,31 +1,43 @@
 //! Each target's last page read (see [`crate::page_read`]): looked up before a scan, replaced in the
 //! transaction that records a scan whose page was read afresh.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
-use super::{Store, StoreError};
+use super::{IN_LIST_MAX, Store, StoreError, placeholders};
 use crate::page_read::{PageRead, ReadKey, StoredRead};
 
 impl Store {
     /// The read stored for `target`. A row that no longer decodes is no read (the page is read again
     /// and the row replaced), not an error: it is a cache, and a scan must not fail on it.
     pub async fn page_read(&self, target: &str) -> Result<Option<StoredRead>, StoreError> {
-        let Some(row) = sqlx::query("SELECT key, read FROM page_reads WHERE target = $1")
-            .bind(target)
-            .fetch_optional(self.pool())
-            .await?
-        else {
-            return Ok(None);
-        };
-        let key: String = row.try_get(0)?;
-        let bytes: Vec<u8> = row.try_get(1)?;
-        match PageRead::decode(&bytes) {
-            Ok(read) => Ok(Some(StoredRead { key: ReadKey(key), read })),
-            Err(e) => {
-                tracing::warn!(target, "stored page read ignored: {e}");
-                Ok(None)
+        Ok(self.page_reads(&[target]).await?.remove(target))
+    }
+
+    /// [`Store::page_read`] of several targets in one statement, by target.
+    pub async fn page_reads(&self, targets: &[&str]) -> Result<HashMap<String, StoredRead>, StoreError> {
+        let mut reads = HashMap::new();
+        for chunk in targets.chunks(IN_LIST_MAX) {
+            let sql =
+                format!("SELECT target, key, read FROM page_reads WHERE target IN ({})", placeholders(1, chunk.len()));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for target in chunk {
+                query = query.bind(*target);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let target: String = row.try_get(0)?;
+                let key: String = row.try_get(1)?;
+                let bytes: Vec<u8> = row.try_get(2)?;
+                match PageRead::decode(&bytes) {
+                    Ok(read) => {
+                        reads.insert(target, StoredRead { key: ReadKey(key), read });
+                    }
+                    Err(e) => tracing::warn!(target, "stored page read ignored: {e}"),
+                }
             }
         }
+        Ok(reads)
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::unchanged::{Moment, timeless};
-use super::{Store, StoreError, now_ms, placeholders};
+use super::{IN_LIST_MAX, Store, StoreError, now_ms, placeholders};
 use crate::checks::{Outcome, ScanFacts};
 use crate::page_read::{ReadKey, StoredRead};
 use crate::result::ScanResult;
@@ -104,15 +104,30 @@ fn outcome_str(o: Outcome) -> &'static str {
 impl Store {
     /// The open findings of a scanned host, by check id.
     pub async fn open_findings(&self, target: &str) -> Result<HashMap<String, FindingRow>, StoreError> {
-        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target = $1 AND status = 'open'");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(target).fetch_all(self.pool()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| finding(&r))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .map(|f| (f.check_id.clone(), f))
-            .collect())
+        Ok(self.open_findings_of(&[target]).await?.remove(target).unwrap_or_default())
+    }
+
+    /// [`Store::open_findings`] of several hosts in one statement, by host; a host with none has no entry.
+    pub async fn open_findings_of(
+        &self,
+        targets: &[&str],
+    ) -> Result<HashMap<String, HashMap<String, FindingRow>>, StoreError> {
+        let mut open: HashMap<String, HashMap<String, FindingRow>> = HashMap::new();
+        for chunk in targets.chunks(IN_LIST_MAX) {
+            let sql = format!(
+                "SELECT {FINDING_COLUMNS} FROM findings WHERE target IN ({}) AND status = 'open'",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for target in chunk {
+                query = query.bind(*target);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let f = finding(&row)?;
+                open.entry(f.target.clone()).or_default().insert(f.check_id.clone(), f);
+            }
+        }
+        Ok(open)
     }
 
     /// Every finding (open and resolved), for reports.
@@ -405,26 +420,42 @@ impl Store {
     /// compare with): the facts stored beside each result, else (scans recorded before there were
     /// any) the facts of its parsed result; each with its own scan's time.
     pub async fn recent_facts(&self, target: &str, limit: i64) -> Result<Vec<ScanFacts>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, same_as, moment, CASE WHEN same_as IS NULL THEN facts END, \
-             CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END FROM scans \
-             WHERE target = $1 ORDER BY scanned_at DESC, id DESC LIMIT $2",
-        )
-        .bind(target)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        Ok(self.recent_facts_of(&[target], limit).await?.remove(target).unwrap_or_default())
+    }
+
+    /// [`Store::recent_facts`] of several hosts in one statement (and one more per repeated scan whose
+    /// source fell out of the window), by host; a host without scans has no entry.
+    pub async fn recent_facts_of(
+        &self,
+        targets: &[&str],
+        limit: i64,
+    ) -> Result<HashMap<String, Vec<ScanFacts>>, StoreError> {
         let mut held: HashMap<i64, ScanFacts> = HashMap::new();
-        let mut wanted: Vec<(i64, Option<String>)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: i64 = r.try_get(0)?;
-            let same_as: Option<i64> = r.try_get(1)?;
-            if same_as.is_none() && !held.contains_key(&id) {
-                held.insert(id, facts_of(r.try_get(3)?, r.try_get(4)?)?);
+        let mut wanted: HashMap<String, Vec<(i64, Option<String>)>> = HashMap::new();
+        for chunk in targets.chunks(IN_LIST_MAX) {
+            let sql = format!(
+                "SELECT target, id, same_as, moment, facts, result FROM (\
+                 SELECT target, id, same_as, moment, CASE WHEN same_as IS NULL THEN facts END AS facts, \
+                 CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END AS result, \
+                 ROW_NUMBER() OVER (PARTITION BY target ORDER BY scanned_at DESC, id DESC) AS newest \
+                 FROM scans WHERE target IN ({})) recent WHERE newest <= ${} ORDER BY target, newest",
+                placeholders(1, chunk.len()),
+                chunk.len() + 1
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for target in chunk {
+                query = query.bind(*target);
             }
-            wanted.push((same_as.unwrap_or(id), r.try_get(2)?));
+            for r in query.bind(limit).fetch_all(self.pool()).await? {
+                let id: i64 = r.try_get(1)?;
+                let same_as: Option<i64> = r.try_get(2)?;
+                if same_as.is_none() && !held.contains_key(&id) {
+                    held.insert(id, facts_of(r.try_get(4)?, r.try_get(5)?)?);
+                }
+                wanted.entry(r.try_get(0)?).or_default().push((same_as.unwrap_or(id), r.try_get(3)?));
+            }
         }
-        for (source, _) in &wanted {
+        for (source, _) in wanted.values().flatten() {
             if !held.contains_key(source) {
                 let row = sqlx::query(
                     "SELECT facts, CASE WHEN facts IS NULL THEN result ELSE '' END FROM scans WHERE id = $1",
@@ -437,14 +468,20 @@ impl Store {
         }
         wanted
             .into_iter()
-            .map(|(source, moment)| {
-                let mut facts = held[&source].clone();
-                if let Some(moment) = moment {
-                    let moment: Moment =
-                        serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    facts.scanned_at = Some(moment.scanned_at());
-                }
-                Ok(facts)
+            .map(|(target, scans)| {
+                let facts = scans
+                    .into_iter()
+                    .map(|(source, moment)| {
+                        let mut facts = held[&source].clone();
+                        if let Some(moment) = moment {
+                            let moment: Moment =
+                                serde_json::from_str(&moment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                            facts.scanned_at = Some(moment.scanned_at());
+                        }
+                        Ok(facts)
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok((target, facts))
             })
             .collect()
     }

@@ -192,6 +192,53 @@ async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
     }
 }
 
+/// The daemon reads a claimed batch's filings, page reads, open findings and recent facts in one
+/// statement each: what they read must be what the one-host look-ups read.
+#[tokio::test]
+async fn batched_lookups_read_what_one_host_lookups_read() {
+    for db in both().await {
+        let store = db.store().await;
+        let records = [
+            filing("a.example.cn", "京ICP备16020626号-1"),
+            filing("www.a.example.cn", "京ICP备16020626号-2"),
+            filing("b.example.cn", "京ICP备16020626号-3"),
+        ];
+        store.import(&records, |_| Some("北京".into()), false).await.expect("import");
+        let hosts = ["www.a.example.cn", "www.b.example.cn", "a.example.cn", "none.example.cn"];
+        let batch = store.filings_for_hosts(&hosts).await.expect("filings");
+        for host in hosts {
+            let one = store.filing_for_host(host).await.expect("filing");
+            assert_eq!(batch.get(host), one.as_ref(), "{:?}: {host}", db.kind);
+        }
+        assert_eq!(batch["www.a.example.cn"].record.site_number, "京ICP备16020626号-2", "a host's own filing first");
+        assert_eq!(batch["www.b.example.cn"].record.domain, "b.example.cn", "else its apex's");
+
+        for (i, failing) in [vec!["icp.missing"], vec!["icp.link.missing"], vec![]].iter().enumerate() {
+            store.record(&sample_result("a.example.cn", failing), None).await.expect("record a");
+            if i < 2 {
+                store.record(&sample_result("b.example.cn", &["icp.missing", "psb.missing"]), None).await.expect("b");
+            }
+        }
+        let targets = ["a.example.cn", "b.example.cn", "none.example.cn"];
+        for limit in [1, 2, 5] {
+            let batch = store.recent_facts_of(&targets, limit).await.expect("facts");
+            for target in targets {
+                let one = store.recent_facts(target, limit).await.expect("facts");
+                assert_eq!(batch.get(target).cloned().unwrap_or_default(), one, "{:?}: {target} {limit}", db.kind);
+            }
+        }
+        assert_eq!(store.recent_facts_of(&targets, 5).await.expect("facts")["a.example.cn"].len(), 3);
+        let open = store.open_findings_of(&targets).await.expect("findings");
+        for target in targets {
+            let one = store.open_findings(target).await.expect("findings");
+            assert_eq!(open.get(target).cloned().unwrap_or_default(), one, "{:?}: {target}", db.kind);
+        }
+        assert_eq!(open["b.example.cn"].len(), 2, "{open:?}");
+        assert!(!open.contains_key("a.example.cn"), "a's findings were resolved by its passing scan: {open:?}");
+        assert!(store.page_reads(&targets).await.expect("reads").is_empty());
+    }
+}
+
 #[tokio::test]
 async fn findings_open_count_and_resolve() {
     for db in both().await {
