@@ -47,8 +47,10 @@ pub(super) fn placeholder(
     }
     // An app shell renders its content from script: there is nothing to judge, not nothing there.
     let app_shell = facts.signals.app_root || facts.signals.scripts > 0;
-    // A page that shows a picture shows something, even with no text (a photo under a greeting).
-    if app_shell || facts.signals.images > 0 {
+    // A page that shows a picture shows something, even with no text (a photo under a greeting), and
+    // so does one that embeds a player or plugin (a company's Flash splash page, its only text the
+    // fallback asking for Flash Player).
+    if app_shell || facts.signals.images > 0 || facts.signals.embeds > 0 {
         return None;
     }
     let mut rest = page.body.clone();

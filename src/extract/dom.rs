@@ -63,6 +63,10 @@ pub struct Signals {
     pub images: usize,
     pub links: usize,
     pub iframes: usize,
+    /// `<object>`, `<embed>` and `<video>`: a player or plugin (a Flash splash page) shows something
+    /// the text does not say.
+    #[serde(default)]
+    pub embeds: usize,
 }
 
 #[derive(Debug, Default)]
@@ -223,6 +227,7 @@ fn count_signal(signals: &mut Signals, el: &scraper::node::Element) {
         "img" => signals.images += 1,
         "a" if el.attr("href").is_some() => signals.links += 1,
         "iframe" => signals.iframes += 1,
+        "object" | "embed" | "video" => signals.embeds += 1,
         _ => {}
     }
     if el.attr("id").is_some_and(|id| matches!(id, "app" | "root" | "__next" | "__nuxt")) {
