@@ -230,16 +230,31 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
         let han = h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         (is_organisation(h) && han, is_organisation(h), han, h.chars().count())
     };
-    holders
-        .iter()
-        .max_by_key(|h| rank(h))
-        .map(|h| h.to_string())
-        .or_else(|| roles.into_iter().next().map(|(_, name)| name))
+    let best = holders.iter().max_by_key(|h| rank(h));
+    // A brand or a domain in the copyright line ("© Qiushibaike.com 糗事百科版权所有") while the company
+    // stands on a line of its own in the footer ("友际无限（北京）科技有限公司", "三七互娱旗下·上海硬通网络科技
+    // 有限公司"): the company runs the site.
+    if best.is_none_or(|h| !rank(h).0)
+        && let Some(company) = company_line(&facts.footer_text)
+    {
+        return Some(company);
+    }
+    best.map(|h| h.to_string()).or_else(|| roles.into_iter().next().map(|(_, name)| name))
+}
+
+/// A footer block that is a company's full name and nothing else (after a parent brand's "X旗下·").
+fn company_line(footer: &str) -> Option<String> {
+    static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))$")
+            .expect("company line")
+    });
+    footer.split(" | ").find_map(|block| COMPANY_LINE.captures(block.trim()).map(|c| c["name"].to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::CopyrightFact;
 
     fn footer(text: &str) -> PageFacts {
         PageFacts { footer_text: text.to_string(), ..PageFacts::default() }
@@ -252,6 +267,23 @@ mod tests {
         let names = site_names(&facts);
         assert_eq!(names.len(), NAMES_MAX);
         assert_eq!(names[1], "栏目0");
+    }
+
+    #[test]
+    fn a_company_on_a_line_of_its_own_runs_a_site_whose_copyright_names_a_brand() {
+        let mut f = footer(
+            "关于我们 | 联系我们 | © Qiushibaike.com 糗事百科版权所有 | 友际无限（北京）科技有限公司 | 京ICP备14028348号",
+        );
+        f.copyright = vec![CopyrightFact { text: String::new(), holder: Some("Qiushibaike.com 糗事百科".into()) }];
+        assert_eq!(operator_of(&f).as_deref(), Some("友际无限（北京）科技有限公司"));
+        let f = footer("三七互娱旗下·上海硬通网络科技有限公司 | 37网游 版权所有");
+        assert_eq!(operator_of(&f).as_deref(), Some("上海硬通网络科技有限公司"));
+        // A company named in running text is not a line of its own; an organisation holding the
+        // copyright comes first.
+        let mut f =
+            footer("本站由某某网络科技有限公司提供技术支持 | 示例科技有限公司 | © 2024 示例集团有限公司 版权所有");
+        f.copyright = vec![CopyrightFact { text: String::new(), holder: Some("示例集团有限公司".into()) }];
+        assert_eq!(operator_of(&f).as_deref(), Some("示例集团有限公司"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Pre-approval industries: weighted word families by where they stand (names, navigation, body),
-//! licence strings with numbers, company-news exclusions, and the portal rule.
+//! licence strings with numbers, company-news exclusions, the portal rule and the catalogue rule.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,8 @@ struct Scored<'a> {
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
     let w = &rules.weights;
+    let genres = page.nav.iter().filter(|item| rules.catalogue.genres.contains(item)).count();
+    let catalogue = rules.catalogue.min_genres > 0 && genres >= rules.catalogue.min_genres;
     let scored: Vec<Scored<'_>> = rules
         .industries
         .iter()
@@ -41,9 +43,12 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             }
             let mut evidence = Vec::new();
             let title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).take(2).collect();
+            // Among a catalogue's genres, 军事 and 体育 are kinds of books, not news channels.
+            let genre_words = catalogue && rules.catalogue.industries.contains(&industry.key);
             let nav: Vec<&String> = industry
                 .navigation
                 .iter()
+                .filter(|_| !genre_words)
                 .filter(|n| {
                     page.nav.iter().any(|item| {
                         item == *n

@@ -20,7 +20,7 @@ static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?P<h>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*rights\s*reserved)",
+        r"(?i)(?P<h>[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*rights\s*reserved)",
     )
     .expect("holder before")
 });
@@ -79,8 +79,10 @@ fn is_notice_link(squeezed: &str) -> bool {
     squeezed.chars().count() <= 6 && (squeezed.contains("版权声明") || squeezed.contains("版权投诉"))
 }
 
-/// Phrases that follow 版权所有 and name nobody.
-const STOCK_PHRASES: [&str; 14] = [
+/// Phrases that follow 版权所有 and name nobody (and the mark itself, which ends a name written
+/// without a space before it: "糗事百科版权所有").
+const STOCK_PHRASES: [&str; 15] = [
+    "版权所有",
     "复制必究",
     "翻版必究",
     "侵权必究",
@@ -163,6 +165,12 @@ pub fn holder_of(line: &str) -> Option<String> {
             if let Some(i) = h.to_lowercase().find(&stock.to_lowercase()) {
                 h.truncate(i);
             }
+        }
+        // A labelled field ("地址:…", "联系电子邮箱:wlwh@…") is no part of a name: the name ends at the
+        // space before the label, and a line that starts with one names nobody.
+        if let Some(i) = h.find([':', '：', '@']) {
+            let cut = h[..i].rfind(char::is_whitespace).unwrap_or(0);
+            h.truncate(cut);
         }
         let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
@@ -253,6 +261,13 @@ mod tests {
         assert_eq!(holder_of("Copyright ©"), None);
         assert_eq!(holder_of("© 1997-2020 网易公司版权所有 About NetEase").as_deref(), Some("网易公司"));
         assert_eq!(holder_of("长江互动传媒网版权所有 未经授权禁止复制和建立镜像").as_deref(), Some("长江互动传媒网"));
+        // A brand that starts with digits; a contact line after the mark names nobody.
+        assert_eq!(
+            holder_of("37网游 版权所有 文化部网络游戏举报和联系电子邮箱:wlwh@vip.sina.com 纠纷处理方式").as_deref(),
+            Some("37网游")
+        );
+        // The mark written straight after the name ends it.
+        assert_eq!(holder_of("© Qiushibaike.com 糗事百科版权所有").as_deref(), Some("Qiushibaike.com 糗事百科"));
         assert_eq!(
             holder_of("Copyright©和讯网 北京和讯在线信息咨询服务有限公司 All Rights Reserved 版权所有 复制必究")
                 .as_deref(),

@@ -40,6 +40,19 @@ pub struct PortalRule {
     pub min_share: f64,
 }
 
+/// A catalogue's navigation (a book or video site listing its genres): among genres, words that are
+/// channels elsewhere (军事, 体育, 历史) are categories of works, and `industries` do not count them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueRule {
+    #[serde(default)]
+    pub genres: Vec<String>,
+    #[serde(default)]
+    pub min_genres: usize,
+    #[serde(default)]
+    pub industries: Vec<String>,
+}
+
 /// A government or Party body's own site: its marks, and the industries it is not counted in.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +112,8 @@ pub(crate) struct PreapprovalFile {
     pub weights: Weights,
     pub portal: PortalRule,
     #[serde(default)]
+    pub catalogue: CatalogueRule,
+    #[serde(default)]
     pub government: GovernmentFile,
     pub industries: BTreeMap<String, IndustryRule>,
     #[serde(default)]
@@ -135,6 +150,7 @@ impl Industry {
 pub struct Preapproval {
     pub weights: Weights,
     pub portal: PortalRule,
+    pub catalogue: CatalogueRule,
     pub government: GovernmentRule,
     pub industries: Vec<Industry>,
     pub cases: Vec<IndustryCase>,
@@ -167,7 +183,8 @@ impl Preapproval {
             marks: super::compile_patterns(&file.government.marks, bad),
             name_endings: super::compile_patterns(&file.government.name_endings, bad),
         };
-        Preapproval { weights: file.weights, portal: file.portal, government, industries, cases: file.case }
+        let catalogue = CatalogueRule { genres: folded(&file.catalogue.genres), ..file.catalogue };
+        Preapproval { weights: file.weights, portal: file.portal, catalogue, government, industries, cases: file.case }
     }
 
     pub fn get(&self, key: &str) -> Option<&Industry> {
