@@ -58,3 +58,29 @@ pub(super) async fn read(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_the_first_job_of_a_target_in_a_batch_gets_a_context() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("q.db").display())).await.expect("store");
+        let target = |t: &str| (t.to_string(), t.to_string());
+        store.enqueue("cycle", &[target("a.example.cn"), target("not a host")], 0).await.expect("enqueue");
+        store.enqueue("confirm:a.example.cn", &[target("a.example.cn")], 0).await.expect("enqueue");
+        let jobs = store.claim("w", 10, 60_000).await.expect("claim");
+        assert_eq!(jobs.len(), 3);
+        let contexts = read(&store, &jobs, 6, true).await.expect("read");
+        let first = jobs.iter().find(|j| j.target == "a.example.cn").expect("a job of a");
+        assert_eq!(
+            contexts.keys().collect::<Vec<_>>(),
+            [&first.id],
+            "the second job of a and the bad target read their own"
+        );
+        let context = &contexts[&first.id];
+        assert!(context.filing.is_none() && context.page_read.is_none(), "nothing stored for a yet");
+        assert!(context.open.is_empty() && context.previous.is_empty());
+    }
+}
