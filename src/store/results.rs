@@ -152,7 +152,8 @@ impl Store {
         job: Option<(i64, &str)>,
         read: Option<&StoredRead>,
     ) -> Result<Option<i64>, StoreError> {
-        let prepared = self.prepare(result, read).await?;
+        let previous = self.previous_scans(&[result.domain.as_str()]).await?.remove(&result.domain).unwrap_or_default();
+        let prepared = prepare(result, read, &previous)?;
         let mut tx = self.pool().begin().await?;
         let recorded = write(&mut tx, result, prepared, job).await?;
         tx.commit().await?;
@@ -166,9 +167,12 @@ impl Store {
         results: &[(&ScanResult, i64, Option<&StoredRead>)],
         worker: &str,
     ) -> Result<Vec<Option<i64>>, StoreError> {
+        let targets: Vec<&str> = results.iter().map(|(result, _, _)| result.domain.as_str()).collect();
+        let previous = self.previous_scans(&targets).await?;
         let mut prepared = Vec::with_capacity(results.len());
         for (result, _, read) in results {
-            prepared.push(self.prepare(result, *read).await?);
+            let rows = previous.get(&result.domain).cloned().unwrap_or_default();
+            prepared.push(prepare(result, *read, &rows)?);
         }
         let mut tx = self.pool().begin().await?;
         let mut recorded = Vec::with_capacity(results.len());
@@ -179,56 +183,73 @@ impl Store {
         Ok(recorded)
     }
 
-    /// What a result is recorded with, read and serialised before the write transaction.
-    async fn prepare(&self, result: &ScanResult, read: Option<&StoredRead>) -> Result<Prepared, StoreError> {
-        let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
-        // What the host's last scan found is read before the write transaction: on SQLite a
-        // transaction that reads first cannot become the writer once another has written (it would
-        // fail busy, not wait). Two scans of one host recorded at once both compare with the same
-        // earlier scan, which is still right: equal digests mean equal results.
-        // An unchanged scan (the same result as the host's last, but for its moment) stores a
-        // reference to the first scan of the run, not the result again.
-        let (digest, timeless) = timeless(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        // The host's last scan and, in the same statement, the checks that did not pass in the result
-        // it holds (its own or the one it repeats): a row per such check, or one row with none.
-        let previous = sqlx::query(
-            "SELECT s.id, s.digest, s.same_as, c.check_id FROM \
-             (SELECT id, digest, same_as FROM scans WHERE target = $1 ORDER BY id DESC LIMIT 1) s \
-             LEFT JOIN check_results c ON c.scan_id = COALESCE(s.same_as, s.id) AND c.outcome <> 'pass'",
-        )
-        .bind(&result.domain)
-        .fetch_all(self.pool())
-        .await?;
-        let same_as = match previous.first() {
-            Some(row) => {
-                let id: i64 = row.try_get(0)?;
-                let previous_digest: Option<String> = row.try_get(1)?;
-                let holder = row.try_get::<Option<i64>, _>(2)?.unwrap_or(id);
-                (previous_digest.as_deref() == Some(digest.as_str())).then_some(holder)
+    /// Each target's last scan, as the recording compares with it: its id, its digest, the scan it
+    /// repeats, and the checks that did not pass in the result it holds (its own or the one it
+    /// repeats), one statement for all. Read before the write transaction: on SQLite a transaction
+    /// that reads first cannot become the writer once another has written (it would fail busy, not
+    /// wait). Two scans of one host recorded at once both compare with the same earlier scan, which is
+    /// still right: equal digests mean equal results.
+    async fn previous_scans(&self, targets: &[&str]) -> Result<HashMap<String, PreviousScan>, StoreError> {
+        let mut previous: HashMap<String, PreviousScan> = HashMap::new();
+        for chunk in targets.chunks(IN_LIST_MAX) {
+            let sql = format!(
+                "SELECT s.target, s.id, s.digest, s.same_as, c.check_id FROM scans s \
+                 LEFT JOIN check_results c ON c.scan_id = COALESCE(s.same_as, s.id) AND c.outcome <> 'pass' \
+                 WHERE s.id IN (SELECT MAX(id) FROM scans WHERE target IN ({}) GROUP BY target)",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for target in chunk {
+                query = query.bind(*target);
             }
-            None => None,
-        };
-        // One serialisation: the result without its moment is both what the digest is of and what is
-        // stored (the moment is stored beside it).
-        let json = if same_as.is_some() { String::new() } else { timeless };
-        let facts = match same_as {
-            Some(_) => None,
-            None => {
-                Some(serde_json::to_string(&ScanFacts::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            for row in query.fetch_all(self.pool()).await? {
+                let target: String = row.try_get(0)?;
+                let id: i64 = row.try_get(1)?;
+                let entry = previous.entry(target).or_insert(PreviousScan {
+                    digest: row.try_get(2)?,
+                    holder: row.try_get::<Option<i64>, _>(3)?.unwrap_or(id),
+                    not_passed: std::collections::HashSet::new(),
+                });
+                if let Some(check) = row.try_get::<Option<String>, _>(4)? {
+                    entry.not_passed.insert(check);
+                }
             }
-        };
-        // Check results: the ones that did not pass, and those that passed after not passing in the
-        // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
-        // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
-        let not_passed_before: std::collections::HashSet<String> = previous
-            .iter()
-            .map(|r| r.try_get::<Option<String>, _>(3))
-            .filter_map(Result::transpose)
-            .collect::<Result<_, _>>()?;
-        let read = read.map(|r| (r.key.clone(), r.read.encode()));
-        Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read })
+        }
+        Ok(previous)
     }
+}
+
+/// A target's last scan, as [`Store::previous_scans`] reads it.
+#[derive(Debug, Clone, Default)]
+struct PreviousScan {
+    digest: Option<String>,
+    /// The scan that holds its result: itself, or the one it repeats.
+    holder: i64,
+    not_passed: std::collections::HashSet<String>,
+}
+
+/// What a result is recorded with, serialised before the write transaction, given its target's last
+/// scan (`PreviousScan::default()` when it has none: no digest matches).
+fn prepare(result: &ScanResult, read: Option<&StoredRead>, previous: &PreviousScan) -> Result<Prepared, StoreError> {
+    let domain = result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()).to_string();
+    // An unchanged scan (the same result as the host's last, but for its moment) stores a reference
+    // to the first scan of the run, not the result again.
+    let (digest, timeless) = timeless(result).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let moment = serde_json::to_string(&Moment::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let same_as = (previous.digest.as_deref() == Some(digest.as_str())).then_some(previous.holder);
+    // One serialisation: the result without its moment is both what the digest is of and what is
+    // stored (the moment is stored beside it).
+    let json = if same_as.is_some() { String::new() } else { timeless };
+    let facts = match same_as {
+        Some(_) => None,
+        None => Some(serde_json::to_string(&ScanFacts::of(result)).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+    };
+    // Check results: the ones that did not pass, and those that passed after not passing in the
+    // host's previous scan; a missing row is a pass. Multi-row statements: a few round trips.
+    // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
+    let not_passed_before = previous.not_passed.clone();
+    let read = read.map(|r| (r.key.clone(), r.read.encode()));
+    Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read })
 }
 
 /// A result's row, serialised, and what its host's previous scan says it repeats or changed.
