@@ -58,7 +58,7 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 })
                 .collect();
             let in_body: Vec<&String> = industry.body.iter().filter(|b| body.contains(b.as_str())).collect();
-            let licence = industry.licence.iter().find_map(|re| re.find(&page.raw).map(|m| m.as_str().to_string()));
+            let licence = industry.licence.iter().find_map(|re| re.find(&page.footer).map(|m| m.as_str().to_string()));
             let kinds: Vec<String> = industry
                 .evidence
                 .iter()

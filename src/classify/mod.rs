@@ -46,6 +46,8 @@ pub(crate) struct Prepared {
     pub body: String,
     /// The visible text without template syntax, not folded (for regexes).
     pub raw: String,
+    /// The bottom region's text, where a site shows its own licences.
+    pub footer: String,
     pub chars: usize,
 }
 
@@ -73,6 +75,7 @@ impl Prepared {
             chars: body.chars().count(),
             body,
             raw,
+            footer: strip_template_syntax(&facts.footer_text),
         }
     }
 }

@@ -81,7 +81,7 @@ fn is_notice_link(squeezed: &str) -> bool {
 
 /// Phrases that follow 版权所有 and name nobody (and the mark itself, which ends a name written
 /// without a space before it: "糗事百科版权所有").
-const STOCK_PHRASES: [&str; 15] = [
+const STOCK_PHRASES: [&str; 16] = [
     "版权所有",
     "复制必究",
     "翻版必究",
@@ -92,6 +92,7 @@ const STOCK_PHRASES: [&str; 15] = [
     "不得转载",
     "禁止复制",
     "保留所有权利",
+    "保留一切权利",
     "All Rights Reserved",
     "Some Rights Reserved",
     "all rights",
@@ -268,6 +269,11 @@ mod tests {
         );
         // The mark written straight after the name ends it.
         assert_eq!(holder_of("© Qiushibaike.com 糗事百科版权所有").as_deref(), Some("Qiushibaike.com 糗事百科"));
+        // "All rights reserved" in Chinese names nobody.
+        assert_ne!(
+            holder_of("版权所有 保留一切权利 Copyright 2016-2018 www.160dyf.com").as_deref(),
+            Some("保留一切权利")
+        );
         assert_eq!(
             holder_of("Copyright©和讯网 北京和讯在线信息咨询服务有限公司 All Rights Reserved 版权所有 复制必究")
                 .as_deref(),
