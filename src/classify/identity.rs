@@ -242,10 +242,11 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     best.map(|h| h.to_string()).or_else(|| roles.into_iter().next().map(|(_, name)| name))
 }
 
-/// A footer block that is a company's full name and nothing else (after a parent brand's "X旗下·").
+/// A footer block that is a company's full name (after a parent brand's "X旗下·"), alone or followed by
+/// its numbers (filing, licences).
 fn company_line(footer: &str) -> Option<String> {
     static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))$")
+        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*)?$")
             .expect("company line")
     });
     footer.split(" | ").find_map(|block| COMPANY_LINE.captures(block.trim()).map(|c| c["name"].to_string()))
@@ -276,7 +277,9 @@ mod tests {
         );
         f.copyright = vec![CopyrightFact { text: String::new(), holder: Some("Qiushibaike.com 糗事百科".into()) }];
         assert_eq!(operator_of(&f).as_deref(), Some("友际无限（北京）科技有限公司"));
-        let f = footer("三七互娱旗下·上海硬通网络科技有限公司 | 37网游 版权所有");
+        let f = footer(
+            "三七互娱旗下·上海硬通网络科技有限公司 沪网文[2017]2273-136号 沪ICP备14000728号-2 | 37网游 版权所有",
+        );
         assert_eq!(operator_of(&f).as_deref(), Some("上海硬通网络科技有限公司"));
         // A company named in running text is not a line of its own; an organisation holding the
         // copyright comes first.
