@@ -24,6 +24,17 @@ pub(super) fn placeholder(
         // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long
         // its feature list: every word must be the text of some link.
         let links = !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
+        // A framework's start page links to the project's own resources and nothing of a site: by a
+        // link's text or its address (its documentation host, its repository, its forum and chats).
+        let link_words = f.min_link_words > 0
+            && f.link_words
+                .iter()
+                .filter(|w| {
+                    page.nav.iter().any(|a| a.contains(w.as_str()))
+                        || facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(w.as_str()))
+                })
+                .count()
+                >= f.min_link_words;
         // A server's splash page may be one image linking to its vendor, whatever its title says.
         let targets = f
             .link_targets
@@ -36,6 +47,7 @@ pub(super) fn placeholder(
             && (f.title.iter().any(|w| page.title.contains(w.as_str()))
                 || f.text.iter().any(|w| page.body.contains(w.as_str()))
                 || links
+                || link_words
                 || targets
                 || sentence())
     });

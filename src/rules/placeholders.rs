@@ -88,6 +88,12 @@ pub(crate) struct FingerprintRule {
     /// Words that must all be among the page's link texts (a stack's tool links).
     #[serde(default)]
     pub links: Vec<String>,
+    /// Words of which at least `min_link_words` must each be in some link's text or address (a
+    /// framework's resource links: documentation, source, changelog, forum, chat).
+    #[serde(default)]
+    pub link_words: Vec<String>,
+    #[serde(default)]
+    pub min_link_words: usize,
     /// Where some link of the page leads (part of its address): a server's splash image links to
     /// its vendor's page.
     #[serde(default)]
@@ -129,6 +135,9 @@ pub struct Fingerprint {
     pub text: Vec<String>,
     /// Folded words that must all be among the page's link texts; empty = not used.
     pub links: Vec<String>,
+    /// Folded words, at least `min_link_words` of them each in some link's text; empty = not used.
+    pub link_words: Vec<String>,
+    pub min_link_words: usize,
     /// Lower-cased parts of a link's address, any of which marks the page; empty = not used.
     pub link_targets: Vec<String>,
     /// Sentence forms over the visible text; any match marks the page.
@@ -174,6 +183,8 @@ impl Placeholders {
                     title: folded(&f.title),
                     text: folded(&f.text),
                     links: folded(&f.links),
+                    link_words: folded(&f.link_words),
+                    min_link_words: f.min_link_words,
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
@@ -188,6 +199,8 @@ impl Placeholders {
                     title: folded(&f.title),
                     text: folded(&f.text),
                     links: Vec::new(),
+                    link_words: Vec::new(),
+                    min_link_words: 0,
                     link_targets: Vec::new(),
                     patterns: Vec::new(),
                     max_chars: usize::MAX,
