@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{IN_LIST_MAX, Store, StoreError, now_ms, placeholders};
+use super::{Store, StoreError, now_ms};
 use crate::filing::FilingRecord;
 
 /// What an import did.
@@ -146,19 +146,12 @@ impl Store {
         domains.sort_unstable();
         domains.dedup();
         let mut by_domain: HashMap<String, StoredFiling> = HashMap::new();
-        for chunk in domains.chunks(IN_LIST_MAX) {
-            let sql = format!(
-                "SELECT record, province, status, first_online, domain FROM filings WHERE domain IN ({})",
-                placeholders(1, chunk.len())
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for domain in chunk {
-                query = query.bind(*domain);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let domain: String = row.try_get(4)?;
-                by_domain.insert(domain, stored(row)?);
-            }
+        let sql = |list: &str| {
+            format!("SELECT record, province, status, first_online, domain FROM filings WHERE domain IN ({list})")
+        };
+        for row in self.fetch_in(&domains, sql).await? {
+            let domain: String = row.try_get(4)?;
+            by_domain.insert(domain, stored(row)?);
         }
         // A host's own filing comes before its apex's.
         Ok(keys

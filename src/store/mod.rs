@@ -200,7 +200,28 @@ impl FromStr for Backend {
 
 /// The most values one `IN (…)` list of a batched look-up binds (SQLite allows 32,766 variables, PostgreSQL
 /// 65,535; a few hundred keep each statement's plan and reply small).
-pub(crate) const IN_LIST_MAX: usize = 500;
+const IN_LIST_MAX: usize = 500;
+
+impl Store {
+    /// The rows of `sql(list)` over `keys`, a few hundred at a time: `list` is the placeholders of one
+    /// chunk (`$1, $2, …`), to which its keys are bound in order.
+    pub(crate) async fn fetch_in(
+        &self,
+        keys: &[&str],
+        sql: impl Fn(&str) -> String,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let mut rows = Vec::new();
+        for chunk in keys.chunks(IN_LIST_MAX) {
+            let sql = sql(&placeholders(1, chunk.len()));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for key in chunk {
+                query = query.bind(*key);
+            }
+            rows.extend(query.fetch_all(self.pool()).await?);
+        }
+        Ok(rows)
+    }
+}
 
 /// `$from, $from+1, …` for `n` values: placeholders both dialects accept.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {

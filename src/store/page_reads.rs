@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{IN_LIST_MAX, Store, StoreError, placeholders};
+use super::{Store, StoreError};
 use crate::page_read::{PageRead, ReadKey, StoredRead};
 
 impl Store {
@@ -18,23 +18,16 @@ impl Store {
     /// [`Store::page_read`] of several targets in one statement, by target.
     pub async fn page_reads(&self, targets: &[&str]) -> Result<HashMap<String, StoredRead>, StoreError> {
         let mut reads = HashMap::new();
-        for chunk in targets.chunks(IN_LIST_MAX) {
-            let sql =
-                format!("SELECT target, key, read FROM page_reads WHERE target IN ({})", placeholders(1, chunk.len()));
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for target in chunk {
-                query = query.bind(*target);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let target: String = row.try_get(0)?;
-                let key: String = row.try_get(1)?;
-                let bytes: Vec<u8> = row.try_get(2)?;
-                match PageRead::decode(&bytes) {
-                    Ok(read) => {
-                        reads.insert(target, StoredRead { key: ReadKey(key), read });
-                    }
-                    Err(e) => tracing::warn!(target, "stored page read ignored: {e}"),
+        let sql = |list: &str| format!("SELECT target, key, read FROM page_reads WHERE target IN ({list})");
+        for row in self.fetch_in(targets, sql).await? {
+            let target: String = row.try_get(0)?;
+            let key: String = row.try_get(1)?;
+            let bytes: Vec<u8> = row.try_get(2)?;
+            match PageRead::decode(&bytes) {
+                Ok(read) => {
+                    reads.insert(target, StoredRead { key: ReadKey(key), read });
                 }
+                Err(e) => tracing::warn!(target, "stored page read ignored: {e}"),
             }
         }
         Ok(reads)

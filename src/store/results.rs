@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::unchanged::{Moment, timeless};
-use super::{IN_LIST_MAX, Store, StoreError, now_ms, placeholders};
+use super::{Store, StoreError, now_ms, placeholders};
 use crate::checks::{Outcome, ScanFacts};
 use crate::page_read::{ReadKey, StoredRead};
 use crate::result::ScanResult;
@@ -113,19 +113,11 @@ impl Store {
         targets: &[&str],
     ) -> Result<HashMap<String, HashMap<String, FindingRow>>, StoreError> {
         let mut open: HashMap<String, HashMap<String, FindingRow>> = HashMap::new();
-        for chunk in targets.chunks(IN_LIST_MAX) {
-            let sql = format!(
-                "SELECT {FINDING_COLUMNS} FROM findings WHERE target IN ({}) AND status = 'open'",
-                placeholders(1, chunk.len())
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for target in chunk {
-                query = query.bind(*target);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let f = finding(&row)?;
-                open.entry(f.target.clone()).or_default().insert(f.check_id.clone(), f);
-            }
+        let sql =
+            |list: &str| format!("SELECT {FINDING_COLUMNS} FROM findings WHERE target IN ({list}) AND status = 'open'");
+        for row in self.fetch_in(targets, sql).await? {
+            let f = finding(&row)?;
+            open.entry(f.target.clone()).or_default().insert(f.check_id.clone(), f);
         }
         Ok(open)
     }
@@ -191,28 +183,23 @@ impl Store {
     /// still right: equal digests mean equal results.
     async fn previous_scans(&self, targets: &[&str]) -> Result<HashMap<String, PreviousScan>, StoreError> {
         let mut previous: HashMap<String, PreviousScan> = HashMap::new();
-        for chunk in targets.chunks(IN_LIST_MAX) {
-            let sql = format!(
+        let sql = |list: &str| {
+            format!(
                 "SELECT s.target, s.id, s.digest, s.same_as, c.check_id FROM scans s \
                  LEFT JOIN check_results c ON c.scan_id = COALESCE(s.same_as, s.id) AND c.outcome <> 'pass' \
-                 WHERE s.id IN (SELECT MAX(id) FROM scans WHERE target IN ({}) GROUP BY target)",
-                placeholders(1, chunk.len())
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for target in chunk {
-                query = query.bind(*target);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let target: String = row.try_get(0)?;
-                let id: i64 = row.try_get(1)?;
-                let entry = previous.entry(target).or_insert(PreviousScan {
-                    digest: row.try_get(2)?,
-                    holder: row.try_get::<Option<i64>, _>(3)?.unwrap_or(id),
-                    not_passed: std::collections::HashSet::new(),
-                });
-                if let Some(check) = row.try_get::<Option<String>, _>(4)? {
-                    entry.not_passed.insert(check);
-                }
+                 WHERE s.id IN (SELECT MAX(id) FROM scans WHERE target IN ({list}) GROUP BY target)"
+            )
+        };
+        for row in self.fetch_in(targets, sql).await? {
+            let target: String = row.try_get(0)?;
+            let id: i64 = row.try_get(1)?;
+            let entry = previous.entry(target).or_insert(PreviousScan {
+                digest: row.try_get(2)?,
+                holder: row.try_get::<Option<i64>, _>(3)?.unwrap_or(id),
+                not_passed: std::collections::HashSet::new(),
+            });
+            if let Some(check) = row.try_get::<Option<String>, _>(4)? {
+                entry.not_passed.insert(check);
             }
         }
         Ok(previous)
@@ -453,28 +440,24 @@ impl Store {
     ) -> Result<HashMap<String, Vec<ScanFacts>>, StoreError> {
         let mut held: HashMap<i64, ScanFacts> = HashMap::new();
         let mut wanted: HashMap<String, Vec<(i64, Option<String>)>> = HashMap::new();
-        for chunk in targets.chunks(IN_LIST_MAX) {
-            let sql = format!(
+        // The limit is a number of this program's, written into the statement so that the keys are all
+        // its parameters.
+        let sql = |list: &str| {
+            format!(
                 "SELECT target, id, same_as, moment, facts, result FROM (\
                  SELECT target, id, same_as, moment, CASE WHEN same_as IS NULL THEN facts END AS facts, \
                  CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END AS result, \
                  ROW_NUMBER() OVER (PARTITION BY target ORDER BY scanned_at DESC, id DESC) AS newest \
-                 FROM scans WHERE target IN ({})) recent WHERE newest <= ${} ORDER BY target, newest",
-                placeholders(1, chunk.len()),
-                chunk.len() + 1
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for target in chunk {
-                query = query.bind(*target);
+                 FROM scans WHERE target IN ({list})) recent WHERE newest <= {limit} ORDER BY target, newest"
+            )
+        };
+        for r in self.fetch_in(targets, sql).await? {
+            let id: i64 = r.try_get(1)?;
+            let same_as: Option<i64> = r.try_get(2)?;
+            if same_as.is_none() && !held.contains_key(&id) {
+                held.insert(id, facts_of(r.try_get(4)?, r.try_get(5)?)?);
             }
-            for r in query.bind(limit).fetch_all(self.pool()).await? {
-                let id: i64 = r.try_get(1)?;
-                let same_as: Option<i64> = r.try_get(2)?;
-                if same_as.is_none() && !held.contains_key(&id) {
-                    held.insert(id, facts_of(r.try_get(4)?, r.try_get(5)?)?);
-                }
-                wanted.entry(r.try_get(0)?).or_default().push((same_as.unwrap_or(id), r.try_get(3)?));
-            }
+            wanted.entry(r.try_get(0)?).or_default().push((same_as.unwrap_or(id), r.try_get(3)?));
         }
         for (source, _) in wanted.values().flatten() {
             if !held.contains_key(source) {
