@@ -231,10 +231,12 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
         (is_organisation(h) && han, is_organisation(h), han, h.chars().count())
     };
     let best = holders.iter().max_by_key(|h| rank(h));
+    // Only when no line names a role: a 承办 line is read below, after the holders.
     // A brand or a domain in the copyright line ("© Qiushibaike.com 糗事百科版权所有") while the company
     // stands on a line of its own in the footer ("友际无限（北京）科技有限公司", "三七互娱旗下·上海硬通网络科技
     // 有限公司"): the company runs the site.
-    if best.is_none_or(|h| !rank(h).0)
+    if roles.is_empty()
+        && best.is_none_or(|h| !rank(h).0)
         && let Some(company) = company_line(&facts.footer_text)
     {
         return Some(company);
@@ -249,7 +251,14 @@ fn company_line(footer: &str) -> Option<String> {
         Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*)?$")
             .expect("company line")
     });
-    footer.split(" | ").find_map(|block| COMPANY_LINE.captures(block.trim()).map(|c| c["name"].to_string()))
+    // A sentence ("本网站由…提供") or a credit is no name; two bare company lines (friend links, partners)
+    // leave it open which one runs the site.
+    let mut names = footer
+        .split(" | ")
+        .filter_map(|block| COMPANY_LINE.captures(block.trim()).map(|c| c["name"].to_string()))
+        .filter(|name| !["由", "归", "支持", "提供", "制作", "设计", "合作"].iter().any(|w| name.contains(w)));
+    let first = names.next()?;
+    names.all(|other| other == first).then_some(first)
 }
 
 #[cfg(test)]
@@ -281,6 +290,11 @@ mod tests {
             "三七互娱旗下·上海硬通网络科技有限公司 沪网文[2017]2273-136号 沪ICP备14000728号-2 | 37网游 版权所有",
         );
         assert_eq!(operator_of(&f).as_deref(), Some("上海硬通网络科技有限公司"));
+        // Two bare company lines (friend links) name no one; a credit is no name.
+        let f = footer("甲乙科技有限公司 | 丙丁网络有限公司 | © 某某网 版权所有");
+        assert_eq!(operator_of(&f), None);
+        let f = footer("本网站由某某网络科技有限公司 | © 某某网 版权所有");
+        assert_eq!(operator_of(&f), None);
         // A company named in running text is not a line of its own; an organisation holding the
         // copyright comes first.
         let mut f =

@@ -24,14 +24,18 @@ pub(super) fn placeholder(
         // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long
         // its feature list: every word must be the text of some link.
         let links = !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
-        // A framework's start page links to the project's own resources and nothing of a site: by a
-        // link's text or its address (its documentation host, its repository, its forum and chats).
+        // A framework's start page greets its new owner and links to the project's own resources and
+        // nothing of a site: by a link's text or a whole word of its address (github.com, discord.gg,
+        // …/CHANGELOG.md, …/phoenix-forum), not a part of one (utm_source, hexdocs).
+        let greeted =
+            f.link_words_with.iter().any(|w| page.body.contains(w.as_str()) || page.title.contains(w.as_str()));
         let link_words = f.min_link_words > 0
+            && greeted
             && f.link_words
                 .iter()
                 .filter(|w| {
                     page.nav.iter().any(|a| a.contains(w.as_str()))
-                        || facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(w.as_str()))
+                        || facts.link_targets.iter().any(|h| address_words(h).any(|word| word == w.as_str()))
                 })
                 .count()
                 >= f.min_link_words;
@@ -92,4 +96,11 @@ fn hosting_talk(page: &Prepared, rule: &HostingTalk) -> Option<PlaceholderKind> 
     } else {
         PlaceholderKind::PanelDefault
     })
+}
+
+/// The words of a link's address after its scheme, lower-cased: its host's labels and its path's
+/// segments split at every character that is not a letter or a digit.
+fn address_words(href: &str) -> impl Iterator<Item = String> + '_ {
+    let rest = href.split_once("//").map_or(href, |(_, rest)| rest);
+    rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }

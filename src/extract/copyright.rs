@@ -163,7 +163,9 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = LEADING_NOISE.replace(h.trim(), "");
         let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
         for stock in STOCK_PHRASES {
-            if let Some(i) = h.to_lowercase().find(&stock.to_lowercase()) {
+            // ASCII case folding keeps every byte where it was: the index is one of `h`'s (full
+            // lower-casing can change a letter's length, "İ", and cut inside the next character).
+            if let Some(i) = h.to_ascii_lowercase().find(&stock.to_ascii_lowercase()) {
                 h.truncate(i);
             }
         }
@@ -269,6 +271,8 @@ mod tests {
         );
         // The mark written straight after the name ends it.
         assert_eq!(holder_of("© Qiushibaike.com 糗事百科版权所有").as_deref(), Some("Qiushibaike.com 糗事百科"));
+        // A letter whose lower case is longer than itself before the mark does not move the cut.
+        assert_eq!(holder_of("© İzmir 版权所有").as_deref(), Some("İzmir"));
         // "All rights reserved" in Chinese names nobody.
         assert_ne!(
             holder_of("版权所有 保留一切权利 Copyright 2016-2018 www.160dyf.com").as_deref(),

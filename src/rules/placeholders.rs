@@ -94,6 +94,9 @@ pub(crate) struct FingerprintRule {
     pub link_words: Vec<String>,
     #[serde(default)]
     pub min_link_words: usize,
+    /// Words one of which the page's title or text must hold for `link_words` to count (a greeting).
+    #[serde(default)]
+    pub link_words_with: Vec<String>,
     /// Where some link of the page leads (part of its address): a server's splash image links to
     /// its vendor's page.
     #[serde(default)]
@@ -138,6 +141,8 @@ pub struct Fingerprint {
     /// Folded words, at least `min_link_words` of them each in some link's text; empty = not used.
     pub link_words: Vec<String>,
     pub min_link_words: usize,
+    /// Folded words, one of which the title or text must hold for `link_words` to count.
+    pub link_words_with: Vec<String>,
     /// Lower-cased parts of a link's address, any of which marks the page; empty = not used.
     pub link_targets: Vec<String>,
     /// Sentence forms over the visible text; any match marks the page.
@@ -185,6 +190,7 @@ impl Placeholders {
                     links: folded(&f.links),
                     link_words: folded(&f.link_words),
                     min_link_words: f.min_link_words,
+                    link_words_with: folded(&f.link_words_with),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
@@ -201,6 +207,7 @@ impl Placeholders {
                     links: Vec::new(),
                     link_words: Vec::new(),
                     min_link_words: 0,
+                    link_words_with: Vec::new(),
                     link_targets: Vec::new(),
                     patterns: Vec::new(),
                     max_chars: usize::MAX,
