@@ -198,9 +198,9 @@ impl FromStr for Backend {
     }
 }
 
-/// The most values one `IN (…)` list of a batched look-up binds (SQLite allows 32,766 variables, PostgreSQL
-/// 65,535; a few hundred keep each statement's plan and reply small).
-const IN_LIST_MAX: usize = 500;
+/// The most keys one batched look-up binds (SQLite allows 32,766 variables and 500 terms of a compound
+/// SELECT, which the recent facts' per-target union is; a few hundred keep each statement's reply small).
+const IN_LIST_MAX: usize = 200;
 
 impl Store {
     /// The rows of `sql(list)` over `keys`, a few hundred at a time: `list` is the placeholders of one

@@ -439,17 +439,23 @@ impl Store {
         limit: i64,
     ) -> Result<HashMap<String, Vec<ScanFacts>>, StoreError> {
         let mut held: HashMap<i64, ScanFacts> = HashMap::new();
-        let mut wanted: HashMap<String, Vec<(i64, Option<String>)>> = HashMap::new();
-        // The limit is a number of this program's, written into the statement so that the keys are all
-        // its parameters.
+        // Per target: (scanned_at, id) to order by, the scan holding the facts, the moment.
+        let mut wanted: HashMap<String, Vec<((i64, i64), i64, Option<String>)>> = HashMap::new();
+        // Each target's latest `limit` scans through the (target, scanned_at) index, one limited
+        // subquery per target (a window over every stored scan of the targets would read their whole
+        // history). The limit is a number of this program's, written into the statement.
         let sql = |list: &str| {
-            format!(
-                "SELECT target, id, same_as, moment, facts, result FROM (\
-                 SELECT target, id, same_as, moment, CASE WHEN same_as IS NULL THEN facts END AS facts, \
-                 CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END AS result, \
-                 ROW_NUMBER() OVER (PARTITION BY target ORDER BY scanned_at DESC, id DESC) AS newest \
-                 FROM scans WHERE target IN ({list})) recent WHERE newest <= {limit} ORDER BY target, newest"
-            )
+            list.split(", ")
+                .map(|key| {
+                    format!(
+                        "SELECT * FROM (SELECT target, id, same_as, moment, \
+                         CASE WHEN same_as IS NULL THEN facts END AS facts, \
+                         CASE WHEN same_as IS NULL AND facts IS NULL THEN result ELSE '' END AS result, scanned_at \
+                         FROM scans WHERE target = {key} ORDER BY scanned_at DESC, id DESC LIMIT {limit}) latest"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
         };
         for r in self.fetch_in(targets, sql).await? {
             let id: i64 = r.try_get(1)?;
@@ -457,9 +463,10 @@ impl Store {
             if same_as.is_none() && !held.contains_key(&id) {
                 held.insert(id, facts_of(r.try_get(4)?, r.try_get(5)?)?);
             }
-            wanted.entry(r.try_get(0)?).or_default().push((same_as.unwrap_or(id), r.try_get(3)?));
+            let order = (r.try_get::<i64, _>(6)?, id);
+            wanted.entry(r.try_get(0)?).or_default().push((order, same_as.unwrap_or(id), r.try_get(3)?));
         }
-        for (source, _) in wanted.values().flatten() {
+        for (_, source, _) in wanted.values().flatten() {
             if !held.contains_key(source) {
                 let row = sqlx::query(
                     "SELECT facts, CASE WHEN facts IS NULL THEN result ELSE '' END FROM scans WHERE id = $1",
@@ -472,10 +479,12 @@ impl Store {
         }
         wanted
             .into_iter()
-            .map(|(target, scans)| {
+            .map(|(target, mut scans)| {
+                // Newest first, whatever order the union returned its parts in.
+                scans.sort_by(|a, b| b.0.cmp(&a.0));
                 let facts = scans
                     .into_iter()
-                    .map(|(source, moment)| {
+                    .map(|(_, source, moment)| {
                         let mut facts = held[&source].clone();
                         if let Some(moment) = moment {
                             let moment: Moment =
