@@ -206,6 +206,10 @@ impl Store {
     }
 }
 
+/// One of a target's recent scans: (scanned_at, id) to order by, the scan holding its facts (itself or
+/// the one it repeats), its moment.
+type RecentScan = ((i64, i64), i64, Option<String>);
+
 /// A target's last scan, as [`Store::previous_scans`] reads it.
 #[derive(Debug, Clone, Default)]
 struct PreviousScan {
@@ -439,8 +443,7 @@ impl Store {
         limit: i64,
     ) -> Result<HashMap<String, Vec<ScanFacts>>, StoreError> {
         let mut held: HashMap<i64, ScanFacts> = HashMap::new();
-        // Per target: (scanned_at, id) to order by, the scan holding the facts, the moment.
-        let mut wanted: HashMap<String, Vec<((i64, i64), i64, Option<String>)>> = HashMap::new();
+        let mut wanted: HashMap<String, Vec<RecentScan>> = HashMap::new();
         // Each target's latest `limit` scans through the (target, scanned_at) index, one limited
         // subquery per target (a window over every stored scan of the targets would read their whole
         // history). The limit is a number of this program's, written into the statement.
