@@ -484,7 +484,7 @@ impl Store {
             .into_iter()
             .map(|(target, mut scans)| {
                 // Newest first, whatever order the union returned its parts in.
-                scans.sort_by(|a, b| b.0.cmp(&a.0));
+                scans.sort_by_key(|scan| std::cmp::Reverse(scan.0));
                 let facts = scans
                     .into_iter()
                     .map(|(_, source, moment)| {
