@@ -158,7 +158,8 @@ impl Daemon {
         let stop_claiming = shutdown.child_token();
         let hard_stop = CancellationToken::new();
         let tracker = TaskTracker::new();
-        let in_flight: Arc<std::sync::Mutex<std::collections::HashSet<i64>>> = Arc::default();
+        // Jobs claimed and not yet finished, with their targets.
+        let in_flight: Arc<std::sync::Mutex<HashMap<i64, String>>> = Arc::default();
         let total = Arc::new(Semaphore::new(settings.concurrency));
         let politeness = Arc::new(Politeness::new(PolitenessOptions::from_settings(&settings)));
         let counters = Arc::new(Counters::default());
@@ -250,7 +251,7 @@ impl Daemon {
                         _ = stop.cancelled() => break,
                         _ = tokio::time::sleep(every) => {}
                     }
-                    let ids: Vec<i64> = in_flight.lock().unwrap_or_else(|p| p.into_inner()).iter().copied().collect();
+                    let ids: Vec<i64> = in_flight.lock().unwrap_or_else(|p| p.into_inner()).keys().copied().collect();
                     if let Err(e) = this.store.renew(&this.worker, &ids, lease_ms).await {
                         tracing::warn!("renewing leases: {e}");
                         this.alerts.store_failed(&e);
@@ -312,10 +313,17 @@ impl Daemon {
                         _ = tokio::time::sleep(poll) => continue,
                     }
                 }
-                in_flight.lock().unwrap_or_else(|p| p.into_inner()).extend(jobs.iter().map(|j| j.id));
+                // A target whose earlier job is still running may record before this batch's job of it
+                // starts: that job reads its own history when it starts.
+                let busy: std::collections::HashSet<String> = {
+                    let mut held = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    let busy = held.values().cloned().collect();
+                    held.extend(jobs.iter().map(|j| (j.id, j.target.clone())));
+                    busy
+                };
                 let window = history::window(&this.scanner.read().unwrap_or_else(|p| p.into_inner()));
                 // Without them each job reads its own as it starts: slower, not wrong.
-                contexts = prefetch::read(&this.store, &jobs, window, this.config.daemon.reuse_reads)
+                contexts = prefetch::read(&this.store, &jobs, &busy, window, this.config.daemon.reuse_reads)
                     .await
                     .unwrap_or_else(|e| {
                         tracing::warn!("reading the claimed jobs' filings and history: {e}; each job reads its own");
@@ -609,7 +617,7 @@ impl Daemon {
     }
 }
 
-fn in_flight_len(set: &std::sync::Mutex<std::collections::HashSet<i64>>) -> usize {
+fn in_flight_len(set: &std::sync::Mutex<HashMap<i64, String>>) -> usize {
     set.lock().unwrap_or_else(|p| p.into_inner()).len()
 }
 

@@ -20,19 +20,21 @@ pub(super) struct JobContext {
     pub previous: Vec<ScanFacts>,
 }
 
-/// The contexts of `jobs`, by job id. Only the first job of each target gets one: a second job of
-/// the same target in the batch (a confirmation beside the cycle's job) reads its own when it runs,
-/// after the first may have recorded. Jobs whose target does not parse get none (they are skipped).
+/// The contexts of `jobs`, by job id. Only the first job of each target gets one, and none whose
+/// target is `busy` (an earlier job of it still running): a second job of the same target (a
+/// confirmation beside the cycle's job) reads its own when it runs, after the first may have recorded.
+/// Jobs whose target does not parse get none (they are skipped).
 pub(super) async fn read(
     store: &Store,
     jobs: &[ClaimedJob],
+    busy: &HashSet<String>,
     window: i64,
     with_page_reads: bool,
 ) -> Result<HashMap<i64, JobContext>, StoreError> {
     let mut seen = HashSet::new();
     let firsts: Vec<(&ClaimedJob, String)> = jobs
         .iter()
-        .filter(|job| seen.insert(job.target.as_str()))
+        .filter(|job| seen.insert(job.target.as_str()) && !busy.contains(&job.target))
         .filter_map(|job| Some((job, Target::parse(&job.target).ok()?.host)))
         .collect();
     if firsts.is_empty() {
@@ -72,7 +74,7 @@ mod tests {
         store.enqueue("confirm:a.example.cn", &[target("a.example.cn")], 0).await.expect("enqueue");
         let jobs = store.claim("w", 10, 60_000).await.expect("claim");
         assert_eq!(jobs.len(), 3);
-        let contexts = read(&store, &jobs, 6, true).await.expect("read");
+        let contexts = read(&store, &jobs, &HashSet::new(), 6, true).await.expect("read");
         let first = jobs.iter().find(|j| j.target == "a.example.cn").expect("a job of a");
         assert_eq!(
             contexts.keys().collect::<Vec<_>>(),
@@ -82,5 +84,8 @@ mod tests {
         let context = &contexts[&first.id];
         assert!(context.filing.is_none() && context.page_read.is_none(), "nothing stored for a yet");
         assert!(context.open.is_empty() && context.previous.is_empty());
+        // A target an earlier batch's job is still scanning gets no context either.
+        let busy = HashSet::from(["a.example.cn".to_string()]);
+        assert!(read(&store, &jobs, &busy, 6, true).await.expect("read").is_empty());
     }
 }
