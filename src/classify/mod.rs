@@ -46,7 +46,8 @@ pub(crate) struct Prepared {
     pub body: String,
     /// The visible text without template syntax, not folded (for regexes).
     pub raw: String,
-    /// The bottom region's text, where a site shows its own licences.
+    /// The bottom region's text, where a site shows its own licences (the whole text when no bottom
+    /// region was found).
     pub footer: String,
     pub chars: usize,
 }
@@ -74,8 +75,13 @@ impl Prepared {
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             chars: body.chars().count(),
             body,
+            // A page whose bottom region was not found shows its licences somewhere in its text.
+            footer: if facts.footer_text.trim().is_empty() {
+                raw.clone()
+            } else {
+                strip_template_syntax(&facts.footer_text)
+            },
             raw,
-            footer: strip_template_syntax(&facts.footer_text),
         }
     }
 }
