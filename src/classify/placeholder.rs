@@ -1,5 +1,7 @@
 //! Placeholder and interception pages by fingerprint, and blank pages by what is left of their text.
 
+use std::collections::HashSet;
+
 use super::Prepared;
 use crate::extract::PageFacts;
 use crate::rules::{HostingTalk, PlaceholderKind, Placeholders};
@@ -20,40 +22,47 @@ pub(super) fn placeholder(
     facts: &PageFacts,
     rules: &Placeholders,
 ) -> Option<(PlaceholderKind, String)> {
+    // The words of the page's link addresses, split once and only for a short page that asks for them.
+    let address_words: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
     let by_fingerprint = rules.fingerprints.iter().find(|f| {
+        // A fingerprint is for a short page: nothing below runs on a long one.
+        if page.chars > f.max_chars {
+            return false;
+        }
         // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long
         // its feature list: every word must be the text of some link.
-        let links = !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
+        let links = || !f.links.is_empty() && f.links.iter().all(|w| page.nav.iter().any(|a| a.contains(w.as_str())));
         // A framework's start page greets its new owner and links to the project's own resources and
         // nothing of a site: by a link's text or a whole word of its address (github.com, discord.gg,
         // …/CHANGELOG.md, …/phoenix-forum), not a part of one (utm_source, hexdocs).
-        let greeted =
-            f.link_words_with.iter().any(|w| page.body.contains(w.as_str()) || page.title.contains(w.as_str()));
-        let link_words = f.min_link_words > 0
-            && greeted
-            && f.link_words
-                .iter()
-                .filter(|w| {
-                    page.nav.iter().any(|a| a.contains(w.as_str()))
-                        || facts.link_targets.iter().any(|h| address_words(h).any(|word| word == w.as_str()))
-                })
-                .count()
-                >= f.min_link_words;
+        let link_words = || {
+            f.min_link_words > 0
+                && f.link_words_with.iter().any(|w| page.body.contains(w.as_str()) || page.title.contains(w.as_str()))
+                && {
+                    let addresses =
+                        address_words.get_or_init(|| facts.link_targets.iter().flat_map(|h| words_of(h)).collect());
+                    f.link_words
+                        .iter()
+                        .filter(|w| page.nav.iter().any(|a| a.contains(w.as_str())) || addresses.contains(w.as_str()))
+                        .count()
+                        >= f.min_link_words
+                }
+        };
         // A server's splash page may be one image linking to its vendor, whatever its title says.
-        let targets = f
-            .link_targets
-            .iter()
-            .any(|t| facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(t.as_str())));
+        let targets = || {
+            f.link_targets
+                .iter()
+                .any(|t| facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(t.as_str())))
+        };
         // A default page's sentence has a grammar more than fixed words: read it from the text as
         // shown (spacing kept), not from the folded text.
         let sentence = || f.patterns.iter().any(|re| re.is_match(&page.raw));
-        page.chars <= f.max_chars
-            && (f.title.iter().any(|w| page.title.contains(w.as_str()))
-                || f.text.iter().any(|w| page.body.contains(w.as_str()))
-                || links
-                || link_words
-                || targets
-                || sentence())
+        f.title.iter().any(|w| page.title.contains(w.as_str()))
+            || f.text.iter().any(|w| page.body.contains(w.as_str()))
+            || links()
+            || link_words()
+            || targets()
+            || sentence()
     });
     if let Some(f) = by_fingerprint {
         return Some((f.kind, f.id.clone()));
@@ -100,7 +109,7 @@ fn hosting_talk(page: &Prepared, rule: &HostingTalk) -> Option<PlaceholderKind> 
 
 /// The words of a link's address after its scheme, lower-cased: its host's labels and its path's
 /// segments split at every character that is not a letter or a digit.
-fn address_words(href: &str) -> impl Iterator<Item = String> + '_ {
+fn words_of(href: &str) -> impl Iterator<Item = String> + '_ {
     let rest = href.split_once("//").map_or(href, |(_, rest)| rest);
     rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
