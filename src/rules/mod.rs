@@ -191,6 +191,7 @@ impl RuleSet {
                         if let Some(talk) = &compiled.hosting_talk {
                             check_hosting_talk(path, text, talk, &mut errors);
                         }
+                        check_link_words(path, text, &compiled.fingerprints, &mut errors);
                         compiled
                     });
                 }
@@ -199,6 +200,7 @@ impl RuleSet {
                         let mut bad = Vec::new();
                         let compiled = Preapproval::compile(f, &mut bad);
                         locate_bad_patterns(path, text, bad, &mut errors);
+                        check_catalogue(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -312,6 +314,43 @@ fn check_hosting_talk(path: &Path, text: &str, talk: &HostingTalk, errors: &mut 
     }
     if talk.min_terms == 0 || talk.min_terms > talk.terms.len() {
         wrong("min_terms", format!("must be between 1 and the {} terms", talk.terms.len()));
+    }
+}
+
+/// A fingerprint's `link_words` that could never count (no greeting to look for, or a minimum of none
+/// or of more words than it has) is a mistake in the file, located at the fingerprint's id.
+fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], errors: &mut Vec<RuleError>) {
+    for f in fingerprints.iter().filter(|f| !f.link_words.is_empty() || f.min_link_words > 0) {
+        let problem = if f.min_link_words == 0 || f.min_link_words > f.link_words.len() {
+            format!("min_link_words must be between 1 and the {} link_words", f.link_words.len())
+        } else if f.link_words_with.is_empty() {
+            "link_words_with needs at least one word (link words count only on a page that holds one)".to_string()
+        } else {
+            continue;
+        };
+        let (line, column) = error::locate(text, &format!("id = \"{}\"", f.id));
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!("fingerprint {}: {problem}", f.id),
+        });
+    }
+}
+
+/// A `[catalogue]` that could never apply, or names an industry the file does not have, is a mistake.
+fn check_catalogue(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
+    let catalogue = &rules.catalogue;
+    let mut problems = Vec::new();
+    if !catalogue.genres.is_empty() && (catalogue.min_genres == 0 || catalogue.min_genres > catalogue.genres.len()) {
+        problems.push(format!("catalogue.min_genres must be between 1 and the {} genres", catalogue.genres.len()));
+    }
+    for key in catalogue.industries.iter().filter(|k| rules.get(k).is_none()) {
+        problems.push(format!("catalogue.industries: no industry {key:?} in this file"));
+    }
+    let (line, column) = error::locate(text, "[catalogue]");
+    for message in problems {
+        errors.push(RuleError { file: path.to_path_buf(), line, column, message });
     }
 }
 
@@ -468,6 +507,27 @@ mod tests {
             shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("hosting_talk.min_terms")),
             "{shown:?}"
         );
+    }
+
+    #[test]
+    fn link_words_or_a_catalogue_that_could_never_apply_are_located() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let edit = |file: &str, from: &str, to: &str| {
+            let path = dir.path().join(file);
+            let text = std::fs::read_to_string(&path).expect("read");
+            assert!(text.contains(from), "{file} lacks {from:?}");
+            std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+        };
+        edit("placeholders.toml", "\nmin_link_words = 4\n", "\nmin_link_words = 40\n");
+        edit("preapproval.toml", "\nmin_genres = 3\n", "\nmin_genres = 30\n");
+        edit("preapproval.toml", "\nindustries = [\"news\"]\n", "\nindustries = [\"nws\"]\n");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("could never apply").0.iter().map(ToString::to_string).collect();
+        let has = |file: &str, what: &str| shown.iter().any(|e| e.contains(file) && e.contains(what));
+        assert!(has("placeholders.toml:", "fingerprint project-resources: min_link_words"), "{shown:?}");
+        assert!(has("preapproval.toml:", "catalogue.min_genres"), "{shown:?}");
+        assert!(has("preapproval.toml:", "no industry \"nws\""), "{shown:?}");
     }
 
     #[test]
