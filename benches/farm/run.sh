@@ -24,6 +24,8 @@
 # that show no number and look script-built (about a quarter of them) in headless Chromium.
 #
 # PERF_RECORD=/tmp/daemon.perf records a CPU profile of each daemon run (Debian's linux-perf).
+# BENCH_LOG=warn,sqlx::query=debug keeps each daemon run's log (every statement with its time) as
+# ${BENCH_LOG_DIR:-/tmp}/bench-log-<backend>-<cycle>: how the store's time per statement was found.
 # Installs Debian's nginx when missing, and Scrapy into target/bench-venv when --scrapy is given.
 # Every farm host shares one address and one registrable domain (bench.test), so the per-address and
 # per-domain politeness limits are set to the total concurrency (real filed sites spread over many).
@@ -148,8 +150,9 @@ run_daemon() { # $1 backend name, $2 database URL
     t0=$(date +%s.%N)
     local profile=()
     [ -n "${PERF_RECORD:-}" ] && profile=(perf record -q -e cpu-clock -F 499 --call-graph dwarf,16384 -o "$PERF_RECORD-$name-$c" --)
-    ICP_PATROL_LOG=text RUST_LOG=warn /usr/bin/time -v -o "$work/time-$name-$c" \
+    ICP_PATROL_LOG=text RUST_LOG=${BENCH_LOG:-warn} /usr/bin/time -v -o "$work/time-$name-$c" \
       "${profile[@]}" "$bin" --config "$work/$name.toml" daemon --once --today 2026-11-28 >"$work/out-$name-$c" 2>"$work/err-$name-$c"
+    [ -n "${BENCH_LOG:-}" ] && cp "$work/err-$name-$c" "${BENCH_LOG_DIR:-/tmp}/bench-log-$name-$c"
     t1=$(date +%s.%N)
     local recorded
     recorded=$(sed -n 's/.*: \([0-9]*\) results recorded.*/\1/p' "$work/out-$name-$c")

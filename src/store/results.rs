@@ -357,8 +357,13 @@ async fn write(
         .collect();
     // Evidence is serialised only for the checks whose finding keeps it (most checks pass).
     let evidence = |c: &crate::result::CheckResult| serde_json::to_string(&c.evidence).unwrap_or_default();
+    // A finding that fails again as it failed before (the same evidence and notice, the usual case
+    // for a site that has not changed) is only touched: one statement for all of them, where each
+    // was one round trip to PostgreSQL.
+    let mut touched: Vec<i64> = Vec::new();
     for c in &result.checks {
         match (c.outcome, open.get(&c.id)) {
+            (Outcome::Fail, Some(f)) if f.notice == c.notice && f.evidence == evidence(c) => touched.push(f.id),
             (Outcome::Fail, Some(f)) => {
                 sqlx::query(
                     "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2, \
@@ -402,6 +407,17 @@ async fn write(
             }
             _ => {}
         }
+    }
+    for chunk in touched.chunks(super::IN_LIST_MAX) {
+        let list = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2 WHERE id IN ({list})"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(scan_id);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        q.execute(&mut *tx).await?;
     }
     if result.fetch.status.is_some_and(|s| s < 400) {
         sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")

@@ -258,6 +258,31 @@ async fn findings_open_count_and_resolve() {
 }
 
 #[tokio::test]
+async fn a_finding_failing_again_as_before_is_touched_and_one_failing_otherwise_rewritten() {
+    for db in both().await {
+        let store = db.store().await;
+        let failing = ["icp.link.missing", "psb.missing"];
+        let first = store.record(&sample_result("t.example.cn", &failing), None).await.expect("first").expect("id");
+        let before = store.open_findings("t.example.cn").await.expect("open");
+        let mut again = sample_result("t.example.cn", &failing);
+        again.checks.iter_mut().find(|c| c.id == "psb.missing").expect("psb.missing").evidence.excerpt =
+            Some("the footer changed".into());
+        let second = store.record(&again, None).await.expect("second").expect("id");
+        let open = store.open_findings("t.example.cn").await.expect("open");
+        for id in failing {
+            assert_eq!(open[id].consecutive, 2, "{:?}: {id}", db.kind);
+            assert_eq!(open[id].last_scan_id, second, "{:?}: {id}", db.kind);
+            assert_eq!(open[id].first_seen, before[id].first_seen, "{:?}: {id}", db.kind);
+            assert!(open[id].last_seen >= before[id].last_seen, "{:?}: {id}", db.kind);
+        }
+        assert_ne!(first, second);
+        assert_eq!(open["icp.link.missing"].evidence, before["icp.link.missing"].evidence, "{:?}", db.kind);
+        let rewritten = &again.checks.iter().find(|c| c.id == "psb.missing").expect("psb").evidence;
+        assert_eq!(open["psb.missing"].evidence, serde_json::to_string(rewritten).expect("json"), "{:?}", db.kind);
+    }
+}
+
+#[tokio::test]
 async fn a_finding_whose_check_no_longer_applies_is_closed() {
     for db in both().await {
         let store = db.store().await;
