@@ -398,11 +398,9 @@ impl Daemon {
         if failure.is_none() {
             failure = job_failure.lock().unwrap_or_else(|p| p.into_inner()).take();
         }
-        // Every worker is done: what they handed the writer is written before the run ends.
+        // Every worker is done: what they handed the writers is written before the run ends.
         drop(recorder);
-        if let Some(writer) = writer
-            && writer.await.is_err()
-        {
+        if writer.await.is_err() {
             tracing::error!("the recorder ended abnormally");
         }
         if once && failure.is_none() {
@@ -529,6 +527,7 @@ impl Daemon {
         };
         // The opening date is the filing's own (开通日期, else the approval date: `opening_date`), the
         // same for every scan; when the daemon first saw the site online must not move the 30 days.
+        let online_known = stored.first_online.is_some();
         let filing = stored.record;
         let scanner = self.scanner.read().unwrap_or_else(|p| p.into_inner()).clone();
         let Ok(target) = Target::parse(&job.target) else {
@@ -596,7 +595,7 @@ impl Daemon {
         let follow_up = policy::apply(&mut result, &open, &self.config.daemon, now_ms());
         scanner.judge(&mut result, Some(&filing));
         let result = Arc::new(result);
-        match recorder.record(Arc::clone(&result), job.id, read).await? {
+        match recorder.record(Arc::clone(&result), job.id, read, online_known).await? {
             Some(scan_id) => {
                 if job.cycle.starts_with("deadline:") {
                     self.settle_notice(&job.cycle, &result, scan_id).await?;

@@ -1,22 +1,24 @@
-//! How the daemon's results reach the store. On SQLite, which has one writer at a time anyway, one
-//! task writes them: workers hand it their results and wait for the answer, and it records whatever
-//! has arrived while it was writing the last group in one transaction, so a busy daemon commits once
-//! for many scans instead of once per scan. On PostgreSQL each worker records its own result on the
-//! pool: every statement there is a round trip to the server, and one writer running them one after
-//! another was ten times slower than the pool's connections side by side (23 against 225 sites/s on
-//! the farm bench). Either way each job is recorded once, and only while this worker holds its lease
-//! (the store checks that per job inside the transaction).
+//! How the daemon's results reach the store: workers hand their results to writer tasks and wait
+//! for the answer; a writer records whatever has arrived while it was writing its last group in one
+//! transaction, so a busy daemon commits once for many scans instead of once per scan. SQLite has one
+//! writer at a time anyway: one writer task. PostgreSQL takes writers side by side: several, each on
+//! its own connection (one writer running every statement in turn was the bottleneck there). A group
+//! is written in the order of its filings' domains and targets, so two groups in flight take their
+//! row locks in one order and cannot deadlock. Either way each job is recorded once, and only while
+//! this worker holds its lease (the store checks that per job inside the transaction).
 
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::page_read::StoredRead;
 use crate::result::ScanResult;
-use crate::store::{Backend, Store, StoreError};
+use crate::store::{Backend, JobResult, Store, StoreError};
 
 /// At most this many results in one transaction: a long write holds SQLite's lock from the others.
 const MAX_GROUP: usize = 64;
+/// PostgreSQL writers side by side (each holds one of the pool's connections while it writes).
+const POSTGRES_WRITERS: usize = 4;
 
 type Outcome = Result<Option<i64>, StoreError>;
 
@@ -24,51 +26,70 @@ pub(super) struct Item {
     result: Arc<ScanResult>,
     job: i64,
     read: Option<StoredRead>,
+    online_known: bool,
     reply: oneshot::Sender<Outcome>,
 }
 
+/// Hands results to the writer tasks.
 #[derive(Clone)]
-pub(super) enum Recorder {
-    /// Results go to the writer task, which records them in groups.
-    Grouped { queue: mpsc::Sender<Item> },
-    /// Each result is recorded by its worker in a transaction of its own.
-    Direct { store: Store, worker: String },
+pub(super) struct Recorder {
+    queue: mpsc::Sender<Item>,
 }
 
 impl Recorder {
-    /// The recorder for this store, and the writer task when there is one; the writer ends once every
-    /// `Recorder` is dropped and what was handed to it is written.
-    pub(super) fn start(store: Store, worker: String) -> (Recorder, Option<tokio::task::JoinHandle<()>>) {
-        match store.backend() {
-            Backend::Sqlite => {
-                let (queue, arrivals) = mpsc::channel(MAX_GROUP * 4);
-                (Recorder::Grouped { queue }, Some(tokio::spawn(write_groups(store, worker, arrivals))))
+    /// The recorder for this store and the task that ends once every `Recorder` is dropped and what
+    /// was handed to the writers is written.
+    pub(super) fn start(store: Store, worker: String) -> (Recorder, tokio::task::JoinHandle<()>) {
+        let writers = match store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WRITERS,
+        };
+        let (queue, arrivals) = mpsc::channel(MAX_GROUP * 4);
+        let arrivals = Arc::new(Mutex::new(arrivals));
+        let handles: Vec<_> =
+            (0..writers).map(|_| tokio::spawn(write_groups(store.clone(), worker.clone(), arrivals.clone()))).collect();
+        let all = tokio::spawn(async move {
+            for handle in handles {
+                if let Err(e) = handle.await {
+                    tracing::error!("a result writer stopped: {e}");
+                }
             }
-            Backend::Postgres => (Recorder::Direct { store, worker }, None),
-        }
+        });
+        (Recorder { queue }, all)
     }
 
     /// Records a job's result, and the page read its scan made when it read the page afresh: the
-    /// scan's id, or `None` when the lease was no longer this worker's.
-    pub(super) async fn record(&self, result: Arc<ScanResult>, job: i64, read: Option<StoredRead>) -> Outcome {
-        match self {
-            Recorder::Grouped { queue } => {
-                let (reply, answer) = oneshot::channel();
-                queue.send(Item { result, job, read, reply }).await.map_err(|_| StoreError::RecorderStopped)?;
-                answer.await.map_err(|_| StoreError::RecorderStopped)?
-            }
-            Recorder::Direct { store, worker } => {
-                store.record_with_read(&result, Some((job, worker)), read.as_ref()).await
-            }
-        }
+    /// scan's id, or `None` when the lease was no longer this worker's. `online_known`: the filing's
+    /// first day online is stored already.
+    pub(super) async fn record(
+        &self,
+        result: Arc<ScanResult>,
+        job: i64,
+        read: Option<StoredRead>,
+        online_known: bool,
+    ) -> Outcome {
+        let (reply, answer) = oneshot::channel();
+        let item = Item { result, job, read, online_known, reply };
+        self.queue.send(item).await.map_err(|_| StoreError::RecorderStopped)?;
+        answer.await.map_err(|_| StoreError::RecorderStopped)?
     }
 }
 
-async fn write_groups(store: Store, worker: String, mut arrivals: mpsc::Receiver<Item>) {
+async fn write_groups(store: Store, worker: String, arrivals: Arc<Mutex<mpsc::Receiver<Item>>>) {
     let mut group: Vec<Item> = Vec::with_capacity(MAX_GROUP);
-    while arrivals.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let results: Vec<(&ScanResult, i64, Option<&StoredRead>)> =
-            group.iter().map(|item| (item.result.as_ref(), item.job, item.read.as_ref())).collect();
+    // The lock is held only while waiting for arrivals: the next writer takes the next group while
+    // this one writes.
+    while arrivals.lock().await.recv_many(&mut group, MAX_GROUP).await > 0 {
+        group.sort_by(|a, b| lock_order(&a.result).cmp(&lock_order(&b.result)));
+        let results: Vec<JobResult<'_>> = group
+            .iter()
+            .map(|item| JobResult {
+                result: item.result.as_ref(),
+                job: item.job,
+                read: item.read.as_ref(),
+                online_known: item.online_known,
+            })
+            .collect();
         match store.record_group(&results, &worker).await {
             Ok(recorded) => {
                 for (item, id) in group.drain(..).zip(recorded) {
@@ -86,4 +107,9 @@ async fn write_groups(store: Store, worker: String, mut arrivals: mpsc::Receiver
             }
         }
     }
+}
+
+/// The rows a result's transaction locks belong to its filing's domain and its target.
+fn lock_order(result: &ScanResult) -> (&str, &str) {
+    (result.filing.as_ref().map_or(result.domain.as_str(), |f| f.domain.as_str()), result.domain.as_str())
 }

@@ -103,12 +103,21 @@ impl Store {
     pub async fn renew(&self, worker: &str, ids: &[i64], lease_ms: i64) -> Result<(), StoreError> {
         // A few statements for the whole set, not one per job; a job the daemon no longer works on is
         // not in `ids`, so its lease runs out and another worker can take it.
+        // On PostgreSQL a job whose row a result writer holds is being recorded (done, or back to
+        // one-by-one recording, within moments): the renewal skips it rather than wait, because it
+        // would take the rows in id order while a writer takes its group's in domain order.
         let until = now_ms() + lease_ms;
         for chunk in ids.chunks(500) {
-            let sql = format!(
-                "UPDATE jobs SET lease_until = $1 WHERE locked_by = $2 AND state = 'running' AND id IN ({})",
-                placeholders(3, chunk.len())
-            );
+            let list = placeholders(3, chunk.len());
+            let sql = match self.backend() {
+                Backend::Sqlite => format!(
+                    "UPDATE jobs SET lease_until = $1 WHERE locked_by = $2 AND state = 'running' AND id IN ({list})"
+                ),
+                Backend::Postgres => format!(
+                    "UPDATE jobs SET lease_until = $1 WHERE id IN (SELECT id FROM jobs WHERE locked_by = $2 \
+                     AND state = 'running' AND id IN ({list}) FOR UPDATE SKIP LOCKED)"
+                ),
+            };
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(until).bind(worker);
             for id in chunk {
                 q = q.bind(id);

@@ -32,7 +32,7 @@ pub use console::{FindingPage, FindingQuery, ListedFinding, Recurrence};
 pub use filings::{ImportSummary, StoredFiling};
 pub use jobs::{ClaimedJob, QueueCounts};
 pub use lock::LockError;
-pub use results::{FindingRow, ScanRow, StorageFigures};
+pub use results::{FindingRow, JobResult, ScanRow, StorageFigures};
 pub use retention::Pruned;
 pub use reviews::{Decision, DecisionRow, NoticeRow};
 

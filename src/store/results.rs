@@ -147,29 +147,25 @@ impl Store {
         let previous = self.previous_scans(&[result.domain.as_str()]).await?.remove(&result.domain).unwrap_or_default();
         let prepared = prepare(result, read, &previous)?;
         let mut tx = self.pool().begin().await?;
-        let recorded = write(&mut tx, result, prepared, job).await?;
+        let recorded = write(&mut tx, result, prepared, job, false).await?;
         tx.commit().await?;
         Ok(recorded)
     }
 
     /// Records several of one worker's jobs' results in one transaction (one commit for the group);
     /// per job as `record` does: `None` for a job whose lease the worker no longer holds.
-    pub async fn record_group(
-        &self,
-        results: &[(&ScanResult, i64, Option<&StoredRead>)],
-        worker: &str,
-    ) -> Result<Vec<Option<i64>>, StoreError> {
-        let targets: Vec<&str> = results.iter().map(|(result, _, _)| result.domain.as_str()).collect();
+    pub async fn record_group(&self, results: &[JobResult<'_>], worker: &str) -> Result<Vec<Option<i64>>, StoreError> {
+        let targets: Vec<&str> = results.iter().map(|r| r.result.domain.as_str()).collect();
         let previous = self.previous_scans(&targets).await?;
         let mut prepared = Vec::with_capacity(results.len());
-        for (result, _, read) in results {
-            let rows = previous.get(&result.domain).cloned().unwrap_or_default();
-            prepared.push(prepare(result, *read, &rows)?);
+        for r in results {
+            let rows = previous.get(&r.result.domain).cloned().unwrap_or_default();
+            prepared.push(prepare(r.result, r.read, &rows)?);
         }
         let mut tx = self.pool().begin().await?;
         let mut recorded = Vec::with_capacity(results.len());
-        for ((result, job, _), prepared) in results.iter().zip(prepared) {
-            recorded.push(write(&mut tx, result, prepared, Some((*job, worker))).await?);
+        for (r, prepared) in results.iter().zip(prepared) {
+            recorded.push(write(&mut tx, r.result, prepared, Some((r.job, worker)), r.online_known).await?);
         }
         tx.commit().await?;
         Ok(recorded)
@@ -256,6 +252,16 @@ struct Prepared {
     read: Option<(ReadKey, Vec<u8>)>,
 }
 
+/// One job's result for [`Store::record_group`].
+pub struct JobResult<'a> {
+    pub result: &'a ScanResult,
+    pub job: i64,
+    /// The page read the scan made afresh, kept for the target with the scan.
+    pub read: Option<&'a StoredRead>,
+    /// The filing's first day online is stored already (read with the job's filing): nothing to set.
+    pub online_known: bool,
+}
+
 /// Writes one prepared result in the transaction; `Ok(None)`, writing nothing, when the job's lease is
 /// no longer the worker's.
 async fn write(
@@ -263,6 +269,7 @@ async fn write(
     result: &ScanResult,
     prepared: Prepared,
     job: Option<(i64, &str)>,
+    online_known: bool,
 ) -> Result<Option<i64>, StoreError> {
     let now = now_ms();
     let Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read } = prepared;
@@ -419,7 +426,7 @@ async fn write(
         }
         q.execute(&mut *tx).await?;
     }
-    if result.fetch.status.is_some_and(|s| s < 400) {
+    if !online_known && result.fetch.status.is_some_and(|s| s < 400) {
         sqlx::query("UPDATE filings SET first_online = $1 WHERE domain = $2 AND first_online IS NULL")
             .bind(now)
             .bind(&domain)

@@ -7,7 +7,7 @@ use icp_patrol::checks::{Outcome, ScanFacts};
 use icp_patrol::filing::{FilingRecord, load_filings};
 use icp_patrol::page_read::PageRead;
 use icp_patrol::result::ScanResult;
-use icp_patrol::store::{LockError, Store};
+use icp_patrol::store::{JobResult, LockError, Store};
 use sqlx::Connection;
 
 use crate::db::{Kind, TestDb, both};
@@ -170,10 +170,11 @@ async fn claims_are_exclusive_leases_expire_and_results_are_recorded_once() {
             icp_patrol::page_read::StoredRead { key, read: PageRead::of(&facts, &classification, "UTF-8", None) }
         };
         let (read_a, read_b) = (read("a"), read("b"));
+        let job = |result, job, read| JobResult { result, job, read, online_known: false };
         let group = [
-            (&results[0], a[0].id, Some(&read_a)),
-            (&results[1], a[1].id, None),
-            (&results[2], b[0].id, Some(&read_b)),
+            job(&results[0], a[0].id, Some(&read_a)),
+            job(&results[1], a[1].id, None),
+            job(&results[2], b[0].id, Some(&read_b)),
         ];
         let recorded = store.record_group(&group, "w1").await.expect("record a group");
         assert!(recorded[0].is_some() && recorded[1].is_some(), "{:?}: {recorded:?}", db.kind);
