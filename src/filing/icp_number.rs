@@ -74,8 +74,11 @@ static SHORT_FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<prefix>\p{Han})备[:：]?(?P<serial>[0-9]{6,12})(?P<hao1>号)(?:-(?P<site>[0-9]{1,4}))?")
         .expect("short filing pattern")
 });
+/// A value-added telecom licence; one licence may carry both classes before its serial
+/// (`京B1.B2-20140093`), and the province stands before the first.
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<prefix>\p{Han})?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?").expect("telecom pattern")
+    Regex::new(r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?")
+        .expect("telecom pattern")
 });
 
 impl IcpNumber {
@@ -296,6 +299,13 @@ mod tests {
         let all = IcpNumber::find_all("增值电信业务经营许可证：A2.B1-20090003/京B2-20090059-1京ICP证030173号");
         let texts: Vec<&str> = all.iter().map(|(_, n)| n.text.as_str()).collect();
         assert_eq!(texts, ["B1-20090003", "京B2-20090059-1", "京ICP证030173号"]);
+        // Both classes of one licence, the province before the first.
+        let both = one("增值电信业务经营许可证：京B1.B2-20140093");
+        assert_eq!(
+            (both.text.as_str(), both.prefix, both.serial.as_str()),
+            ("京B1.B2-20140093", Some('京'), "20140093")
+        );
+        assert!(both.same_entity(&one("京B2-20140093"), |a, b| a == b));
     }
 
     #[test]
