@@ -157,10 +157,10 @@ impl Store {
     pub async fn record_group(&self, results: &[JobResult<'_>], worker: &str) -> Result<Vec<Option<i64>>, StoreError> {
         let targets: Vec<&str> = results.iter().map(|r| r.result.domain.as_str()).collect();
         let previous = self.previous_scans(&targets).await?;
+        let none = PreviousScan::default();
         let mut prepared = Vec::with_capacity(results.len());
         for r in results {
-            let rows = previous.get(&r.result.domain).cloned().unwrap_or_default();
-            prepared.push(prepare(r.result, r.read, &rows)?);
+            prepared.push(prepare(r.result, r.read, previous.get(&r.result.domain).unwrap_or(&none))?);
         }
         let mut tx = self.pool().begin().await?;
         let mut recorded = Vec::with_capacity(results.len());
@@ -370,15 +370,19 @@ async fn write(
     let mut touched: Vec<i64> = Vec::new();
     for c in &result.checks {
         match (c.outcome, open.get(&c.id)) {
-            (Outcome::Fail, Some(f)) if f.notice == c.notice && f.evidence == evidence(c) => touched.push(f.id),
             (Outcome::Fail, Some(f)) => {
+                let now_evidence = evidence(c);
+                if f.notice == c.notice && f.evidence == now_evidence {
+                    touched.push(f.id);
+                    continue;
+                }
                 sqlx::query(
                     "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2, \
                      evidence = $3, notice = $4 WHERE id = $5",
                 )
                 .bind(now)
                 .bind(scan_id)
-                .bind(evidence(c))
+                .bind(now_evidence)
                 .bind(c.notice.as_str())
                 .bind(f.id)
                 .execute(&mut *tx)
@@ -416,9 +420,9 @@ async fn write(
         }
     }
     for chunk in touched.chunks(super::IN_LIST_MAX) {
-        let list = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2 WHERE id IN ({list})"
+            "UPDATE findings SET last_seen = $1, consecutive = consecutive + 1, last_scan_id = $2 WHERE id IN ({})",
+            placeholders(3, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(scan_id);
         for id in chunk {
