@@ -283,6 +283,40 @@ async fn a_finding_failing_again_as_before_is_touched_and_one_failing_otherwise_
     }
 }
 
+async fn lease_until(conn: &mut sqlx::PgConnection, job: i64) -> i64 {
+    sqlx::query_scalar("SELECT lease_until FROM jobs WHERE id = $1").bind(job).fetch_one(conn).await.expect("lease")
+}
+
+#[tokio::test]
+async fn a_lease_renewal_passes_over_a_job_a_result_writer_holds_on_postgresql() {
+    let db = TestDb::new(Kind::Postgres).await;
+    let store = db.store().await;
+    let targets: Vec<(String, String)> = ["a.example.cn", "b.example.cn"].map(|t| (t.into(), t.into())).to_vec();
+    store.enqueue("c1", &targets, 0).await.expect("enqueue");
+    let jobs = store.claim("w1", 10, 60_000).await.expect("claim");
+    let (held, free) = (jobs[0].id, jobs[1].id);
+    let mut reader = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+    let before = (lease_until(&mut reader, held).await, lease_until(&mut reader, free).await);
+    // A result writer's open transaction holds one job's row (as a group's `UPDATE jobs … 'done'` does).
+    let mut writer = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+    sqlx::query("BEGIN").execute(&mut writer).await.expect("begin");
+    sqlx::query("UPDATE jobs SET attempts = attempts WHERE id = $1")
+        .bind(held)
+        .execute(&mut writer)
+        .await
+        .expect("lock");
+    // Waiting for it would be a deadlock when the writer next needs a row the renewal took first; a
+    // renewal that waits never returns here (the bound only ends a hung test, it measures nothing).
+    let renewed = tokio::time::timeout(std::time::Duration::from_secs(120), store.renew("w1", &[held, free], 600_000))
+        .await
+        .expect("the renewal waited for a row a writer holds");
+    renewed.expect("renew");
+    sqlx::query("ROLLBACK").execute(&mut writer).await.expect("rollback");
+    let after = (lease_until(&mut reader, held).await, lease_until(&mut reader, free).await);
+    assert_eq!(after.0, before.0, "the held job's lease is left to its writer");
+    assert!(after.1 > before.1, "the other job's lease is renewed: {before:?} -> {after:?}");
+}
+
 #[tokio::test]
 async fn a_finding_whose_check_no_longer_applies_is_closed() {
     for db in both().await {
