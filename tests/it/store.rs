@@ -288,6 +288,35 @@ async fn lease_until(conn: &mut sqlx::PgConnection, job: i64) -> i64 {
 }
 
 #[tokio::test]
+async fn a_filing_first_seen_online_keeps_that_day_and_a_job_that_knows_it_writes_nothing() {
+    for db in both().await {
+        let store = db.store().await;
+        let (first, second) = ("online.example.cn", "known.example.cn");
+        let records = [filing(first, "京ICP备16020626号-1"), filing(second, "京ICP备16020627号-1")];
+        store.import(&records, |_| Some("北京".into()), false).await.expect("import");
+        let targets: Vec<(String, String)> = [first, second].map(|t| (t.into(), t.into())).to_vec();
+        store.enqueue("c1", &targets, 0).await.expect("enqueue");
+        store.enqueue("c2", &targets[..1], 0).await.expect("enqueue");
+        let jobs = store.claim("w1", 10, 60_000).await.expect("claim");
+        let job_of = |t: &str, cycle: &str| jobs.iter().find(|j| j.target == t && j.cycle == cycle).expect("job").id;
+        let online = |t: &str| sample_result(t, &[]);
+        let (a1, a2, b1) = (online(first), online(second), online(first));
+        let one = |result, job, online_known| JobResult { result, job, read: None, online_known };
+        store.record_group(&[one(&a1, job_of(first, "c1"), false)], "w1").await.expect("first scan");
+        let day = store.filing_for_host(first).await.expect("filing").expect("filed").first_online;
+        assert!(day.is_some(), "{:?}: the first scan online sets the day", db.kind);
+        store.record_group(&[one(&b1, job_of(first, "c2"), false)], "w1").await.expect("a later scan");
+        let again = store.filing_for_host(first).await.expect("filing").expect("filed").first_online;
+        assert_eq!(again, day, "{:?}: a later scan does not move the day", db.kind);
+        // A job whose filing read showed the day stored sends no update (here, where none is stored,
+        // that shows as the day staying unset).
+        store.record_group(&[one(&a2, job_of(second, "c1"), true)], "w1").await.expect("known");
+        let known = store.filing_for_host(second).await.expect("filing").expect("filed").first_online;
+        assert_eq!(known, None, "{:?}", db.kind);
+    }
+}
+
+#[tokio::test]
 async fn a_lease_renewal_passes_over_a_job_a_result_writer_holds_on_postgresql() {
     let db = TestDb::new(Kind::Postgres).await;
     let store = db.store().await;
