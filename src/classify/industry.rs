@@ -69,7 +69,7 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 + w.evidence * kinds.len() as f64
                 + w.navigation * nav.len() as f64
                 + body_points
-                + if licence.is_some() { w.licence } else { 0.0 };
+                + if licence.is_some() { industry.licence_weight.unwrap_or(w.licence) } else { 0.0 };
             evidence.extend(title.iter().map(|t| format!("name: {t}")));
             evidence.extend(nav.iter().map(|n| format!("navigation: {n}")));
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));

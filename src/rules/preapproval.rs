@@ -87,6 +87,9 @@ pub(crate) struct IndustryRule {
     pub threshold: f64,
     #[serde(default)]
     pub licence: Vec<String>,
+    /// Points for the licence shown, when not `[weights] licence`.
+    #[serde(default)]
+    pub licence_weight: Option<f64>,
     #[serde(default)]
     pub evidence: Vec<String>,
     #[serde(default)]
@@ -130,6 +133,8 @@ pub struct Industry {
     pub aliases: Vec<String>,
     pub threshold: f64,
     pub licence: Vec<Regex>,
+    /// Points for the licence shown, when the industry sets its own (else `[weights] licence`).
+    pub licence_weight: Option<f64>,
     /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
     pub evidence: Vec<Regex>,
     pub title: Vec<String>,
@@ -165,6 +170,7 @@ impl Preapproval {
             .into_iter()
             .map(|(key, r)| Industry {
                 licence: super::compile_patterns(&r.licence, bad),
+                licence_weight: r.licence_weight,
                 evidence: super::compile_patterns(&r.evidence, bad),
                 title: folded(&r.title),
                 navigation: folded(&r.navigation),

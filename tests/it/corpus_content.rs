@@ -151,9 +151,10 @@ fn content_classification_agrees_with_the_labels() {
             // blind batch a reason to tune on it. Site name (0.95) does not hold on dev yet and is
             // reported only. Industries precision held 0.90 until round eight's dev pages (c740, a
             // live-streaming site read as culture and news; c742, a community showing its culture
-            // licence) took it to 0.86: guarded there until rules read those forms (a licence's
-            // weight of 4 or 5 instead of 8 traded the precision for recall on dev, and was not kept).
-            assert!(s.precision() >= 0.86, "{figures}");
+            // licence) took it to 0.86; a culture licence worth 3 points instead of 8 (it alone no
+            // longer decides culture, rules/preapproval.toml) took it back to 0.91. A lower weight for
+            // every licence traded precision for recall and was not kept.
+            assert!(s.precision() >= 0.90, "{figures}");
             assert!(s.placeholder_recall() >= 0.95, "{figures}");
             assert!(s.recall() >= 0.85, "{figures}");
             assert!(s.commercial.share() >= 0.9, "{figures}");
