@@ -187,7 +187,11 @@ impl IcpNumber {
     /// The entity number: the number without its `-N`.
     pub fn entity_text(&self) -> String {
         match self.kind {
-            IcpKind::Telecom => format!("{}B2-{}", self.prefix.map(String::from).unwrap_or_default(), self.serial),
+            // The classes as written (B1, B2 or both): a B1 licence is another licence than a B2 one.
+            IcpKind::Telecom => match self.text.rfind(self.serial.as_str()) {
+                Some(at) => self.text[..at + self.serial.len()].to_string(),
+                None => format!("{}B2-{}", self.prefix.map(String::from).unwrap_or_default(), self.serial),
+            },
             IcpKind::Filing | IcpKind::License => {
                 let reg = if self.kind == IcpKind::Filing { "ICP备" } else { "ICP证" };
                 format!("{}{reg}{}号", self.prefix.map(String::from).unwrap_or_default(), self.serial)
@@ -213,6 +217,13 @@ mod tests {
 
     fn one(s: &str) -> IcpNumber {
         IcpNumber::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_telecom_licence_keeps_its_classes_in_its_entity_number() {
+        assert_eq!(one("京B1.B2-20140093").entity_text(), "京B1.B2-20140093");
+        assert_eq!(one("粤B2-20090191-18").entity_text(), "粤B2-20090191");
+        assert_eq!(one("京B1-20140093-2").entity_text(), "京B1-20140093");
     }
 
     #[test]
