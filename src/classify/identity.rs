@@ -109,8 +109,10 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         // content.title_mismatch on its company's name.
         return own_names;
     }
-    // A page that names itself nowhere else is known by the body its footer names.
-    distinct_names(footer().collect())
+    // A page that names itself nowhere else is known by the body its footer names, and by the short
+    // name its text introduces the body by.
+    let short = short_name(&facts.body_text);
+    distinct_names(footer().chain(short.as_ref().map(|(_, s)| s.as_str())).collect())
 }
 
 /// Sentence punctuation and quotation marks: a title that has them is a headline, not a name.
@@ -173,6 +175,20 @@ static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~]|官方网站|官网|$)")
         .expect("welcome line")
 });
+
+/// A body introducing itself with the short name it goes by: "上海方趣网络科技有限公司（简称“方趣网络”）",
+/// "（以下简称“某某”）". Read only from a page that names itself nowhere else.
+static SHORT_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?P<full>[\p{Han}（）()]{4,40}?(?:有限公司|有限责任公司|集团|协会|学会|研究院|中心))\s*[（(]\s*(?:以下)?简称\s*[:：]?\s*[“"「『]?(?P<short>[\p{Han}A-Za-z0-9]{2,12})[”"」』]?\s*[）)]"#,
+    )
+    .expect("short-name line")
+});
+
+/// The full and short names of the first body that introduces itself with a short name.
+fn short_name(body: &str) -> Option<(String, String)> {
+    SHORT_NAME.captures(body).map(|c| (c["full"].to_string(), c["short"].to_string()))
+}
 
 /// Names a page may offer at most: a title of ten thousand separators is not ten thousand names, and
 /// each name costs a fold (found by fuzzing: 31 s on a 225 KB page when repeats were found by
@@ -241,7 +257,10 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     {
         return Some(company);
     }
-    best.map(|h| h.to_string()).or_else(|| roles.into_iter().next().map(|(_, name)| name))
+    best.map(|h| h.to_string())
+        .or_else(|| roles.into_iter().next().map(|(_, name)| name))
+        // No footer names anyone: the body the page introduces by its short name.
+        .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
 }
 
 /// A footer block that is a company's full name (after a parent brand's "X旗下·"), alone or followed by
@@ -268,6 +287,17 @@ mod tests {
 
     fn footer(text: &str) -> PageFacts {
         PageFacts { footer_text: text.to_string(), ..PageFacts::default() }
+    }
+
+    #[test]
+    fn a_page_naming_itself_nowhere_else_is_known_by_the_short_name_it_introduces() {
+        let body = "公司简介 上海某某网络科技有限公司（简称“某某网络”）成立于2014年，是一家游戏发行公司。";
+        let facts = PageFacts { body_text: body.to_string(), ..PageFacts::default() };
+        assert_eq!(site_names(&facts), ["某某网络"]);
+        assert_eq!(operator_of(&facts).as_deref(), Some("上海某某网络科技有限公司"));
+        // A page with a title is known by it; the introduction adds nothing.
+        let titled = PageFacts { title: Some("某某游戏".into()), ..facts };
+        assert_eq!(site_names(&titled), ["某某游戏"]);
     }
 
     #[test]
