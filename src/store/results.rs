@@ -368,6 +368,8 @@ async fn write(
     // for a site that has not changed) is only touched: one statement for all of them, where each
     // was one round trip to PostgreSQL.
     let mut touched: Vec<i64> = Vec::new();
+    // New findings (a first scan fails several checks at once) go in together, as the check rows do.
+    let mut opened: Vec<&crate::result::CheckResult> = Vec::new();
     for c in &result.checks {
         match (c.outcome, open.get(&c.id)) {
             (Outcome::Fail, Some(f)) => {
@@ -388,22 +390,7 @@ async fn write(
                 .execute(&mut *tx)
                 .await?;
             }
-            (Outcome::Fail, None) => {
-                sqlx::query(
-                    "INSERT INTO findings (domain, target, check_id, status, notice, first_seen, last_seen, consecutive, last_scan_id, evidence) \
-                     VALUES ($1, $2, $3, 'open', $4, $5, $6, 1, $7, $8)",
-                )
-                .bind(&domain)
-                .bind(&result.domain)
-                .bind(&c.id)
-                .bind(c.notice.as_str())
-                .bind(now)
-                .bind(now)
-                .bind(scan_id)
-                .bind(evidence(c))
-                .execute(&mut *tx)
-                .await?;
-            }
+            (Outcome::Fail, None) => opened.push(c),
             // A check that no longer applies (its premise is gone: `skipped`) closes its finding too;
             // the reason is the skipped result's evidence in the closing scan (`last_scan_id`).
             (Outcome::Pass | Outcome::Skipped, Some(f)) => {
@@ -418,6 +405,28 @@ async fn write(
             }
             _ => {}
         }
+    }
+    for chunk in opened.chunks(50) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({}, 'open', 1)", placeholders(i * 8 + 1, 8))).collect();
+        let sql = format!(
+            "INSERT INTO findings (domain, target, check_id, notice, first_seen, last_seen, last_scan_id, evidence, \
+             status, consecutive) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        for c in chunk {
+            q = q
+                .bind(&domain)
+                .bind(&result.domain)
+                .bind(&c.id)
+                .bind(c.notice.as_str())
+                .bind(now)
+                .bind(now)
+                .bind(scan_id)
+                .bind(evidence(c));
+        }
+        q.execute(&mut *tx).await?;
     }
     for chunk in touched.chunks(super::IN_LIST_MAX) {
         let sql = format!(
