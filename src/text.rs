@@ -39,12 +39,15 @@ pub fn nfkc(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`),
-/// which a visitor sees as noise, not content.
+/// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`, and
+/// PHP's `<?php … ?>`, `<?= … ?>`, ThinkPHP's `{$…}` and `{:…}`, kept as text where the parser keeps
+/// text, as in a `<title>`), which a visitor sees as noise, not content.
 pub fn strip_template_syntax(s: &str) -> String {
     static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>")
-            .expect("template pattern")
+        regex::Regex::new(
+            r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>|<\?(?:php|=)?.*?\?>|\{[$:][^}]*\}",
+        )
+        .expect("template pattern")
     });
     TEMPLATE.replace_all(s, " ").into_owned()
 }
@@ -78,9 +81,11 @@ mod tests {
     fn folds_and_strips() {
         assert_eq!(fold(" Ｗelcome to  NGINX! "), "welcometonginx!");
         assert_eq!(
-            strip_template_syntax("< %@ page x %> 网站 ${post.title} {{$a}} {maccms:name}")
-                .split_whitespace()
-                .collect::<Vec<_>>(),
+            strip_template_syntax(
+                "< %@ page x %> 网站 ${post.title} {{$a}} {maccms:name} <?php echo $t; ?> {$site.name} {:__('Home')}"
+            )
+            .split_whitespace()
+            .collect::<Vec<_>>(),
             ["网站"]
         );
     }

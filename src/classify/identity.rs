@@ -65,9 +65,11 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     // A title that is one of the page's own navigation items (学校新闻, 招生专栏) names the section
     // the visitor is in. It stays a candidate (a site may also link its own name), but the bodies
     // the footer names become candidates too.
-    let section_title =
-        facts.title.as_deref().map(fold).is_some_and(|t| facts.anchor_texts.iter().any(|a| fold(a) == t));
-    if let Some(title) = &facts.title {
+    // A title still in template syntax (`<?php echo $title; ?>`, `{$site.name}`) names nothing; what is
+    // left around the syntax may.
+    let title = facts.title.as_deref().map(without_template_syntax);
+    let section_title = title.as_deref().map(fold).is_some_and(|t| facts.anchor_texts.iter().any(|a| fold(a) == t));
+    if let Some(title) = &title {
         own.push(title);
         if title.contains(TITLE_SEPARATORS) {
             own.extend(title.split(TITLE_SEPARATORS).filter(|p| p.trim().chars().count() <= PART_MAX_CHARS));
@@ -175,6 +177,16 @@ static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~]|官方网站|官网|$)")
         .expect("welcome line")
 });
+
+/// A name without the template syntax a served template left in it, and without the separators the
+/// syntax stood beside (`CakePHP: <?= $this->fetch('title') ?>` is `CakePHP`).
+fn without_template_syntax(name: &str) -> String {
+    if !name.contains(['<', '{', '$']) {
+        return name.to_string();
+    }
+    let stripped = crate::text::strip_template_syntax(name);
+    stripped.trim_matches(|c: char| c.is_whitespace() || TITLE_SEPARATORS.contains(&c)).to_string()
+}
 
 /// A body introducing itself with the short name it goes by: "上海方趣网络科技有限公司（简称“方趣网络”）",
 /// "（以下简称“某某”）". Read only from a page that names itself nowhere else.
@@ -287,6 +299,14 @@ mod tests {
 
     fn footer(text: &str) -> PageFacts {
         PageFacts { footer_text: text.to_string(), ..PageFacts::default() }
+    }
+
+    #[test]
+    fn a_title_left_in_template_syntax_names_nothing_but_what_stands_beside_it() {
+        let titled = |t: &str| PageFacts { title: Some(t.into()), ..PageFacts::default() };
+        assert!(site_names(&titled("<?php echo CHtml::encode($this->pageTitle); ?>")).is_empty());
+        assert!(site_names(&titled("{$site.name|htmlentities}")).is_empty());
+        assert_eq!(site_names(&titled("CakePHP: <?= $this->fetch('title') ?>")), ["CakePHP"]);
     }
 
     #[test]
