@@ -187,11 +187,12 @@ impl IcpNumber {
     /// The entity number: the number without its `-N`.
     pub fn entity_text(&self) -> String {
         match self.kind {
-            // The classes as written (B1, B2 or both): a B1 licence is another licence than a B2 one.
-            IcpKind::Telecom => match self.text.rfind(self.serial.as_str()) {
-                Some(at) => self.text[..at + self.serial.len()].to_string(),
-                None => format!("{}B2-{}", self.prefix.map(String::from).unwrap_or_default(), self.serial),
-            },
+            // The text as written up to its serial: the classes (B1, B2 or both) stay, a B1 licence
+            // being another licence than a B2 one; only the `-N` goes.
+            IcpKind::Telecom => {
+                let end = self.text.rfind(self.serial.as_str()).map_or(self.text.len(), |at| at + self.serial.len());
+                self.text[..end].to_string()
+            }
             IcpKind::Filing | IcpKind::License => {
                 let reg = if self.kind == IcpKind::Filing { "ICP备" } else { "ICP证" };
                 format!("{}{reg}{}号", self.prefix.map(String::from).unwrap_or_default(), self.serial)
