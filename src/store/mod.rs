@@ -227,3 +227,26 @@ impl Store {
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
+
+/// The rows of a multi-row `VALUES`: `rows` tuples of `width` placeholders numbered from `$1`, each
+/// followed by `constants` (SQL literals the same in every row, or nothing).
+pub(crate) fn value_rows(rows: usize, width: usize, constants: &str) -> String {
+    (0..rows)
+        .map(|i| {
+            let values = placeholders(i * width + 1, width);
+            if constants.is_empty() { format!("({values})") } else { format!("({values}, {constants})") }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_rows;
+
+    #[test]
+    fn value_rows_number_every_placeholder_once_and_repeat_the_constants() {
+        assert_eq!(value_rows(2, 3, ""), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(2, 2, "'open', 1"), "($1, $2, 'open', 1), ($3, $4, 'open', 1)");
+    }
+}

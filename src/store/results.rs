@@ -333,10 +333,9 @@ async fn write(
         .filter(|c| same_as.is_none() && (c.outcome != Outcome::Pass || not_passed_before.contains(&c.id)))
         .collect();
     for chunk in kept.chunks(50) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", placeholders(i * 6 + 1, 6))).collect();
         let sql = format!(
             "INSERT INTO check_results (scan_id, check_id, outcome, severity, notice, evidence) VALUES {}",
-            values.join(", ")
+            super::value_rows(chunk.len(), 6, "")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
         for c in chunk {
@@ -407,12 +406,10 @@ async fn write(
         }
     }
     for chunk in opened.chunks(50) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|i| format!("({}, 'open', 1)", placeholders(i * 8 + 1, 8))).collect();
         let sql = format!(
             "INSERT INTO findings (domain, target, check_id, notice, first_seen, last_seen, last_scan_id, evidence, \
              status, consecutive) VALUES {}",
-            values.join(", ")
+            super::value_rows(chunk.len(), 8, "'open', 1")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
         for c in chunk {
