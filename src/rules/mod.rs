@@ -201,6 +201,7 @@ impl RuleSet {
                         let compiled = Preapproval::compile(f, &mut bad);
                         locate_bad_patterns(path, text, bad, &mut errors);
                         check_catalogue(path, text, &compiled, &mut errors);
+                        check_licence_weights(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -334,6 +335,28 @@ fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], error
             line,
             column,
             message: format!("fingerprint {}: {problem}", f.id),
+        });
+    }
+}
+
+/// An industry's `licence_weight` that is negative or not a number, or that weighs a licence the
+/// industry has no pattern for, is a mistake, located at the industry's table.
+fn check_licence_weights(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
+    for industry in &rules.industries {
+        let Some(weight) = industry.licence_weight else { continue };
+        let problem = if !weight.is_finite() || weight < 0.0 {
+            format!("licence_weight must be a number of points, 0 or more (is {weight})")
+        } else if industry.licence.is_empty() {
+            "licence_weight weighs a licence, but the industry has no licence pattern".to_string()
+        } else {
+            continue;
+        };
+        let (line, column) = error::locate(text, &format!("[industries.{}]", industry.key));
+        errors.push(RuleError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message: format!("industries.{}: {problem}", industry.key),
         });
     }
 }
@@ -528,6 +551,25 @@ mod tests {
         assert!(has("placeholders.toml:", "fingerprint project-resources: min_link_words"), "{shown:?}");
         assert!(has("preapproval.toml:", "catalogue.min_genres"), "{shown:?}");
         assert!(has("preapproval.toml:", "no industry \"nws\""), "{shown:?}");
+    }
+
+    #[test]
+    fn a_licence_weight_below_zero_is_located_at_its_industry() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        let path = dir.path().join("preapproval.toml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("\nlicence_weight = 3.0\n"), "preapproval.toml lacks licence_weight = 3.0");
+        std::fs::write(&path, text.replacen("\nlicence_weight = 3.0\n", "\nlicence_weight = -3.0\n", 1))
+            .expect("write");
+        let shown: Vec<String> =
+            RuleSet::load(dir.path()).expect_err("negative weight").0.iter().map(ToString::to_string).collect();
+        let line = text.lines().position(|l| l == "[industries.culture]").expect("culture") + 1;
+        assert!(
+            shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
+                && e.contains("industries.culture: licence_weight")),
+            "{shown:?}"
+        );
     }
 
     #[test]
