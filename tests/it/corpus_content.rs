@@ -152,8 +152,9 @@ fn content_classification_agrees_with_the_labels() {
             // reported only. Industries precision held 0.90 until round eight's dev pages (c740, a
             // live-streaming site read as culture and news; c742, a community showing its culture
             // licence) took it to 0.86; a culture licence worth 3 points instead of 8 (it alone no
-            // longer decides culture, rules/preapproval.toml) took it back to 0.91. A lower weight for
-            // every licence traded precision for recall and was not kept.
+            // longer decides culture, rules/preapproval.toml) and a drug-information licence worth 4 took it
+            // back to 0.90 with round nine's dev pages. A lower weight for every licence traded precision
+            // for recall and was not kept.
             assert!(s.precision() >= 0.90, "{figures}");
             assert!(s.placeholder_recall() >= 0.95, "{figures}");
             assert!(s.recall() >= 0.85, "{figures}");
