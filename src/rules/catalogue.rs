@@ -160,13 +160,7 @@ pub(crate) fn apply_overrides(
 ) {
     for (id, o) in overrides.checks {
         let Some(spec) = catalogue.checks.get_mut(&id) else {
-            let (line, column) = super::error::locate(text, &id);
-            errors.push(super::RuleError {
-                file: path.to_path_buf(),
-                line,
-                column,
-                message: format!("unknown check id {id:?}"),
-            });
+            errors.push(super::RuleError::at(path, text, &id, format!("unknown check id {id:?}")));
             continue;
         };
         if let Some(s) = o.severity {

@@ -11,6 +11,15 @@ pub struct RuleError {
     pub message: String,
 }
 
+impl RuleError {
+    /// An error found after parsing, located where `needle` first appears in the file's text (its
+    /// start when it does not).
+    pub(crate) fn at(file: &std::path::Path, text: &str, needle: &str, message: impl Into<String>) -> Self {
+        let (line, column) = locate(text, needle);
+        RuleError { file: file.to_path_buf(), line, column, message: message.into() }
+    }
+}
+
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)

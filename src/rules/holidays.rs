@@ -11,7 +11,6 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use super::RuleError;
-use super::error::locate;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,10 +176,7 @@ fn day(s: &str) -> Option<NaiveDate> {
 
 /// Validates and compiles the file; every bad date is located.
 pub(crate) fn compile(path: &Path, text: &str, file: HolidaysFile, errors: &mut Vec<RuleError>) -> Holidays {
-    let mut push = |needle: &str, message: String| {
-        let (line, column) = locate(text, needle);
-        errors.push(RuleError { file: path.to_path_buf(), line, column, message });
-    };
+    let mut push = |needle: &str, message: String| errors.push(RuleError::at(path, text, needle, message));
     let mut years = BTreeMap::new();
     for y in file.year {
         let year_key = format!("year = {}", y.year);

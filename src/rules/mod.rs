@@ -171,13 +171,7 @@ impl RuleSet {
                     if let Some(f) = parse::<catalogue::CatalogueFile>(path, text, &mut errors) {
                         parts.deadlines = f.deadlines.clone();
                         if f.changes.scans == 0 {
-                            let (line, column) = error::locate(text, "[changes]");
-                            errors.push(RuleError {
-                                file: path.to_path_buf(),
-                                line,
-                                column,
-                                message: "[changes] scans must be at least 1".into(),
-                            });
+                            errors.push(RuleError::at(path, text, "[changes]", "[changes] scans must be at least 1"));
                         }
                         parts.changes = f.changes.clone();
                         parts.catalogue = Some(validate_catalogue(path, text, f, &mut errors));
@@ -294,21 +288,14 @@ pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, Strin
 fn locate_bad_patterns(path: &Path, text: &str, bad: Vec<(String, String)>, errors: &mut Vec<RuleError>) {
     for (pattern, why) in bad {
         let needle = pattern.chars().take(20).collect::<String>();
-        let (line, column) = error::locate(text, &needle);
-        errors.push(RuleError { file: path.to_path_buf(), line, column, message: format!("bad pattern: {why}") });
+        errors.push(RuleError::at(path, text, &needle, format!("bad pattern: {why}")));
     }
 }
 
 /// `[hosting_talk]` that could never fire, or would fire on every short page, is a mistake in the file.
 fn check_hosting_talk(path: &Path, text: &str, talk: &HostingTalk, errors: &mut Vec<RuleError>) {
     let mut wrong = |field: &str, message: String| {
-        let (line, column) = error::locate(text, &format!("{field} ="));
-        errors.push(RuleError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message: format!("hosting_talk.{field}: {message}"),
-        });
+        errors.push(RuleError::at(path, text, &format!("{field} ="), format!("hosting_talk.{field}: {message}")));
     };
     if talk.itself.is_empty() {
         wrong("itself", "needs at least one word (a page that speaks of itself)".into());
@@ -329,13 +316,12 @@ fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], error
         } else {
             continue;
         };
-        let (line, column) = error::locate(text, &format!("id = \"{}\"", f.id));
-        errors.push(RuleError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message: format!("fingerprint {}: {problem}", f.id),
-        });
+        errors.push(RuleError::at(
+            path,
+            text,
+            &format!("id = \"{}\"", f.id),
+            format!("fingerprint {}: {problem}", f.id),
+        ));
     }
 }
 
@@ -351,13 +337,8 @@ fn check_licence_weights(path: &Path, text: &str, rules: &Preapproval, errors: &
         } else {
             continue;
         };
-        let (line, column) = error::locate(text, &format!("[industries.{}]", industry.key));
-        errors.push(RuleError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message: format!("industries.{}: {problem}", industry.key),
-        });
+        let table = format!("[industries.{}]", industry.key);
+        errors.push(RuleError::at(path, text, &table, format!("industries.{}: {problem}", industry.key)));
     }
 }
 
@@ -371,10 +352,7 @@ fn check_catalogue(path: &Path, text: &str, rules: &Preapproval, errors: &mut Ve
     for key in catalogue.industries.iter().filter(|k| rules.get(k).is_none()) {
         problems.push(format!("catalogue.industries: no industry {key:?} in this file"));
     }
-    let (line, column) = error::locate(text, "[catalogue]");
-    for message in problems {
-        errors.push(RuleError { file: path.to_path_buf(), line, column, message });
-    }
+    errors.extend(problems.into_iter().map(|message| RuleError::at(path, text, "[catalogue]", message)));
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str, errors: &mut Vec<RuleError>) -> Option<T> {
@@ -391,29 +369,20 @@ fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str, errors: &mut V
 fn compile_provider(path: &Path, text: &str, file: providers::ProviderFile, errors: &mut Vec<RuleError>) -> Provider {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     if file.id != stem {
-        let (line, column) = error::locate(text, &format!("\"{}\"", file.id));
-        errors.push(RuleError {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message: format!("id {:?} must equal the file name {stem:?}", file.id),
-        });
+        let message = format!("id {:?} must equal the file name {stem:?}", file.id);
+        errors.push(RuleError::at(path, text, &format!("\"{}\"", file.id), message));
     }
     let mut bad = Vec::new();
     let provider = Provider::compile(file, &mut bad);
     for message in bad {
         let quoted = message.split('"').nth(1).unwrap_or_default();
-        let (line, column) = error::locate(text, &format!("\"{quoted}\""));
-        errors.push(RuleError { file: path.to_path_buf(), line, column, message });
+        errors.push(RuleError::at(path, text, &format!("\"{quoted}\""), message));
     }
     provider
 }
 
 fn validate_provinces(path: &Path, text: &str, list: Vec<Province>, errors: &mut Vec<RuleError>) -> Provinces {
-    let mut push = |needle: &str, message: String| {
-        let (line, column) = error::locate(text, needle);
-        errors.push(RuleError { file: path.to_path_buf(), line, column, message });
-    };
+    let mut push = |needle: &str, message: String| errors.push(RuleError::at(path, text, needle, message));
     for (i, p) in list.iter().enumerate() {
         let code_ok = p.code.len() == 2 && p.code.chars().all(|c| c.is_ascii_digit());
         if !code_ok {
@@ -448,13 +417,7 @@ fn validate_catalogue(
 ) -> Catalogue {
     for id in file.checks.keys() {
         if !ALL_CHECK_IDS.contains(&id.as_str()) {
-            let (line, column) = error::locate(text, id);
-            errors.push(RuleError {
-                file: path.to_path_buf(),
-                line,
-                column,
-                message: format!("unknown check id {id:?}"),
-            });
+            errors.push(RuleError::at(path, text, id, format!("unknown check id {id:?}")));
         }
     }
     for id in ALL_CHECK_IDS {
@@ -471,13 +434,8 @@ fn validate_catalogue(
     for (id, spec) in &file.checks {
         let texts = [("name", &spec.name), ("remedy", &spec.remedy), ("remedy_en", &spec.remedy_en)];
         for (field, _) in texts.into_iter().filter(|(_, v)| v.trim().is_empty()) {
-            let (line, column) = error::locate(text, &format!("[checks.\"{id}\"]"));
-            errors.push(RuleError {
-                file: path.to_path_buf(),
-                line,
-                column,
-                message: format!("check {id:?}: {field} must not be empty"),
-            });
+            let message = format!("check {id:?}: {field} must not be empty");
+            errors.push(RuleError::at(path, text, &format!("[checks.\"{id}\"]"), message));
         }
     }
     Catalogue { checks: file.checks }
