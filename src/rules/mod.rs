@@ -474,16 +474,23 @@ mod tests {
         assert!(shown.iter().any(|e| e.contains("acme.toml:7:") && e.contains("not an IPv6 range")), "{shown:?}");
     }
 
-    #[test]
-    fn a_hosting_talk_that_could_never_fire_is_located() {
+    /// The errors of the embedded rules exported and edited (`file`, `from` replaced once by `to`, each
+    /// `from` checked to be there), as shown to a user.
+    fn errors_after(edits: &[(&str, &str, &str)]) -> Vec<String> {
         let dir = tempfile::tempdir().expect("tempdir");
         RuleSet::write_embedded(dir.path()).expect("export");
-        let path = dir.path().join("placeholders.toml");
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains("\nmin_terms = 3\n"), "placeholders.toml lacks min_terms = 3");
-        std::fs::write(&path, text.replacen("\nmin_terms = 3\n", "\nmin_terms = 99\n", 1)).expect("write");
-        let shown: Vec<String> =
-            RuleSet::load(dir.path()).expect_err("min_terms").0.iter().map(ToString::to_string).collect();
+        for (file, from, to) in edits {
+            let path = dir.path().join(file);
+            let text = std::fs::read_to_string(&path).expect("read");
+            assert!(text.contains(from), "{file} lacks {from:?}");
+            std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+        }
+        RuleSet::load(dir.path()).expect_err("edited rules").0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_hosting_talk_that_could_never_fire_is_located() {
+        let shown = errors_after(&[("placeholders.toml", "\nmin_terms = 3\n", "\nmin_terms = 99\n")]);
         assert!(
             shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("hosting_talk.min_terms")),
             "{shown:?}"
@@ -492,19 +499,11 @@ mod tests {
 
     #[test]
     fn link_words_or_a_catalogue_that_could_never_apply_are_located() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        RuleSet::write_embedded(dir.path()).expect("export");
-        let edit = |file: &str, from: &str, to: &str| {
-            let path = dir.path().join(file);
-            let text = std::fs::read_to_string(&path).expect("read");
-            assert!(text.contains(from), "{file} lacks {from:?}");
-            std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
-        };
-        edit("placeholders.toml", "\nmin_link_words = 4\n", "\nmin_link_words = 40\n");
-        edit("preapproval.toml", "\nmin_genres = 3\n", "\nmin_genres = 30\n");
-        edit("preapproval.toml", "\nindustries = [\"news\"]\n", "\nindustries = [\"nws\"]\n");
-        let shown: Vec<String> =
-            RuleSet::load(dir.path()).expect_err("could never apply").0.iter().map(ToString::to_string).collect();
+        let shown = errors_after(&[
+            ("placeholders.toml", "\nmin_link_words = 4\n", "\nmin_link_words = 40\n"),
+            ("preapproval.toml", "\nmin_genres = 3\n", "\nmin_genres = 30\n"),
+            ("preapproval.toml", "\nindustries = [\"news\"]\n", "\nindustries = [\"nws\"]\n"),
+        ]);
         let has = |file: &str, what: &str| shown.iter().any(|e| e.contains(file) && e.contains(what));
         assert!(has("placeholders.toml:", "fingerprint project-resources: min_link_words"), "{shown:?}");
         assert!(has("preapproval.toml:", "catalogue.min_genres"), "{shown:?}");
@@ -513,16 +512,9 @@ mod tests {
 
     #[test]
     fn a_licence_weight_below_zero_is_located_at_its_industry() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        RuleSet::write_embedded(dir.path()).expect("export");
-        let path = dir.path().join("preapproval.toml");
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains("\nlicence_weight = 3.0\n"), "preapproval.toml lacks licence_weight = 3.0");
-        std::fs::write(&path, text.replacen("\nlicence_weight = 3.0\n", "\nlicence_weight = -3.0\n", 1))
-            .expect("write");
-        let shown: Vec<String> =
-            RuleSet::load(dir.path()).expect_err("negative weight").0.iter().map(ToString::to_string).collect();
+        let text = EMBEDDED.iter().find(|(name, _)| *name == "preapproval.toml").expect("preapproval").1;
         let line = text.lines().position(|l| l == "[industries.culture]").expect("culture") + 1;
+        let shown = errors_after(&[("preapproval.toml", "\nlicence_weight = 3.0\n", "\nlicence_weight = -3.0\n")]);
         assert!(
             shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
                 && e.contains("industries.culture: licence_weight")),
@@ -532,15 +524,8 @@ mod tests {
 
     #[test]
     fn a_bad_placeholder_sentence_pattern_is_located() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        RuleSet::write_embedded(dir.path()).expect("export");
-        let path = dir.path().join("placeholders.toml");
-        let text = std::fs::read_to_string(&path).expect("read");
         let from = "'(?i)\\byou\\s+(?:have";
-        assert!(text.contains(from), "placeholders.toml lacks {from:?}");
-        std::fs::write(&path, text.replacen(from, "'(?i)(\\byou\\s+(?:have", 1)).expect("write");
-        let shown: Vec<String> =
-            RuleSet::load(dir.path()).expect_err("bad pattern").0.iter().map(ToString::to_string).collect();
+        let shown = errors_after(&[("placeholders.toml", from, "'(?i)(\\byou\\s+(?:have")]);
         assert!(shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("bad pattern")), "{shown:?}");
     }
 
