@@ -9,6 +9,7 @@ mod dom;
 mod identity;
 mod links;
 mod region;
+mod server_code;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -151,7 +152,8 @@ pub fn extract_within(
     budget: &Budget,
 ) -> Result<PageFacts, OutOfTime> {
     budget.check("parse")?;
-    let bounded = depth::bound_depth(html_text);
+    let code_free = server_code::without_php(html_text);
+    let bounded = depth::bound_depth(&code_free);
     let html = parse(&bounded, budget)?;
     let base = dom::base_url(&html, page_url);
     let flat = dom::flatten(&html, budget)?;
