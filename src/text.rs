@@ -10,7 +10,8 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(normal.len());
     for c in normal.chars() {
         if c.is_ascii() {
-            if !c.is_ascii_whitespace() {
+            // Not `is_ascii_whitespace`: that leaves out the vertical tab, which is white space.
+            if !c.is_whitespace() {
                 out.push(c.to_ascii_lowercase());
             }
         } else if is_caseless_cjk(c) {
