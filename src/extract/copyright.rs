@@ -46,7 +46,13 @@ pub(crate) fn find(
         if i % 64 == 0 {
             budget.check("copyright")?;
         }
-        let text = around_first_mark(super::collapse_space(&lines.text(segments, line)));
+        // A template's expressions are not what a visitor reads: "${firstPage.copyRight}" names a
+        // variable, not a copyright (dev r576).
+        let mut text = lines.text(segments, line);
+        if text.contains(['$', '{', '<', '%']) {
+            text = crate::text::strip_template_syntax(&text);
+        }
+        let text = around_first_mark(super::collapse_space(&text));
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
@@ -177,7 +183,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         }
         let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-        let is_number = h.contains("ICP") || h.contains("公网安备");
+        let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备");
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
         let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()));
         (meaningful && !is_number && !is_mark_rest && !is_default).then(|| h.to_string())
@@ -186,7 +192,9 @@ pub fn holder_of(line: &str) -> Option<String> {
     let mut candidates: Vec<String> = Vec::new();
     let mut add = |raw: &str| {
         // "南京市某中学 苏ICP备…": the holder ends where a number (and its province) begins.
-        let raw = match ["ICP", "公网安备", "B2-", "B1-"].iter().filter_map(|m| raw.find(m)).min() {
+        // ASCII upper-casing keeps every byte offset, so a lower-case "苏icp备" is cut where it stands.
+        let upper = raw.to_ascii_uppercase();
+        let raw = match ["ICP", "公网安备", "B2-", "B1-"].iter().filter_map(|m| upper.find(m)).min() {
             Some(i) => {
                 let head = raw[..i].trim_end();
                 let mut rest = head.chars();

@@ -57,13 +57,13 @@ pub struct IcpParseError(pub String);
 /// (a separator after 备, `苏ICP备-10229414`, is read and left for the format check to judge).
 static FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<prefix>\p{Han})?ICP备(?:案)?[:：\-]?(?P<serial>[0-9Xx*]{4,12})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+        r"(?P<prefix>\p{Han})?(?i:ICP)备(?:案)?[:：\-]?(?P<serial>[0-9Xx*]{4,12})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
     )
     .expect("filing pattern")
 });
 static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<prefix>\p{Han})?ICP证[:：]?(?P<serial>[0-9Xx*]{4,10})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
+        r"(?P<prefix>\p{Han})?(?i:ICP)证[:：]?(?P<serial>[0-9Xx*]{4,10})(?P<hao1>号)?(?:-(?P<site>[0-9]{1,4}))?(?P<hao2>号)?",
     )
     .expect("licence pattern")
 });
@@ -77,7 +77,7 @@ static SHORT_FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A value-added telecom licence; one licence may carry both classes before its serial
 /// (`京B1.B2-20140093`), and the province stands before the first.
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?")
+    Regex::new(r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?(?P<hao1>号)?")
         .expect("telecom pattern")
 });
 
@@ -181,7 +181,7 @@ impl IcpNumber {
     /// A filing written without the letters ICP (`粤备12345678号`): read as the number, judged by
     /// `icp.format`.
     pub fn lacks_icp_letters(&self) -> bool {
-        self.kind == IcpKind::Filing && !self.text.contains("ICP")
+        self.kind == IcpKind::Filing && !self.text.to_ascii_uppercase().contains("ICP")
     }
 
     /// The entity number: the number without its `-N`.
@@ -300,6 +300,9 @@ mod tests {
         );
         assert!(n.lacks_icp_letters());
         assert!(!one("京ICP备12345678号").lacks_icp_letters());
+        // The letters in any case are the letters.
+        assert_eq!(one("苏icp备08113897号").serial, "08113897");
+        assert!(!one("苏icp备08113897号").lacks_icp_letters());
         assert_eq!(one("备案号：京备2020012345号").text, "京备2020012345号");
         // Without 号, or on a label character, it is not a number.
         assert!(IcpNumber::parse("京备12345678").is_err());
