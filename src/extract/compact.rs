@@ -27,7 +27,7 @@ impl Compact {
         let mut last_block = usize::MAX;
         for (i, seg) in segments.iter().enumerate() {
             seg_char_start.push(chars);
-            if seg.block != last_block {
+            if seg.block != last_block || seg.space_before {
                 pending_space = true;
                 last_block = seg.block;
             }

@@ -29,6 +29,9 @@ pub(crate) struct Segment<'a> {
     pub heading: bool,
     /// Inside an element the render stage found invisible to a visitor.
     pub hidden: bool,
+    /// White space stood between this text and the text before it, in a node of its own
+    /// (`…号-65</a>\n<span>2013`): the two runs are not one word.
+    pub space_before: bool,
 }
 
 /// An `<a>` element's link attributes; resolved only for the few anchors that carry a number (a page
@@ -152,6 +155,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
     };
     let mut stack: Vec<Frame> = vec![root];
     let mut block = 0usize;
+    let mut space_before = false;
     for (step, edge) in html.tree.root().traverse().enumerate() {
         if step % CHECK_EVERY == 0 {
             budget.check("visible text")?;
@@ -191,7 +195,9 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                     }
                     Node::Text(text) if !parent.skip => {
                         let text = crate::text::nfkc(text);
-                        if !text.trim().is_empty() {
+                        if text.trim().is_empty() {
+                            space_before |= !text.is_empty();
+                        } else {
                             flat.segments.push(Segment {
                                 text,
                                 anchor: parent.anchor,
@@ -200,6 +206,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                                 main_named: parent.main_named,
                                 heading: parent.heading,
                                 hidden: parent.hidden,
+                                space_before: std::mem::take(&mut space_before),
                             });
                         }
                     }

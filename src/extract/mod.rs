@@ -664,6 +664,10 @@ mod tests {
         assert_eq!(f.icp[0].number, "沪B2-20100935");
         let f = facts("<footer><span>京ICP证1009</span><b>35</b>号</footer>");
         assert_eq!(f.icp[0].number, "京ICP证100935号");
+        // White space between the elements is a space: a theme's "2013-2020" after the link is no
+        // continuation of the site's -N.
+        let f = facts("<footer><a href='https://beian.miit.gov.cn'>沪ICP备2024045114号-65</a>\n\t<span>2013-2020 My Blog</span></footer>");
+        assert_eq!(f.icp[0].number, "沪ICP备2024045114号-65");
     }
 
     #[test]
