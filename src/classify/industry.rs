@@ -75,6 +75,10 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
             evidence.extend(kinds.iter().map(|k| format!("evidence: {k}")));
+            // Channels linked from a page are what it points to, not yet what it does: a few of them
+            // alone are a corner of a portal or a live-streaming site's menu.
+            let nav_alone = title.is_empty() && in_body.is_empty() && licence.is_none() && kinds.is_empty();
+            let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             Scored { industry, score, strong: !title.is_empty() || licence.is_some(), nav_hits: nav.len(), evidence }
         })
         .collect();

@@ -30,6 +30,10 @@ pub struct Weights {
     /// Each kind of structural evidence (a dateline, an editor's byline, a post counter).
     #[serde(default)]
     pub evidence: f64,
+    /// An industry shown by navigation alone (no name, text, licence or evidence) needs at least
+    /// this many of its items: a whole menu, not a portal's corner. 0: no such bound.
+    #[serde(default)]
+    pub navigation_alone_min_items: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
