@@ -118,6 +118,9 @@ const THEME_DEFAULTS: [&str; 10] = [
     "Powered by",
     "Theme",
 ];
+/// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
+/// article, not whoever runs the site.
+const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者", "作者本人", "原网站", "原出处", "原著作权人"];
 /// Words that end an organisation's name.
 const ORG_SUFFIXES: [&str; 33] = [
     "中学",
@@ -165,6 +168,11 @@ pub fn is_organisation(name: &str) -> bool {
 /// The organisation or person a copyright line names, if any: of every candidate in the line, a
 /// Chinese organisation's name first.
 pub fn holder_of(line: &str) -> Option<String> {
+    // A notice that gives the copyright of several works to several owners ("…版权归College Board所有；
+    // …版权归Princeton Review所有", dev c922) attributes others' content; it names no holder of the site.
+    if line.matches("版权归").count() >= 2 {
+        return None;
+    }
     let cleaned = |h: &str| -> Option<String> {
         let h = LEADING_NOISE.replace(h.trim(), "");
         let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
@@ -185,8 +193,11 @@ pub fn holder_of(line: &str) -> Option<String> {
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备");
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
+        // "版权归X所有": the holder is X.
+        let h = h.strip_suffix("所有").map_or(h, str::trim_end);
         let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()));
-        (meaningful && !is_number && !is_mark_rest && !is_default).then(|| h.to_string())
+        let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
+        (meaningful && !is_number && !is_mark_rest && !is_default && !is_reprint).then(|| h.to_string())
     };
     let han = |h: &str| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let mut candidates: Vec<String> = Vec::new();
@@ -299,6 +310,11 @@ mod tests {
             Some("北京科能广告有限公司深圳分公司")
         );
         assert_eq!(holder_of("Theme By 富达传媒 Copyright Your WebSite.Some Rights Reserved."), None);
+        // "版权归X所有" names X; a reprint notice names the article's author, and a notice giving several
+        // works to several owners names none of them as the site's holder.
+        assert_eq!(holder_of("本站内容版权归示例网所有").as_deref(), Some("示例网"));
+        assert_eq!(holder_of("部分来源于互联网，版权归原作者所有"), None);
+        assert_eq!(holder_of("OG内容，版权归College Board所有；Princeton内容，版权归Princeton Review所有"), None);
         assert_eq!(
             holder_of("Copyright@2015 南京市示例中学河西分校 苏ICP备05067371号-1").as_deref(),
             Some("南京市示例中学河西分校")
