@@ -666,7 +666,9 @@ mod tests {
         assert_eq!(f.icp[0].number, "京ICP证100935号");
         // White space between the elements is a space: a theme's "2013-2020" after the link is no
         // continuation of the site's -N.
-        let f = facts("<footer><a href='https://beian.miit.gov.cn'>沪ICP备2024045114号-65</a>\n\t<span>2013-2020 My Blog</span></footer>");
+        let f = facts(
+            "<footer><a href='https://beian.miit.gov.cn'>沪ICP备2024045114号-65</a>\n\t<span>2013-2020 My Blog</span></footer>",
+        );
         assert_eq!(f.icp[0].number, "沪ICP备2024045114号-65");
     }
 

@@ -89,8 +89,10 @@ static SHORT_FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A value-added telecom licence; one licence may carry both classes before its serial
 /// (`京B1.B2-20140093`), and the province stands before the first.
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?(?P<hao1>号)?")
-        .expect("telecom pattern")
+    Regex::new(
+        r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?(?P<hao1>号)?",
+    )
+    .expect("telecom pattern")
 });
 
 impl IcpNumber {
