@@ -48,14 +48,18 @@ pub fn nfkc(s: &str) -> Cow<'_, str> {
 /// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`, and
 /// PHP's `<?php … ?>`, `<?= … ?>`, ThinkPHP's `{$…}` and `{:…}`, kept as text where the parser keeps
 /// text, as in a `<title>`), which a visitor sees as noise, not content.
-pub fn strip_template_syntax(s: &str) -> String {
+/// Borrowed when the text has none (every form starts with `<`, `$` or `{`).
+pub fn strip_template_syntax(s: &str) -> Cow<'_, str> {
+    if !s.contains(['<', '$', '{']) {
+        return Cow::Borrowed(s);
+    }
     static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>|<\?(?:php|=)?.*?\?>|\{[$:][^}]*\}",
         )
         .expect("template pattern")
     });
-    TEMPLATE.replace_all(s, " ").into_owned()
+    TEMPLATE.replace_all(s, " ")
 }
 
 #[cfg(test)]

@@ -181,11 +181,10 @@ static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
 /// A name without the template syntax a served template left in it, and without the separators the
 /// syntax stood beside (`CakePHP: <?= $this->fetch('title') ?>` is `CakePHP`).
 fn without_template_syntax(name: &str) -> String {
-    if !name.contains(['<', '{', '$']) {
-        return name.to_string();
+    match crate::text::strip_template_syntax(name) {
+        std::borrow::Cow::Borrowed(name) => name.to_string(),
+        stripped => stripped.trim_matches(|c: char| c.is_whitespace() || TITLE_SEPARATORS.contains(&c)).to_string(),
     }
-    let stripped = crate::text::strip_template_syntax(name);
-    stripped.trim_matches(|c: char| c.is_whitespace() || TITLE_SEPARATORS.contains(&c)).to_string()
 }
 
 /// A body introducing itself with the short name it goes by: "上海方趣网络科技有限公司（简称“方趣网络”）",

@@ -54,7 +54,7 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     fn new(facts: &PageFacts) -> Self {
-        let raw = strip_template_syntax(&facts.body_text);
+        let raw = strip_template_syntax(&facts.body_text).into_owned();
         let body = fold(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
         // The logo's alt text is the site's name as much as og:site_name is.
@@ -79,7 +79,7 @@ impl Prepared {
             footer: if facts.footer_text.trim().is_empty() {
                 raw.clone()
             } else {
-                strip_template_syntax(&facts.footer_text)
+                strip_template_syntax(&facts.footer_text).into_owned()
             },
             raw,
         }

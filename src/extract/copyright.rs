@@ -48,11 +48,8 @@ pub(crate) fn find(
         }
         // A template's expressions are not what a visitor reads: "${firstPage.copyRight}" names a
         // variable, not a copyright (dev r576).
-        let mut text = lines.text(segments, line);
-        if text.contains(['$', '{', '<', '%']) {
-            text = crate::text::strip_template_syntax(&text);
-        }
-        let text = around_first_mark(super::collapse_space(&text));
+        let text =
+            around_first_mark(super::collapse_space(&crate::text::strip_template_syntax(&lines.text(segments, line))));
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {

@@ -673,6 +673,13 @@ mod tests {
     }
 
     #[test]
+    fn a_copyright_line_is_read_without_template_expressions() {
+        assert!(facts("<footer><p>${firstPage.copyRight}${firstPage.currencyYear}</p></footer>").copyright.is_empty());
+        let f = facts("<footer><p>Copyright © {$year} 示例科技有限公司 版权所有</p></footer>");
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例科技有限公司"));
+    }
+
+    #[test]
     fn a_number_in_the_last_visible_block_is_the_footer_s() {
         let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
         let f = facts(&format!("<body><main class=article>{body}<p>京ICP备16020626号-1</p></main></body>"));

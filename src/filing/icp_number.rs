@@ -320,6 +320,8 @@ mod tests {
         // The letters in any case are the letters.
         assert_eq!(one("苏icp备08113897号").serial, "08113897");
         assert!(!one("苏icp备08113897号").lacks_icp_letters());
+        // A licence shown with its 号 keeps it.
+        assert_eq!(one("沪B2-20110022号").text, "沪B2-20110022号");
         assert_eq!(one("备案号：京备2020012345号").text, "京备2020012345号");
         // Without 号, or on a label character, it is not a number.
         assert!(IcpNumber::parse("京备12345678").is_err());
