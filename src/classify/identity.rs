@@ -57,7 +57,31 @@ const ROLES: [(&str, u8); 9] = [
 pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
 const PART_MAX_CHARS: usize = 24;
-const GENERIC_NAMES: [&str; 8] = ["首页", "document", "home", "index", "网站名称", "主页", "welcome", "untitled"];
+/// Words templates leave where a name goes, alt texts of a logo that say only that it is one, and the
+/// status words of an error or maintenance page's title: none names a site. Folded (lower case, no
+/// white space), as they are compared.
+const GENERIC_NAMES: [&str; 20] = [
+    "首页",
+    "document",
+    "home",
+    "index",
+    "网站名称",
+    "主页",
+    "welcome",
+    "untitled",
+    "logo",
+    "logoimage",
+    "image",
+    "图片",
+    "系统维护",
+    "系统维护中",
+    "网站维护",
+    "网站维护中",
+    "提示信息",
+    "页面不存在",
+    "notfound",
+    "error",
+];
 /// Title segments, og:site_name, the main heading and the logo's alt text, without repeats or the
 /// generic words templates leave ("首页", "Document").
 pub fn site_names(facts: &PageFacts) -> Vec<String> {
@@ -114,7 +138,15 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     // A page that names itself nowhere else is known by the body its footer names, and by the short
     // name its text introduces the body by.
     let short = short_name(&facts.body_text);
-    distinct_names(footer().chain(short.as_ref().map(|(_, s)| s.as_str())).collect())
+    let introduced = self_introduction(&facts.body_text);
+    let referred = self_references(&facts.body_text);
+    distinct_names(
+        footer()
+            .chain(short.as_ref().map(|(_, s)| s.as_str()))
+            .chain(introduced.as_ref().map(|(name, _)| name.as_str()))
+            .chain(referred.iter().map(String::as_str))
+            .collect(),
+    )
 }
 
 /// Sentence punctuation and quotation marks: a title that has them is a headline, not a name.
@@ -201,6 +233,45 @@ fn short_name(body: &str) -> Option<(String, String)> {
     SHORT_NAME.captures(body).map(|c| (c["full"].to_string(), c["short"].to_string()))
 }
 
+/// An about page introducing its service by the body behind it: "雷哥SAT归属于上海某某管理咨询有限公司",
+/// "e板会 是浙江某某科技有限公司…研发的". The name stands at the start of a sentence.
+static SELF_INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s。，！？；,.!?;])(?P<name>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:是|为|归属于|隶属于|系)\s*(?P<org>\p{Han}[\p{Han}（）()]{3,38}?(?:有限责任公司|有限公司|集团))",
+    )
+    .expect("self-introduction line")
+});
+
+/// Words that start a sentence about someone other than the site (我们, 本公司, 该平台, 您).
+const NOT_A_NAME_START: [char; 5] = ['本', '我', '该', '您', '贵'];
+
+/// The name and the body of the first sentence introducing the site by the body behind it.
+fn self_introduction(body: &str) -> Option<(String, String)> {
+    SELF_INTRODUCTION
+        .captures_iter(body)
+        .find(|c| !c["name"].starts_with(NOT_A_NAME_START) && !is_organisation(&c["name"]))
+        .map(|c| (c["name"].to_string(), c["org"].to_string()))
+}
+
+/// A page speaking of itself by name: "关注160大药房官方微信", "为了您能更好使用真旅行网站",
+/// "新民实验学校网站全新上线".
+static SELF_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(?:使用|访问|登录|关注|下载)\s*(?P<used>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:官方)?(?:网站|官网|微信|微博|公众号|客户端|APP|App)|(?:^|[\s。，！,!])(?P<launched>[\p{Han}A-Za-z0-9]{2,12}?)(?:网站|官网)?(?:全新|正式|即将)上线)",
+    )
+    .expect("self-reference line")
+});
+
+/// The names the page speaks of itself by, at most two.
+fn self_references(body: &str) -> Vec<String> {
+    SELF_REFERENCE
+        .captures_iter(body)
+        .filter_map(|c| c.name("used").or_else(|| c.name("launched")).map(|m| m.as_str().to_string()))
+        .filter(|n| !n.starts_with(NOT_A_NAME_START))
+        .take(2)
+        .collect()
+}
+
 /// Names a page may offer at most: a title of ten thousand separators is not ten thousand names, and
 /// each name costs a fold (found by fuzzing: 31 s on a 225 KB page when repeats were found by
 /// comparing every pair).
@@ -270,8 +341,10 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     }
     best.map(|h| h.to_string())
         .or_else(|| roles.into_iter().next().map(|(_, name)| name))
-        // No footer names anyone: the body the page introduces by its short name.
+        // No footer names anyone: the body the page introduces by its short name, or the body its
+        // service is introduced by.
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
+        .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
 }
 
 /// A footer block that is a company's full name (after a parent brand's "X旗下·"), alone or followed by
@@ -317,6 +390,44 @@ mod tests {
         // A page with a title is known by it; the introduction adds nothing.
         let titled = PageFacts { title: Some("某某游戏".into()), ..facts };
         assert_eq!(site_names(&titled), ["某某游戏"]);
+    }
+
+    #[test]
+    fn an_about_page_is_known_by_the_service_it_introduces_and_the_body_behind_it() {
+        let body = "网站说明 关于我们 某某SAT，预见你的1400＋ 某某SAT归属于上海某某管理咨询有限公司。网站提供在线做题";
+        let facts = PageFacts { body_text: body.to_string(), ..PageFacts::default() };
+        assert_eq!(site_names(&facts), ["某某SAT"]);
+        assert_eq!(operator_of(&facts).as_deref(), Some("上海某某管理咨询有限公司"));
+        let facts = PageFacts {
+            body_text: "e某会 是浙江某某科技有限公司精心研发的知识商城".into(), ..facts
+        };
+        assert_eq!(site_names(&facts), ["e某会"]);
+        // "我们是…公司" and a company introducing itself name no service.
+        let facts = PageFacts {
+            body_text: "我们是某某科技有限公司。甲乙有限公司是丙丁集团".into(), ..facts
+        };
+        assert!(site_names(&facts).is_empty());
+        assert_eq!(operator_of(&facts), None);
+    }
+
+    #[test]
+    fn a_page_speaking_of_itself_by_name_is_known_by_it() {
+        let named = |body: &str| {
+            site_names(&PageFacts {
+                title: Some("系统维护".into()), body_text: body.into(), ..PageFacts::default()
+            })
+        };
+        assert_eq!(named("系统维护中... 为了您能更好使用某旅行网站,我们将定期进行系统维护"), ["某旅行"]);
+        assert_eq!(named("期待与您见面 某某实验学校网站全新上线 天 小时"), ["某某实验学校"]);
+        assert_eq!(named("我的订单 关注某某大药房官方微信"), ["某某大药房"]);
+        assert!(named("欢迎使用本网站 请访问我们的官网").is_empty());
+        // A page that names itself in its title is known by the title alone.
+        let titled = PageFacts {
+            title: Some("某某网".into()),
+            body_text: "关注某某大药房官方微信".into(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&titled), ["某某网"]);
     }
 
     #[test]
