@@ -79,7 +79,10 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             // alone are a corner of a portal or a live-streaming site's menu.
             let nav_alone = title.is_empty() && in_body.is_empty() && licence.is_none() && kinds.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
-            Scored { industry, score, strong: !title.is_empty() || licence.is_some(), nav_hits: nav.len(), evidence }
+            // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
+            // what it publishes) does not make its channels more than links either.
+            let full_licence = licence.is_some() && industry.licence_weight.unwrap_or(w.licence) >= industry.threshold;
+            Scored { industry, score, strong: !title.is_empty() || full_licence, nav_hits: nav.len(), evidence }
         })
         .collect();
     // A government body's site publishes 政务 news; it is not in the news business.
