@@ -138,11 +138,13 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     // A page that names itself nowhere else is known by the body its footer names, and by the short
     // name its text introduces the body by.
     let short = short_name(&facts.body_text);
+    let institution = institution_line(&facts.footer_text);
     let introduced = self_introduction(&facts.body_text);
     let referred = self_references(&facts.body_text);
     distinct_names(
         footer()
             .chain(short.as_ref().map(|(_, s)| s.as_str()))
+            .chain(institution.as_deref())
             .chain(introduced.as_ref().map(|(name, _)| name.as_str()))
             .chain(referred.iter().map(String::as_str))
             .collect(),
@@ -206,7 +208,7 @@ fn breadcrumb_root(text: &str) -> Option<String> {
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~]|官方网站|官网|$)")
+    Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~\s]|官方网站|官网|$)")
         .expect("welcome line")
 });
 
@@ -231,6 +233,25 @@ static SHORT_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// The full and short names of the first body that introduces itself with a short name.
 fn short_name(body: &str) -> Option<(String, String)> {
     SHORT_NAME.captures(body).map(|c| (c["full"].to_string(), c["short"].to_string()))
+}
+
+/// Endings of the schools and hospitals that sign their own footer; a 中心 or 办公室 is as often a column.
+const SIGNING_INSTITUTIONS: [&str; 9] = ["大学", "学院", "中学", "小学", "学校", "幼儿园", "医院", "卫生院", "研究院"];
+
+/// A footer block that starts with a public body's name ("成都某某研究院附属医院 / Affiliated Hospital of …"):
+/// the hospital or school that signs its own page. Two such blocks (partner links) leave it open.
+fn institution_line(footer: &str) -> Option<String> {
+    let mut names = footer
+        .split(" | ")
+        .filter_map(|block| block.split_whitespace().next())
+        .filter(|first| first.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        // Not every public body's ending: a footer's 新闻中心 or 帮助中心 is a column's heading.
+        .filter(|first| SIGNING_INSTITUTIONS.iter().any(|s| first.ends_with(s)))
+        // A link into the site's pages (关于医院, 走进学校) is no name.
+        .filter(|first| !["关于", "走进", "进入", "返回"].iter().any(|verb| first.starts_with(verb)))
+        .filter(|first| (4..=30).contains(&first.chars().count()));
+    let first = names.next()?;
+    names.all(|other| other == first).then(|| first.to_string())
 }
 
 /// An about page introducing its service by the body behind it: "雷哥SAT归属于上海某某管理咨询有限公司",
@@ -411,6 +432,24 @@ mod tests {
     }
 
     #[test]
+    fn a_hospital_signing_its_footer_names_a_page_titled_only_home() {
+        let f = PageFacts {
+            title: Some("首页".into()),
+            footer_text: "某某研究院附属医院 / Affiliated Hospital of Some Institute | 关于医院 | 地址：某某路1号"
+                .into(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["某某研究院附属医院"]);
+        // A column's heading is no body's name.
+        let column =
+            PageFacts { footer_text: "新闻中心 公司新闻 行业动态 | 帮助中心".into(), ..f.clone() };
+        assert!(site_names(&column).is_empty());
+        // Partner hospitals listed side by side name no one.
+        let f = PageFacts { footer_text: "友情链接 | 甲市人民医院 | 乙市中医医院".into(), ..f };
+        assert!(site_names(&f).is_empty());
+    }
+
+    #[test]
     fn a_page_speaking_of_itself_by_name_is_known_by_it() {
         let named = |body: &str| {
             site_names(&PageFacts {
@@ -558,5 +597,10 @@ mod tests {
             body_text: "登录 注册 欢迎来到百草堂零售网! 购物车".to_string(), ..PageFacts::default()
         };
         assert_eq!(site_names(&f), ["百草堂零售网"]);
+        // The greeting ends where the next item of the bar begins (dev c820).
+        let f = PageFacts {
+            body_text: "您好，欢迎来到宁波某某资源中心 登录 注册".to_string(), ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["宁波某某资源中心"]);
     }
 }

@@ -15,7 +15,7 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©]\s*)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
+    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©@]\s*)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
         .expect("holder after")
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -275,6 +275,8 @@ mod tests {
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
         assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
+        // An @ written for the © (dev c832).
+        assert_eq!(holder_of("版权所有 @ 南京示例大学 计算机学院").as_deref(), Some("南京示例大学"));
         assert_eq!(holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(), Some("Example Inc"));
         assert_eq!(holder_of("© 2005－2024 douban.com").as_deref(), Some("douban.com"));
         assert_eq!(holder_of("Copyright ©"), None);
