@@ -75,7 +75,10 @@ pub(super) fn placeholder(
     // A page that shows a picture shows something, even with no text (a photo under a greeting), and
     // so does one that embeds a player or plugin (a company's Flash splash page, its only text the
     // fallback asking for Flash Player).
-    if app_shell || facts.signals.images > 0 || facts.signals.embeds > 0 {
+    // A sign-in form is the entrance of a working system (a back office's login page: a title, 欢迎登录
+    // and two fields, dev c960), however little it says.
+    let sign_in = facts.signals.password_inputs > 0;
+    if app_shell || sign_in || facts.signals.images > 0 || facts.signals.embeds > 0 {
         return None;
     }
     let mut rest = page.body.clone();
