@@ -246,7 +246,9 @@ pub fn holder_of(line: &str) -> Option<String> {
     if let Some(rest) = after_symbol {
         let stop = rest.find(['|', '｜']).unwrap_or(rest.len());
         let rest = rest[..stop].trim_start_matches(|c: char| {
-            c == '©' || c == '@' || c.is_whitespace() || c.is_ascii_digit() || "-–—－~至,，(c)(C)".contains(c)
+            // Not the letters of "(c)" one by one: that ate the C of a following "Copyright" (the
+            // holder read "opyright 1999 OVHcloud"); the holder's cleaning drops a "(c)" or "Copyright".
+            c == '©' || c == '@' || c.is_whitespace() || c.is_ascii_digit() || "-–—－~至,，".contains(c)
         });
         add(rest.split("  ").next().unwrap_or(""));
     }
@@ -275,6 +277,8 @@ mod tests {
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
         assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
+        assert_eq!(holder_of("© Copyright 1999 OVHcloud").as_deref(), Some("OVHcloud"));
+        assert_eq!(holder_of("© (C) 2020 Example Ltd").as_deref(), Some("Example Ltd"));
         // An @ written for the © (dev c832).
         assert_eq!(holder_of("版权所有 @ 南京示例大学 计算机学院").as_deref(), Some("南京示例大学"));
         assert_eq!(holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(), Some("Example Inc"));
