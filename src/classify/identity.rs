@@ -208,7 +208,7 @@ fn breadcrumb_root(text: &str) -> Option<String> {
 }
 
 static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"欢迎(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~\s]|官方网站|官网|$)")
+    Regex::new(r"(?:欢迎|感谢)(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~\s]|官方网站|官网|$)")
         .expect("welcome line")
 });
 
@@ -362,17 +362,32 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     }
     best.map(|h| h.to_string())
         .or_else(|| roles.into_iter().next().map(|(_, name)| name))
-        // No footer names anyone: the body the page introduces by its short name, or the body its
-        // service is introduced by.
+        // No footer names anyone: the body the page introduces by its short name, the company its
+        // title names in full ("网站建设|…|昌乐某某电子商务有限公司", a layout titled with its company), or
+        // the body its service is introduced by.
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
+        .or_else(|| title_company(facts.title.as_deref()?))
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
+}
+
+/// A Chinese company's full name standing as a part of the title.
+fn title_company(title: &str) -> Option<String> {
+    title
+        .split(TITLE_SEPARATORS)
+        .map(str::trim)
+        .find(|part| {
+            part.starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && ["有限公司", "有限责任公司", "集团"].iter().any(|s| part.ends_with(s))
+                && (6..=40).contains(&part.chars().count())
+        })
+        .map(str::to_string)
 }
 
 /// A footer block that is a company's full name (after a parent brand's "X旗下·"), alone or followed by
 /// its numbers (filing, licences).
 fn company_line(footer: &str) -> Option<String> {
     static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*)?$")
+        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*)?$")
             .expect("company line")
     });
     // A sentence ("本网站由…提供") or a credit is no name; two bare company lines (friend links, partners)
@@ -503,6 +518,25 @@ mod tests {
     }
 
     #[test]
+    fn a_page_named_by_no_footer_is_run_by_the_company_its_title_names() {
+        let f = PageFacts {
+            title: Some("网站建设|潍坊网站建设|某华科技|昌乐某华电子商务有限公司".into()),
+            ..PageFacts::default()
+        };
+        assert_eq!(operator_of(&f).as_deref(), Some("昌乐某华电子商务有限公司"));
+        // A copyright holder comes first.
+        let mut f = f;
+        f.copyright = vec![CopyrightFact { text: String::new(), holder: Some("某华网络有限公司".into()) }];
+        assert_eq!(operator_of(&f).as_deref(), Some("某华网络有限公司"));
+    }
+
+    #[test]
+    fn a_company_line_may_carry_its_tagline_after_dashes() {
+        let f = footer("广东某某医药连锁有限公司---国家药监局认证的合法网上药店 | © 2018 www.example.com");
+        assert_eq!(company_line(&f.footer_text).as_deref(), Some("广东某某医药连锁有限公司"));
+    }
+
+    #[test]
     fn the_sponsor_line_names_the_operator() {
         let f =
             footer("主办单位：某某市人民政府办公室 承办：某某市大数据中心 网站标识码：1234000001 京ICP备05070218号");
@@ -602,5 +636,11 @@ mod tests {
             body_text: "您好，欢迎来到宁波某某资源中心 登录 注册".to_string(), ..PageFacts::default()
         };
         assert_eq!(site_names(&f), ["宁波某某资源中心"]);
+        // Thanked for visiting on an error page (dev c892).
+        let f = PageFacts {
+            body_text: "感谢您访问某某药网，您请求的页面现在无法打开！".to_string(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&f), ["某某药网"]);
     }
 }

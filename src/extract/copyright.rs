@@ -180,6 +180,14 @@ pub fn holder_of(line: &str) -> Option<String> {
                 h.truncate(i);
             }
         }
+        // A Latin name's sentence ends at its full stop when Chinese follows ("SegmentFault. 当前呈现版本
+        // 17.06.16", dev c900); "Example Inc. 版权所有" keeps its "Inc".
+        if let Some(i) = h.find(". ").filter(|&i| {
+            h[i + 2..].starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && !["inc", "ltd", "co", "corp"].iter().any(|a| h[..i].to_ascii_lowercase().ends_with(a))
+        }) {
+            h.truncate(i);
+        }
         // A labelled field ("地址:…", "联系电子邮箱:wlwh@…") is no part of a name: the name ends at the
         // space before the label, and a line that starts with one names nobody.
         if let Some(i) = h.find([':', '：', '@']) {
@@ -188,7 +196,8 @@ pub fn holder_of(line: &str) -> Option<String> {
         }
         let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-        let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备");
+        // "号-2浙…": the tail of a filing number run into the next one.
+        let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
         // "版权归X所有": the holder is X.
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
@@ -222,7 +231,15 @@ pub fn holder_of(line: &str) -> Option<String> {
         }
     };
     for c in HOLDER_BEFORE_MARK.captures_iter(line) {
-        add(&c["h"]);
+        // "浙ICP备…号-2 浙公网安备 …号 杭州某某科技有限公司版权所有" (dev c900): the numbers run up to the
+        // holder, which is what follows the last of them.
+        let h = &c["h"];
+        let upper = h.to_ascii_uppercase();
+        let numbered = ["ICP", "公网安备", "B2-", "B1-"].iter().any(|m| upper.contains(m));
+        match h.rfind('号').filter(|_| numbered).map(|i| h[i + '号'.len_utf8()..].trim()) {
+            Some(tail) if !tail.is_empty() => add(tail),
+            _ => add(h),
+        }
     }
     for c in HOLDER_AFTER_MARK.captures_iter(line) {
         add(&c["h"]);
@@ -278,6 +295,14 @@ mod tests {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
         assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
         assert_eq!(holder_of("© Copyright 1999 OVHcloud").as_deref(), Some("OVHcloud"));
+        assert_eq!(
+            holder_of("Copyright © 2011-2018 SegmentFault. 当前呈现版本 17.06.16").as_deref(),
+            Some("SegmentFault")
+        );
+        assert_eq!(
+            holder_of("浙ICP备 15005796号-2 浙公网安备 33010602002000号 杭州堆叠科技有限公司版权所有").as_deref(),
+            Some("杭州堆叠科技有限公司")
+        );
         assert_eq!(holder_of("© (C) 2020 Example Ltd").as_deref(), Some("Example Ltd"));
         // An @ written for the © (dev c832).
         assert_eq!(holder_of("版权所有 @ 南京示例大学 计算机学院").as_deref(), Some("南京示例大学"));
