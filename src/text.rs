@@ -25,6 +25,12 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// A Chinese character of the unified ideographs block (not CJK punctuation): what the name and holder
+/// readers count as Chinese text.
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// CJK punctuation, kana, Hangul compatibility letters, strokes, enclosed and squared forms and the
 /// unified ideographs: no letter there has a case.
 fn is_caseless_cjk(c: char) -> bool {

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use crate::extract::PageFacts;
 pub use crate::extract::is_organisation;
-use crate::text::fold;
+use crate::text::{fold, is_han};
 
 /// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `承办：…`. Its role
 /// word says how close the named body is to running the site.
@@ -244,7 +244,7 @@ fn institution_line(footer: &str) -> Option<String> {
     let mut names = footer
         .split(" | ")
         .filter_map(|block| block.split_whitespace().next())
-        .filter(|first| first.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .filter(|first| first.chars().all(is_han))
         // Not every public body's ending: a footer's 新闻中心 or 帮助中心 is a column's heading.
         .filter(|first| SIGNING_INSTITUTIONS.iter().any(|s| first.ends_with(s)))
         // A link into the site's pages (关于医院, 走进学校) is no name.
@@ -346,7 +346,7 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     }
     let holders: Vec<&str> = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).collect();
     let rank = |h: &&str| {
-        let han = h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let han = h.chars().any(is_han);
         (is_organisation(h) && han, is_organisation(h), han, h.chars().count())
     };
     let best = holders.iter().max_by_key(|h| rank(h));
@@ -376,7 +376,7 @@ fn title_company(title: &str) -> Option<String> {
         .split(TITLE_SEPARATORS)
         .map(str::trim)
         .find(|part| {
-            part.starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            part.starts_with(is_han)
                 && ["有限公司", "有限责任公司", "集团"].iter().any(|s| part.ends_with(s))
                 && (6..=40).contains(&part.chars().count())
         })

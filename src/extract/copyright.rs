@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use super::budget::{Budget, OutOfTime};
 use super::dom::Segment;
 use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
+use crate::text::is_han;
 
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*rights\s*reserved")
@@ -118,6 +119,8 @@ const THEME_DEFAULTS: [&str; 10] = [
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
 /// article, not whoever runs the site.
 const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者", "作者本人", "原网站", "原出处", "原著作权人"];
+/// Where a filing or licence number begins in a copyright line (upper-cased): a holder is never part of one.
+const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
 /// Words that end an organisation's name.
 const ORG_SUFFIXES: [&str; 33] = [
     "中学",
@@ -183,7 +186,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         // A Latin name's sentence ends at its full stop when Chinese follows ("SegmentFault. 当前呈现版本
         // 17.06.16", dev c900); "Example Inc. 版权所有" keeps its "Inc".
         if let Some(i) = h.find(". ").filter(|&i| {
-            h[i + 2..].starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            h[i + 2..].starts_with(is_han)
                 && !["inc", "ltd", "co", "corp"].iter().any(|a| h[..i].to_ascii_lowercase().ends_with(a))
         }) {
             h.truncate(i);
@@ -205,13 +208,13 @@ pub fn holder_of(line: &str) -> Option<String> {
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         (meaningful && !is_number && !is_mark_rest && !is_default && !is_reprint).then(|| h.to_string())
     };
-    let han = |h: &str| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let han = |h: &str| h.chars().any(is_han);
     let mut candidates: Vec<String> = Vec::new();
     let mut add = |raw: &str| {
         // "南京市某中学 苏ICP备…": the holder ends where a number (and its province) begins.
         // ASCII upper-casing keeps every byte offset, so a lower-case "苏icp备" is cut where it stands.
         let upper = raw.to_ascii_uppercase();
-        let raw = match ["ICP", "公网安备", "B2-", "B1-"].iter().filter_map(|m| upper.find(m)).min() {
+        let raw = match NUMBER_MARKS.iter().filter_map(|m| upper.find(m)).min() {
             Some(i) => {
                 let head = raw[..i].trim_end();
                 let mut rest = head.chars();
@@ -235,7 +238,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         // holder, which is what follows the last of them.
         let h = &c["h"];
         let upper = h.to_ascii_uppercase();
-        let numbered = ["ICP", "公网安备", "B2-", "B1-"].iter().any(|m| upper.contains(m));
+        let numbered = NUMBER_MARKS.iter().any(|m| upper.contains(m));
         match h.rfind('号').filter(|_| numbered).map(|i| h[i + '号'.len_utf8()..].trim()) {
             Some(tail) if !tail.is_empty() => add(tail),
             _ => add(h),
@@ -304,6 +307,8 @@ mod tests {
             Some("杭州堆叠科技有限公司")
         );
         assert_eq!(holder_of("© (C) 2020 Example Ltd").as_deref(), Some("Example Ltd"));
+        // The tail of a filing number run into the mark names nobody.
+        assert_eq!(holder_of("号-2浙 版权所有"), None);
         // An @ written for the © (dev c832).
         assert_eq!(holder_of("版权所有 @ 南京示例大学 计算机学院").as_deref(), Some("南京示例大学"));
         assert_eq!(holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(), Some("Example Inc"));
