@@ -4,7 +4,6 @@
 
 use regex::Regex;
 
-use super::identity::TITLE_SEPARATORS;
 use crate::rules::GovernmentRule;
 
 /// `names` are the page's folded names joined by `|` (title, og:site_name, heading, logo alt);
@@ -14,12 +13,7 @@ pub(super) fn is_government_site(names: &str, text: &str, rule: &GovernmentRule)
 }
 
 fn names_end_like_a_body(names: &str, endings: &[Regex]) -> bool {
-    names
-        .split('|')
-        .flat_map(|n| n.split(TITLE_SEPARATORS))
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .any(|part| endings.iter().any(|re| re.is_match(part)))
+    super::identity::name_parts(names).any(|part| endings.iter().any(|re| re.is_match(part)))
 }
 
 #[cfg(test)]

@@ -57,6 +57,16 @@ const ROLES: [(&str, u8); 9] = [
 pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
 const PART_MAX_CHARS: usize = 24;
+
+/// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that
+/// can be a name: each cut at the title separators, trimmed, no headline.
+pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
+    names
+        .split('|')
+        .flat_map(|n| n.split(TITLE_SEPARATORS))
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && part.chars().count() <= PART_MAX_CHARS)
+}
 /// Words templates leave where a name goes, alt texts of a logo that say only that it is one, and the
 /// status words of an error or maintenance page's title: none names a site. Folded (lower case, no
 /// white space), as they are compared.

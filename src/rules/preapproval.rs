@@ -98,6 +98,9 @@ pub(crate) struct IndustryRule {
     pub evidence: Vec<String>,
     #[serde(default)]
     pub title: Vec<String>,
+    /// A name of the page that ends with one of these is the name of such an institution.
+    #[serde(default)]
+    pub name_endings: Vec<String>,
     #[serde(default)]
     pub navigation: Vec<String>,
     #[serde(default)]
@@ -142,6 +145,8 @@ pub struct Industry {
     /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
     pub evidence: Vec<Regex>,
     pub title: Vec<String>,
+    /// Endings of an institution's name (`大学`, `学院`): a name of the page ending so counts as a title word.
+    pub name_endings: Vec<String>,
     pub navigation: Vec<String>,
     pub body: Vec<String>,
     pub exclude: Vec<String>,
@@ -177,6 +182,7 @@ impl Preapproval {
                 licence_weight: r.licence_weight,
                 evidence: super::compile_patterns(&r.evidence, bad),
                 title: folded(&r.title),
+                name_endings: folded(&r.name_endings),
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),
                 exclude: folded(&r.exclude),
