@@ -14,6 +14,10 @@ pub struct IndustryHit {
     pub evidence: Vec<String>,
 }
 
+/// A navigation word at least this long is specific enough to count inside a longer item, not only at its
+/// start.
+const LONG_NAV_WORD: usize = 4;
+
 struct Scored<'a> {
     industry: &'a Industry,
     score: f64,
@@ -58,9 +62,13 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .filter(|_| !genre_words)
                 .filter(|n| {
                     page.nav.iter().any(|item| {
-                        item == *n
-                            || (item.starts_with(n.as_str())
-                                && !industry.exclude.iter().any(|x| item.contains(x.as_str())))
+                        // A long item may lead to a long word ("患者就医指南" is a 就医指南).
+                        let within = if n.chars().count() >= LONG_NAV_WORD {
+                            item.contains(n.as_str())
+                        } else {
+                            item.starts_with(n.as_str())
+                        };
+                        item == *n || (within && !industry.exclude.iter().any(|x| item.contains(x.as_str())))
                     })
                 })
                 .collect();
