@@ -285,10 +285,10 @@ fn self_introduction(body: &str) -> Option<(String, String)> {
 }
 
 /// A page speaking of itself by name: "关注160大药房官方微信", "为了您能更好使用真旅行网站",
-/// "新民实验学校网站全新上线".
+/// "新民实验学校网站全新上线", "通过来回出行APP，乘客可以…" (an app's guide, dev c412).
 static SELF_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(?:使用|访问|登录|关注|下载)\s*(?P<used>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:官方)?(?:网站|官网|微信|微博|公众号|客户端|APP|App)|(?:^|[\s。，！,!])(?P<launched>[\p{Han}A-Za-z0-9]{2,12}?)(?:网站|官网)?(?:全新|正式|即将)上线)",
+        r"(?:(?:使用|访问|登录|关注|下载|通过|玩转)\s*(?P<used>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:官方)?(?:网站|官网|微信|微博|公众号|客户端|APP|App)|(?:^|[\s。，！,!])(?P<launched>[\p{Han}A-Za-z0-9]{2,12}?)(?:网站|官网)?(?:全新|正式|即将)上线)",
     )
     .expect("self-reference line")
 });
@@ -484,6 +484,8 @@ mod tests {
         assert_eq!(named("系统维护中... 为了您能更好使用某旅行网站,我们将定期进行系统维护"), ["某旅行"]);
         assert_eq!(named("期待与您见面 某某实验学校网站全新上线 天 小时"), ["某某实验学校"]);
         assert_eq!(named("我的订单 关注某某大药房官方微信"), ["某某大药房"]);
+        // An app's guide speaks of the app it explains (dev c412).
+        assert_eq!(named("拼车使用指南 通过某回出行APP，乘客可以直接发布出行信息"), ["某回出行"]);
         assert!(named("欢迎使用本网站 请访问我们的官网").is_empty());
         // A page that names itself in its title is known by the title alone.
         let titled = PageFacts {
