@@ -118,6 +118,8 @@ const THEME_DEFAULTS: [&str; 10] = [
 ];
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
 /// article, not whoever runs the site.
+/// Words of a notice forbidding reproduction, which some footers run straight into the holder's name.
+const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", "禁止"];
 const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者", "作者本人", "原网站", "原出处", "原著作权人"];
 /// Where a filing or licence number begins in a copyright line (upper-cased): a holder is never part of one.
 const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
@@ -237,6 +239,12 @@ pub fn holder_of(line: &str) -> Option<String> {
         // "浙ICP备…号-2 浙公网安备 …号 杭州某某科技有限公司版权所有" (dev c900): the numbers run up to the
         // holder, which is what follows the last of them.
         let h = &c["h"];
+        // "不得转载本网站之所有招聘信息及作品 某某招聘网版权所有" (dev c798): a reproduction notice runs up to
+        // the holder, which is the last word before the mark.
+        let h = match h.rsplit_once(' ') {
+            Some((notice, last)) if REPRODUCTION_NOTICE.iter().any(|w| notice.contains(w)) => last,
+            _ => h,
+        };
         let upper = h.to_ascii_uppercase();
         let numbered = NUMBER_MARKS.iter().any(|m| upper.contains(m));
         match h.rfind('号').filter(|_| numbered).map(|i| h[i + '号'.len_utf8()..].trim()) {
@@ -309,6 +317,12 @@ mod tests {
         assert_eq!(holder_of("© (C) 2020 Example Ltd").as_deref(), Some("Example Ltd"));
         // The tail of a filing number run into the mark names nobody.
         assert_eq!(holder_of("号-2浙 版权所有"), None);
+        // A reproduction notice run into the holder (dev c798).
+        assert_eq!(
+            holder_of("未经 Example.com 同意，不得转载本网站之所有招聘信息及作品 智汇招聘网版权所有© 1997-2017")
+                .as_deref(),
+            Some("智汇招聘网")
+        );
         // An @ written for the © (dev c832).
         assert_eq!(holder_of("版权所有 @ 南京示例大学 计算机学院").as_deref(), Some("南京示例大学"));
         assert_eq!(holder_of("Copyright © 2009-2019 Example Inc. All Rights Reserved").as_deref(), Some("Example Inc"));
