@@ -67,11 +67,19 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
         .map(str::trim)
         .filter(|part| !part.is_empty() && part.chars().count() <= PART_MAX_CHARS)
 }
-/// Words templates leave where a name goes, alt texts of a logo that say only that it is one, and the
-/// status words of an error or maintenance page's title: none names a site. Folded (lower case, no
-/// white space), as they are compared.
-const GENERIC_NAMES: [&str; 20] = [
+
+/// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
+/// 无标题文档 / Untitled Document, Visual Studio's 无标题页, FrontPage's 新建网页 1: dev c692), alt texts of
+/// a logo that say only that it is one, and the status words of an error or maintenance page's title:
+/// none names a site. Folded (lower case, no white space), as they are compared.
+const GENERIC_NAMES: [&str; 26] = [
     "首页",
+    "无标题文档",
+    "untitleddocument",
+    "无标题页",
+    "无标题",
+    "新建网页1",
+    "newpage1",
     "document",
     "home",
     "index",
