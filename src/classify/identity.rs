@@ -316,6 +316,18 @@ fn self_references(body: &str) -> Vec<String> {
 /// comparing every pair).
 const NAMES_MAX: usize = 64;
 
+/// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt).
+fn is_generic(key: &str) -> bool {
+    let mut rest = key;
+    while let Some(after) = GENERIC_NAMES.iter().find_map(|g| rest.strip_prefix(g)) {
+        if after.is_empty() {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
 fn distinct_names(names: Vec<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -325,7 +337,7 @@ fn distinct_names(names: Vec<&str>) -> Vec<String> {
         }
         let s = s.trim();
         let key = fold(s);
-        if s.is_empty() || GENERIC_NAMES.iter().any(|g| key == *g) {
+        if s.is_empty() || is_generic(&key) {
             continue;
         }
         if seen.insert(key) {
@@ -480,6 +492,14 @@ mod tests {
         // Partner hospitals listed side by side name no one.
         let f = PageFacts { footer_text: "友情链接 | 甲市人民医院 | 乙市中医医院".into(), ..f };
         assert!(site_names(&f).is_empty());
+    }
+
+    #[test]
+    fn a_name_made_only_of_generic_words_names_nothing() {
+        assert!(is_generic("logo图片"));
+        assert!(is_generic("无标题文档"));
+        assert!(!is_generic("logo设计网"));
+        assert!(!is_generic("某某首页"));
     }
 
     #[test]
