@@ -30,6 +30,9 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
     let w = &rules.weights;
     let genres = page.nav.iter().filter(|item| rules.catalogue.genres.contains(item)).count();
     let catalogue = rules.catalogue.min_genres > 0 && genres >= rules.catalogue.min_genres;
+    // One search over every item at once tells whether a long word is in any of them (the page's ~100
+    // items times each industry's long words, one by one, cost 5% of the extract bench).
+    let nav_joined = page.nav.join("\n");
     let scored: Vec<Scored<'_>> = rules
         .industries
         .iter()
@@ -61,13 +64,13 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .iter()
                 .filter(|_| !genre_words)
                 .filter(|n| {
+                    let long = n.chars().count() >= LONG_NAV_WORD;
+                    if long && !nav_joined.contains(n.as_str()) {
+                        return false;
+                    }
                     page.nav.iter().any(|item| {
                         // A long item may lead to a long word ("患者就医指南" is a 就医指南).
-                        let within = if n.chars().count() >= LONG_NAV_WORD {
-                            item.contains(n.as_str())
-                        } else {
-                            item.starts_with(n.as_str())
-                        };
+                        let within = if long { item.contains(n.as_str()) } else { item.starts_with(n.as_str()) };
                         item == *n || (within && !industry.exclude.iter().any(|x| item.contains(x.as_str())))
                     })
                 })
