@@ -86,11 +86,12 @@ static SHORT_FILING_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<prefix>\p{Han})备[:：]?(?P<serial>[0-9]{6,12})(?P<hao1>号)(?:-(?P<site>[0-9]{1,4}))?")
         .expect("short filing pattern")
 });
-/// A value-added telecom licence; one licence may carry both classes before its serial
-/// (`京B1.B2-20140093`), and the province stands before the first.
+/// A value-added telecom licence; one licence may carry several classes before its serial, basic
+/// (A1, A2) and value-added (B1, B2) alike (`京B1.B2-20140093`, `A2.B1.B2-20100001`: dev r358), and the
+/// province stands before the first.
 static TELECOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<prefix>\p{Han})?(?:B[12][.．、/])?B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?(?P<hao1>号)?",
+        r"(?P<prefix>\p{Han})?(?:[AB][12][.．、/]){0,3}B[12]-(?P<serial>[0-9]{7,8})(?:-(?P<site>[0-9]{1,4}))?(?P<hao1>号)?",
     )
     .expect("telecom pattern")
 });
@@ -332,7 +333,9 @@ mod tests {
     fn combined_licence_lines_yield_each_number() {
         let all = IcpNumber::find_all("增值电信业务经营许可证：A2.B1-20090003/京B2-20090059-1京ICP证030173号");
         let texts: Vec<&str> = all.iter().map(|(_, n)| n.text.as_str()).collect();
-        assert_eq!(texts, ["B1-20090003", "京B2-20090059-1", "京ICP证030173号"]);
+        assert_eq!(texts, ["A2.B1-20090003", "京B2-20090059-1", "京ICP证030173号"]);
+        // Basic and value-added classes of one licence, as written (dev r358).
+        assert_eq!(one("增值电信业务经营许可证：A2.B1.B2-20100001").text, "A2.B1.B2-20100001");
         // Both classes of one licence, the province before the first.
         let both = one("增值电信业务经营许可证：京B1.B2-20140093");
         assert_eq!(
