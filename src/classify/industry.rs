@@ -30,8 +30,8 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
     let w = &rules.weights;
     let genres = page.nav.iter().filter(|item| rules.catalogue.genres.contains(item)).count();
     let catalogue = rules.catalogue.min_genres > 0 && genres >= rules.catalogue.min_genres;
-    // One search over every item at once tells whether a long word is in any of them (the page's ~100
-    // items times each industry's long words, one by one, cost 5% of the extract bench).
+    // One search over every item at once tells whether a long word is in any of them; only then is each
+    // item looked at (a page has a hundred items or more, and each industry a dozen long words).
     let nav_joined = page.nav.join("\n");
     let scored: Vec<Scored<'_>> = rules
         .industries
