@@ -69,11 +69,18 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
-/// 无标题文档 / Untitled Document, Visual Studio's 无标题页, FrontPage's 新建网页 1: dev c692), alt texts of
-/// a logo that say only that it is one, and the status words of an error or maintenance page's title:
-/// none names a site. Folded (lower case, no white space), as they are compared.
-const GENERIC_NAMES: [&str; 26] = [
+/// 无标题文档 / Untitled Document, Visual Studio's 无标题页, FrontPage's 新建网页 1: dev c692), the sections
+/// every company site has (a heading 新闻中心 over a news list, dev c692), alt texts of a logo that say
+/// only that it is one, and the status words of an error or maintenance page's title: none names a site.
+/// Folded (lower case, no white space), as they are compared.
+const GENERIC_NAMES: [&str; 32] = [
     "首页",
+    "新闻中心",
+    "新闻动态",
+    "新闻资讯",
+    "产品中心",
+    "关于我们",
+    "联系我们",
     "无标题文档",
     "untitleddocument",
     "无标题页",
@@ -498,6 +505,8 @@ mod tests {
     fn a_name_made_only_of_generic_words_names_nothing() {
         assert!(is_generic("logo图片"));
         assert!(is_generic("无标题文档"));
+        assert!(is_generic("新闻中心"));
+        assert!(!is_generic("某某大学新闻中心"));
         assert!(!is_generic("logo设计网"));
         assert!(!is_generic("某某首页"));
     }
