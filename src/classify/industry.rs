@@ -51,10 +51,8 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
-            let named_as = industry
-                .name_endings
-                .iter()
-                .find(|e| super::identity::name_parts(&names).any(|part| part.ends_with(e.as_str())));
+            let named_as = super::identity::name_parts(&names)
+                .find_map(|part| industry.name_endings.iter().find(|e| part.ends_with(e.as_str())));
             title.extend(named_as.filter(|e| !title.iter().any(|t| t.contains(e.as_str()))));
             title.truncate(2);
             // Among a catalogue's genres, 军事 and 体育 are kinds of books, not news channels.

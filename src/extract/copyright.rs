@@ -116,10 +116,10 @@ const THEME_DEFAULTS: [&str; 10] = [
     "Powered by",
     "Theme",
 ];
-/// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
-/// article, not whoever runs the site.
 /// Words of a notice forbidding reproduction, which some footers run straight into the holder's name.
 const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", "禁止"];
+/// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
+/// article, not whoever runs the site.
 const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者", "作者本人", "原网站", "原出处", "原著作权人"];
 /// Where a filing or licence number begins in a copyright line (upper-cased): a holder is never part of one.
 const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
