@@ -344,7 +344,7 @@ fn distinct_names(names: Vec<&str>) -> Vec<String> {
         }
         let s = s.trim();
         let key = fold(s);
-        if s.is_empty() || is_generic(&key) {
+        if s.is_empty() || is_generic(&key) || speaks_as_someone(s) {
             continue;
         }
         if seen.insert(key) {
@@ -352,6 +352,14 @@ fn distinct_names(names: Vec<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// Pronouns a sentence begins with when the site speaks to its visitors ("我们提供的各年龄段武术课程",
+/// a school's heading, dev c172; "您的位置"): such a line is a sentence, and no site is called so.
+const SPEAKER_PRONOUNS: [&str; 4] = ["我们", "您", "你们", "咱们"];
+
+fn speaks_as_someone(name: &str) -> bool {
+    SPEAKER_PRONOUNS.iter().any(|p| name.starts_with(p))
 }
 
 /// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
@@ -499,6 +507,15 @@ mod tests {
         // Partner hospitals listed side by side name no one.
         let f = PageFacts { footer_text: "友情链接 | 甲市人民医院 | 乙市中医医院".into(), ..f };
         assert!(site_names(&f).is_empty());
+    }
+
+    #[test]
+    fn a_heading_that_speaks_to_the_visitor_names_nothing_and_the_footer_names_the_site() {
+        let mut facts = footer("Copyright(c)2010-2015 武术世家 版权所有 京ICP备11008151号");
+        facts.title = Some("index".into());
+        facts.heading = Some("我们提供的各年龄段武术课程".into());
+        facts.copyright = vec![CopyrightFact { text: String::new(), holder: Some("武术世家".into()) }];
+        assert_eq!(site_names(&facts), ["武术世家"]);
     }
 
     #[test]

@@ -121,6 +121,8 @@ const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", 
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
 /// article, not whoever runs the site.
 const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者", "作者本人", "原网站", "原出处", "原著作权人"];
+/// The word every public reporting body's name carries (举报中心, 举报网站, 举报平台).
+const REPORTING: &str = "举报";
 /// Where a filing or licence number begins in a copyright line (upper-cased): a holder is never part of one.
 const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
 /// Words that end an organisation's name.
@@ -208,7 +210,11 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
         let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()));
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
-        (meaningful && !is_number && !is_mark_rest && !is_default && !is_reprint).then(|| h.to_string())
+        // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
+        // 举报网站, dev c140), often inside the copyright line: they receive complaints, they hold nothing.
+        let is_report_body = h.contains(REPORTING);
+        (meaningful && !is_number && !is_mark_rest && !is_default && !is_reprint && !is_report_body)
+            .then(|| h.to_string())
     };
     let han = |h: &str| h.chars().any(is_han);
     let mut candidates: Vec<String> = Vec::new();
@@ -334,6 +340,10 @@ mod tests {
         assert_eq!(
             holder_of("37网游 版权所有 文化部网络游戏举报和联系电子邮箱:wlwh@vip.sina.com 纠纷处理方式").as_deref(),
             Some("37网游")
+        );
+        assert_eq!(
+            holder_of("广州虎牙信息科技有限公司 版权所有 © 2016-2017 huya.com 12318全国文化市场举报网站 中国互联网不良信息举报中心 客服&举报电话:020-82120010").as_deref(),
+            Some("广州虎牙信息科技有限公司")
         );
         // The mark written straight after the name ends it.
         assert_eq!(holder_of("© Qiushibaike.com 糗事百科版权所有").as_deref(), Some("Qiushibaike.com 糗事百科"));
