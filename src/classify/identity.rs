@@ -70,11 +70,14 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
 
 /// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
 /// 无标题文档 / Untitled Document, Visual Studio's 无标题页, FrontPage's 新建网页 1: dev c692), the sections
-/// every company site has (a heading 新闻中心 over a news list, dev c692), alt texts of a logo that say
+/// every company site has (a heading 新闻中心 over a news list, dev c692; an app's APP下载 page, dev c132), alt texts of a logo that say
 /// only that it is one, and the status words of an error or maintenance page's title: none names a site.
 /// Folded (lower case, no white space), as they are compared.
-const GENERIC_NAMES: [&str; 32] = [
+const GENERIC_NAMES: [&str; 35] = [
     "首页",
+    "app下载",
+    "下载中心",
+    "客户端下载",
     "新闻中心",
     "新闻动态",
     "新闻资讯",
@@ -303,7 +306,7 @@ fn self_introduction(body: &str) -> Option<(String, String)> {
 /// "新民实验学校网站全新上线", "通过来回出行APP，乘客可以…" (an app's guide, dev c412).
 static SELF_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(?:使用|访问|登录|关注|下载|通过|玩转)\s*(?P<used>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:官方)?(?:网站|官网|微信|微博|公众号|客户端|APP|App)|(?:^|[\s。，！,!])(?P<launched>[\p{Han}A-Za-z0-9]{2,12}?)(?:网站|官网)?(?:全新|正式|即将)上线)",
+        r"(?:(?:使用|访问|登录|关注|下载|通过|玩转)\s*(?P<used>[\p{Han}A-Za-z0-9](?:[\p{Han}A-Za-z0-9\-]{0,10}?[\p{Han}A-Za-z0-9])?)\s*(?:官方)?(?:网站|官网|微信|微博|公众号|客户端|APP|App|应用)|(?:^|[\s。，！,!])(?P<launched>[\p{Han}A-Za-z0-9]{2,12}?)(?:网站|官网)?(?:全新|正式|即将)上线)",
     )
     .expect("self-reference line")
 });
@@ -541,6 +544,13 @@ mod tests {
         // An app's guide speaks of the app it explains (dev c412).
         assert_eq!(named("拼车使用指南 通过某回出行APP，乘客可以直接发布出行信息"), ["某回出行"]);
         assert!(named("欢迎使用本网站 请访问我们的官网").is_empty());
+        // An app's download page (titled only APP下载) names the app it offers, hyphen and all (dev c132).
+        let download = PageFacts {
+            title: Some("APP下载".into()),
+            body_text: "某-WORK 智能办公空间 下载某-WORK 官方应用，享受服务".into(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&download), ["某-WORK"]);
         // A page that names itself in its title is known by the title alone.
         let titled = PageFacts {
             title: Some("某某网".into()),
