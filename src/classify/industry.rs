@@ -53,7 +53,15 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
             let named_as = super::identity::name_parts(&names)
                 .find_map(|part| industry.name_endings.iter().find(|e| part.ends_with(e.as_str())));
-            title.extend(named_as.filter(|e| !title.iter().any(|t| t.contains(e.as_str()))));
+            // An industry that weighs an institution's name on its own counts the name so, whether
+            // or not a title word also matched in it.
+            let ending_weight = named_as.and(industry.name_ending_weight);
+            match ending_weight {
+                Some(_) => {
+                    title.retain(|t| !named_as.is_some_and(|e| e.contains(t.as_str()) || t.contains(e.as_str())))
+                }
+                None => title.extend(named_as.filter(|e| !title.iter().any(|t| t.contains(e.as_str())))),
+            }
             title.truncate(2);
             // Among a catalogue's genres, 军事 and 体育 are kinds of books, not news channels.
             let genre_words = catalogue && rules.catalogue.industries.contains(&industry.key);
@@ -82,23 +90,35 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .collect();
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
+                + ending_weight.unwrap_or(0.0)
                 + w.evidence * kinds.len() as f64
                 + w.navigation * nav.len() as f64
                 + body_points
                 + if licence.is_some() { industry.licence_weight.unwrap_or(w.licence) } else { 0.0 };
             evidence.extend(title.iter().map(|t| format!("name: {t}")));
+            evidence.extend(named_as.filter(|_| ending_weight.is_some()).map(|e| format!("name ending: {e}")));
             evidence.extend(nav.iter().map(|n| format!("navigation: {n}")));
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
             evidence.extend(kinds.iter().map(|k| format!("evidence: {k}")));
             // Channels linked from a page are what it points to, not yet what it does: a few of them
             // alone are a corner of a portal or a live-streaming site's menu.
-            let nav_alone = title.is_empty() && in_body.is_empty() && licence.is_none() && kinds.is_empty();
+            let nav_alone = title.is_empty()
+                && ending_weight.is_none()
+                && in_body.is_empty()
+                && licence.is_none()
+                && kinds.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
             // what it publishes) does not make its channels more than links either.
             let full_licence = licence.is_some() && industry.licence_weight.unwrap_or(w.licence) >= industry.threshold;
-            Scored { industry, score, strong: !title.is_empty() || full_licence, nav_hits: nav.len(), evidence }
+            Scored {
+                industry,
+                score,
+                strong: !title.is_empty() || ending_weight.is_some() || full_licence,
+                nav_hits: nav.len(),
+                evidence,
+            }
         })
         .collect();
     // A government body's site publishes 政务 news; it is not in the news business.

@@ -101,6 +101,9 @@ pub(crate) struct IndustryRule {
     /// A name of the page that ends with one of these is the name of such an institution.
     #[serde(default)]
     pub name_endings: Vec<String>,
+    /// Points for such a name, when not `[weights] title`.
+    #[serde(default)]
+    pub name_ending_weight: Option<f64>,
     #[serde(default)]
     pub navigation: Vec<String>,
     #[serde(default)]
@@ -147,6 +150,8 @@ pub struct Industry {
     pub title: Vec<String>,
     /// Endings of an institution's name (`大学`, `学院`): a name of the page ending so counts as a title word.
     pub name_endings: Vec<String>,
+    /// Points for a name ending so, when the industry sets its own (else `[weights] title`).
+    pub name_ending_weight: Option<f64>,
     pub navigation: Vec<String>,
     pub body: Vec<String>,
     pub exclude: Vec<String>,
@@ -183,6 +188,7 @@ impl Preapproval {
                 evidence: super::compile_patterns(&r.evidence, bad),
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
+                name_ending_weight: r.name_ending_weight,
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),
                 exclude: folded(&r.exclude),
