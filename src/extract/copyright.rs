@@ -177,6 +177,10 @@ pub fn holder_of(line: &str) -> Option<String> {
     if line.matches("版权归").count() >= 2 {
         return None;
     }
+    // "本活动最终解释权归X所有" is a promotion's terms (who interprets its rules), not a copyright (dev c230).
+    if line.contains("解释权") {
+        return None;
+    }
     let cleaned = |h: &str| -> Option<String> {
         let h = LEADING_NOISE.replace(h.trim(), "");
         let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
@@ -371,6 +375,7 @@ mod tests {
         // works to several owners names none of them as the site's holder.
         assert_eq!(holder_of("本站内容版权归示例网所有").as_deref(), Some("示例网"));
         assert_eq!(holder_of("部分来源于互联网，版权归原作者所有"), None);
+        assert_eq!(holder_of("©本活动最终解释权归示例所有"), None);
         assert_eq!(holder_of("OG内容，版权归College Board所有；Princeton内容，版权归Princeton Review所有"), None);
         assert_eq!(
             holder_of("Copyright@2015 南京市示例中学河西分校 苏ICP备05067371号-1").as_deref(),
