@@ -24,6 +24,10 @@ struct Scored<'a> {
     strong: bool,
     nav_hits: usize,
     evidence: Vec<String>,
+    /// The `timestamps` that matched: points in `score`, taken back on a forum.
+    dated: Vec<String>,
+    /// Shown by a name word and a form of its own (a forum, when this is the forum industry).
+    named_with_form: bool,
 }
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
@@ -88,10 +92,15 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .iter()
                 .filter_map(|re| re.find(&page.raw).map(|m| m.as_str().chars().take(40).collect()))
                 .collect();
+            let dated: Vec<String> = industry
+                .timestamps
+                .iter()
+                .filter_map(|re| re.find(&page.raw).map(|m| m.as_str().chars().take(40).collect()))
+                .collect();
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
-                + w.evidence * kinds.len() as f64
+                + w.evidence * (kinds.len() + dated.len()) as f64
                 + w.navigation * nav.len() as f64
                 + body_points
                 + if licence.is_some() { industry.licence_weight.unwrap_or(w.licence) } else { 0.0 };
@@ -100,14 +109,15 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             evidence.extend(nav.iter().map(|n| format!("navigation: {n}")));
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
-            evidence.extend(kinds.iter().map(|k| format!("evidence: {k}")));
+            evidence.extend(kinds.iter().chain(&dated).map(|k| format!("evidence: {k}")));
             // Channels linked from a page are what it points to, not yet what it does: a few of them
             // alone are a corner of a portal or a live-streaming site's menu.
             let nav_alone = title.is_empty()
                 && ending_weight.is_none()
                 && in_body.is_empty()
                 && licence.is_none()
-                && kinds.is_empty();
+                && kinds.is_empty()
+                && dated.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
             // what it publishes) does not make its channels more than links either.
@@ -116,11 +126,31 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 industry,
                 score,
                 strong: !title.is_empty() || ending_weight.is_some() || full_licence,
+                named_with_form: !title.is_empty() && !kinds.is_empty(),
+                dated,
                 nav_hits: nav.len(),
                 evidence,
             }
         })
         .collect();
+    // On a forum a date and time stamp a post, not an article: other industries' timestamps count for
+    // nothing there (a board list's 新闻 channel and its posts' times are no news desk, dev c234, c788).
+    let forum = scored.iter().any(|s| s.industry.key == rules.forum.industry && s.named_with_form);
+    let scored: Vec<Scored<'_>> = if forum {
+        scored
+            .into_iter()
+            .map(|mut s| {
+                if s.industry.key != rules.forum.industry && !s.dated.is_empty() {
+                    s.score -= w.evidence * s.dated.len() as f64;
+                    let dated: Vec<String> = s.dated.drain(..).map(|d| format!("evidence: {d}")).collect();
+                    s.evidence.retain(|e| !dated.contains(e));
+                }
+                s
+            })
+            .collect()
+    } else {
+        scored
+    };
     // A government body's site publishes 政务 news; it is not in the news business.
     let government = super::government::is_government_site(&page.names, &page.raw, &rules.government);
     let portal = scored.iter().any(|s| s.industry.key == rules.portal.industry && s.nav_hits >= rules.portal.min_items);

@@ -44,6 +44,15 @@ pub struct PortalRule {
     pub min_share: f64,
 }
 
+/// A forum's pages stamp every post with its date and time: on a page that the `industry` (bulletin)
+/// shows by a name word and a form of its own, other industries' `timestamps` do not count.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForumRule {
+    #[serde(default)]
+    pub industry: String,
+}
+
 /// A catalogue's navigation (a book or video site listing its genres): among genres, words that are
 /// channels elsewhere (军事, 体育, 历史) are categories of works, and `industries` do not count them.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +105,9 @@ pub(crate) struct IndustryRule {
     pub licence_weight: Option<f64>,
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// Evidence that only dates something (an article's dateline): it counts unless the page is a forum.
+    #[serde(default)]
+    pub timestamps: Vec<String>,
     #[serde(default)]
     pub title: Vec<String>,
     /// A name of the page that ends with one of these is the name of such an institution.
@@ -127,6 +139,8 @@ pub(crate) struct PreapprovalFile {
     #[serde(default)]
     pub catalogue: CatalogueRule,
     #[serde(default)]
+    pub forum: ForumRule,
+    #[serde(default)]
     pub government: GovernmentFile,
     pub industries: BTreeMap<String, IndustryRule>,
     #[serde(default)]
@@ -147,6 +161,8 @@ pub struct Industry {
     pub licence_weight: Option<f64>,
     /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
     pub evidence: Vec<Regex>,
+    /// Evidence that only dates something; not counted on a forum ([`ForumRule`]).
+    pub timestamps: Vec<Regex>,
     pub title: Vec<String>,
     /// Endings of an institution's name (`大学`, `学院`): a name of the page ending so counts as a title word.
     pub name_endings: Vec<String>,
@@ -170,6 +186,7 @@ pub struct Preapproval {
     pub weights: Weights,
     pub portal: PortalRule,
     pub catalogue: CatalogueRule,
+    pub forum: ForumRule,
     pub government: GovernmentRule,
     pub industries: Vec<Industry>,
     pub cases: Vec<IndustryCase>,
@@ -186,6 +203,7 @@ impl Preapproval {
                 licence: super::compile_patterns(&r.licence, bad),
                 licence_weight: r.licence_weight,
                 evidence: super::compile_patterns(&r.evidence, bad),
+                timestamps: super::compile_patterns(&r.timestamps, bad),
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
                 name_ending_weight: r.name_ending_weight,
@@ -206,7 +224,15 @@ impl Preapproval {
             name_endings: super::compile_patterns(&file.government.name_endings, bad),
         };
         let catalogue = CatalogueRule { genres: folded(&file.catalogue.genres), ..file.catalogue };
-        Preapproval { weights: file.weights, portal: file.portal, catalogue, government, industries, cases: file.case }
+        Preapproval {
+            weights: file.weights,
+            portal: file.portal,
+            catalogue,
+            forum: file.forum,
+            government,
+            industries,
+            cases: file.case,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Industry> {
