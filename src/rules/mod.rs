@@ -381,6 +381,13 @@ fn check_catalogue(path: &Path, text: &str, rules: &Preapproval, errors: &mut Ve
         problems.push(format!("catalogue.industries: no industry {key:?} in this file"));
     }
     errors.extend(problems.into_iter().map(|message| RuleError::at(path, text, "[catalogue]", message)));
+    // The portal and forum rules name the industry they are about: a misspelt one would never apply.
+    for (table, key) in [("[portal]", &rules.portal.industry), ("[forum]", &rules.forum.industry)] {
+        if !key.is_empty() && rules.get(key).is_none() {
+            let name = table.trim_matches(['[', ']']);
+            errors.push(RuleError::at(path, text, table, format!("{name}.industry: no industry {key:?} in this file")));
+        }
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str, errors: &mut Vec<RuleError>) -> Option<T> {
@@ -546,6 +553,12 @@ mod tests {
         assert!(has("placeholders.toml:", "fingerprint project-resources: min_link_words"), "{shown:?}");
         assert!(has("preapproval.toml:", "catalogue.min_genres"), "{shown:?}");
         assert!(has("preapproval.toml:", "no industry \"nws\""), "{shown:?}");
+    }
+
+    #[test]
+    fn a_forum_rule_naming_no_industry_is_located() {
+        let shown = errors_after(&[("preapproval.toml", "industry = \"bulletin\"", "industry = \"bulletn\"")]);
+        assert!(shown.iter().any(|e| e.contains("forum.industry: no industry \"bulletn\"")), "{shown:?}");
     }
 
     #[test]
