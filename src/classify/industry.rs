@@ -28,6 +28,8 @@ struct Scored<'a> {
     dated: Vec<String>,
     /// Shown by a name word and a form of its own (a forum, when this is the forum industry).
     named_with_form: bool,
+    /// Nothing but navigation shows it once its timestamps are set aside.
+    nav_besides_dates: bool,
 }
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
@@ -112,12 +114,12 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             evidence.extend(kinds.iter().chain(&dated).map(|k| format!("evidence: {k}")));
             // Channels linked from a page are what it points to, not yet what it does: a few of them
             // alone are a corner of a portal or a live-streaming site's menu.
-            let nav_alone = title.is_empty()
+            let nav_besides_dates = title.is_empty()
                 && ending_weight.is_none()
                 && in_body.is_empty()
                 && licence.is_none()
-                && kinds.is_empty()
-                && dated.is_empty();
+                && kinds.is_empty();
+            let nav_alone = nav_besides_dates && dated.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
             // what it publishes) does not make its channels more than links either.
@@ -127,6 +129,7 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 score,
                 strong: !title.is_empty() || ending_weight.is_some() || full_licence,
                 named_with_form: !title.is_empty() && !kinds.is_empty(),
+                nav_besides_dates,
                 dated,
                 nav_hits: nav.len(),
                 evidence,
@@ -142,6 +145,10 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             .map(|mut s| {
                 if s.industry.key != rules.forum.industry && !s.dated.is_empty() {
                     s.score -= w.evidence * s.dated.len() as f64;
+                    // What is left is navigation alone, which must then be a whole menu.
+                    if s.nav_besides_dates && s.nav_hits < w.navigation_alone_min_items {
+                        s.score = 0.0;
+                    }
                     let dated: Vec<String> = s.dated.drain(..).map(|d| format!("evidence: {d}")).collect();
                     s.evidence.retain(|e| !dated.contains(e));
                 }
