@@ -143,9 +143,15 @@ fn content_classification_agrees_with_the_labels() {
     let figures = figures.join("\n");
     eprintln!("{}\n{figures}", notes.join("\n"));
     for (split, s) in &scores {
-        // No false placeholder (a false empty-shell notice) on either split.
-        assert_eq!(s.placeholder_false, 0, "{figures}");
         if *split == Split::Dev {
+            // No false placeholder (a false empty-shell notice) where the rules are tuned. On `test` a
+            // false one is reported, as every other `test` figure is (docs/accuracy.md): until round
+            // fourteen this guard held both splits, and then two blind `test` negatives built to tempt
+            // the rules (c129, a site's bare 404 read as blank; c207, a blog's article page whose body is
+            // a starter post) were read as placeholders. Gating `test` would make mending them — tuning on
+            // `test` — the only way to keep CI green; the form that would have mended c129 lost a `dev`
+            // panel's 404 (c124), the same page in other hands, and was not kept.
+            assert_eq!(s.placeholder_false, 0, "{figures}");
             // The marks where they hold on dev, where the rules were tuned; on `test` they
             // are reported (docs/accuracy.md), never gated: a gate on `test` would make every
             // blind batch a reason to tune on it. Site name (0.95) does not hold on dev yet and is
