@@ -76,6 +76,7 @@ impl PageRead {
             copyright: facts.copyright.clone(),
             footer_text: facts.footer_text.clone(),
             visible_chars: facts.visible_chars,
+            styled_hidden_chars: facts.styled_hidden_chars,
             anchor_texts: Vec::new(),
             headings: Vec::new(),
             link_targets: Vec::new(),

@@ -49,6 +49,8 @@ pub(crate) struct Prepared {
     /// The bottom region's text, where a site shows its own licences (the whole text when no bottom
     /// region was found).
     pub footer: String,
+    /// The body text's length as a visitor sees it: without what the page's own markup hides (the
+    /// text a default page carries in a hidden block, dev c986, is no content of a site).
     pub chars: usize,
 }
 
@@ -73,7 +75,7 @@ impl Prepared {
             title,
             names,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
-            chars: body.chars().count(),
+            chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
             body,
             // A page whose bottom region was not found shows its licences somewhere in its text.
             footer: if facts.footer_text.trim().is_empty() {

@@ -29,6 +29,8 @@ pub(crate) struct Segment<'a> {
     pub heading: bool,
     /// Inside an element the render stage found invisible to a visitor.
     pub hidden: bool,
+    /// Inside an element its own markup hides (`style="display:none"`, the `hidden` attribute).
+    pub styled_hidden: bool,
     /// White space stood between this text and the text before it, in a node of its own
     /// (`…号-65</a>\n<span>2013`): the two runs are not one word.
     pub space_before: bool,
@@ -90,6 +92,7 @@ struct Frame {
     main_named: bool,
     heading: bool,
     hidden: bool,
+    styled_hidden: bool,
     block: bool,
 }
 
@@ -151,6 +154,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
         main_named: false,
         heading: false,
         hidden: false,
+        styled_hidden: false,
         block: true,
     };
     let mut stack: Vec<Frame> = vec![root];
@@ -183,6 +187,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                             frame.main_named |= name == "article" || names_main(id, class);
                             frame.heading |= matches!(name, "h1" | "h2" | "h3");
                             frame.hidden |= el.attr(HIDDEN_ATTRIBUTE).is_some();
+                            frame.styled_hidden |= hides_itself(el);
                             if name == "a" {
                                 flat.anchors.push(Anchor { href: el.attr("href"), onclick: el.attr("onclick") });
                                 frame.anchor = Some(flat.anchors.len() - 1);
@@ -206,6 +211,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                                 main_named: parent.main_named,
                                 heading: parent.heading,
                                 hidden: parent.hidden,
+                                styled_hidden: parent.styled_hidden,
                                 space_before: std::mem::take(&mut space_before),
                             });
                         }
@@ -224,6 +230,15 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
         }
     }
     Ok(flat)
+}
+
+/// An element its own markup hides: the `hidden` attribute or an inline `display:none`.
+fn hides_itself(el: &scraper::node::Element) -> bool {
+    el.attr("hidden").is_some()
+        || el.attr("style").is_some_and(|style| {
+            let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+            compact.to_ascii_lowercase().contains("display:none")
+        })
 }
 
 fn count_signal(signals: &mut Signals, el: &scraper::node::Element) {

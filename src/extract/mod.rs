@@ -40,6 +40,10 @@ pub struct PageFacts {
     pub footer_text: String,
     /// How many visible (non-space) characters the page has.
     pub visible_chars: usize,
+    /// How many of the body text's characters sit in elements the page's own markup hides (inline
+    /// `display:none`, `hidden`): a visitor never sees them, so they do not make a default page long.
+    #[serde(default)]
+    pub styled_hidden_chars: usize,
     /// The distinct texts of short links (navigation items), in order, at most [`ANCHOR_LIMIT`].
     #[serde(default)]
     pub anchor_texts: Vec<String>,
@@ -292,6 +296,7 @@ pub fn extract_within(
         copyright,
         footer_text,
         visible_chars: compact.chars,
+        styled_hidden_chars: styled_hidden_chars(&flat.segments),
         anchor_texts,
         headings,
         link_targets: link_targets(&flat, page_url),
@@ -416,6 +421,23 @@ fn leaves_host(href: &str, own_host: &str) -> bool {
     };
     let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
     !host.is_empty() && !host.eq_ignore_ascii_case(own_host)
+}
+
+/// The characters of hidden runs among those the body text keeps (the first [`BODY_LIMIT`]): each run
+/// is one stretch of the body text, with the space that joins it to the next.
+fn styled_hidden_chars(segments: &[dom::Segment<'_>]) -> usize {
+    let (mut seen, mut hidden) = (0usize, 0usize);
+    for seg in segments {
+        if seen >= BODY_LIMIT {
+            break;
+        }
+        let n = seg.text.trim().chars().count() + 1;
+        seen += n;
+        if seg.styled_hidden {
+            hidden += n;
+        }
+    }
+    hidden
 }
 
 /// Short link texts (what navigation is made of) and heading texts, each distinct and bounded.
@@ -727,5 +749,14 @@ mod tests {
         assert_eq!(f.icp[0].number, "京ICP备16020626号");
         assert_eq!(f.copyright.len(), COPYRIGHT_LIMIT);
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例0科技有限公司"));
+    }
+
+    #[test]
+    fn text_the_markup_hides_is_counted_apart() {
+        let f = facts(
+            "<h1>Site en construction</h1><div style=\"display: none\"><span>p1</span><span>p2</span></div><p hidden>x</p><p>shown</p>",
+        );
+        assert_eq!(f.styled_hidden_chars, 3 + 3 + 2);
+        assert_eq!(facts("<p style=\"display:block\">shown</p>").styled_hidden_chars, 0);
     }
 }
