@@ -169,8 +169,17 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let institution = institution_line(&facts.footer_text);
     let introduced = self_introduction(&facts.body_text);
     let referred = self_references(&facts.body_text);
+    // With no title, no h1 and no logo that names it, the page's first heading that reads as a name
+    // (no sentence in it) is what it calls itself ("iFantastic工具箱 ifantastic.cn" in an h3, dev c862).
+    let heading = facts.headings.iter().map(|h| h.trim()).find(|h| {
+        !h.is_empty()
+            && !h.contains(HEADLINE_MARKS)
+            && h.chars().count() <= HEADING_NAME_MAX_CHARS
+            && !DATED.is_match(h)
+    });
     distinct_names(
         footer()
+            .chain(heading)
             .chain(short.as_ref().map(|(_, s)| s.as_str()))
             .chain(institution.as_deref())
             .chain(introduced.as_ref().map(|(name, _)| name.as_str()))
@@ -178,6 +187,12 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
             .collect(),
     )
 }
+
+/// A heading that dates something is a notice's ("5月26日上午10点全服维护公告", dev c410), not a name.
+static DATED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*[年月日号点时]").expect("dated"));
+
+/// A heading longer than this is a headline or a slogan, not a name.
+const HEADING_NAME_MAX_CHARS: usize = 32;
 
 /// Sentence punctuation and quotation marks: a title that has them is a headline, not a name.
 const HEADLINE_MARKS: [char; 12] = ['，', ',', '“', '”', '！', '!', '？', '?', '。', '、', '《', '》'];
@@ -463,6 +478,17 @@ mod tests {
         assert!(site_names(&titled("<?php echo CHtml::encode($this->pageTitle); ?>")).is_empty());
         assert!(site_names(&titled("{$site.name|htmlentities}")).is_empty());
         assert_eq!(site_names(&titled("CakePHP: <?= $this->fetch('title') ?>")), ["CakePHP"]);
+    }
+
+    #[test]
+    fn a_page_without_title_or_h1_is_known_by_its_first_heading_that_reads_as_a_name() {
+        let facts = |headings: &[&str]| PageFacts {
+            headings: headings.iter().map(|h| h.to_string()).collect(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&facts(&["示例工具箱 example.cn"])), ["示例工具箱 example.cn"]);
+        // A notice's heading and a headline are no names.
+        assert!(site_names(&facts(&["5月26日上午10点全服维护公告", "别笑！今天成立了"])).is_empty());
     }
 
     #[test]
