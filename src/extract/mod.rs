@@ -759,4 +759,12 @@ mod tests {
         assert_eq!(f.styled_hidden_chars, 3 + 3 + 2);
         assert_eq!(facts("<p style=\"display:block\">shown</p>").styled_hidden_chars, 0);
     }
+
+    #[test]
+    fn a_coldfusion_script_block_is_code_not_text() {
+        let f = facts(
+            "<cfscript>configURL=\"/lucee/admin.cfm\"; function getConfig() { return {}; }</cfscript><p>Welcome</p>",
+        );
+        assert_eq!(f.body_text, "Welcome");
+    }
 }
