@@ -9,8 +9,9 @@ pub(super) fn signals(page: &Prepared, rules: &Commercial) -> Vec<String> {
     let mut score = 0.0;
     for s in &rules.signals {
         let word = s.words.iter().any(|w| page.body.contains(w.as_str()) || page.nav.iter().any(|n| n == w));
+        let menu = s.menu.iter().any(|w| page.nav.iter().any(|n| n == w));
         let pattern = s.patterns.iter().any(|p| p.is_match(&page.raw));
-        if word || pattern {
+        if word || menu || pattern {
             score += s.weight;
             found.push(s.id.clone());
         }

@@ -24,6 +24,8 @@ pub(crate) struct SignalRule {
     #[serde(default)]
     pub words: Vec<String>,
     #[serde(default)]
+    pub menu: Vec<String>,
+    #[serde(default)]
     pub patterns: Vec<String>,
 }
 
@@ -39,6 +41,8 @@ pub struct Signal {
     pub id: String,
     pub weight: f64,
     pub words: Vec<String>,
+    /// Words that count only as the whole text of a link: a menu's entry, not a word of a sentence.
+    pub menu: Vec<String>,
     pub patterns: Vec<Regex>,
 }
 
@@ -58,6 +62,7 @@ impl Commercial {
             .map(|s| Signal {
                 patterns: super::compile_patterns(&s.patterns, bad),
                 words: s.words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
+                menu: s.menu.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
                 id: s.id,
                 weight: s.weight,
             })
