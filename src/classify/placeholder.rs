@@ -50,9 +50,16 @@ pub(super) fn placeholder(
         };
         // A server's splash page may be one image linking to its vendor, whatever its title says.
         let targets = || {
-            f.link_targets
-                .iter()
-                .any(|t| facts.link_targets.iter().any(|h| h.to_ascii_lowercase().contains(t.as_str())))
+            !f.link_targets.is_empty()
+                && facts
+                    .link_targets
+                    .iter()
+                    .filter(|h| {
+                        let h = h.to_ascii_lowercase();
+                        f.link_targets.iter().any(|t| h.contains(t.as_str()))
+                    })
+                    .nth(f.min_target_links - 1)
+                    .is_some()
         };
         // A default page's sentence has a grammar more than fixed words: read it from the text as
         // shown (spacing kept), not from the folded text.

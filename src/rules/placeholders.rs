@@ -101,6 +101,10 @@ pub(crate) struct FingerprintRule {
     /// its vendor's page.
     #[serde(default)]
     pub link_targets: Vec<String>,
+    /// How many of the page's links must lead to `link_targets` (one when not given): a template
+    /// that sends every help line to its vendor, not a page that cites the vendor once.
+    #[serde(default)]
+    pub min_target_links: Option<usize>,
     /// Sentence forms (regexes over the visible text as shown, spacing kept): default pages say
     /// the same things in many wordings ("If you're seeing this page …, it means … successfully").
     #[serde(default)]
@@ -145,6 +149,8 @@ pub struct Fingerprint {
     pub link_words_with: Vec<String>,
     /// Lower-cased parts of a link's address, any of which marks the page; empty = not used.
     pub link_targets: Vec<String>,
+    /// At least this many links must lead to `link_targets`.
+    pub min_target_links: usize,
     /// Sentence forms over the visible text; any match marks the page.
     pub patterns: Vec<Regex>,
     pub max_chars: usize,
@@ -192,6 +198,7 @@ impl Placeholders {
                     min_link_words: f.min_link_words,
                     link_words_with: folded(&f.link_words_with),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
+                    min_target_links: f.min_target_links.unwrap_or(1).max(1),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
                 })
@@ -209,6 +216,7 @@ impl Placeholders {
                     min_link_words: 0,
                     link_words_with: Vec::new(),
                     link_targets: Vec::new(),
+                    min_target_links: 1,
                     patterns: Vec::new(),
                     max_chars: usize::MAX,
                 })
