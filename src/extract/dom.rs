@@ -99,9 +99,10 @@ struct Frame {
 // Inline `display:none` is not a reason to skip: pages hide their wrapper and reveal it from script
 // (Baidu's home page does), and reviewers read the rendered page. A ColdFusion template's `<cfscript>`
 // is code the server runs, as PHP's blocks are (server_code.rs): a served page never shows it (dev c776).
-const SKIPPED: [&str; 14] = [
-    "script", "style", "noscript", "title", "textarea", "select", "iframe", "object", "svg", "canvas", "button",
-    "datalist", "option", "cfscript",
+// A button's label is shown (a shop's 加入购物车 is often one), so buttons are read like any text.
+const SKIPPED: [&str; 13] = [
+    "script", "style", "noscript", "title", "textarea", "select", "iframe", "object", "svg", "canvas", "datalist",
+    "option", "cfscript",
 ];
 const BLOCKS: [&str; 38] = [
     "address",
