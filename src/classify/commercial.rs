@@ -7,9 +7,11 @@ use crate::rules::Commercial;
 pub(super) fn signals(page: &Prepared, rules: &Commercial) -> Vec<String> {
     let mut found = Vec::new();
     let mut score = 0.0;
+    // A word that is the whole text of a link is an entry of the page's menu.
+    let in_menu = |w: &String| page.nav.iter().any(|n| n == w);
     for s in &rules.signals {
-        let word = s.words.iter().any(|w| page.body.contains(w.as_str()) || page.nav.iter().any(|n| n == w));
-        let menu = s.menu.iter().any(|w| page.nav.iter().any(|n| n == w));
+        let word = s.words.iter().any(|w| page.body.contains(w.as_str()) || in_menu(w));
+        let menu = s.menu.iter().any(in_menu);
         let pattern = s.patterns.iter().any(|p| p.is_match(&page.raw));
         if word || menu || pattern {
             score += s.weight;

@@ -24,6 +24,8 @@ pub(super) fn placeholder(
 ) -> Option<(PlaceholderKind, String)> {
     // The words of the page's link addresses, split once and only for a short page that asks for them.
     let address_words: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
+    // The page's link addresses lower-cased once, for every fingerprint that looks for a vendor's.
+    let lower_targets: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let by_fingerprint = rules.fingerprints.iter().find(|f| {
         // A fingerprint is for a short page: nothing below runs on a long one.
         if page.chars > f.max_chars {
@@ -51,14 +53,11 @@ pub(super) fn placeholder(
         // A server's splash page may be one image linking to its vendor, whatever its title says.
         let targets = || {
             !f.link_targets.is_empty()
-                && facts
-                    .link_targets
+                && lower_targets
+                    .get_or_init(|| facts.link_targets.iter().map(|h| h.to_ascii_lowercase()).collect())
                     .iter()
-                    .filter(|h| {
-                        let h = h.to_ascii_lowercase();
-                        f.link_targets.iter().any(|t| h.contains(t.as_str()))
-                    })
-                    .nth(f.min_target_links - 1)
+                    .filter(|h| f.link_targets.iter().any(|t| h.contains(t.as_str())))
+                    .nth(f.min_target_links.saturating_sub(1))
                     .is_some()
         };
         // A default page's sentence has a grammar more than fixed words: read it from the text as

@@ -334,13 +334,19 @@ fn check_hosting_talk(path: &Path, text: &str, talk: &HostingTalk, errors: &mut 
 }
 
 /// A fingerprint's `link_words` that could never count (no greeting to look for, or a minimum of none
-/// or of more words than it has) is a mistake in the file, located at the fingerprint's id.
+/// or of more words than it has), or a `min_target_links` of none or without `link_targets` to count, is
+/// a mistake in the file, located at the fingerprint's id.
 fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], errors: &mut Vec<RuleError>) {
-    for f in fingerprints.iter().filter(|f| !f.link_words.is_empty() || f.min_link_words > 0) {
-        let problem = if f.min_link_words == 0 || f.min_link_words > f.link_words.len() {
+    for f in fingerprints {
+        let words_used = !f.link_words.is_empty() || f.min_link_words > 0;
+        let problem = if words_used && (f.min_link_words == 0 || f.min_link_words > f.link_words.len()) {
             format!("min_link_words must be between 1 and the {} link_words", f.link_words.len())
-        } else if f.link_words_with.is_empty() {
+        } else if words_used && f.link_words_with.is_empty() {
             "link_words_with needs at least one word (link words count only on a page that holds one)".to_string()
+        } else if f.min_target_links == 0 {
+            "min_target_links must be at least 1".to_string()
+        } else if f.min_target_links > 1 && f.link_targets.is_empty() {
+            "min_target_links needs link_targets to count".to_string()
         } else {
             continue;
         };
@@ -553,6 +559,21 @@ mod tests {
         assert!(has("placeholders.toml:", "fingerprint project-resources: min_link_words"), "{shown:?}");
         assert!(has("preapproval.toml:", "catalogue.min_genres"), "{shown:?}");
         assert!(has("preapproval.toml:", "no industry \"nws\""), "{shown:?}");
+    }
+
+    #[test]
+    fn a_target_link_count_of_none_or_without_targets_is_located() {
+        let shown = errors_after(&[("placeholders.toml", "\nmin_target_links = 4\n", "\nmin_target_links = 0\n")]);
+        assert!(
+            shown.iter().any(|e| e.contains("placeholders.toml:") && e.contains("vendor-help-links: min_target_links")),
+            "{shown:?}"
+        );
+        let shown = errors_after(&[(
+            "placeholders.toml",
+            "link_targets = [\"go.microsoft.com/fwlink\"]\n",
+            "link_targets = []\n",
+        )]);
+        assert!(shown.iter().any(|e| e.contains("min_target_links needs link_targets")), "{shown:?}");
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Placeholders {
                     min_link_words: f.min_link_words,
                     link_words_with: folded(&f.link_words_with),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
-                    min_target_links: f.min_target_links.unwrap_or(1).max(1),
+                    min_target_links: f.min_target_links.unwrap_or(1),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
                 })
