@@ -16,6 +16,14 @@ static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("role line")
 });
+/// The same line with the role word after the body ("中共某某县纪委  某某县监察局主办", dev c296): the
+/// run of name characters just before a role word that ends its phrase (not 主办单位：, which is the
+/// form above). Not "由某某公司运营" after a copyright line: a game's page names its rights holder there
+/// and, after it, the licensee that runs the service (dev c758 is labelled with the holder).
+static ROLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
+        .expect("role after")
+});
 /// Where a name in a run-together footer line ends: the next field's label.
 const NEXT_FIELD: [&str; 22] = [
     "主办",
@@ -396,6 +404,17 @@ fn role_lines(footer: &str) -> Vec<(u8, String)> {
             out.push((rank, name));
         }
     }
+    for c in ROLE_AFTER.captures_iter(footer) {
+        let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
+        // "本网站由某某局主办", "某某局、某某办联合主办": the body, without the sentence around it.
+        let name = ["联合", "共同"].iter().fold(&c["name"], |n, w| n.strip_suffix(w).unwrap_or(n));
+        let name =
+            ["本网站由", "本站由", "网站由", "由"].iter().fold(name, |n, lead| n.rsplit(lead).next().unwrap_or(n));
+        // Only a body's name stands so: an event's line in a footer ("2019年论坛") is no organisation.
+        if is_organisation(name) {
+            out.push((rank, name.to_string()));
+        }
+    }
     out
 }
 
@@ -647,6 +666,18 @@ mod tests {
         assert_eq!(operator_of(&f).as_deref(), Some("某某大学党委宣传部"));
         let f = footer("运营单位: 某某科技有限公司 © 2024 某某网 版权所有");
         assert_eq!(operator_of(&f).as_deref(), Some("某某科技有限公司"));
+    }
+
+    #[test]
+    fn a_body_named_before_its_role_word_runs_the_site() {
+        let f = footer("中共某某县纪委  某某县监察局主办 备案许可证编号：赣ICP备17015222号-1");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某县监察局"));
+        let f = footer("本网站由某某市人民政府办公室主办，某某市大数据中心承办");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某市人民政府办公室"));
+        // 主办单位： is the other form; an event a footer announces is no body.
+        let f = footer("主办单位：某某市人民政府办公室");
+        assert_eq!(role_lines(&f.footer_text), [(0, "某某市人民政府办公室".to_string())]);
+        assert_eq!(operator_of(&footer("2019年第一届论坛主办 联系我们")), None);
     }
 
     #[test]
