@@ -404,7 +404,11 @@ fn role_lines(footer: &str) -> Vec<(u8, String)> {
             out.push((rank, name));
         }
     }
-    for c in ROLE_AFTER.captures_iter(footer) {
+    // The pattern begins with a class of characters, which the regex engine cannot skip to: look for
+    // its role words first.
+    let role_after = footer.contains("主办") || footer.contains("承办");
+    let after = if role_after { ROLE_AFTER.captures_iter(footer).collect() } else { Vec::new() };
+    for c in after {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
         // "本网站由某某局主办", "某某局、某某办联合主办": the body, without the sentence around it.
         let name = ["联合", "共同"].iter().fold(&c["name"], |n, w| n.strip_suffix(w).unwrap_or(n));
