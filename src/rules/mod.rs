@@ -6,6 +6,7 @@
 mod catalogue;
 mod commercial;
 mod error;
+pub mod gated;
 mod holidays;
 mod naming;
 mod notices;

@@ -160,9 +160,9 @@ pub struct Industry {
     /// Points for the licence shown, when the industry sets its own (else `[weights] licence`).
     pub licence_weight: Option<f64>,
     /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
-    pub evidence: Vec<Regex>,
+    pub evidence: Vec<super::gated::Gated>,
     /// Evidence that only dates something; not counted on a forum ([`ForumRule`]).
-    pub timestamps: Vec<Regex>,
+    pub timestamps: Vec<super::gated::Gated>,
     pub title: Vec<String>,
     /// Endings of an institution's name (`大学`, `学院`): a name of the page ending so counts as a title word.
     pub name_endings: Vec<String>,
@@ -202,8 +202,11 @@ impl Preapproval {
             .map(|(key, r)| Industry {
                 licence: super::compile_patterns(&r.licence, bad),
                 licence_weight: r.licence_weight,
-                evidence: super::compile_patterns(&r.evidence, bad),
-                timestamps: super::compile_patterns(&r.timestamps, bad),
+                evidence: super::compile_patterns(&r.evidence, bad).into_iter().map(super::gated::Gated::new).collect(),
+                timestamps: super::compile_patterns(&r.timestamps, bad)
+                    .into_iter()
+                    .map(super::gated::Gated::new)
+                    .collect(),
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
                 name_ending_weight: r.name_ending_weight,
