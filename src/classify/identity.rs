@@ -21,7 +21,7 @@ static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// form above). Not "由某某公司运营" after a copyright line: a game's page names its rights holder there
 /// and, after it, the licensee that runs the service (dev c758 is labelled with the holder).
 static ROLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
+    Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})[ \t\u{3000}]*(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
         .expect("role after")
 });
 /// Where a name in a run-together footer line ends: the next field's label.
@@ -677,6 +677,9 @@ mod tests {
         let f = footer("中共某某县纪委  某某县监察局主办 备案许可证编号：赣ICP备17015222号-1");
         assert_eq!(operator_of(&f).as_deref(), Some("某某县监察局"));
         let f = footer("本网站由某某市人民政府办公室主办，某某市大数据中心承办");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某市人民政府办公室"));
+        // The role word may stand apart from the name.
+        let f = footer("某某市人民政府办公室 主办 某某日报社 承办");
         assert_eq!(operator_of(&f).as_deref(), Some("某某市人民政府办公室"));
         // 主办单位： is the other form; an event a footer announces is no body.
         let f = footer("主办单位：某某市人民政府办公室");
