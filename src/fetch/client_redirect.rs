@@ -21,6 +21,8 @@ static META_REFRESH_CONTENT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<meta\b[^>]*?content\s*=\s*["']?\s*(\d+)\s*[;,]\s*url\s*=\s*['"]?([^"'>\s]+)[^>]*?http-equiv\s*=\s*["']?refresh"#)
         .expect("meta refresh pattern")
 });
+/// The word every refresh carries: a head without it (most pages) needs no other search.
+static REFRESH_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)refresh").expect("refresh word"));
 /// `<noscript>` blocks and comments: a refresh there is not what a browser with scripts does.
 static INERT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<noscript\b.*?</noscript\s*>|<!--.*?-->").expect("inert pattern"));
@@ -47,7 +49,9 @@ impl Via {
 
 /// The target a browser would go on to, as written in the page (resolve it against the page URL).
 pub fn client_redirect(body: &[u8]) -> Option<(String, Via)> {
-    let head = INERT.replace_all(&body[..body.len().min(HEAD_BYTES)], &b""[..]);
+    let head = &body[..body.len().min(HEAD_BYTES)];
+    // Removing the inert blocks only takes text away, so a head without the word has no refresh after.
+    let head = if REFRESH_WORD.is_match(head) { INERT.replace_all(head, &b""[..]) } else { b""[..].into() };
     for re in [&*META_REFRESH, &*META_REFRESH_CONTENT_FIRST] {
         if let Some(c) = re.captures(&head) {
             let delay: u32 = std::str::from_utf8(&c[1]).ok()?.parse().ok()?;
