@@ -2,9 +2,8 @@
 //! 政府网站标识码) and by a name of the page that ends the way such a body's name does
 //! (…人民政府门户网站, …委员会办公室). Their news pages are 政务 information, not a news business.
 
-use regex::Regex;
-
 use crate::rules::GovernmentRule;
+use crate::rules::gated::Gated;
 
 /// `names` are the page's folded names joined by `|` (title, og:site_name, heading, logo alt);
 /// `text` is its visible text.
@@ -12,19 +11,22 @@ pub(super) fn is_government_site(names: &str, text: &str, rule: &GovernmentRule)
     rule.marks.iter().any(|re| re.is_match(text)) || names_end_like_a_body(names, &rule.name_endings)
 }
 
-fn names_end_like_a_body(names: &str, endings: &[Regex]) -> bool {
+fn names_end_like_a_body(names: &str, endings: &[Gated]) -> bool {
     super::identity::name_parts(names).any(|part| endings.iter().any(|re| re.is_match(part)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn rule() -> GovernmentRule {
         GovernmentRule {
             industries: vec!["news".into()],
-            marks: vec![Regex::new(r"网站标识码\s*[:：]?\s*\d{10}").unwrap()],
-            name_endings: vec![Regex::new(r"\p{Han}{2,}(?:人民政府|委员会办公室)(?:门户)?(?:网站|网)?$").unwrap()],
+            marks: vec![Gated::new(Regex::new(r"网站标识码\s*[:：]?\s*\d{10}").unwrap())],
+            name_endings: vec![Gated::new(
+                Regex::new(r"\p{Han}{2,}(?:人民政府|委员会办公室)(?:门户)?(?:网站|网)?$").unwrap(),
+            )],
         }
     }
 

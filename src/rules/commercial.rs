@@ -1,6 +1,5 @@
 //! `rules/commercial.toml`: signals of commercial activity (schema documented in the file itself).
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::text::fold;
@@ -43,7 +42,7 @@ pub struct Signal {
     pub words: Vec<String>,
     /// Words that count only as the whole text of a link: a menu's entry, not a word of a sentence.
     pub menu: Vec<String>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<super::gated::Gated>,
 }
 
 #[derive(Debug, Clone)]

@@ -29,12 +29,24 @@ impl Gated {
         Gated { regex, needles }
     }
 
+    /// Whether the pattern matches, as `Regex::is_match` says.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.regex.is_match(text)
+    }
+
     /// The first match, as `Regex::find` gives it.
     pub fn find<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
-        match &self.needles {
-            Some(needles) if !needles.iter().any(|n| text.contains(n.as_str())) => None,
-            _ => self.regex.find(text),
-        }
+        if self.may_match(text) { self.regex.find(text) } else { None }
+    }
+
+    /// Every match's captures, as `Regex::captures_iter` gives them.
+    pub fn captures_iter<'r, 't>(&'r self, text: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
+        let text = if self.may_match(text) { text } else { "" };
+        self.regex.captures_iter(text)
+    }
+
+    fn may_match(&self, text: &str) -> bool {
+        self.needles.as_ref().is_none_or(|needles| needles.iter().any(|n| text.contains(n.as_str())))
     }
 
     pub fn as_str(&self) -> &str {

@@ -272,16 +272,17 @@ struct Parts {
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
 }
 
-/// Compiles rule regexes; each bad one is set aside as (pattern, why) to be located in its file.
+/// Compiles rule regexes, each gated by the literals its matches must contain (`gated`); each bad one is
+/// set aside as (pattern, why) to be located in its file.
 ///
 /// A word boundary `\b` in a rule is ASCII's: the words it bounds in the rules are English, and a
 /// Unicode boundary sends the regex engine from its lazy DFA to the PikeVM on any page with a Chinese
 /// character (profiled: the placeholder sentences took 8% of a page's extraction and classification).
-pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, String)>) -> Vec<regex::Regex> {
+pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, String)>) -> Vec<gated::Gated> {
     patterns
         .iter()
         .filter_map(|p| match regex::Regex::new(&ascii_word_boundaries(p)) {
-            Ok(re) => Some(re),
+            Ok(re) => Some(gated::Gated::new(re)),
             Err(e) => {
                 bad.push((p.clone(), e.to_string()));
                 None

@@ -1,7 +1,6 @@
 //! `rules/placeholders.toml`: fingerprints of default, parked and under-construction pages, the blank
 //! page rule, and interception pages (schema documented in the file itself).
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::text::fold;
@@ -152,7 +151,7 @@ pub struct Fingerprint {
     /// At least this many links must lead to `link_targets`.
     pub min_target_links: usize,
     /// Sentence forms over the visible text; any match marks the page.
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<super::gated::Gated>,
     pub max_chars: usize,
 }
 

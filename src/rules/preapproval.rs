@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::text::fold;
@@ -84,9 +83,9 @@ pub struct GovernmentRule {
     /// Industries a government body's site is not counted in (its 政务 news is not a news business).
     pub industries: Vec<String>,
     /// Forms in the visible text only a government site carries (the 政府网站标识码).
-    pub marks: Vec<Regex>,
+    pub marks: Vec<super::gated::Gated>,
     /// Forms a government body's name ends with, matched against each part of the page's names.
-    pub name_endings: Vec<Regex>,
+    pub name_endings: Vec<super::gated::Gated>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,7 +155,7 @@ pub struct Industry {
     pub document: String,
     pub aliases: Vec<String>,
     pub threshold: f64,
-    pub licence: Vec<Regex>,
+    pub licence: Vec<super::gated::Gated>,
     /// Points for the licence shown, when the industry sets its own (else `[weights] licence`).
     pub licence_weight: Option<f64>,
     /// Patterns for kinds of evidence (the form of a byline or a dateline, not a page's words).
@@ -202,11 +201,8 @@ impl Preapproval {
             .map(|(key, r)| Industry {
                 licence: super::compile_patterns(&r.licence, bad),
                 licence_weight: r.licence_weight,
-                evidence: super::compile_patterns(&r.evidence, bad).into_iter().map(super::gated::Gated::new).collect(),
-                timestamps: super::compile_patterns(&r.timestamps, bad)
-                    .into_iter()
-                    .map(super::gated::Gated::new)
-                    .collect(),
+                evidence: super::compile_patterns(&r.evidence, bad),
+                timestamps: super::compile_patterns(&r.timestamps, bad),
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
                 name_ending_weight: r.name_ending_weight,
