@@ -6,6 +6,7 @@ use regex::Regex;
 
 use crate::extract::PageFacts;
 pub use crate::extract::is_organisation;
+use crate::rules::gated::Gated;
 use crate::text::{fold, is_han};
 
 /// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `承办：…`. Its role
@@ -20,9 +21,12 @@ static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// run of name characters just before a role word that ends its phrase (not 主办单位：, which is the
 /// form above). Not "由某某公司运营" after a copyright line: a game's page names its rights holder there
 /// and, after it, the licensee that runs the service (dev c758 is labelled with the holder).
-static ROLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})[ \t\u{3000}]*(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
-        .expect("role after")
+/// It begins with a class the regex engine cannot skip to: gated by its role words (`Gated`).
+static ROLE_AFTER: LazyLock<Gated> = LazyLock::new(|| {
+    Gated::new(
+        Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})[ \t\u{3000}]*(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
+            .expect("role after"),
+    )
 });
 /// Where a name in a run-together footer line ends: the next field's label.
 const NEXT_FIELD: [&str; 22] = [
@@ -404,16 +408,13 @@ fn role_lines(footer: &str) -> Vec<(u8, String)> {
             out.push((rank, name));
         }
     }
-    // The pattern begins with a class of characters, which the regex engine cannot skip to: look for
-    // its role words first.
-    let role_after = footer.contains("主办") || footer.contains("承办");
-    let after = if role_after { ROLE_AFTER.captures_iter(footer).collect() } else { Vec::new() };
-    for c in after {
+    for c in ROLE_AFTER.captures_iter(footer) {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
         // "本网站由某某局主办", "某某局、某某办联合主办": the body, without the sentence around it.
         let name = ["联合", "共同"].iter().fold(&c["name"], |n, w| n.strip_suffix(w).unwrap_or(n));
-        let name =
-            ["本网站由", "本站由", "网站由", "由"].iter().fold(name, |n, lead| n.rsplit(lead).next().unwrap_or(n));
+        // A bare 由 only where the run begins: inside a name it is a word of it (某某自由贸易试验区管理委员会).
+        let name = ["网站由", "本站由"].iter().fold(name, |n, lead| n.rsplit(lead).next().unwrap_or(n));
+        let name = name.strip_prefix('由').unwrap_or(name);
         // Only a body's name stands so: an event's line in a footer ("2019年论坛") is no organisation.
         if is_organisation(name) {
             out.push((rank, name.to_string()));
@@ -685,6 +686,8 @@ mod tests {
         let f = footer("主办单位：某某市人民政府办公室");
         assert_eq!(role_lines(&f.footer_text), [(0, "某某市人民政府办公室".to_string())]);
         assert_eq!(operator_of(&footer("2019年第一届论坛主办 联系我们")), None);
+        let f = footer("某某自由贸易试验区管理委员会主办");
+        assert_eq!(operator_of(&f).as_deref(), Some("某某自由贸易试验区管理委员会"));
     }
 
     #[test]
