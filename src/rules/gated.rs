@@ -114,6 +114,10 @@ mod tests {
         union.sort();
         assert_eq!(union, ["本报", "本网", "记者"]);
         assert_eq!(needles(r"(?:本报|本网)讯|\d{4}-\d{2}"), None);
+        // A named group of role words after a name (the operator's "…局主办" form).
+        let mut roles = needles(r"(?P<name>\p{Han}{2,40})[ \t]*(?P<role>主办|承办)(?:[\s|]|$)").expect("gate");
+        roles.sort();
+        assert_eq!(roles, ["主办", "承办"]);
     }
 
     #[test]
