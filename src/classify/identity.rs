@@ -148,6 +148,9 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .take(2)
         .collect();
     own.extend(welcome.iter().map(String::as_str));
+    // "“某某”官方网站（以下简称“本网站”）": the page's terms define the name it goes by.
+    let defined = defined_name(&facts.body_text);
+    own.extend(defined.as_deref());
     // A breadcrumb's root names the site when it is not the generic 首页 ("中国文明网北京站 > 北京朝阳 > 要闻").
     let crumb = breadcrumb_root(&facts.body_text);
     own.extend(crumb.as_deref());
@@ -266,6 +269,20 @@ static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:欢迎|感谢)(?:您)?(?:来到|光临|访问|登录|进入)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,20}?)\s*(?:[!！。，,~\s]|官方网站|官网|$)")
         .expect("welcome line")
 });
+
+/// The name a site's terms define as "this site": "“信用大理”官方网站（以下简称“本网站”）" (dev c458), "某某网（以下简称本站）".
+static DEFINED_AS_THIS_SITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[\s。，；：:,;“"「])(?P<name>[\p{Han}A-Za-z0-9]{2,16}?)[”"」]?\s*(?:官方网站|官网)?\s*[（(]\s*(?:以下)?简称\s*[“"「]?\s*(?:本网站|本站|本平台|网站|平台)\s*[”"」]?\s*[)）]"#,
+    )
+    .expect("defined-as line")
+});
+
+fn defined_name(body: &str) -> Option<String> {
+    let c = DEFINED_AS_THIS_SITE.captures(body)?;
+    let name = c["name"].trim();
+    (!name.starts_with(NOT_A_NAME_START)).then(|| name.to_string())
+}
 
 /// A name without the template syntax a served template left in it, and without the separators the
 /// syntax stood beside (`CakePHP: <?= $this->fetch('title') ?>` is `CakePHP`).
@@ -608,6 +625,14 @@ mod tests {
             ..PageFacts::default()
         };
         assert_eq!(site_names(&titled), ["某某网"]);
+        // Terms that define the site's name name it beside a section's title (dev c458).
+        let defined = PageFacts {
+            title: Some("企业信用查询".into()),
+            body_text: "“信用某某”官方网站（以下简称“本网站”）为本网站用户提供信用信息查询服务。".into(),
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&defined), ["企业信用查询", "信用某某"]);
+        assert!(defined_name("本网站（以下简称“本站”）").is_none());
     }
 
     #[test]
