@@ -151,6 +151,9 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     // "“某某”官方网站（以下简称“本网站”）": the page's terms define the name it goes by.
     let defined = defined_name(&facts.body_text);
     own.extend(defined.as_deref());
+    // "使用微票儿账号登录": a site signs its users in with an account named after itself (dev c854).
+    let account = account_name(&facts.body_text);
+    own.extend(account.as_deref());
     // A breadcrumb's root names the site when it is not the generic 首页 ("中国文明网北京站 > 北京朝阳 > 要闻").
     let crumb = breadcrumb_root(&facts.body_text);
     own.extend(crumb.as_deref());
@@ -282,6 +285,39 @@ fn defined_name(body: &str) -> Option<String> {
     let c = DEFINED_AS_THIS_SITE.captures(body)?;
     let name = c["name"].trim();
     (!name.starts_with(NOT_A_NAME_START)).then(|| name.to_string())
+}
+
+/// "使用某某账号登录": the account a sign-in form asks for bears the site's name.
+static ACCOUNT_SIGN_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:使用|用|请用)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,8}?)\s*(?:账号|帐号|账户|帐户)\s*(?:登录|登陆)")
+        .expect("account sign-in line")
+});
+
+/// Accounts of others a site lets its users sign in with, and words for kinds of accounts.
+const OTHERS_ACCOUNTS: [&str; 16] = [
+    "qq",
+    "微信",
+    "微博",
+    "支付宝",
+    "淘宝",
+    "百度",
+    "手机",
+    "邮箱",
+    "其他",
+    "第三方",
+    "社交",
+    "合作",
+    "钉钉",
+    "github",
+    "google",
+    "apple",
+];
+
+fn account_name(body: &str) -> Option<String> {
+    ACCOUNT_SIGN_IN.captures_iter(body).map(|c| c["name"].trim().to_string()).find(|n| {
+        let lower = n.to_lowercase();
+        !n.starts_with(NOT_A_NAME_START) && !OTHERS_ACCOUNTS.iter().any(|o| lower.contains(o))
+    })
 }
 
 /// A name without the template syntax a served template left in it, and without the separators the
@@ -633,6 +669,9 @@ mod tests {
         };
         assert_eq!(site_names(&defined), ["企业信用查询", "信用某某"]);
         assert!(defined_name("本网站（以下简称“本站”）").is_none());
+        // A sign-in form asks for the site's own account (dev c854), not another's.
+        assert_eq!(account_name("微信登录 使用某票儿账号登录").as_deref(), Some("某票儿"));
+        assert!(account_name("使用QQ账号登录 使用微信帐号登录").is_none());
     }
 
     #[test]
