@@ -139,7 +139,13 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
             own.extend(title.split(TITLE_SEPARATORS).filter(|p| p.trim().chars().count() <= PART_MAX_CHARS));
         }
     }
-    own.extend([&facts.og_site_name, &facts.heading, &facts.logo_alt].into_iter().flatten().map(String::as_str));
+    // Template syntax names nothing there either ("RX ${goods.goodsName}" as a heading, dev c1074).
+    let marked: Vec<String> = [&facts.og_site_name, &facts.heading, &facts.logo_alt]
+        .into_iter()
+        .flatten()
+        .map(|n| without_template_syntax(n))
+        .collect();
+    own.extend(marked.iter().map(String::as_str).filter(|n| !n.trim().is_empty()));
     // "欢迎来到某某网！": the page greets visitors with its own name.
     let welcome: Vec<String> = WELCOME
         .captures_iter(&facts.body_text)
@@ -555,6 +561,13 @@ mod tests {
         assert!(site_names(&titled("<?php echo CHtml::encode($this->pageTitle); ?>")).is_empty());
         assert!(site_names(&titled("{$site.name|htmlentities}")).is_empty());
         assert_eq!(site_names(&titled("CakePHP: <?= $this->fetch('title') ?>")), ["CakePHP"]);
+        // So does a heading or a logo's alt left in it (dev c1074).
+        let marked = PageFacts {
+            heading: Some("${goods.goodsName?default('')}".into()),
+            logo_alt: Some("{{ site.name }}".into()),
+            ..PageFacts::default()
+        };
+        assert!(site_names(&marked).is_empty());
     }
 
     #[test]
