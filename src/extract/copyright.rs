@@ -25,6 +25,11 @@ static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("holder before")
 });
+/// "All Rights Reserved" however a footer spaces or misspells it ("AllRightsReserved" once its spaces
+/// are folded, "All Right Reserved", "All Rigths Reserved": dev c033, c150, r570): words of the notice,
+/// not of its holder.
+static ALL_RIGHTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)all\s*r[a-z]{3,5}\s*reserved").expect("all rights reserved"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
 });
@@ -85,7 +90,7 @@ fn is_notice_link(squeezed: &str) -> bool {
 
 /// Phrases that follow 版权所有 and name nobody (and the mark itself, which ends a name written
 /// without a space before it: "糗事百科版权所有").
-const STOCK_PHRASES: [&str; 16] = [
+const STOCK_PHRASES: [&str; 17] = [
     "版权所有",
     "复制必究",
     "翻版必究",
@@ -102,6 +107,7 @@ const STOCK_PHRASES: [&str; 16] = [
     "all rights",
     "转载请注明",
     "版权声明",
+    "版权所属",
 ];
 /// Holders that themes and templates leave in place: placeholders, not operators.
 const THEME_DEFAULTS: [&str; 10] = [
@@ -183,6 +189,13 @@ pub fn holder_of(line: &str) -> Option<String> {
     }
     let cleaned = |h: &str| -> Option<String> {
         let h = LEADING_NOISE.replace(h.trim(), "");
+        // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
+        // they end it ("ReneCell. All right reserved. Designed with by …", r326).
+        let h = match ALL_RIGHTS.find(&h) {
+            Some(m) if h[..m.start()].trim().is_empty() => LEADING_NOISE.replace(&h[m.end()..], "").into_owned(),
+            Some(m) => h[..m.start()].to_string(),
+            None => h.into_owned(),
+        };
         let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
         for stock in STOCK_PHRASES {
             // ASCII case folding keeps every byte where it was: the index is one of `h`'s (full
@@ -314,6 +327,11 @@ mod tests {
     #[test]
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
+        // "All Rights Reserved", spaced, folded or misspelt, is the notice's, not the holder's.
+        assert_eq!(holder_of("AllRightsReserved 示例公司 版权所有").as_deref(), Some("示例公司"));
+        assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
+        assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
+        assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
         assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
         assert_eq!(holder_of("© Copyright 1999 OVHcloud").as_deref(), Some("OVHcloud"));
         assert_eq!(
