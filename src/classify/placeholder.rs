@@ -28,7 +28,7 @@ pub(super) fn placeholder(
     let lower_targets: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
     let by_fingerprint = rules.fingerprints.iter().find(|f| {
         // A fingerprint is for a short page: nothing below runs on a long one.
-        if page.chars > f.max_chars {
+        if page.chars > f.max_chars || page.nav.len() > f.max_links {
             return false;
         }
         // A stack's welcome page is known by its tool links (探针, phpinfo, phpMyAdmin) however long

@@ -109,6 +109,10 @@ pub(crate) struct FingerprintRule {
     #[serde(default)]
     pub patterns: Vec<String>,
     pub max_chars: usize,
+    /// At most this many links on the page (any number when not given): a notice stands on a page
+    /// that offers little else, while a site's full menu around the same words is the site.
+    #[serde(default)]
+    pub max_links: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -153,6 +157,7 @@ pub struct Fingerprint {
     /// Sentence forms over the visible text; any match marks the page.
     pub patterns: Vec<super::gated::Gated>,
     pub max_chars: usize,
+    pub max_links: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -200,6 +205,7 @@ impl Placeholders {
                     min_target_links: f.min_target_links.unwrap_or(1),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     max_chars: f.max_chars,
+                    max_links: f.max_links.unwrap_or(usize::MAX),
                 })
                 .collect(),
             interceptions: file
@@ -218,6 +224,7 @@ impl Placeholders {
                     min_target_links: 1,
                     patterns: Vec::new(),
                     max_chars: usize::MAX,
+                    max_links: usize::MAX,
                 })
                 .collect(),
             cases: file.case,
