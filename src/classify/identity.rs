@@ -288,6 +288,10 @@ static DEFINED_AS_THIS_SITE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn defined_name(body: &str) -> Option<String> {
+    // The pattern leads with no literal: without its 简称 it cannot match, and most pages have none.
+    if !body.contains("简称") {
+        return None;
+    }
     let c = DEFINED_AS_THIS_SITE.captures(body)?;
     let name = c["name"].trim();
     (!name.starts_with(NOT_A_NAME_START)).then(|| name.to_string())
@@ -320,6 +324,9 @@ const OTHERS_ACCOUNTS: [&str; 16] = [
 ];
 
 fn account_name(body: &str) -> Option<String> {
+    if !body.contains("登录") && !body.contains("登陆") {
+        return None;
+    }
     ACCOUNT_SIGN_IN.captures_iter(body).map(|c| c["name"].trim().to_string()).find(|n| {
         let lower = n.to_lowercase();
         !n.starts_with(NOT_A_NAME_START) && !OTHERS_ACCOUNTS.iter().any(|o| lower.contains(o))
