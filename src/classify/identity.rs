@@ -280,27 +280,26 @@ static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The name a site's terms define as "this site": "“信用大理”官方网站（以下简称“本网站”）" (dev c458), "某某网（以下简称本站）".
-static DEFINED_AS_THIS_SITE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+/// It leads with no literal: gated by the words every match holds (`Gated`), as ROLE_AFTER is.
+static DEFINED_AS_THIS_SITE: LazyLock<Gated> = LazyLock::new(|| {
+    Gated::new(Regex::new(
         r#"(?:^|[\s。，；：:,;“"「])(?P<name>[\p{Han}A-Za-z0-9]{2,16}?)[”"」]?\s*(?:官方网站|官网)?\s*[（(]\s*(?:以下)?简称\s*[“"「]?\s*(?:本网站|本站|本平台|网站|平台)\s*[”"」]?\s*[)）]"#,
     )
-    .expect("defined-as line")
+    .expect("defined-as line"))
 });
 
 fn defined_name(body: &str) -> Option<String> {
-    // The pattern leads with no literal: without its 简称 it cannot match, and most pages have none.
-    if !body.contains("简称") {
-        return None;
-    }
-    let c = DEFINED_AS_THIS_SITE.captures(body)?;
+    let c = DEFINED_AS_THIS_SITE.captures_iter(body).next()?;
     let name = c["name"].trim();
     (!name.starts_with(NOT_A_NAME_START)).then(|| name.to_string())
 }
 
 /// "使用某某账号登录": the account a sign-in form asks for bears the site's name.
-static ACCOUNT_SIGN_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:使用|用|请用)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,8}?)\s*(?:账号|帐号|账户|帐户)\s*(?:登录|登陆)")
-        .expect("account sign-in line")
+static ACCOUNT_SIGN_IN: LazyLock<Gated> = LazyLock::new(|| {
+    Gated::new(
+        Regex::new(r"(?:使用|用|请用)\s*(?P<name>[\p{Han}A-Za-z0-9]{2,8}?)\s*(?:账号|帐号|账户|帐户)\s*(?:登录|登陆)")
+            .expect("account sign-in line"),
+    )
 });
 
 /// Accounts of others a site lets its users sign in with, and words for kinds of accounts.
@@ -324,9 +323,6 @@ const OTHERS_ACCOUNTS: [&str; 16] = [
 ];
 
 fn account_name(body: &str) -> Option<String> {
-    if !body.contains("登录") && !body.contains("登陆") {
-        return None;
-    }
     ACCOUNT_SIGN_IN.captures_iter(body).map(|c| c["name"].trim().to_string()).find(|n| {
         let lower = n.to_lowercase();
         !n.starts_with(NOT_A_NAME_START) && !OTHERS_ACCOUNTS.iter().any(|o| lower.contains(o))
