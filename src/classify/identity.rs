@@ -195,7 +195,8 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let referred = self_references(&facts.body_text);
     // With no title, no h1 and no logo that names it, the page's first heading that reads as a name
     // (no sentence in it) is what it calls itself ("iFantastic工具箱 ifantastic.cn" in an h3, dev c862).
-    let heading = facts.headings.iter().map(|h| h.trim()).find(|h| {
+    // An article template's heading still in its syntax ("{$article.Title}", dev c1180) names nothing.
+    let heading = facts.headings.iter().map(|h| without_template_syntax(h.trim())).find(|h| {
         !h.is_empty()
             && !h.contains(HEADLINE_MARKS)
             && h.chars().count() <= HEADING_NAME_MAX_CHARS
@@ -203,7 +204,7 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     });
     distinct_names(
         footer()
-            .chain(heading)
+            .chain(heading.as_deref())
             .chain(short.as_ref().map(|(_, s)| s.as_str()))
             .chain(institution.as_deref())
             .chain(introduced.as_ref().map(|(name, _)| name.as_str()))

@@ -131,6 +131,9 @@ const REPRINT_HOLDERS: [&str; 7] = ["原作者", "原创作者", "原文作者",
 const REPORTING: &str = "举报";
 /// Where a filing or licence number begins in a copyright line (upper-cased): a holder is never part of one.
 const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
+/// The bars footers set between their parts: the ASCII and full-width ones, and the CJK stroke 丨 that
+/// Chinese footers use as one ("©2014 - 2020 某某游戏 丨京ICP备…", dev c1184). No name has one inside.
+const BARS: [char; 3] = ['|', '｜', '丨'];
 /// Words that end an organisation's name.
 const ORG_SUFFIXES: [&str; 33] = [
     "中学",
@@ -196,7 +199,7 @@ pub fn holder_of(line: &str) -> Option<String> {
             Some(m) => h[..m.start()].to_string(),
             None => h.into_owned(),
         };
-        let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim().to_string();
+        let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|', '｜', '丨']).trim().to_string();
         for stock in STOCK_PHRASES {
             // ASCII case folding keeps every byte where it was: the index is one of `h`'s (full
             // lower-casing can change a letter's length, "İ", and cut inside the next character).
@@ -218,7 +221,7 @@ pub fn holder_of(line: &str) -> Option<String> {
             let cut = h[..i].rfind(char::is_whitespace).unwrap_or(0);
             h.truncate(cut);
         }
-        let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|']).trim();
+        let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|', '｜', '丨']).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         // "号-2浙…": the tail of a filing number run into the next one.
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
@@ -244,7 +247,9 @@ pub fn holder_of(line: &str) -> Option<String> {
                 let head = raw[..i].trim_end();
                 let mut rest = head.chars();
                 match (rest.next_back(), rest.clone().next_back()) {
-                    (Some(c), Some(' ')) if han(&c.to_string()) => rest.as_str().trim_end(),
+                    (Some(c), Some(b)) if han(&c.to_string()) && (b == ' ' || BARS.contains(&b)) => {
+                        rest.as_str().trim_end()
+                    }
                     _ => head,
                 }
             }
@@ -295,7 +300,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         lower.find("copyright").map(|i| &line[i + "copyright".len()..])
     });
     if let Some(rest) = after_symbol {
-        let stop = rest.find(['|', '｜']).unwrap_or(rest.len());
+        let stop = rest.find(BARS).unwrap_or(rest.len());
         let rest = rest[..stop].trim_start_matches(|c: char| {
             // Not the letters of "(c)" one by one: that ate the C of a following "Copyright" (the
             // holder read "opyright 1999 OVHcloud"); the holder's cleaning drops a "(c)" or "Copyright".
@@ -327,6 +332,8 @@ mod tests {
     #[test]
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
+        // The CJK stroke 丨 is a footer's bar: the holder ends before it and the number's province after it.
+        assert_eq!(holder_of("©2014 - 2020 某某游戏 丨京ICP备11000000号-2").as_deref(), Some("某某游戏"));
         // "All Rights Reserved", spaced, folded or misspelt, is the notice's, not the holder's.
         assert_eq!(holder_of("AllRightsReserved 示例公司 版权所有").as_deref(), Some("示例公司"));
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
