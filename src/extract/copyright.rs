@@ -333,7 +333,7 @@ mod tests {
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
         // The CJK stroke 丨 is a footer's bar: the holder ends before it and the number's province after it.
-        assert_eq!(holder_of("©2014 - 2020 某某游戏 丨京ICP备11000000号-2").as_deref(), Some("某某游戏"));
+        assert_eq!(holder_of("©2014 - 2020 青禾游戏 丨京ICP备11000000号-2").as_deref(), Some("青禾游戏"));
         // "All Rights Reserved", spaced, folded or misspelt, is the notice's, not the holder's.
         assert_eq!(holder_of("AllRightsReserved 示例公司 版权所有").as_deref(), Some("示例公司"));
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
