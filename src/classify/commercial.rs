@@ -1,4 +1,4 @@
-//! Commercial activity: the signals of `rules/commercial.toml` in link texts and visible text.
+//! Commercial activity: the signals of `rules/commercial.toml` in link texts, visible text and the page's names.
 
 use super::Prepared;
 use crate::rules::Commercial;
@@ -12,8 +12,9 @@ pub(super) fn signals(page: &Prepared, rules: &Commercial) -> Vec<String> {
     for s in &rules.signals {
         let word = s.words.iter().any(|w| page.body.contains(w.as_str()) || in_menu(w));
         let menu = s.menu.iter().any(in_menu);
+        let named = s.names.iter().any(|w| page.names.contains(w.as_str()));
         let pattern = s.patterns.iter().any(|p| p.is_match(&page.raw));
-        if word || menu || pattern {
+        if word || menu || named || pattern {
             score += s.weight;
             found.push(s.id.clone());
         }

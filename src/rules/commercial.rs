@@ -25,6 +25,8 @@ pub(crate) struct SignalRule {
     #[serde(default)]
     pub menu: Vec<String>,
     #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
     pub patterns: Vec<String>,
 }
 
@@ -42,6 +44,9 @@ pub struct Signal {
     pub words: Vec<String>,
     /// Words that count only as the whole text of a link: a menu's entry, not a word of a sentence.
     pub menu: Vec<String>,
+    /// Words that count in the page's names (title, og:site_name, main heading, logo alt): what the site
+    /// calls itself.
+    pub names: Vec<String>,
     pub patterns: Vec<super::gated::Gated>,
 }
 
@@ -62,6 +67,7 @@ impl Commercial {
                 patterns: super::compile_patterns(&s.patterns, bad),
                 words: s.words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
                 menu: s.menu.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
+                names: s.names.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect(),
                 id: s.id,
                 weight: s.weight,
             })
