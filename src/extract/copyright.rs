@@ -295,11 +295,14 @@ pub fn holder_of(line: &str) -> Option<String> {
             add(before);
         }
     }
-    let after_symbol = line.split_once('©').map(|(_, rest)| rest).or_else(|| {
+    // After each © (a line may say it twice: "Brand©2007-2016 黑ICP备… 版权所有 © 2016 Brand", dev c154, where the
+    // first is followed by the number), or else after the first "Copyright".
+    let mut after_symbols: Vec<&str> = line.split('©').skip(1).collect();
+    if after_symbols.is_empty() {
         let lower = line.to_ascii_lowercase();
-        lower.find("copyright").map(|i| &line[i + "copyright".len()..])
-    });
-    if let Some(rest) = after_symbol {
+        after_symbols.extend(lower.find("copyright").map(|i| &line[i + "copyright".len()..]));
+    }
+    for rest in after_symbols {
         let stop = rest.find(BARS).unwrap_or(rest.len());
         let rest = rest[..stop].trim_start_matches(|c: char| {
             // Not the letters of "(c)" one by one: that ate the C of a following "Copyright" (the
@@ -332,6 +335,8 @@ mod tests {
     #[test]
     fn holders() {
         assert_eq!(holder_of("© 2024 北京示例科技有限公司 版权所有").as_deref(), Some("北京示例科技有限公司"));
+        // A second © names the holder when the first is followed by a number.
+        assert_eq!(holder_of("青禾©2007-2016 黑ICP备53 版权所有 © 2016 PENTA LILL").as_deref(), Some("PENTA LILL"));
         // The CJK stroke 丨 is a footer's bar: the holder ends before it and the number's province after it.
         assert_eq!(holder_of("©2014 - 2020 青禾游戏 丨京ICP备11000000号-2").as_deref(), Some("青禾游戏"));
         // "All Rights Reserved", spaced, folded or misspelt, is the notice's, not the holder's.
