@@ -416,13 +416,14 @@ fn self_references(body: &str) -> Vec<String> {
 /// comparing every pair).
 const NAMES_MAX: usize = 64;
 
-/// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt).
 /// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
 /// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896): a name this short that ends so
 /// is the section's, not the site's.
 const SECTION_FUNCTIONS: [&str; 10] = ["介绍", "指南", "方式", "招募", "简介", "概况", "须知", "流程", "列表", "详情"];
 const SECTION_NAME_MAX_CHARS: usize = 6;
 
+/// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt), or a section's name by
+/// its function.
 fn is_generic(key: &str) -> bool {
     if key.chars().count() <= SECTION_NAME_MAX_CHARS && SECTION_FUNCTIONS.iter().any(|f| key.ends_with(f)) {
         return true;
