@@ -192,6 +192,10 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let short = short_name(&facts.body_text);
     let institution = institution_line(&facts.footer_text);
     let introduced = self_introduction(&facts.body_text);
+    let institution_introduced = INSTITUTION_INTRODUCTION
+        .captures(&facts.body_text)
+        .map(|c| c["name"].to_string())
+        .filter(|n| !n.starts_with(NOT_A_NAME_START));
     let referred = self_references(&facts.body_text);
     // With no title, no h1 and no logo that names it, the page's first heading that reads as a name
     // (no sentence in it) is what it calls itself ("iFantastic工具箱 ifantastic.cn" in an h3, dev c862).
@@ -208,6 +212,7 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
             .chain(short.as_ref().map(|(_, s)| s.as_str()))
             .chain(institution.as_deref())
             .chain(introduced.as_ref().map(|(name, _)| name.as_str()))
+            .chain(institution_introduced.as_deref())
             .chain(referred.iter().map(String::as_str))
             .collect(),
     )
@@ -379,6 +384,16 @@ static SELF_INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[\s。，！？；,.!?;])(?P<name>[\p{Han}A-Za-z0-9]{2,12}?)\s*(?:是|为|归属于|隶属于|系)\s*(?P<org>\p{Han}[\p{Han}（）()]{3,38}?(?:有限责任公司|有限公司|集团))",
     )
     .expect("self-introduction line")
+});
+
+/// An institution's about page opens by saying what it is: "衢州市某某保健院是一所二级甲等妇幼保健院" (dev c1212,
+/// a hospital's page titled only 医院介绍). The name stands at the start of a sentence and ends as a school's
+/// or a hospital's does.
+static INSTITUTION_INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s。，！？；,.!?;])(?P<name>\p{Han}{2,24}?(?:医院|保健院|卫生院|学校|学院|大学|中学|小学|幼儿园|研究院|研究所))\s*(?:是|系)\s*(?:一所|一家|一座|我国|全国|国内|省内|省属|市属)",
+    )
+    .expect("institution introduction")
 });
 
 /// Words that start a sentence about someone other than the site (我们, 本公司, 该平台, 您).
