@@ -358,8 +358,11 @@ fn short_name(body: &str) -> Option<(String, String)> {
     SHORT_NAME.captures(body).map(|c| (c["full"].to_string(), c["short"].to_string()))
 }
 
-/// Endings of the schools and hospitals that sign their own footer; a 中心 or 办公室 is as often a column.
-const SIGNING_INSTITUTIONS: [&str; 9] = ["大学", "学院", "中学", "小学", "学校", "幼儿园", "医院", "卫生院", "研究院"];
+/// Endings of the schools, hospitals and government bodies that sign their own footer; a 中心 or a bare 办公室 is
+/// as often a column, a committee's office or a people's government is not (dev c1294: "上海市某某管理委员会办公室"
+/// alone in a footer label).
+const SIGNING_INSTITUTIONS: [&str; 12] =
+    ["大学", "学院", "中学", "小学", "学校", "幼儿园", "医院", "卫生院", "研究院", "委员会办公室", "管理委员会", "人民政府"];
 
 /// A footer block that starts with a public body's name ("成都某某研究院附属医院 / Affiliated Hospital of …"):
 /// the hospital or school that signs its own page. Two such blocks (partner links) leave it open.
@@ -537,6 +540,8 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
     }
     best.map(|h| h.to_string())
         .or_else(|| roles.into_iter().next().map(|(_, name)| name))
+        // A public body that signs the footer with its name alone, no role word and no copyright (dev c1294).
+        .or_else(|| institution_line(&facts.footer_text))
         // No footer names anyone: the body the page introduces by its short name, the company its
         // title names in full ("网站建设|…|昌乐某某电子商务有限公司", a layout titled with its company), or
         // the body its service is introduced by.
@@ -781,6 +786,9 @@ mod tests {
         assert_eq!(operator_of(&f).as_deref(), Some("某某大学党委宣传部"));
         let f = footer("运营单位: 某某科技有限公司 © 2024 某某网 版权所有");
         assert_eq!(operator_of(&f).as_deref(), Some("某某科技有限公司"));
+        // A committee's office signing the footer with its name alone.
+        let f = footer("青禾市青禾岛开发建设管理委员会办公室 | 地址：青禾市青禾路1号 | 沪ICP备12345678号");
+        assert_eq!(operator_of(&f).as_deref(), Some("青禾市青禾岛开发建设管理委员会办公室"));
     }
 
     #[test]
