@@ -361,8 +361,20 @@ fn short_name(body: &str) -> Option<(String, String)> {
 /// Endings of the schools, hospitals and government bodies that sign their own footer; a 中心 or a bare 办公室 is
 /// as often a column, a committee's office or a people's government is not (dev c1294: "上海市某某管理委员会办公室"
 /// alone in a footer label).
-const SIGNING_INSTITUTIONS: [&str; 12] =
-    ["大学", "学院", "中学", "小学", "学校", "幼儿园", "医院", "卫生院", "研究院", "委员会办公室", "管理委员会", "人民政府"];
+const SIGNING_INSTITUTIONS: [&str; 12] = [
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "学校",
+    "幼儿园",
+    "医院",
+    "卫生院",
+    "研究院",
+    "委员会办公室",
+    "管理委员会",
+    "人民政府",
+];
 
 /// A footer block that starts with a public body's name ("成都某某研究院附属医院 / Affiliated Hospital of …"):
 /// the hospital or school that signs its own page. Two such blocks (partner links) leave it open.
