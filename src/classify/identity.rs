@@ -447,9 +447,10 @@ fn self_references(body: &str) -> Vec<String> {
 const NAMES_MAX: usize = 64;
 
 /// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
-/// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896): a name this short that ends so
-/// is the section's, not the site's.
-const SECTION_FUNCTIONS: [&str; 10] = ["介绍", "指南", "方式", "招募", "简介", "概况", "须知", "流程", "列表", "详情"];
+/// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332): a
+/// name this short that ends so is the section's, not the site's.
+const SECTION_FUNCTIONS: [&str; 12] =
+    ["介绍", "指南", "方式", "招募", "简介", "概况", "须知", "流程", "列表", "详情", "帮助", "说明"];
 const SECTION_NAME_MAX_CHARS: usize = 6;
 
 /// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt), or a section's name by
