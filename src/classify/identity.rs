@@ -192,10 +192,7 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
     let short = short_name(&facts.body_text);
     let institution = institution_line(&facts.footer_text);
     let introduced = self_introduction(&facts.body_text);
-    let institution_introduced = INSTITUTION_INTRODUCTION
-        .captures(&facts.body_text)
-        .map(|c| c["name"].to_string())
-        .filter(|n| !n.starts_with(NOT_A_NAME_START));
+    let institution_introduced = institution_introduction(&facts.body_text);
     let referred = self_references(&facts.body_text);
     // With no title, no h1 and no logo that names it, the page's first heading that reads as a name
     // (no sentence in it) is what it calls itself ("iFantastic工具箱 ifantastic.cn" in an h3, dev c862).
@@ -358,10 +355,10 @@ fn short_name(body: &str) -> Option<(String, String)> {
     SHORT_NAME.captures(body).map(|c| (c["full"].to_string(), c["short"].to_string()))
 }
 
-/// Endings of the schools, hospitals and government bodies that sign their own footer; a 中心 or a bare 办公室 is
-/// as often a column, a committee's office or a people's government is not (dev c1294: "上海市某某管理委员会办公室"
-/// alone in a footer label).
-const SIGNING_INSTITUTIONS: [&str; 12] = [
+/// Endings of the schools, hospitals and government bodies that sign their own footer or open their about
+/// page with their name; a 中心 or a bare 办公室 is as often a column, a committee's office or a people's
+/// government is not (dev c1294: "上海市某某管理委员会办公室" alone in a footer label).
+const SIGNING_INSTITUTIONS: [&str; 14] = [
     "大学",
     "学院",
     "中学",
@@ -371,6 +368,8 @@ const SIGNING_INSTITUTIONS: [&str; 12] = [
     "医院",
     "卫生院",
     "研究院",
+    "研究所",
+    "保健院",
     "委员会办公室",
     "管理委员会",
     "人民政府",
@@ -384,7 +383,7 @@ fn institution_line(footer: &str) -> Option<String> {
         .filter_map(|block| block.split_whitespace().next())
         .filter(|first| first.chars().all(is_han))
         // Not every public body's ending: a footer's 新闻中心 or 帮助中心 is a column's heading.
-        .filter(|first| SIGNING_INSTITUTIONS.iter().any(|s| first.ends_with(s)))
+        .filter(|first| signs_as_institution(first))
         // A link into the site's pages (关于医院, 走进学校) is no name.
         .filter(|first| !["关于", "走进", "进入", "返回"].iter().any(|verb| first.starts_with(verb)))
         .filter(|first| (4..=30).contains(&first.chars().count()));
@@ -401,15 +400,29 @@ static SELF_INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("self-introduction line")
 });
 
+fn signs_as_institution(name: &str) -> bool {
+    SIGNING_INSTITUTIONS.iter().any(|s| name.ends_with(s))
+}
+
 /// An institution's about page opens by saying what it is: "衢州市某某保健院是一所二级甲等妇幼保健院" (dev c1212,
 /// a hospital's page titled only 医院介绍). The name stands at the start of a sentence and ends as a school's
-/// or a hospital's does.
-static INSTITUTION_INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[\s。，！？；,.!?;])(?P<name>\p{Han}{2,24}?(?:医院|保健院|卫生院|学校|学院|大学|中学|小学|幼儿园|研究院|研究所))\s*(?:是|系)\s*(?:一所|一家|一座|我国|全国|国内|省内|省属|市属)",
+/// or a hospital's does. It leads with no literal: gated by the words every match holds.
+static INSTITUTION_INTRODUCTION: LazyLock<Gated> = LazyLock::new(|| {
+    Gated::new(
+        Regex::new(
+            r"(?:^|[\s。，！？；,.!?;])(?P<name>\p{Han}{2,28}?)\s*(?:是|系)\s*(?:一所|一家|一座|我国|全国|国内|省内|省属|市属)",
+        )
+        .expect("institution introduction"),
     )
-    .expect("institution introduction")
 });
+
+/// The institution the page's first such sentence introduces.
+fn institution_introduction(body: &str) -> Option<String> {
+    INSTITUTION_INTRODUCTION
+        .captures_iter(body)
+        .map(|c| c["name"].to_string())
+        .find(|n| !n.starts_with(NOT_A_NAME_START) && signs_as_institution(n))
+}
 
 /// Words that start a sentence about someone other than the site (我们, 本公司, 该平台, 您).
 const NOT_A_NAME_START: [char; 5] = ['本', '我', '该', '您', '贵'];
@@ -637,6 +650,18 @@ mod tests {
         // A page with a title is known by it; the introduction adds nothing.
         let titled = PageFacts { title: Some("某某游戏".into()), ..facts };
         assert_eq!(site_names(&titled), ["某某游戏"]);
+    }
+
+    #[test]
+    fn an_institution_opening_its_about_page_with_what_it_is_names_the_site() {
+        let body = "青禾市妇幼保健院是一所二级甲等妇幼保健院，始建于1952年。本院设有妇科、产科、儿科。";
+        let facts =
+            PageFacts { title: Some("医院介绍".into()), body_text: body.to_string(), ..PageFacts::default() };
+        assert_eq!(site_names(&facts), ["青禾市妇幼保健院"]);
+        // A company introduced so is no institution.
+        let company =
+            PageFacts { body_text: "青禾科技是一家软件公司。".to_string(), ..PageFacts::default() };
+        assert!(site_names(&company).is_empty());
     }
 
     #[test]

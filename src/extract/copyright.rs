@@ -134,6 +134,8 @@ const NUMBER_MARKS: [&str; 4] = ["ICP", "公网安备", "B2-", "B1-"];
 /// The bars footers set between their parts: the ASCII and full-width ones, and the CJK stroke 丨 that
 /// Chinese footers use as one ("©2014 - 2020 某某游戏 丨京ICP备…", dev c1184). No name has one inside.
 const BARS: [char; 3] = ['|', '｜', '丨'];
+/// What a holder never ends with: punctuation, a dash, a bar.
+const TRAILING: [char; 9] = ['.', ',', '，', '。', ' ', '-', '|', '｜', '丨'];
 /// Words that end an organisation's name.
 const ORG_SUFFIXES: [&str; 33] = [
     "中学",
@@ -199,7 +201,7 @@ pub fn holder_of(line: &str) -> Option<String> {
             Some(m) => h[..m.start()].to_string(),
             None => h.into_owned(),
         };
-        let mut h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|', '｜', '丨']).trim().to_string();
+        let mut h = h.trim().trim_end_matches(TRAILING).trim().to_string();
         for stock in STOCK_PHRASES {
             // ASCII case folding keeps every byte where it was: the index is one of `h`'s (full
             // lower-casing can change a letter's length, "İ", and cut inside the next character).
@@ -221,7 +223,7 @@ pub fn holder_of(line: &str) -> Option<String> {
             let cut = h[..i].rfind(char::is_whitespace).unwrap_or(0);
             h.truncate(cut);
         }
-        let h = h.trim().trim_end_matches(['.', ',', '，', '。', ' ', '-', '|', '｜', '丨']).trim();
+        let h = h.trim().trim_end_matches(TRAILING).trim();
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         // "号-2浙…": the tail of a filing number run into the next one.
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
