@@ -510,7 +510,7 @@ fn speaks_as_someone(name: &str) -> bool {
 }
 
 /// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
-fn role_lines(footer: &str) -> Vec<(u8, String)> {
+pub(super) fn role_lines(footer: &str) -> Vec<(u8, String)> {
     let mut out = Vec::new();
     for c in ROLE_LINE.captures_iter(footer) {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);

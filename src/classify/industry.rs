@@ -89,11 +89,12 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
                 .collect();
             let in_body: Vec<&String> = industry.body.iter().filter(|b| body.contains(b.as_str())).collect();
             let licence = industry.licence.iter().find_map(|re| re.find(&page.footer).map(|m| m.as_str().to_string()));
-            let kinds: Vec<String> = industry
+            let mut kinds: Vec<String> = industry
                 .evidence
                 .iter()
                 .filter_map(|re| re.find(&page.raw).map(|m| m.as_str().chars().take(40).collect()))
                 .collect();
+            kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
             let dated: Vec<String> = industry
                 .timestamps
                 .iter()
@@ -175,4 +176,54 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
         .filter(|s| !(government && rules.government.industries.contains(&s.industry.key)))
         .map(|s| IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence })
         .collect()
+}
+
+/// The first body signing the site whose name ends as this industry's bodies are named (a hospital's
+/// own name under its copyright line), unless the name is one the industry excludes (宠物医院).
+fn signed_as<'p>(page: &'p Prepared, industry: &Industry) -> Option<&'p str> {
+    page.signers
+        .iter()
+        .filter(|signer| !industry.exclude.iter().any(|x| signer.contains(x.as_str())))
+        .find(|signer| industry.signed_by.iter().any(|ending| signer.ends_with(ending.as_str())))
+        .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{CopyrightFact, PageFacts};
+    use crate::rules::RuleSet;
+
+    fn signed(holder: &str, footer: &str) -> PageFacts {
+        PageFacts {
+            copyright: vec![CopyrightFact { text: format!("版权所有 {holder}"), holder: Some(holder.to_string()) }],
+            footer_text: footer.to_string(),
+            ..PageFacts::default()
+        }
+    }
+
+    fn signed_evidence(facts: &PageFacts, key: &str) -> Option<String> {
+        let rules = RuleSet::embedded();
+        let industry = rules.preapproval.get(key).expect("industry");
+        signed_as(&Prepared::new(facts), industry).map(str::to_string)
+    }
+
+    #[test]
+    fn a_body_of_the_industry_signing_the_site_is_its_evidence() {
+        let hospital = signed("青禾市第一人民医院", "");
+        assert_eq!(signed_evidence(&hospital, "healthcare").as_deref(), Some("青禾市第一人民医院"));
+        assert_eq!(signed_evidence(&hospital, "education"), None);
+        // A 主办 line names the body as much as a copyright line does.
+        let sponsored = PageFacts {
+            footer_text: "主办单位：青禾日报社 地址：青禾市".into(), ..PageFacts::default()
+        };
+        assert_eq!(signed_evidence(&sponsored, "news").as_deref(), Some("青禾日报社"));
+    }
+
+    #[test]
+    fn a_name_the_industry_excludes_or_that_only_contains_an_ending_signs_nothing() {
+        assert_eq!(signed_evidence(&signed("青禾宠物医院", ""), "healthcare"), None);
+        // A university's press is a publisher, not a school.
+        assert_eq!(signed_evidence(&signed("青禾大学出版社", ""), "education"), None);
+    }
 }

@@ -49,6 +49,9 @@ pub(crate) struct Prepared {
     /// The bottom region's text, where a site shows its own licences (the whole text when no bottom
     /// region was found).
     pub footer: String,
+    /// The bodies that sign the site: its copyright holders and the bodies its footer's 主办 / 运营 /
+    /// 承办 lines name (folded).
+    pub signers: Vec<String>,
     /// The body text's length as a visitor sees it: without what the page's own markup hides (the
     /// text a default page carries in a hidden block, dev c986, is no content of a site).
     pub chars: usize,
@@ -75,6 +78,13 @@ impl Prepared {
             title,
             names,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
+            signers: facts
+                .copyright
+                .iter()
+                .filter_map(|c| c.holder.clone())
+                .chain(identity::role_lines(&facts.footer_text).into_iter().map(|(_, name)| name))
+                .map(|name| fold(&name))
+                .collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
             body,
             // A page whose bottom region was not found shows its licences somewhere in its text.

@@ -115,6 +115,10 @@ pub(crate) struct IndustryRule {
     /// Points for such a name, when not `[weights] title`.
     #[serde(default)]
     pub name_ending_weight: Option<f64>,
+    /// Endings of the name of a body of this industry: a copyright holder or a 主办 line's body that
+    /// ends with one runs the site (a school signs its site's footer as its own).
+    #[serde(default)]
+    pub signed_by: Vec<String>,
     #[serde(default)]
     pub navigation: Vec<String>,
     #[serde(default)]
@@ -167,6 +171,8 @@ pub struct Industry {
     pub name_endings: Vec<String>,
     /// Points for a name ending so, when the industry sets its own (else `[weights] title`).
     pub name_ending_weight: Option<f64>,
+    /// Endings of the name of a body that, signing the footer, shows the industry (`[weights] evidence`).
+    pub signed_by: Vec<String>,
     pub navigation: Vec<String>,
     pub body: Vec<String>,
     pub exclude: Vec<String>,
@@ -206,6 +212,7 @@ impl Preapproval {
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
                 name_ending_weight: r.name_ending_weight,
+                signed_by: folded(&r.signed_by),
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),
                 exclude: folded(&r.exclude),
