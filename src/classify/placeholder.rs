@@ -62,7 +62,8 @@ pub(super) fn placeholder(
         };
         // A default page's sentence has a grammar more than fixed words: read it from the text as
         // shown (spacing kept), not from the folded text.
-        let sentence = || f.patterns.iter().any(|re| re.is_match(&page.raw));
+        let sentence =
+            || f.patterns.iter().any(|re| re.is_match(&page.raw) || (f.patterns_in_title && re.is_match(&page.title)));
         f.title.iter().any(|w| page.title.contains(w.as_str()))
             || f.text.iter().any(|w| page.body.contains(w.as_str()))
             || links()

@@ -108,6 +108,10 @@ pub(crate) struct FingerprintRule {
     /// the same things in many wordings ("If you're seeing this page …, it means … successfully").
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// The `patterns` are read in the title as well: a notice may be all a page's title says while
+    /// its body is one picture.
+    #[serde(default)]
+    pub patterns_in_title: bool,
     pub max_chars: usize,
     /// At most this many links on the page (any number when not given): a notice stands on a page
     /// that offers little else, while a site's full menu around the same words is the site.
@@ -156,6 +160,7 @@ pub struct Fingerprint {
     pub min_target_links: usize,
     /// Sentence forms over the visible text; any match marks the page.
     pub patterns: Vec<super::gated::Gated>,
+    pub patterns_in_title: bool,
     pub max_chars: usize,
     pub max_links: usize,
 }
@@ -204,6 +209,7 @@ impl Placeholders {
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     min_target_links: f.min_target_links.unwrap_or(1),
                     patterns: super::compile_patterns(&f.patterns, bad),
+                    patterns_in_title: f.patterns_in_title,
                     max_chars: f.max_chars,
                     max_links: f.max_links.unwrap_or(usize::MAX),
                 })
@@ -223,6 +229,7 @@ impl Placeholders {
                     link_targets: Vec::new(),
                     min_target_links: 1,
                     patterns: Vec::new(),
+                    patterns_in_title: false,
                     max_chars: usize::MAX,
                     max_links: usize::MAX,
                 })
