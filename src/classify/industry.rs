@@ -57,8 +57,10 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
-            let named_as = super::identity::name_parts(&names)
-                .find_map(|part| industry.name_endings.iter().find(|e| part.ends_with(e.as_str())));
+            let named_as = super::identity::name_parts(&names).find_map(|part| {
+                let name = without_site_word(part);
+                industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
+            });
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
             let ending_weight = named_as.and(industry.name_ending_weight);
@@ -178,13 +180,35 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
         .collect()
 }
 
+/// What a site adds after the name of the body that runs it: 某某大学新闻网, 某某医院官网, 某某学院学术网.
+const SITE_WORDS: [&str; 4] = ["官方网站", "网站", "官网", "网"];
+/// What a site says of itself between the body's name and the word for a site (新闻网, 门户网站).
+const SITE_KINDS: [&str; 6] = ["新闻", "学术", "信息", "门户", "资讯", "官方"];
+
+/// A name without the words that call it a site: the name of the body the site is of.
+fn without_site_word(name: &str) -> &str {
+    let Some(mut rest) = SITE_WORDS.iter().find_map(|w| name.strip_suffix(w)) else { return name };
+    while let Some(shorter) = SITE_KINDS.iter().find_map(|k| rest.strip_suffix(k)) {
+        rest = shorter;
+    }
+    rest
+}
+
+/// A company's legal form after its name: a private clinic registers as 某某门诊部有限公司, a check-up
+/// centre as 某某健康体检有限公司.
+const COMPANY_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
+
 /// The first body signing the site whose name ends as this industry's bodies are named (a hospital's
-/// own name under its copyright line), unless the name is one the industry excludes (宠物医院).
+/// own name under its copyright line), before any company form, unless the name is one the industry
+/// excludes (宠物医院).
 fn signed_as<'p>(page: &'p Prepared, industry: &Industry) -> Option<&'p str> {
     page.signers
         .iter()
         .filter(|signer| !industry.exclude.iter().any(|x| signer.contains(x.as_str())))
-        .find(|signer| industry.signed_by.iter().any(|ending| signer.ends_with(ending.as_str())))
+        .find(|signer| {
+            let name = COMPANY_FORMS.iter().find_map(|form| signer.strip_suffix(form)).unwrap_or(signer);
+            industry.signed_by.iter().any(|ending| name.ends_with(ending.as_str()))
+        })
         .map(String::as_str)
 }
 
@@ -218,6 +242,17 @@ mod tests {
             footer_text: "主办单位：青禾日报社 地址：青禾市".into(), ..PageFacts::default()
         };
         assert_eq!(signed_evidence(&sponsored, "news").as_deref(), Some("青禾日报社"));
+        // A private clinic is a company by its legal form.
+        let clinic = signed("青禾仁和门诊部有限公司", "");
+        assert_eq!(signed_evidence(&clinic, "healthcare").as_deref(), Some("青禾仁和门诊部有限公司"));
+    }
+
+    #[test]
+    fn a_site_word_after_a_body_s_name_leaves_the_body_s_name() {
+        assert_eq!(without_site_word("青禾大学新闻网"), "青禾大学");
+        assert_eq!(without_site_word("青禾医院官网"), "青禾医院");
+        assert_eq!(without_site_word("青禾学院学术网"), "青禾学院");
+        assert_eq!(without_site_word("青禾大学生"), "青禾大学生");
     }
 
     #[test]
