@@ -16,7 +16,7 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©@]\s*)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
+    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©@]\s*)?(?P<year>\d{4}\s*(?:[-–—~至]\s*\d{4}\s*)?)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
         .expect("holder after")
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -174,11 +174,26 @@ const ORG_SUFFIXES: [&str; 33] = [
 ];
 const LATIN_ORG: [&str; 8] = ["ltd", "inc", "co.", "corp", "corporation", "limited", "gmbh", "llc"];
 
-/// Whether a name reads as an organisation (a company, a body) rather than a brand or a domain.
+/// Whether a name reads as an organisation (a company, a body) rather than a brand or a domain. A
+/// short qualifier in brackets after the name does not change what it is: a tobacco monopoly bureau
+/// that is also a company signs as 某某烟草专卖局（公司）.
 pub fn is_organisation(name: &str) -> bool {
+    let name = without_qualifier(name);
     let lower = name.to_lowercase();
     ORG_SUFFIXES.iter().any(|s| name.ends_with(s)) || LATIN_ORG.iter().any(|s| lower.contains(s))
 }
+
+/// The name before a closing bracketed qualifier of a few characters ("（公司）", "(集团)"), else the name.
+fn without_qualifier(name: &str) -> &str {
+    let Some(inner) = name.strip_suffix([')', '）']) else { return name };
+    match inner.rfind(['(', '（']) {
+        Some(open) if open > 0 && inner[open..].chars().count() <= QUALIFIER_MAX_CHARS => &inner[..open],
+        _ => name,
+    }
+}
+
+/// The longest bracketed qualifier read as one, with its opening bracket.
+const QUALIFIER_MAX_CHARS: usize = 7;
 
 /// The organisation or person a copyright line names, if any: of every candidate in the line, a
 /// Chinese organisation's name first.
@@ -283,12 +298,18 @@ pub fn holder_of(line: &str) -> Option<String> {
         }
     }
     for c in HOLDER_AFTER_MARK.captures_iter(line) {
+        // "版权所有2016 某某检测中心": a Chinese name after the year is the holder; a Latin one is read
+        // whole after the © below ("版权所有 © 2016 PENTA LILL", where this match stops at the space).
+        if c.name("year").is_some() && !c["h"].starts_with(is_han) {
+            continue;
+        }
         add(&c["h"]);
     }
     // "河南某某科技有限公司 Copyright © 2016 Brand": the organisation written before the mark.
     let mark_at = line.find('©').into_iter().chain(line.to_ascii_lowercase().find("copyright")).min();
     if let Some(head) = mark_at.map(|i| &line[..i]) {
-        let mut words = head.split_whitespace().rev();
+        // "某某局（公司） - Copyright …", "某某局（公司）| Copyright …": a dash or a bar between them separates.
+        let mut words = head.split_whitespace().rev().map(|w| w.trim_end_matches(TRAILING)).filter(|w| !w.is_empty());
         let (before, credit) = (words.next(), words.next().map(str::to_lowercase));
         // "Theme By 某某传媒 Copyright …" credits a theme's author, not the holder.
         let is_credit = credit
@@ -357,6 +378,15 @@ mod tests {
             Some("杭州堆叠科技有限公司")
         );
         assert_eq!(holder_of("© (C) 2020 Example Ltd").as_deref(), Some("Example Ltd"));
+        // The organisation before the mark, past a dash or a bar, with a qualifier in brackets (dev c1510, c1512).
+        for line in [
+            "青禾省烟草专卖局(公司) - Copyright 2003 - 2009 QH-Tobacco.",
+            "青禾省烟草专卖局（公司）| Copyright 2003 QH-Tobacco",
+        ] {
+            assert!(holder_of(line).is_some_and(|h| h.starts_with("青禾省烟草专卖局")), "{line}");
+        }
+        // A year between the mark and the holder (dev c1504).
+        assert_eq!(holder_of("版权所有2016 青禾纺织检测中心").as_deref(), Some("青禾纺织检测中心"));
         // The tail of a filing number run into the mark names nobody.
         assert_eq!(holder_of("号-2浙 版权所有"), None);
         // A reproduction notice run into the holder (dev c798).
