@@ -71,6 +71,7 @@ impl PageRead {
             og_site_name: facts.og_site_name.clone(),
             heading: facts.heading.clone(),
             logo_alt: facts.logo_alt.clone(),
+            home_link: None,
             icp: facts.icp.clone(),
             psb: facts.psb.clone(),
             copyright: facts.copyright.clone(),

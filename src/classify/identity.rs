@@ -140,7 +140,7 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         }
     }
     // Template syntax names nothing there either ("RX ${goods.goodsName}" as a heading, dev c1074).
-    let marked: Vec<String> = [&facts.og_site_name, &facts.heading, &facts.logo_alt]
+    let marked: Vec<String> = [&facts.og_site_name, &facts.heading, &facts.logo_alt, &facts.home_link]
         .into_iter()
         .flatten()
         .map(|n| without_template_syntax(n))

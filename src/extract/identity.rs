@@ -1,4 +1,5 @@
-//! What a page calls itself: `<title>`, `og:site_name`, the main heading and the logo's alt text.
+//! What a page calls itself: `<title>`, `og:site_name`, the main heading, the logo's alt text and the
+//! text of its link home.
 
 use std::sync::LazyLock;
 
@@ -10,6 +11,7 @@ pub(crate) struct Identity {
     pub og_site_name: Option<String>,
     pub heading: Option<String>,
     pub logo_alt: Option<String>,
+    pub home_link: Option<String>,
 }
 
 fn selector(s: &str) -> Selector {
@@ -23,6 +25,42 @@ static META_SITE_NAME: LazyLock<Selector> =
     LazyLock::new(|| selector(r#"meta[name="SiteName"], meta[name="sitename"], meta[name="site_name"]"#));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
+static LINK: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
+
+/// How a page links to its own home without naming a host.
+const HOME_TARGETS: [&str; 10] = [
+    "/",
+    "./",
+    "index.html",
+    "index.htm",
+    "index.php",
+    "/index.html",
+    "/index.htm",
+    "/index.php",
+    "/index.asp",
+    "/index.jsp",
+];
+/// What a link home says when it says only that, or which version of the site it leads to (folded to
+/// lower case, no white space).
+const HOME_WORDS: [&str; 15] = [
+    "首页",
+    "返回首页",
+    "网站首页",
+    "主页",
+    "返回主页",
+    "回到首页",
+    "home",
+    "homepage",
+    "index",
+    "电脑版",
+    "手机版",
+    "pc版",
+    "触屏版",
+    "移动版",
+    "桌面版",
+];
+/// A brand's name is short; a longer link home is a sentence or a menu.
+const HOME_LINK_MAX_CHARS: usize = 24;
 
 fn text_of(el: ElementRef<'_>) -> Option<String> {
     let text: String = el.text().collect::<Vec<_>>().join(" ");
@@ -53,5 +91,20 @@ pub(crate) fn read(html: &Html) -> Identity {
             .select(&IMG)
             .filter(|img| mentions_logo(*img))
             .find_map(|img| img.value().attr("alt").map(super::collapse_space).filter(|a| !a.is_empty())),
+        home_link: home_link(html),
     }
+}
+
+/// The text of the first link to the site's own home that says more than "home": a header's brand
+/// (`<a href="/">某某视频网</a>`, dev c1492).
+fn home_link(html: &Html) -> Option<String> {
+    html.select(&LINK)
+        .filter(|a| a.value().attr("href").is_some_and(|h| HOME_TARGETS.contains(&h.trim())))
+        .filter_map(text_of)
+        .find(|text| {
+            let key: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+            text.chars().count() <= HOME_LINK_MAX_CHARS
+                && key.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !HOME_WORDS.contains(&key.as_str())
+        })
 }

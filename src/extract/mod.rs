@@ -33,6 +33,9 @@ pub struct PageFacts {
     pub og_site_name: Option<String>,
     pub heading: Option<String>,
     pub logo_alt: Option<String>,
+    /// The text of the first link home that names something (a header's brand).
+    #[serde(default)]
+    pub home_link: Option<String>,
     pub icp: Vec<IcpFact>,
     pub psb: Vec<PsbFact>,
     pub copyright: Vec<CopyrightFact>,
@@ -291,6 +294,7 @@ pub fn extract_within(
         og_site_name: identity.og_site_name,
         heading: identity.heading,
         logo_alt: identity.logo_alt,
+        home_link: identity.home_link,
         icp,
         psb,
         copyright,
@@ -636,6 +640,16 @@ mod tests {
         assert_eq!(f.heading.as_deref(), Some("欢迎"));
         assert_eq!(f.logo_alt.as_deref(), Some("示例 LOGO"));
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例科技有限公司"));
+    }
+
+    #[test]
+    fn the_first_link_home_that_names_something_is_the_header_s_brand() {
+        let f = facts(
+            "<title>haoduoshipin</title><nav><a href='/'>首页</a><a href='/m'>手机版</a><a href='/'>电脑版</a>\
+             <a href='/'>青禾视频网</a><a href='https://other.example/'>别的网站</a></nav><video controls></video>",
+        );
+        assert_eq!(f.home_link.as_deref(), Some("青禾视频网"));
+        assert_eq!(facts("<a href='/'>首页</a><a href='/about'>青禾</a>").home_link, None);
     }
 
     #[test]
