@@ -73,11 +73,16 @@ const PART_MAX_CHARS: usize = 24;
 /// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that
 /// can be a name: each cut at the title separators, trimmed, no headline.
 pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
-    names
-        .split('|')
-        .flat_map(|n| n.split(TITLE_SEPARATORS))
-        .map(str::trim)
-        .filter(|part| !part.is_empty() && part.chars().count() <= PART_MAX_CHARS)
+    names.split('|').flat_map(|n| n.split(TITLE_SEPARATORS)).map(str::trim).flat_map(|part| {
+        // A bilingual name ("聖公會基愛小學 S.K.H. Kei Oi Primary School", dev c1574) is its Chinese name
+        // followed by its English one: the Chinese name is a part of its own.
+        let han_head = part
+            .char_indices()
+            .find(|&(_, c)| c.is_ascii_alphabetic())
+            .map(|(i, _)| part[..i].trim_end())
+            .filter(|head| head.chars().count() >= 2 && head.chars().all(crate::text::is_han));
+        std::iter::once(part).chain(han_head).filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
+    })
 }
 
 /// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
@@ -613,6 +618,14 @@ mod tests {
 
     fn footer(text: &str) -> PageFacts {
         PageFacts { footer_text: text.to_string(), ..PageFacts::default() }
+    }
+
+    #[test]
+    fn a_bilingual_name_s_chinese_name_is_a_part_of_its_own() {
+        let parts: Vec<&str> = name_parts("聖公會青禾小學 s.k.h.qingheprimaryschool|青禾").collect();
+        assert!(parts.contains(&"聖公會青禾小學"), "{parts:?}");
+        // A name that begins in Latin letters has no Chinese head.
+        assert_eq!(name_parts("qq音乐").count(), 1);
     }
 
     #[test]
