@@ -122,6 +122,8 @@ const THEME_DEFAULTS: [&str; 10] = [
     "Powered by",
     "Theme",
 ];
+/// The stand-in names of [`THEME_DEFAULTS`], lower case without spaces.
+const STAND_IN_NAMES: [&str; 3] = ["companyname", "yourcompany", "yourwebsite"];
 /// Words of a notice forbidding reproduction, which some footers run straight into the holder's name.
 const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", "禁止"];
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
@@ -245,7 +247,10 @@ pub fn holder_of(line: &str) -> Option<String> {
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
         // "版权归X所有": the holder is X.
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
-        let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()));
+        // A template's stand-in name is one whether or not its words are spaced ("Companyname", dev c1674).
+        let squeezed: String = h.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()))
+            || STAND_IN_NAMES.iter().any(|d| squeezed.contains(d));
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
         // 举报网站, dev c140), often inside the copyright line: they receive complaints, they hold nothing.
@@ -385,6 +390,8 @@ mod tests {
         ] {
             assert!(holder_of(line).is_some_and(|h| h.starts_with("青禾省烟草专卖局")), "{line}");
         }
+        // A template's stand-in name, spaced or not (dev c1674).
+        assert_eq!(holder_of("Copyright © 2022 Companyname All rights reserved"), None);
         // A year between the mark and the holder (dev c1504).
         assert_eq!(holder_of("版权所有2016 青禾纺织检测中心").as_deref(), Some("青禾纺织检测中心"));
         // The tail of a filing number run into the mark names nobody.
