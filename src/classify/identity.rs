@@ -90,8 +90,10 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
 /// every company site has (a heading 新闻中心 over a news list, dev c692; an app's APP下载 page, dev c132), alt texts of a logo that say
 /// only that it is one, and the status words of an error or maintenance page's title: none names a site.
 /// Folded (lower case, no white space), as they are compared.
-const GENERIC_NAMES: [&str; 35] = [
+const GENERIC_NAMES: [&str; 37] = [
     "首页",
+    "官网",
+    "官方网站",
     "app下载",
     "下载中心",
     "客户端下载",
@@ -465,10 +467,25 @@ fn self_references(body: &str) -> Vec<String> {
 const NAMES_MAX: usize = 64;
 
 /// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
-/// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332): a
-/// name this short that ends so is the section's, not the site's.
-const SECTION_FUNCTIONS: [&str; 12] =
-    ["介绍", "指南", "方式", "招募", "简介", "概况", "须知", "流程", "列表", "详情", "帮助", "说明"];
+/// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332), or by
+/// the kind of page a template makes (商品详情页, 文章详情页, dev c1364, c1486): a name this short that ends so is
+/// the section's, not the site's.
+const SECTION_FUNCTIONS: [&str; 14] = [
+    "介绍",
+    "指南",
+    "方式",
+    "招募",
+    "简介",
+    "概况",
+    "须知",
+    "流程",
+    "列表",
+    "详情",
+    "帮助",
+    "说明",
+    "详情页",
+    "列表页",
+];
 const SECTION_NAME_MAX_CHARS: usize = 6;
 
 /// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt), or a section's name by
@@ -730,6 +747,10 @@ mod tests {
         assert!(!is_generic("某某大学新闻中心"));
         assert!(!is_generic("logo设计网"));
         assert!(!is_generic("某某首页"));
+        // A template's page kind and the words for a site's home (dev c1486, c1680).
+        assert!(is_generic("文章详情页"));
+        assert!(is_generic("官网首页"));
+        assert!(!is_generic("青禾官网"));
         // A section page named by what it does for the visitor; a longer name that ends so is a site's.
         assert!(is_generic("联系方式"));
         assert!(is_generic("就诊指南"));
