@@ -40,9 +40,13 @@ const HOME_TARGETS: [&str; 10] = [
     "/index.asp",
     "/index.jsp",
 ];
-/// What a link home says when it says only that, or which version of the site it leads to (folded to
-/// lower case, no white space).
-const HOME_WORDS: [&str; 15] = [
+/// What a link home says when it says only that, which version of the site it leads to, or what the
+/// browser should do with it (设为首页, 加入收藏; dev c1688) — folded to lower case, no white space.
+const HOME_WORDS: [&str; 19] = [
+    "设为首页",
+    "加入收藏",
+    "收藏本站",
+    "english",
     "首页",
     "返回首页",
     "网站首页",

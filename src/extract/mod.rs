@@ -645,7 +645,7 @@ mod tests {
     #[test]
     fn the_first_link_home_that_names_something_is_the_header_s_brand() {
         let f = facts(
-            "<title>haoduoshipin</title><nav><a href='/'>首页</a><a href='/m'>手机版</a><a href='/'>电脑版</a>\
+            "<title>haoduoshipin</title><nav><a href='index.html'>设为首页</a><a href='/m'>手机版</a><a href='/'>电脑版</a>\
              <a href='/'>青禾视频网</a><a href='https://other.example/'>别的网站</a></nav><video controls></video>",
         );
         assert_eq!(f.home_link.as_deref(), Some("青禾视频网"));
