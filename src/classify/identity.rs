@@ -468,9 +468,10 @@ const NAMES_MAX: usize = 64;
 
 /// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
 /// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332), or by
-/// the kind of page a template makes (商品详情页, 文章详情页, dev c1364, c1486): a name this short that ends so is
-/// the section's, not the site's.
-const SECTION_FUNCTIONS: [&str; 14] = [
+/// the kind of page a template makes (商品详情页, 文章详情页, dev c1364, c1486), or its questions, messages and
+/// details (常见问题, 请您留言, 收费详细: dev c1562, c1688, c1672): a name this short that ends so is the section's, not
+/// the site's.
+const SECTION_FUNCTIONS: [&str; 17] = [
     "介绍",
     "指南",
     "方式",
@@ -485,6 +486,9 @@ const SECTION_FUNCTIONS: [&str; 14] = [
     "说明",
     "详情页",
     "列表页",
+    "问题",
+    "留言",
+    "详细",
 ];
 const SECTION_NAME_MAX_CHARS: usize = 6;
 
@@ -751,6 +755,8 @@ mod tests {
         assert!(is_generic("文章详情页"));
         assert!(is_generic("官网首页"));
         assert!(!is_generic("青禾官网"));
+        assert!(is_generic("常见问题"));
+        assert!(is_generic("收费详细"));
         // A section page named by what it does for the visitor; a longer name that ends so is a site's.
         assert!(is_generic("联系方式"));
         assert!(is_generic("就诊指南"));
