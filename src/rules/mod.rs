@@ -336,8 +336,8 @@ fn check_hosting_talk(path: &Path, text: &str, talk: &HostingTalk, errors: &mut 
 }
 
 /// A fingerprint's `link_words` that could never count (no greeting to look for, or a minimum of none
-/// or of more words than it has), or a `min_target_links` of none or without `link_targets` to count, is
-/// a mistake in the file, located at the fingerprint's id.
+/// or of more words than it has), a `min_target_links` of none or without `link_targets` to count, or
+/// `patterns_in_title` with no patterns, is a mistake in the file, located at the fingerprint's id.
 fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], errors: &mut Vec<RuleError>) {
     for f in fingerprints {
         let words_used = !f.link_words.is_empty() || f.min_link_words > 0;
@@ -349,6 +349,8 @@ fn check_link_words(path: &Path, text: &str, fingerprints: &[Fingerprint], error
             "min_target_links must be at least 1".to_string()
         } else if f.min_target_links > 1 && f.link_targets.is_empty() {
             "min_target_links needs link_targets to count".to_string()
+        } else if f.patterns_in_title && f.patterns.is_empty() {
+            "patterns_in_title needs patterns to read in the title".to_string()
         } else {
             continue;
         };
@@ -576,6 +578,21 @@ mod tests {
             "link_targets = []\n",
         )]);
         assert!(shown.iter().any(|e| e.contains("min_target_links needs link_targets")), "{shown:?}");
+    }
+
+    #[test]
+    fn patterns_read_in_the_title_without_patterns_are_located() {
+        let shown = errors_after(&[(
+            "placeholders.toml",
+            "patterns = ['(?:^|[^\\p{Han}]|网站|本站",
+            "text = ['建设中'] # '(?:^|[^\\p{Han}]|网站|本站",
+        )]);
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.contains("placeholders.toml:") && e.contains("bare-notice: patterns_in_title needs")),
+            "{shown:?}"
+        );
     }
 
     #[test]
