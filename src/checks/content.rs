@@ -3,6 +3,7 @@
 
 use super::{CheckInput, Finding, NO_FILING};
 use crate::classify::is_organisation;
+use crate::extract::COMPANY_FORMS;
 use crate::rules::ApprovalStatus;
 use crate::text::fold;
 
@@ -83,7 +84,7 @@ fn title_mismatch(filed: &str, names: &[String]) -> Finding {
 /// The distinctive part of an organisation's name: no region prefix, no company form.
 pub(super) fn org_core(s: &str) -> String {
     let mut k: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
-    for form in ["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"] {
+    for form in COMPANY_FORMS.iter().chain(&["集团", "公司"]) {
         k = k.replace(form, "");
     }
     k

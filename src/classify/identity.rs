@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::extract::PageFacts;
 pub use crate::extract::is_organisation;
+use crate::extract::{PageFacts, is_generic_name};
 use crate::rules::gated::Gated;
 use crate::text::{fold, is_han};
 
@@ -85,53 +85,18 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
-/// 无标题文档 / Untitled Document, Visual Studio's 无标题页, FrontPage's 新建网页 1: dev c692), the sections
-/// every company site has (a heading 新闻中心 over a news list, dev c692; an app's APP下载 page, dev c132), alt texts of a logo that say
-/// only that it is one, and the status words of an error or maintenance page's title: none names a site.
-/// Folded (lower case, no white space), as they are compared.
-const GENERIC_NAMES: [&str; 37] = [
-    "首页",
-    "官网",
-    "官方网站",
-    "app下载",
-    "下载中心",
-    "客户端下载",
-    "新闻中心",
-    "新闻动态",
-    "新闻资讯",
-    "产品中心",
-    "关于我们",
-    "联系我们",
-    "无标题文档",
-    "untitleddocument",
-    "无标题页",
-    "无标题",
-    "新建网页1",
-    "newpage1",
-    "document",
-    "home",
-    "index",
-    "网站名称",
-    "主页",
-    "welcome",
-    "untitled",
-    "logo",
-    "logoimage",
-    "image",
-    "图片",
-    "系统维护",
-    "系统维护中",
-    "网站维护",
-    "网站维护中",
-    "提示信息",
-    "页面不存在",
-    "notfound",
-    "error",
-];
+/// The responsibility lines of a footer, read once per page ([`role_lines`]) and shared by the names,
+/// the operator and the industries' signers.
+pub(super) type Roles = Vec<(u8, String)>;
+
 /// Title segments, og:site_name, the main heading and the logo's alt text, without repeats or the
 /// generic words templates leave ("首页", "Document").
 pub fn site_names(facts: &PageFacts) -> Vec<String> {
+    site_names_by(facts, &role_lines(&facts.footer_text))
+}
+
+/// [`site_names`] with the footer's responsibility lines already read.
+pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<String> {
     let mut own: Vec<&str> = Vec::new();
     // A title that is one of the page's own navigation items (学校新闻, 招生专栏) names the section
     // the visitor is in. It stays a candidate (a site may also link its own name), but the bodies
@@ -183,7 +148,6 @@ pub fn site_names(facts: &PageFacts) -> Vec<String> {
         .filter(|h| headline && !is_organisation(h) && !is_institution(h));
     let own_names = distinct_names(own.iter().copied().chain(institutions).chain(brands).collect());
     // The bodies the footer names: its responsibility lines, then its copyright holders.
-    let roles = role_lines(&facts.footer_text);
     let footer =
         || roles.iter().map(|(_, n)| n.as_str()).chain(facts.copyright.iter().filter_map(|c| c.holder.as_deref()));
     if !own.is_empty() && !own_names.is_empty() {
@@ -466,48 +430,6 @@ fn self_references(body: &str) -> Vec<String> {
 /// comparing every pair).
 const NAMES_MAX: usize = 64;
 
-/// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
-/// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332), or by
-/// the kind of page a template makes (商品详情页, 文章详情页, dev c1364, c1486), or its questions, messages and
-/// details (常见问题, 请您留言, 收费详细: dev c1562, c1688, c1672): a name this short that ends so is the section's, not
-/// the site's.
-const SECTION_FUNCTIONS: [&str; 17] = [
-    "介绍",
-    "指南",
-    "方式",
-    "招募",
-    "简介",
-    "概况",
-    "须知",
-    "流程",
-    "列表",
-    "详情",
-    "帮助",
-    "说明",
-    "详情页",
-    "列表页",
-    "问题",
-    "留言",
-    "详细",
-];
-const SECTION_NAME_MAX_CHARS: usize = 6;
-
-/// A folded name made only of generic words ("logo图片", "homeindex": dev c652's logo alt), or a section's name by
-/// its function.
-fn is_generic(key: &str) -> bool {
-    if key.chars().count() <= SECTION_NAME_MAX_CHARS && SECTION_FUNCTIONS.iter().any(|f| key.ends_with(f)) {
-        return true;
-    }
-    let mut rest = key;
-    while let Some(after) = GENERIC_NAMES.iter().find_map(|g| rest.strip_prefix(g)) {
-        if after.is_empty() {
-            return true;
-        }
-        rest = after;
-    }
-    false
-}
-
 fn distinct_names(names: Vec<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -517,7 +439,7 @@ fn distinct_names(names: Vec<&str>) -> Vec<String> {
         }
         let s = s.trim();
         let key = fold(s);
-        if s.is_empty() || is_generic(&key) || speaks_as_someone(s) {
+        if s.is_empty() || is_generic_name(&key) || speaks_as_someone(s) {
             continue;
         }
         if seen.insert(key) {
@@ -536,7 +458,7 @@ fn speaks_as_someone(name: &str) -> bool {
 }
 
 /// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
-pub(super) fn role_lines(footer: &str) -> Vec<(u8, String)> {
+pub(super) fn role_lines(footer: &str) -> Roles {
     let mut out = Vec::new();
     for c in ROLE_LINE.captures_iter(footer) {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
@@ -569,7 +491,11 @@ pub(super) fn role_lines(footer: &str) -> Vec<(u8, String)> {
 /// The body a 主办/运营 line names, else the holder the copyright lines name (preferring a Chinese
 /// organisation's full name), else the body a 承办 line names.
 pub fn operator_of(facts: &PageFacts) -> Option<String> {
-    let roles = role_lines(&facts.footer_text);
+    operator_by(facts, &role_lines(&facts.footer_text))
+}
+
+/// [`operator_of`] with the footer's responsibility lines already read.
+pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<String> {
     let lead = roles.iter().filter(|(r, _)| *r <= 1).min_by_key(|(r, _)| *r);
     if let Some((_, name)) = lead {
         return Some(name.clone());
@@ -591,7 +517,7 @@ pub fn operator_of(facts: &PageFacts) -> Option<String> {
         return Some(company);
     }
     best.map(|h| h.to_string())
-        .or_else(|| roles.into_iter().next().map(|(_, name)| name))
+        .or_else(|| roles.first().map(|(_, name)| name.clone()))
         // A public body that signs the footer with its name alone, no role word and no copyright (dev c1294).
         .or_else(|| institution_line(&facts.footer_text))
         // No footer names anyone: the body the page introduces by its short name, the company its
@@ -741,26 +667,6 @@ mod tests {
         facts.heading = Some("我们提供的各年龄段武术课程".into());
         facts.copyright = vec![CopyrightFact { text: String::new(), holder: Some("武术世家".into()) }];
         assert_eq!(site_names(&facts), ["武术世家"]);
-    }
-
-    #[test]
-    fn a_name_made_only_of_generic_words_names_nothing() {
-        assert!(is_generic("logo图片"));
-        assert!(is_generic("无标题文档"));
-        assert!(is_generic("新闻中心"));
-        assert!(!is_generic("某某大学新闻中心"));
-        assert!(!is_generic("logo设计网"));
-        assert!(!is_generic("某某首页"));
-        // A template's page kind and the words for a site's home (dev c1486, c1680).
-        assert!(is_generic("文章详情页"));
-        assert!(is_generic("官网首页"));
-        assert!(!is_generic("青禾官网"));
-        assert!(is_generic("常见问题"));
-        assert!(is_generic("收费详细"));
-        // A section page named by what it does for the visitor; a longer name that ends so is a site's.
-        assert!(is_generic("联系方式"));
-        assert!(is_generic("就诊指南"));
-        assert!(!is_generic("某某市旅游指南"));
     }
 
     #[test]

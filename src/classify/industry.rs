@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Prepared;
+use crate::extract::COMPANY_FORMS;
 use crate::rules::{Industry, Preapproval};
 
 /// An industry the page operates in, with what showed it.
@@ -194,13 +195,9 @@ fn without_site_word(name: &str) -> &str {
     rest
 }
 
-/// A company's legal form after its name: a private clinic registers as 某某门诊部有限公司, a check-up
-/// centre as 某某健康体检有限公司.
-const COMPANY_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
-
 /// The first body signing the site whose name ends as this industry's bodies are named (a hospital's
-/// own name under its copyright line), before any company form, unless the name is one the industry
-/// excludes (宠物医院).
+/// own name under its copyright line), before any company form (a private clinic registers as
+/// 某某门诊部有限公司), unless the name is one the industry excludes (宠物医院).
 fn signed_as<'p>(page: &'p Prepared, industry: &Industry) -> Option<&'p str> {
     page.signers
         .iter()
@@ -229,7 +226,8 @@ mod tests {
     fn signed_evidence(facts: &PageFacts, key: &str) -> Option<String> {
         let rules = RuleSet::embedded();
         let industry = rules.preapproval.get(key).expect("industry");
-        signed_as(&Prepared::new(facts), industry).map(str::to_string)
+        let roles = crate::classify::identity::role_lines(&facts.footer_text);
+        signed_as(&Prepared::new(facts, &roles), industry).map(str::to_string)
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    fn new(facts: &PageFacts) -> Self {
+    fn new(facts: &PageFacts, roles: &[(u8, String)]) -> Self {
         let raw = strip_template_syntax(&facts.body_text).into_owned();
         let body = fold(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
@@ -81,9 +81,9 @@ impl Prepared {
             signers: facts
                 .copyright
                 .iter()
-                .filter_map(|c| c.holder.clone())
-                .chain(identity::role_lines(&facts.footer_text).into_iter().map(|(_, name)| name))
-                .map(|name| fold(&name))
+                .filter_map(|c| c.holder.as_deref())
+                .map(fold)
+                .chain(roles.iter().map(|(_, name)| fold(name)))
                 .collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
             body,
@@ -99,7 +99,8 @@ impl Prepared {
 }
 
 pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
-    let page = Prepared::new(facts);
+    let roles = identity::role_lines(&facts.footer_text);
+    let page = Prepared::new(facts, &roles);
     let blocked = placeholder::interception(&page, &rules.placeholders);
     let placeholder = placeholder::placeholder(&page, facts, &rules.placeholders);
     let (industries, commercial) = if placeholder.is_some() || blocked.is_some() {
@@ -111,8 +112,8 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     let company_signs = COMPANY_SIGNS.iter().filter(|s| page.body.contains(&fold(s))).map(|s| s.to_string()).collect();
     Classification {
         licensed: rules.commercial.licensed.iter().any(|w| footer.contains(w.as_str())),
-        site_names: site_names(facts),
-        operator: operator_of(facts),
+        site_names: identity::site_names_by(facts, &roles),
+        operator: identity::operator_by(facts, &roles),
         placeholder,
         blocked,
         industries,

@@ -109,21 +109,12 @@ const STOCK_PHRASES: [&str; 17] = [
     "版权声明",
     "版权所属",
 ];
-/// Holders that themes and templates leave in place: placeholders, not operators.
-const THEME_DEFAULTS: [&str; 10] = [
-    "Your WebSite",
-    "Your Website",
-    "Your Company",
-    "Company Name",
-    "网站名称",
-    "公司名称",
-    "某某",
-    "XXX",
-    "Powered by",
-    "Theme",
-];
-/// The stand-in names of [`THEME_DEFAULTS`], lower case without spaces.
-const STAND_IN_NAMES: [&str; 3] = ["companyname", "yourcompany", "yourwebsite"];
+/// Holders that themes and templates leave in place: stand-ins for a name, not operators. Lower case
+/// without spaces, as a holder is compared: a template writes "Company name" and "Companyname" alike (dev c1674).
+const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", "网站名称", "公司名称", "某某", "xxx"];
+/// A credit to whoever made the theme or the engine, which a footer may run into the holder's name
+/// (lower case).
+const CREDITS: [&str; 2] = ["powered by", "theme"];
 /// Words of a notice forbidding reproduction, which some footers run straight into the holder's name.
 const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", "禁止"];
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
@@ -174,6 +165,8 @@ const ORG_SUFFIXES: [&str; 33] = [
     "日报",
     "有限公司",
 ];
+/// A Chinese company's legal forms at the end of its name, the longest first (a 股份有限公司 is also a 有限公司).
+pub const COMPANY_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
 const LATIN_ORG: [&str; 8] = ["ltd", "inc", "co.", "corp", "corporation", "limited", "gmbh", "llc"];
 
 /// Whether a name reads as an organisation (a company, a body) rather than a brand or a domain. A
@@ -247,10 +240,10 @@ pub fn holder_of(line: &str) -> Option<String> {
         let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
         // "版权归X所有": the holder is X.
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
-        // A template's stand-in name is one whether or not its words are spaced ("Companyname", dev c1674).
-        let squeezed: String = h.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        let is_default = THEME_DEFAULTS.iter().any(|d| h.to_lowercase().contains(&d.to_lowercase()))
-            || STAND_IN_NAMES.iter().any(|d| squeezed.contains(d));
+        let lower = h.to_lowercase();
+        let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+        let is_default =
+            STAND_IN_NAMES.iter().any(|d| squeezed.contains(d)) || CREDITS.iter().any(|c| lower.contains(c));
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
         // 举报网站, dev c140), often inside the copyright line: they receive complaints, they hold nothing.

@@ -40,29 +40,6 @@ const HOME_TARGETS: [&str; 10] = [
     "/index.asp",
     "/index.jsp",
 ];
-/// What a link home says when it says only that, which version of the site it leads to, or what the
-/// browser should do with it (设为首页, 加入收藏; dev c1688) — folded to lower case, no white space.
-const HOME_WORDS: [&str; 19] = [
-    "设为首页",
-    "加入收藏",
-    "收藏本站",
-    "english",
-    "首页",
-    "返回首页",
-    "网站首页",
-    "主页",
-    "返回主页",
-    "回到首页",
-    "home",
-    "homepage",
-    "index",
-    "电脑版",
-    "手机版",
-    "pc版",
-    "触屏版",
-    "移动版",
-    "桌面版",
-];
 /// A brand's name is short; a longer link home is a sentence or a menu.
 const HOME_LINK_MAX_CHARS: usize = 24;
 
@@ -99,16 +76,16 @@ pub(crate) fn read(html: &Html) -> Identity {
     }
 }
 
-/// The text of the first link to the site's own home that says more than "home": a header's brand
-/// (`<a href="/">某某视频网</a>`, dev c1492).
+/// The text of the first link to the site's own home that names something (a header's brand, `<a
+/// href="/">某某视频网</a>`, dev c1492), not a word that names no site ("首页", "手机版", "设为首页").
 fn home_link(html: &Html) -> Option<String> {
     html.select(&LINK)
         .filter(|a| a.value().attr("href").is_some_and(|h| HOME_TARGETS.contains(&h.trim())))
         .filter_map(text_of)
         .find(|text| {
-            let key: String = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+            let key = crate::text::fold(text);
             text.chars().count() <= HOME_LINK_MAX_CHARS
                 && key.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !HOME_WORDS.contains(&key.as_str())
+                && !super::is_generic_name(&key)
         })
 }

@@ -6,6 +6,7 @@ mod compact;
 mod copyright;
 mod depth;
 mod dom;
+mod generic_names;
 mod identity;
 mod links;
 mod region;
@@ -23,8 +24,9 @@ use crate::filing::{IcpKind, IcpNumber, PsbCode};
 use crate::rules::Provinces;
 
 pub use budget::{Budget, OutOfTime};
-pub use copyright::{holder_of, is_organisation};
+pub use copyright::{COMPANY_FORMS, holder_of, is_organisation};
 pub use dom::{HIDDEN_ATTRIBUTE, Signals};
+pub(crate) use generic_names::is_generic_name;
 
 /// What the scanner read from a page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
