@@ -73,16 +73,21 @@ const PART_MAX_CHARS: usize = 24;
 /// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that
 /// can be a name: each cut at the title separators, trimmed, no headline.
 pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
-    names.split('|').flat_map(|n| n.split(TITLE_SEPARATORS)).map(str::trim).flat_map(|part| {
-        // A bilingual name ("聖公會基愛小學 S.K.H. Kei Oi Primary School", dev c1574) is its Chinese name
-        // followed by its English one: the Chinese name is a part of its own.
-        let han_head = part
-            .char_indices()
-            .find(|&(_, c)| c.is_ascii_alphabetic())
-            .map(|(i, _)| part[..i].trim_end())
-            .filter(|head| head.chars().count() >= 2 && head.chars().all(crate::text::is_han));
-        std::iter::once(part).chain(han_head).filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
-    })
+    // A heading that greets or exclaims ("欢迎来到孔医堂！", dev c1864) ends its name with the exclamation.
+    names
+        .split('|')
+        .flat_map(|n| n.split(TITLE_SEPARATORS))
+        .map(|p| p.trim().trim_end_matches(['!', '~']).trim_end())
+        .flat_map(|part| {
+            // A bilingual name ("聖公會基愛小學 S.K.H. Kei Oi Primary School", dev c1574) is its Chinese name
+            // followed by its English one: the Chinese name is a part of its own.
+            let han_head = part
+                .char_indices()
+                .find(|&(_, c)| c.is_ascii_alphabetic())
+                .map(|(i, _)| part[..i].trim_end())
+                .filter(|head| head.chars().count() >= 2 && head.chars().all(crate::text::is_han));
+            std::iter::once(part).chain(han_head).filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
+        })
 }
 
 /// The responsibility lines of a footer, read once per page ([`role_lines`]) and shared by the names,

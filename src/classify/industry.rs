@@ -34,6 +34,12 @@ struct Scored<'a> {
 }
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
+    assessed(page, rules).into_iter().filter(|(_, found)| *found).map(|(hit, _)| hit).collect()
+}
+
+/// Every industry the page scored anything for, with whether it is found: what a reviewer asks when an
+/// industry was not found ("how close was it, and on what?").
+pub(super) fn assessed(page: &Prepared, rules: &Preapproval) -> Vec<(IndustryHit, bool)> {
     let w = &rules.weights;
     let genres = page.nav.iter().filter(|item| rules.catalogue.genres.contains(item)).count();
     let catalogue = rules.catalogue.min_genres > 0 && genres >= rules.catalogue.min_genres;
@@ -168,16 +174,17 @@ pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHi
     let nav_items = page.nav.len().max(1) as f64;
     scored
         .into_iter()
-        .filter(|s| s.score >= s.industry.threshold)
-        // On a portal every channel is linked: navigation alone must be a real share of the links.
-        .filter(|s| {
-            !portal
-                || s.industry.key == rules.portal.industry
-                || s.strong
-                || s.nav_hits as f64 / nav_items >= rules.portal.min_share
+        .filter(|s| s.score > 0.0)
+        .map(|s| {
+            let found = s.score >= s.industry.threshold
+                // On a portal every channel is linked: navigation alone must be a real share of the links.
+                && (!portal
+                    || s.industry.key == rules.portal.industry
+                    || s.strong
+                    || s.nav_hits as f64 / nav_items >= rules.portal.min_share)
+                && !(government && rules.government.industries.contains(&s.industry.key));
+            (IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence }, found)
         })
-        .filter(|s| !(government && rules.government.industries.contains(&s.industry.key)))
-        .map(|s| IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence })
         .collect()
 }
 

@@ -122,6 +122,13 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     }
 }
 
+/// The industries a page scored for but did not reach, with their evidence (for `rules explain`).
+pub fn industries_not_found(facts: &PageFacts, rules: &RuleSet) -> Vec<IndustryHit> {
+    let roles = identity::role_lines(&facts.footer_text);
+    let page = Prepared::new(facts, &roles);
+    industry::assessed(&page, &rules.preapproval).into_iter().filter(|(_, found)| !found).map(|(hit, _)| hit).collect()
+}
+
 /// Runs every rule file's own [[case]] entries; each failure is a message naming the file.
 pub fn self_test(rules: &RuleSet) -> Vec<String> {
     let url = url::Url::parse("http://case.test/").expect("url");

@@ -74,6 +74,10 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     let classification = classify(&facts, &rules);
     println!("encoding     {}", decoded.encoding);
     print_reading(&facts, &classification);
+    for hit in crate::classify::industries_not_found(&facts, &rules) {
+        let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
+        println!("not found    {} (score {:.1} of {threshold:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+    }
     Ok(0)
 }
 
