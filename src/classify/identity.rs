@@ -9,11 +9,11 @@ use crate::extract::{PageFacts, is_generic_name};
 use crate::rules::gated::Gated;
 use crate::text::{fold, is_han};
 
-/// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `承办：…`. Its role
+/// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `所有方：…`, `承办：…`. Its role
 /// word says how close the named body is to running the site.
 static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
+        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|网站所有者|网站所有人|所有方|所有者|经营单位|经营主体|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
     )
     .expect("role line")
 });
@@ -54,7 +54,7 @@ const NEXT_FIELD: [&str; 22] = [
     "维护",
 ];
 /// Role words, closest to running the site first.
-const ROLES: [(&str, u8); 9] = [
+const ROLES: [(&str, u8); 15] = [
     ("网站主办", 0),
     ("主办单位", 0),
     ("主办", 0),
@@ -62,6 +62,14 @@ const ROLES: [(&str, u8); 9] = [
     ("运营主体", 1),
     ("运营方", 1),
     ("运营", 1),
+    // The owner named as such ("所有方：上海某某信息科技有限公司" under a domain's copyright, dev c1978) runs the
+    // site as an operator does.
+    ("网站所有者", 1),
+    ("网站所有人", 1),
+    ("所有方", 1),
+    ("所有者", 1),
+    ("经营单位", 1),
+    ("经营主体", 1),
     ("承办单位", 3),
     ("承办", 3),
 ];
@@ -517,7 +525,7 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     // 有限公司"): the company runs the site.
     if roles.is_empty()
         && best.is_none_or(|h| !rank(h).0)
-        && let Some(company) = company_line(&facts.footer_text)
+        && let Some(company) = company_line(&facts.footer_text).or_else(|| company_in_copyright(&facts.copyright))
     {
         return Some(company);
     }
@@ -533,6 +541,35 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
 }
 
+/// The one company a copyright line names beside a domain or a brand ("© 2005-2019 douban.com, all rights
+/// reserved 北京豆网科技有限公司", dev c1984), other than a credit.
+fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<String> {
+    static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司)").expect("company in a copyright line")
+    });
+    // A credit's label stands before the name ("技术支持：…", "网站建设：…") or its verb after it ("… 提供技术支持").
+    let credited = |before: &str, after: &str| {
+        let label = before.trim_end_matches([':', '：', ' ']);
+        let verb = after.trim_start();
+        CREDIT_WORDS.iter().chain(&["建设", "维护", "开发"]).any(|w| label.ends_with(w))
+            || ["提供", "支持", "设计", "制作", "建设", "维护", "开发", "技术支持"].iter().any(|w| verb.starts_with(w))
+    };
+    let mut names = lines
+        .iter()
+        .flat_map(|line| {
+            COMPANY
+                .find_iter(&line.text)
+                .filter(|m| !credited(&line.text[..m.start()], &line.text[m.end()..]))
+                .map(|m| m.as_str())
+        })
+        .filter(|name| !CREDIT_WORDS.iter().any(|w| name.contains(w)));
+    let first = names.next()?;
+    names.all(|other| other == first).then(|| first.to_string())
+}
+
+/// Words that make a company's mention a credit or a sentence, not the name of who runs the site.
+const CREDIT_WORDS: [&str; 7] = ["由", "归", "支持", "提供", "制作", "设计", "合作"];
+
 /// A Chinese company's full name standing as a part of the title.
 fn title_company(title: &str) -> Option<String> {
     title
@@ -547,10 +584,10 @@ fn title_company(title: &str) -> Option<String> {
 }
 
 /// A footer block that is a company's full name (after a parent brand's "X旗下·"), alone or followed by
-/// its numbers (filing, licences).
+/// its numbers (filing, licences) or its address ("车好多旧机动车经纪（北京）有限公司  北京市丰台区…", dev c1994).
 fn company_line(footer: &str) -> Option<String> {
     static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*)?$")
+        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*|\s+(?:地址\s*[:：]\s*)?\p{Han}{2,}?(?:省|市|区|县)\S*(?:路|街|道|号|大厦|中心|园|市场)\S*.*)?$")
             .expect("company line")
     });
     // A sentence ("本网站由…提供") or a credit is no name; two bare company lines (friend links, partners)
@@ -558,7 +595,7 @@ fn company_line(footer: &str) -> Option<String> {
     let mut names = footer
         .split(" | ")
         .filter_map(|block| COMPANY_LINE.captures(block.trim()).map(|c| c["name"].to_string()))
-        .filter(|name| !["由", "归", "支持", "提供", "制作", "设计", "合作"].iter().any(|w| name.contains(w)));
+        .filter(|name| !CREDIT_WORDS.iter().any(|w| name.contains(w)));
     let first = names.next()?;
     names.all(|other| other == first).then_some(first)
 }
@@ -892,5 +929,32 @@ mod tests {
             ..PageFacts::default()
         };
         assert_eq!(site_names(&f), ["某某药网"]);
+    }
+
+    #[test]
+    fn an_owner_named_as_such_runs_the_site() {
+        let facts = footer("Copyright ©2008-2017 example.me, All Rights Reserved. | 所有方：上海某某信息科技有限公司");
+        assert_eq!(operator_of(&facts).as_deref(), Some("上海某某信息科技有限公司"));
+    }
+
+    #[test]
+    fn a_company_beside_a_domain_in_the_copyright_line_runs_the_site() {
+        let line = |text: &str, holder: &str| PageFacts {
+            copyright: vec![CopyrightFact { text: text.into(), holder: Some(holder.into()) }],
+            ..PageFacts::default()
+        };
+        let facts = line("© 2005-2019 example.com, all rights reserved 北京某某科技有限公司", "example.com");
+        assert_eq!(operator_of(&facts).as_deref(), Some("北京某某科技有限公司"));
+        // A company credited for its work is no operator.
+        let facts = line("© 2019 example.com 技术支持：某某网络科技有限公司", "example.com");
+        assert_eq!(operator_of(&facts).as_deref(), Some("example.com"));
+        let facts = line("Copyright © 某某公益基金会 版权所有 某某网络科技有限公司 提供技术支持", "某某公益基金会");
+        assert_eq!(operator_of(&facts).as_deref(), Some("某某公益基金会"));
+    }
+
+    #[test]
+    fn a_company_line_followed_by_its_address_names_the_operator() {
+        let facts = footer("关于我们 | 某某旧机动车经纪（北京）有限公司\u{2003}\u{2003}北京市丰台区南四环中路260号");
+        assert_eq!(operator_of(&facts).as_deref(), Some("某某旧机动车经纪（北京）有限公司"));
     }
 }

@@ -312,8 +312,24 @@ pub fn holder_of(line: &str) -> Option<String> {
         // "Theme By 某某传媒 Copyright …" credits a theme's author, not the holder.
         let is_credit = credit
             .is_some_and(|w| ["by", "theme", "powered", "技术支持", "设计", "制作"].iter().any(|c| w.ends_with(c)));
+        // "SUPERXSCHOOL ©2017-2018" (dev c1930): with nothing but years after the mark, the name before it
+        // is the holder, whatever it is called.
+        let nothing_after = mark_at.is_some_and(|i| {
+            line[i..]
+                .trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
+                .to_ascii_lowercase()
+                .trim_start_matches("copyright")
+                .trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
+                .is_empty()
+        });
         if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
             add(before);
+        } else if nothing_after && !is_credit {
+            // The name is what stands after the last bar or wide gap, a few words at most.
+            let name = head.rsplit(BARS).next().unwrap_or(head).rsplit("  ").next().unwrap_or(head).trim();
+            if (1..=4).contains(&name.split_whitespace().count()) {
+                add(name);
+            }
         }
     }
     // After each © (a line may say it twice: "Brand©2007-2016 黑ICP备… 版权所有 © 2016 Brand", dev c154, where the
@@ -352,6 +368,14 @@ pub fn holder_of(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_before_the_mark_with_only_years_after_it_is_the_holder() {
+        assert_eq!(holder_of("SUPERXSCHOOL ©2017-2018").as_deref(), Some("SUPERXSCHOOL"));
+        assert_eq!(holder_of("关于我们 | Example Studio © 2019.").as_deref(), Some("Example Studio"));
+        // A credit before the mark is not the holder.
+        assert_eq!(holder_of("Theme by Someone ©2019"), None);
+    }
 
     #[test]
     fn holders() {
