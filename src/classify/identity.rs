@@ -81,11 +81,15 @@ const PART_MAX_CHARS: usize = 24;
 /// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that
 /// can be a name: each cut at the title separators, trimmed, no headline.
 pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
-    // A heading that greets or exclaims ("欢迎来到孔医堂！", dev c1864) ends its name with the exclamation.
+    // A heading that greets or exclaims ("欢迎来到孔医堂！", dev c1864) ends its name with the exclamation; a title
+    // may welcome its reader after the name ("华南农业大学教务处欢迎你！", dev c2138).
     names
         .split('|')
         .flat_map(|n| n.split(TITLE_SEPARATORS))
-        .map(|p| p.trim().trim_end_matches(['!', '~']).trim_end())
+        .map(|p| {
+            let p = p.trim().trim_end_matches(['!', '~']).trim_end();
+            ["欢迎你", "欢迎您"].iter().find_map(|w| p.strip_suffix(w)).unwrap_or(p).trim_end()
+        })
         .flat_map(|part| {
             // A bilingual name ("聖公會基愛小學 S.K.H. Kei Oi Primary School", dev c1574) is its Chinese name
             // followed by its English one: the Chinese name is a part of its own.
