@@ -52,8 +52,9 @@ pub fn nfkc(s: &str) -> Cow<'_, str> {
 }
 
 /// Template syntax left in served pages (`<%@ … %>`, `${…}`, `{{…}}`, `{maccms:…}`, `<#-- -->`, and
-/// PHP's `<?php … ?>`, `<?= … ?>`, ThinkPHP's `{$…}` and `{:…}`, kept as text where the parser keeps
-/// text, as in a `<title>`), which a visitor sees as noise, not content.
+/// PHP's `<?php … ?>`, `<?= … ?>`, ThinkPHP's `{$…}` and `{:…}`, a JSP tag library's `<fmt:message key="…"/>`,
+/// kept as text where the parser keeps text, as in a `<title>`: dev c2198), which a visitor sees as noise, not
+/// content.
 /// Borrowed when the text has none (every form starts with `<`, `$` or `{`).
 pub fn strip_template_syntax(s: &str) -> Cow<'_, str> {
     if !s.contains(['<', '$', '{']) {
@@ -61,7 +62,7 @@ pub fn strip_template_syntax(s: &str) -> Cow<'_, str> {
     }
     static TEMPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>|<\?(?:php|=)?.*?\?>|\{[$:][^}]*\}",
+            r"<\s*%.*?%>|<\s*#--.*?-->|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[a-z]+:[^}]*\}|<\s*%--.*?--%>|<\?(?:php|=)?.*?\?>|\{[$:][^}]*\}|<\s*/?\s*[A-Za-z][\w-]*:[A-Za-z][\w.-]*(?:\s[^<>]*)?/?\s*>",
         )
         .expect("template pattern")
     });
@@ -98,7 +99,7 @@ mod tests {
         assert_eq!(fold(" Ｗelcome to  NGINX! "), "welcometonginx!");
         assert_eq!(
             strip_template_syntax(
-                "< %@ page x %> 网站 ${post.title} {{$a}} {maccms:name} <?php echo $t; ?> {$site.name} {:__('Home')}"
+                "< %@ page x %> 网站 ${post.title} {{$a}} {maccms:name} <?php echo $t; ?> {$site.name} {:__('Home')} <f:message key=\"a.b\"/>"
             )
             .split_whitespace()
             .collect::<Vec<_>>(),
