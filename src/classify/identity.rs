@@ -185,12 +185,7 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
     // With no title, no h1 and no logo that names it, the page's first heading that reads as a name
     // (no sentence in it) is what it calls itself ("iFantastic工具箱 ifantastic.cn" in an h3, dev c862).
     // An article template's heading still in its syntax ("{$article.Title}", dev c1180) names nothing.
-    let heading = facts.headings.iter().map(|h| without_template_syntax(h.trim())).find(|h| {
-        !h.is_empty()
-            && !h.contains(HEADLINE_MARKS)
-            && h.chars().count() <= HEADING_NAME_MAX_CHARS
-            && !DATED.is_match(h)
-    });
+    let heading = name_heading(facts);
     distinct_names(
         footer()
             .chain(heading.as_deref())
@@ -573,6 +568,17 @@ fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<Strin
 
 /// Words that make a company's mention a credit or a sentence, not the name of who runs the site.
 const CREDIT_WORDS: [&str; 7] = ["由", "归", "支持", "提供", "制作", "设计", "合作"];
+
+/// The page's first heading (h1–h3) that reads as a name: no sentence in it, no date, not left in template
+/// syntax. What a page with no title, no h1 and no logo calls itself.
+pub(super) fn name_heading(facts: &PageFacts) -> Option<String> {
+    facts.headings.iter().map(|h| without_template_syntax(h.trim())).find(|h| {
+        !h.is_empty()
+            && !h.contains(HEADLINE_MARKS)
+            && h.chars().count() <= HEADING_NAME_MAX_CHARS
+            && !DATED.is_match(h)
+    })
+}
 
 /// A Chinese company's full name standing as a part of the title.
 fn title_company(title: &str) -> Option<String> {

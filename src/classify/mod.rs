@@ -63,7 +63,7 @@ impl Prepared {
         let body = fold(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
         // The logo's alt text is the site's name as much as og:site_name is.
-        let names = [
+        let mut names = [
             facts.title.as_deref(),
             facts.og_site_name.as_deref(),
             facts.heading.as_deref(),
@@ -72,8 +72,14 @@ impl Prepared {
         .into_iter()
         .flatten()
         .map(fold)
-        .collect::<Vec<_>>()
-        .join("|");
+        .filter(|n| !strip_template_syntax(n).trim().is_empty())
+        .collect::<Vec<_>>();
+        // A page with none of them (a section's template: its <title> in a layout not served with it) is
+        // named by its first heading that reads as a name ("留言互动" in an h2, dev c2180), as for its site names.
+        if names.is_empty() {
+            names.extend(identity::name_heading(facts).map(|h| fold(&h)));
+        }
+        let names = names.join("|");
         Prepared {
             title,
             names,
