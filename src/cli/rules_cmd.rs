@@ -73,11 +73,7 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     let facts = crate::extract::extract(&decoded.text, &url, &rules.provinces);
     let classification = classify(&facts, &rules);
     println!("encoding     {}", decoded.encoding);
-    print_reading(&facts, &classification);
-    for hit in crate::classify::industries_not_found(&facts, &rules) {
-        let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
-        println!("not found    {} (score {:.1} of {threshold:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
-    }
+    print_reading(&facts, &classification, &rules);
     Ok(0)
 }
 
@@ -114,7 +110,7 @@ pub(super) async fn explain_url(
     );
     println!("\n== as served");
     match &explanation.served {
-        Ok(reading) => print_reading(&reading.facts, &reading.classification),
+        Ok(reading) => print_reading(&reading.facts, &reading.classification, scanner.rules()),
         Err(why) => println!("unreadable   {why}"),
     }
     match &explanation.rendered {
@@ -134,7 +130,7 @@ pub(super) async fn explain_url(
                 println!("script error {error}");
             }
             match &attempt.reading {
-                Ok(reading) => print_reading(&reading.facts, &reading.classification),
+                Ok(reading) => print_reading(&reading.facts, &reading.classification, scanner.rules()),
                 Err(why) => println!("unreadable   {why}"),
             }
         }
@@ -142,7 +138,7 @@ pub(super) async fn explain_url(
     Ok(0)
 }
 
-fn print_reading(facts: &PageFacts, c: &Classification) {
+fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
     println!("title        {}", facts.title.as_deref().unwrap_or("-"));
     println!(
         "visible      {} characters, {} links, {} scripts",
@@ -176,6 +172,11 @@ fn print_reading(facts: &PageFacts, c: &Classification) {
     println!("blocked      {:?}", c.blocked);
     for hit in &c.industries {
         println!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+    }
+    // What a reviewer asks of an industry the page does not show: how close it came, and on what.
+    for hit in crate::classify::industries_not_found(facts, rules) {
+        let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
+        println!("not found    {} (score {:.1} of {threshold:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
     }
     println!("commercial   {:?}", c.commercial);
     println!("site names   {:?}", c.site_names);

@@ -180,6 +180,22 @@ async fn bad_filings_are_located_and_nothing_is_scanned() {
 }
 
 #[tokio::test]
+async fn rules_explain_shows_an_industry_not_reached_with_its_score_and_evidence() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // One word of a hospital's text and nothing else: healthcare scored, not reached.
+    let page = write(
+        tmp.path(),
+        "page.html",
+        "<title>关于我们</title><p>我们的门诊部位于市中心，交通便利，欢迎来访参观交流。</p>",
+    );
+    let out = run(vec!["rules".into(), "explain".into(), page.display().to_string()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not found    healthcare (score 0.5 of 6.0): text: 门诊"), "{text}");
+    assert!(!text.contains("industry     healthcare"), "{text}");
+}
+
+#[tokio::test]
 async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let ok = run(vec!["rules".into(), "check".into(), rules_dir.display().to_string()]).await;
