@@ -543,15 +543,12 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
 /// The one company a copyright line names beside a domain or a brand ("© 2005-2019 douban.com, all rights
 /// reserved 北京豆网科技有限公司", dev c1984), other than a credit.
 fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<String> {
-    static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司)").expect("company in a copyright line")
-    });
+    static COMPANY: LazyLock<Regex> = LazyLock::new(|| Regex::new(COMPANY_NAME).expect("company in a copyright line"));
     // A credit's label stands before the name ("技术支持：…", "网站建设：…") or its verb after it ("… 提供技术支持").
     let credited = |before: &str, after: &str| {
         let label = before.trim_end_matches([':', '：', ' ']);
         let verb = after.trim_start();
-        CREDIT_WORDS.iter().chain(&["建设", "维护", "开发"]).any(|w| label.ends_with(w))
-            || ["提供", "支持", "设计", "制作", "建设", "维护", "开发", "技术支持"].iter().any(|w| verb.starts_with(w))
+        CREDIT_VERBS.iter().any(|w| label.ends_with(w) || verb.starts_with(w))
     };
     let mut names = lines
         .iter()
@@ -568,6 +565,10 @@ fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<Strin
 
 /// Words that make a company's mention a credit or a sentence, not the name of who runs the site.
 const CREDIT_WORDS: [&str; 7] = ["由", "归", "支持", "提供", "制作", "设计", "合作"];
+/// What a credit says a company did for the site, as the label before its name or the verb after it.
+const CREDIT_VERBS: [&str; 9] = ["支持", "技术支持", "提供", "制作", "设计", "合作", "建设", "维护", "开发"];
+/// A Chinese company's full name by its legal form.
+const COMPANY_NAME: &str = r"\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司)";
 
 /// The page's first heading (h1–h3) that reads as a name: no sentence in it, no date, not left in template
 /// syntax. What a page with no title, no h1 and no logo calls itself.
@@ -597,7 +598,7 @@ fn title_company(title: &str) -> Option<String> {
 /// its numbers (filing, licences) or its address ("车好多旧机动车经纪（北京）有限公司  北京市丰台区…", dev c1994).
 fn company_line(footer: &str) -> Option<String> {
     static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>\p{Han}[\p{Han}（）()]{3,38}(?:有限责任公司|有限公司))(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*|\s+(?:地址\s*[:：]\s*)?\p{Han}{2,}?(?:省|市|区|县)\S*(?:路|街|道|号|大厦|中心|园|市场)\S*.*)?$")
+        Regex::new(&[r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>", COMPANY_NAME, r")(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*|\s+(?:地址\s*[:：]\s*)?\p{Han}{2,}?(?:省|市|区|县)\S*(?:路|街|道|号|大厦|中心|园|市场)\S*.*)?$"].concat())
             .expect("company line")
     });
     // A sentence ("本网站由…提供") or a credit is no name; two bare company lines (friend links, partners)

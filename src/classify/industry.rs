@@ -34,12 +34,23 @@ struct Scored<'a> {
 }
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
-    assessed(page, rules).into_iter().filter(|(_, found)| *found).map(|(hit, _)| hit).collect()
+    verdicts(page, rules).into_iter().filter(|(_, found)| *found).map(|(s, _)| s.into_hit()).collect()
 }
 
 /// Every industry the page scored anything for, with whether it is found: what a reviewer asks when an
 /// industry was not found ("how close was it, and on what?").
 pub(super) fn assessed(page: &Prepared, rules: &Preapproval) -> Vec<(IndustryHit, bool)> {
+    verdicts(page, rules).into_iter().filter(|(s, _)| s.score > 0.0).map(|(s, found)| (s.into_hit(), found)).collect()
+}
+
+impl Scored<'_> {
+    fn into_hit(self) -> IndustryHit {
+        IndustryHit { key: self.industry.key.clone(), score: self.score, evidence: self.evidence }
+    }
+}
+
+/// Each industry's score and evidence, with whether the page is in it.
+fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, bool)> {
     let w = &rules.weights;
     let genres = page.nav.iter().filter(|item| rules.catalogue.genres.contains(item)).count();
     let catalogue = rules.catalogue.min_genres > 0 && genres >= rules.catalogue.min_genres;
@@ -174,7 +185,6 @@ pub(super) fn assessed(page: &Prepared, rules: &Preapproval) -> Vec<(IndustryHit
     let nav_items = page.nav.len().max(1) as f64;
     scored
         .into_iter()
-        .filter(|s| s.score > 0.0)
         .map(|s| {
             let found = s.score >= s.industry.threshold
                 // On a portal every channel is linked: navigation alone must be a real share of the links.
@@ -183,7 +193,7 @@ pub(super) fn assessed(page: &Prepared, rules: &Preapproval) -> Vec<(IndustryHit
                     || s.strong
                     || s.nav_hits as f64 / nav_items >= rules.portal.min_share)
                 && !(government && rules.government.industries.contains(&s.industry.key));
-            (IndustryHit { key: s.industry.key.clone(), score: s.score, evidence: s.evidence }, found)
+            (s, found)
         })
         .collect()
 }

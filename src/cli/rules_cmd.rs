@@ -173,10 +173,18 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
     for hit in &c.industries {
         println!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
     }
-    // What a reviewer asks of an industry the page does not show: how close it came, and on what.
-    for hit in crate::classify::industries_not_found(facts, rules) {
-        let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
-        println!("not found    {} (score {:.1} of {threshold:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+    // What a reviewer asks of an industry the page does not show: how close it came, and on what (a
+    // placeholder or an interception page is read for no industry at all).
+    if c.placeholder.is_none() && c.blocked.is_none() {
+        for hit in crate::classify::industries_not_found(facts, rules) {
+            let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
+            println!(
+                "not found    {} (score {:.1} of {threshold:.1}): {}",
+                hit.key,
+                hit.score,
+                hit.evidence.join("; ")
+            );
+        }
     }
     println!("commercial   {:?}", c.commercial);
     println!("site names   {:?}", c.site_names);

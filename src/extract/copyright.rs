@@ -190,6 +190,11 @@ fn without_qualifier(name: &str) -> &str {
 /// The longest bracketed qualifier read as one, with its opening bracket.
 const QUALIFIER_MAX_CHARS: usize = 7;
 
+/// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
+fn without_years_and_marks(s: &str) -> &str {
+    s.trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
+}
+
 /// The organisation or person a copyright line names, if any: of every candidate in the line, a
 /// Chinese organisation's name first.
 pub fn holder_of(line: &str) -> Option<String> {
@@ -315,12 +320,8 @@ pub fn holder_of(line: &str) -> Option<String> {
         // "SUPERXSCHOOL ©2017-2018" (dev c1930): with nothing but years after the mark, the name before it
         // is the holder, whatever it is called.
         let nothing_after = mark_at.is_some_and(|i| {
-            line[i..]
-                .trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
-                .to_ascii_lowercase()
-                .trim_start_matches("copyright")
-                .trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
-                .is_empty()
+            let tail = without_years_and_marks(&line[i..]).to_ascii_lowercase();
+            without_years_and_marks(tail.trim_start_matches("copyright")).is_empty()
         });
         if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
             add(before);

@@ -186,13 +186,18 @@ async fn rules_explain_shows_an_industry_not_reached_with_its_score_and_evidence
     let page = write(
         tmp.path(),
         "page.html",
-        "<title>关于我们</title><p>我们的门诊部位于市中心，交通便利，欢迎来访参观交流。</p>",
+        "<title>关于我们</title><p>我们的门诊部位于市中心，交通便利，欢迎来访参观交流。公司成立于二零一零年，专注于办公家具的设计与生产。</p>",
     );
     let out = run(vec!["rules".into(), "explain".into(), page.display().to_string()]).await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("not found    healthcare (score 0.5 of 6.0): text: 门诊"), "{text}");
     assert!(!text.contains("industry     healthcare"), "{text}");
+    // A blank page is read for no industry at all: nothing is listed as not reached.
+    let blank = write(tmp.path(), "blank.html", "<title>关于我们</title><p>门诊部</p>");
+    let out = run(vec!["rules".into(), "explain".into(), blank.display().to_string()]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("placeholder  Some((Blank") && !text.contains("not found"), "{text}");
 }
 
 #[tokio::test]
