@@ -626,6 +626,9 @@ mod tests {
         assert!(parts.contains(&"聖公會青禾小學"), "{parts:?}");
         // A name that begins in Latin letters has no Chinese head.
         assert_eq!(name_parts("qq音乐").count(), 1);
+        // A closing exclamation and a trailing welcome are no part of a name (dev c1864, c2138).
+        assert!(name_parts("欢迎来到青禾医堂!").any(|p| p == "欢迎来到青禾医堂"));
+        assert!(name_parts("青禾大学教务处欢迎你!").any(|p| p == "青禾大学教务处"));
     }
 
     #[test]
