@@ -79,6 +79,14 @@ impl Prepared {
         if names.is_empty() {
             names.extend(identity::name_heading(facts).map(|h| fold(&h)));
         }
+        // A page whose only names are an editor's stand-ins (无标题文档) is named by the one body that signs its
+        // copyright, as its site name is (dev c2450, a kindergarten's "Copyright © 2017 万锦国际幼儿园").
+        if names.iter().all(|n| crate::extract::is_generic_name(n)) {
+            let mut holders = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).map(fold);
+            if let Some(holder) = holders.next().filter(|h| holders.all(|other| other == *h)) {
+                names = vec![holder];
+            }
+        }
         let names = names.join("|");
         Prepared {
             title,

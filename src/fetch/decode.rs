@@ -1,5 +1,7 @@
 //! Bytes to text: BOM, then the Content-Type charset, then `<meta>`, then detection. Declarations
-//! lie (pages saved as UTF-8 still say gb2312), so a declaration the bytes contradict loses.
+//! lie (pages saved as UTF-8 still say gb2312), so a declaration the bytes contradict loses. A UTF-8
+//! page with a few stray legacy bytes (a link saved by an offline copier in GBK) is still UTF-8, as a
+//! browser shows it: detection, which never answers UTF-8 for invalid bytes, would read it as Latin.
 
 use std::sync::LazyLock;
 
@@ -29,16 +31,29 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld_hint: Option<&[u8]>)
     let declared = content_type.and_then(charset_of_content_type).or_else(|| meta_charset(bytes));
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
     match declared {
-        Some(enc) if enc == UTF_8 && is_utf8 => utf8(bytes),
+        Some(enc) if enc == UTF_8 && (is_utf8 || mostly_utf8(bytes)) => utf8(bytes),
         // Declared legacy but the bytes are valid UTF-8 with non-ASCII in them: re-saved pages.
         Some(_) if is_utf8 && !bytes.is_ascii() => utf8(bytes),
         Some(enc) if enc != UTF_8 => {
             let (text, _, had_errors) = enc.decode(bytes);
             if had_errors { detect(bytes, tld_hint) } else { Decoded { text: text.into_owned(), encoding: enc.name() } }
         }
-        _ if is_utf8 => utf8(bytes),
+        _ if is_utf8 || mostly_utf8(bytes) => utf8(bytes),
         _ => detect(bytes, tld_hint),
     }
+}
+
+/// Whether the non-ASCII text is mostly UTF-8: at least twice as many valid multi-byte characters as
+/// stray bytes. Legacy text (GBK, Big5) makes a valid UTF-8 sequence only by chance, about one for
+/// every ten of its characters' bytes that are not; a UTF-8 page an offline copier saved with its
+/// links in GBK has a stray byte for every seven characters (corpus c2534).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    valid > 0 && invalid * 2 <= valid
 }
 
 fn utf8(bytes: &[u8]) -> Decoded {
@@ -96,6 +111,19 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode(&html);
         let d = decode(&bytes, None, Some(b"cn"));
         assert!(d.text.contains("京ICP备12345678号"), "{}", d.encoding);
+    }
+
+    #[test]
+    fn a_utf8_page_with_a_few_stray_gbk_bytes_is_read_as_utf8() {
+        let (gbk_link, _, _) = encoding_rs::GBK.encode("<a href=\"租车.html\">");
+        for declared in ["<meta charset=utf-8>", ""] {
+            let mut bytes = format!("{declared}{TEXT}{TEXT}").into_bytes();
+            bytes.extend_from_slice(&gbk_link);
+            bytes.extend_from_slice("和谐租车 云南物流产业集团和谐汽车服务有限公司</a>".as_bytes());
+            let d = decode(&bytes, None, None);
+            assert_eq!(d.encoding, "UTF-8", "{declared}");
+            assert!(d.text.contains("和谐租车 云南物流产业集团"), "{declared}");
+        }
     }
 
     #[test]
