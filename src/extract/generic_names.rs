@@ -67,9 +67,9 @@ const GENERIC_NAMES: [&str; 52] = [
 /// What a section page is called by what it does for the visitor (联系方式, 就诊指南, 图片介绍, 司机招募: a site's
 /// contact, guide, gallery or recruiting page, dev c1078, c148, c1058, c896; a shop's 支付帮助, dev c1332), or by
 /// the kind of page a template makes (商品详情页, 文章详情页, dev c1364, c1486), or its questions, messages and
-/// details (常见问题, 请您留言, 收费详细: dev c1562, c1688, c1672): a name this short that ends so is the section's, not
-/// the site's.
-const SECTION_FUNCTIONS: [&str; 17] = [
+/// details (常见问题, 请您留言, 收费详细: dev c1562, c1688, c1672), or a step of an order (确认订单, dev c2396, a campus
+/// clinic's booking): a name this short that ends so is the section's, not the site's.
+const SECTION_FUNCTIONS: [&str; 18] = [
     "介绍",
     "指南",
     "方式",
@@ -87,6 +87,7 @@ const SECTION_FUNCTIONS: [&str; 17] = [
     "问题",
     "留言",
     "详细",
+    "订单",
 ];
 const SECTION_NAME_MAX_CHARS: usize = 6;
 
@@ -128,5 +129,8 @@ mod tests {
         assert!(is_generic_name("联系方式"));
         assert!(is_generic_name("就诊指南"));
         assert!(!is_generic_name("某某市旅游指南"));
+        // A step of an order (dev c2396).
+        assert!(is_generic_name("确认订单"));
+        assert!(!is_generic_name("某某订单管理平台"));
     }
 }
