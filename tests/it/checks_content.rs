@@ -57,10 +57,12 @@ async fn site_blocked_is_inconclusive_never_a_violation() {
     let f = farm(vec![
         ("waf.example.cn", Behaviour::html("<title>Just a moment...</title><p>Checking your browser before accessing waf.example.cn.</p>")),
         ("unfiled.example.cn", Behaviour::html("<title>网站暂时无法访问</title><p>该网站暂时无法进行访问，可能的原因：网站未备案或者备案信息不准确。</p>")),
+        // A panel WAF's block page (宝塔's 网站防火墙, corpus c2338): what the scanner's request met, not the site.
+        ("blockpage.example.cn", Behaviour::html("<title>网站防火墙</title><h1>网站防火墙</h1><p>您的请求带有不合法参数，已被网站管理员设置拦截！</p><p>可能原因：您提交的内容包含危险的攻击请求</p><p>如何解决：检查提交内容；如网站托管，请联系空间提供商；普通网站访客，请联系网站管理员；</p>")),
         ("real.example.cn", company()),
     ])
     .await;
-    for host in ["waf.example.cn", "unfiled.example.cn"] {
+    for host in ["waf.example.cn", "unfiled.example.cn", "blockpage.example.cn"] {
         let r = f.scan(host, Some(&rec(host))).await;
         assert_eq!(outcome(&r, "site.blocked"), Inconclusive, "{host}");
         assert_eq!(
