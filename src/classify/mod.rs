@@ -81,24 +81,18 @@ impl Prepared {
         }
         // A page whose only names are an editor's stand-ins (无标题文档) is named by the one body that signs its
         // copyright, as its site name is (dev c2450, a kindergarten's "Copyright © 2017 万锦国际幼儿园").
-        if names.iter().all(|n| crate::extract::is_generic_name(n)) {
-            let mut holders = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).map(fold);
-            if let Some(holder) = holders.next().filter(|h| holders.all(|other| other == *h)) {
-                names = vec![holder];
-            }
+        let holders: Vec<String> = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).map(fold).collect();
+        if names.iter().all(|n| crate::extract::is_generic_name(n))
+            && let Some(holder) = holders.first().filter(|h| holders.iter().all(|other| other == *h))
+        {
+            names = vec![holder.clone()];
         }
         let names = names.join("|");
         Prepared {
             title,
             names,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
-            signers: facts
-                .copyright
-                .iter()
-                .filter_map(|c| c.holder.as_deref())
-                .map(fold)
-                .chain(roles.iter().map(|(_, name)| fold(name)))
-                .collect(),
+            signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
             body,
             // A page whose bottom region was not found shows its licences somewhere in its text.

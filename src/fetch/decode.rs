@@ -31,7 +31,13 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, tld_hint: Option<&[u8]>)
     let declared = content_type.and_then(charset_of_content_type).or_else(|| meta_charset(bytes));
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
     match declared {
-        Some(enc) if enc == UTF_8 && (is_utf8 || mostly_utf8(bytes)) => utf8(bytes),
+        Some(enc) if enc == UTF_8 => {
+            if is_utf8 || mostly_utf8(bytes) {
+                utf8(bytes)
+            } else {
+                detect(bytes, tld_hint)
+            }
+        }
         // Declared legacy but the bytes are valid UTF-8 with non-ASCII in them: re-saved pages.
         Some(_) if is_utf8 && !bytes.is_ascii() => utf8(bytes),
         Some(enc) if enc != UTF_8 => {

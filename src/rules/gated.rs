@@ -25,69 +25,67 @@ const MAX_PARTS: usize = 3;
 pub struct Gated {
     regex: Regex,
     /// `None`: no gate (no literal is required, or only short ones).
-    gate: Option<Need>,
+    gate: Option<Need<Finder<'static>>>,
     /// The needles have ASCII letters that match in either case: they are held in lower case and looked
     /// for in the text with its ASCII letters lowered (which may open the gate more often than needed,
     /// never less).
     any_case: bool,
 }
 
-/// What a text must hold for the pattern to match in it.
+/// What a text must hold for the pattern to match in it: strings while it is read from the syntax,
+/// searchers built once after.
 #[derive(Debug, Clone)]
-enum Need {
-    /// One of these strings.
-    OneOf(Vec<String>),
-    /// One of these, searched with a searcher built once (`Gated::new` turns `OneOf` into this).
-    Find(Vec<Finder<'static>>),
+enum Need<N> {
+    /// One of these.
+    OneOf(Vec<N>),
     /// Each of these.
-    All(Vec<Need>),
+    All(Vec<Need<N>>),
     /// One of these (the alternatives of the pattern).
-    Either(Vec<Need>),
+    Either(Vec<Need<N>>),
 }
 
-impl Need {
-    fn holds(&self, text: &str) -> bool {
+impl<N> Need<N> {
+    fn map<M>(self, f: &impl Fn(N) -> M) -> Need<M> {
         match self {
-            Need::OneOf(needles) => needles.iter().any(|n| text.contains(n.as_str())),
-            Need::Find(finders) => finders.iter().any(|f| f.find(text.as_bytes()).is_some()),
-            Need::All(parts) => parts.iter().all(|p| p.holds(text)),
-            Need::Either(alts) => alts.iter().any(|a| a.holds(text)),
-        }
-    }
-
-    /// The length of the shortest needle: how rarely the need is met, roughly.
-    fn strength(&self) -> usize {
-        match self {
-            Need::OneOf(needles) => needles.iter().map(String::len).min().unwrap_or(0),
-            Need::Find(finders) => finders.iter().map(|f| f.needle().len()).min().unwrap_or(0),
-            Need::All(parts) => parts.iter().map(Need::strength).max().unwrap_or(0),
-            Need::Either(alts) => alts.iter().map(Need::strength).min().unwrap_or(0),
+            Need::OneOf(needles) => Need::OneOf(needles.into_iter().map(f).collect()),
+            Need::All(parts) => Need::All(parts.into_iter().map(|p| p.map(f)).collect()),
+            Need::Either(alts) => Need::Either(alts.into_iter().map(|a| a.map(f)).collect()),
         }
     }
 
     fn needles(&self) -> usize {
         match self {
             Need::OneOf(needles) => needles.len(),
-            Need::Find(finders) => finders.len(),
             Need::All(parts) | Need::Either(parts) => parts.iter().map(Need::needles).sum(),
         }
     }
+}
 
-    /// The need with its strings' ASCII letters lowered when `lower`, each searcher built.
-    fn built(self, lower: bool) -> Need {
+impl Need<String> {
+    /// The length of the shortest needle: how rarely the need is met, roughly.
+    fn strength(&self) -> usize {
         match self {
-            Need::OneOf(needles) => Need::Find(
-                needles
-                    .iter()
-                    .map(|n| {
-                        let n = if lower { n.to_ascii_lowercase() } else { n.clone() };
-                        Finder::new(n.as_bytes()).into_owned()
-                    })
-                    .collect(),
-            ),
-            Need::Find(finders) => Need::Find(finders),
-            Need::All(parts) => Need::All(parts.into_iter().map(|p| p.built(lower)).collect()),
-            Need::Either(alts) => Need::Either(alts.into_iter().map(|a| a.built(lower)).collect()),
+            Need::OneOf(needles) => needles.iter().map(String::len).min().unwrap_or(0),
+            Need::All(parts) => parts.iter().map(Need::strength).max().unwrap_or(0),
+            Need::Either(alts) => alts.iter().map(Need::strength).min().unwrap_or(0),
+        }
+    }
+
+    /// Each needle's searcher, built on its ASCII letters lowered when `lower`.
+    fn built(self, lower: bool) -> Need<Finder<'static>> {
+        self.map(&|n: String| {
+            let n = if lower { n.to_ascii_lowercase() } else { n };
+            Finder::new(n.as_bytes()).into_owned()
+        })
+    }
+}
+
+impl Need<Finder<'static>> {
+    fn holds(&self, text: &str) -> bool {
+        match self {
+            Need::OneOf(finders) => finders.iter().any(|f| f.find(text.as_bytes()).is_some()),
+            Need::All(parts) => parts.iter().all(|p| p.holds(text)),
+            Need::Either(alts) => alts.iter().any(|a| a.holds(text)),
         }
     }
 }
@@ -149,7 +147,7 @@ fn with_ascii_lowered<T>(text: &str, f: impl FnOnce(&str) -> T) -> T {
 }
 
 /// The gate for a pattern, when it has literals worth one, and whether it has any-case letters.
-fn gate_of(pattern: &str) -> Option<(Need, bool)> {
+fn gate_of(pattern: &str) -> Option<(Need<String>, bool)> {
     let hir = regex_syntax::parse(pattern).ok()?;
     // With too many needles, the strongest part of each concatenation alone.
     [MAX_PARTS, 1].into_iter().find_map(|max_parts| {
@@ -161,7 +159,7 @@ fn gate_of(pattern: &str) -> Option<(Need, bool)> {
 
 /// What every match contains, when the syntax says so and its needles are long enough to be worth
 /// looking for; sets `any_case` when a needle has a letter of an any-case class.
-fn required(hir: &Hir, max_parts: usize, any_case: &mut bool) -> Option<Need> {
+fn required(hir: &Hir, max_parts: usize, any_case: &mut bool) -> Option<Need<String>> {
     let need = match hir.kind() {
         HirKind::Capture(c) => return required(&c.sub, max_parts, any_case),
         HirKind::Repetition(r) if r.min >= 1 => return required(&r.sub, max_parts, any_case),
@@ -169,7 +167,7 @@ fn required(hir: &Hir, max_parts: usize, any_case: &mut bool) -> Option<Need> {
         // Runs of literal parts (an any-case word is a run of letter classes) and the other parts every
         // match goes through each give a need; the strongest few are all asked for.
         HirKind::Concat(parts) => {
-            let mut needs: Vec<Need> = Vec::new();
+            let mut needs: Vec<Need<String>> = Vec::new();
             let mut run: Option<String> = None;
             for part in parts {
                 match literal_part(part, any_case) {
@@ -194,7 +192,8 @@ fn required(hir: &Hir, max_parts: usize, any_case: &mut bool) -> Option<Need> {
         }
         // Every alternative must have its needs; alternatives of one string each are one set.
         HirKind::Alternation(alts) => {
-            let needs = alts.iter().map(|alt| required(alt, max_parts, any_case)).collect::<Option<Vec<Need>>>()?;
+            let needs =
+                alts.iter().map(|alt| required(alt, max_parts, any_case)).collect::<Option<Vec<Need<String>>>>()?;
             if needs.iter().all(|n| matches!(n, Need::OneOf(_))) {
                 let mut union: Vec<String> = Vec::new();
                 for needle in needs.into_iter().flat_map(|n| match n {
@@ -248,12 +247,9 @@ mod tests {
 
     /// The gate written out: `a|b` one of, `x & y` each of, `(…) ; (…)` either alternative.
     fn gate(pattern: &str) -> Option<String> {
-        fn shown(need: &Need) -> String {
+        fn shown(need: &Need<String>) -> String {
             match need {
                 Need::OneOf(set) => set.join("|"),
-                Need::Find(finders) => {
-                    finders.iter().map(|f| String::from_utf8_lossy(f.needle())).collect::<Vec<_>>().join("|")
-                }
                 Need::All(parts) => parts.iter().map(shown).collect::<Vec<_>>().join(" & "),
                 Need::Either(alts) => alts.iter().map(|a| format!("({})", shown(a))).collect::<Vec<_>>().join(" ; "),
             }
