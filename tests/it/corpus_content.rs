@@ -45,7 +45,7 @@ impl Scores {
     }
     fn figure(&self, split: &str) -> String {
         format!(
-            "content[{split}]: {} cases, placeholder recall {:.1}% ({}/{}) fp {}, industries P {:.2} R {:.2}, commercial {}, site name {}, operator {}",
+            "content[{split}]: {} cases, placeholder recall {:.1}% ({}/{}) fp {}, industries P {:.2} R {:.2} (tp {} fp {} fn {}), commercial {}, site name {}, operator {}",
             self.commercial.total,
             self.placeholder_recall() * 100.0,
             self.placeholder_found,
@@ -53,6 +53,9 @@ impl Scores {
             self.placeholder_false,
             self.precision(),
             self.recall(),
+            self.industries_tp,
+            self.industries_fp,
+            self.industries_fn,
             self.commercial.pct(),
             self.site_name.pct(),
             self.operator.pct()
