@@ -60,6 +60,13 @@ pub(super) fn placeholder(
                     .nth(f.min_target_links.saturating_sub(1))
                     .is_some()
         };
+        // A titled page says what it is in its title (judged by the title words and patterns): only an
+        // untitled one is read by its picture's name (an app's screen titled 充电桩维护中 shows a maintain.png).
+        let pictures = || {
+            !f.image_names.is_empty()
+                && page.title.is_empty()
+                && facts.signals.image_names.iter().any(|n| f.image_names.iter().any(|w| n.contains(w.as_str())))
+        };
         // A default page's sentence has a grammar more than fixed words: read it from the text as
         // shown (spacing kept), not from the folded text.
         let sentence =
@@ -69,6 +76,7 @@ pub(super) fn placeholder(
             || links()
             || link_words()
             || targets()
+            || pictures()
             || sentence()
     });
     if let Some(f) = by_fingerprint {
@@ -85,7 +93,12 @@ pub(super) fn placeholder(
     // A sign-in form is the entrance of a working system (a back office's login page: a title, 欢迎登录
     // and two fields, dev c960), however little it says.
     let sign_in = facts.signals.password_inputs > 0;
-    if app_shell || sign_in || facts.signals.images > 0 || facts.signals.embeds > 0 {
+    if app_shell
+        || sign_in
+        || facts.signals.images > 0
+        || facts.signals.embeds > 0
+        || page.nav.len() > rules.blank_max_links
+    {
         return None;
     }
     let mut rest = page.body.clone();

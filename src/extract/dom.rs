@@ -72,6 +72,22 @@ pub struct Signals {
     /// the text does not say.
     #[serde(default)]
     pub embeds: usize,
+    /// The file names of the first few pictures (lower case, without folder, query or extension): a page
+    /// that is one picture of a notice says what it is only by the picture's name (weihu.jpg).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_names: Vec<String>,
+}
+
+/// Pictures whose file names are kept in [`Signals::image_names`], and the longest name kept.
+const IMAGE_NAMES_KEPT: usize = 4;
+const IMAGE_NAME_MAX_BYTES: usize = 64;
+
+/// The file name of a picture's address without its folder, query, fragment or extension, lower-cased.
+fn image_name(src: &str) -> Option<String> {
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem).trim();
+    (!stem.is_empty() && stem.len() <= IMAGE_NAME_MAX_BYTES).then(|| stem.to_lowercase())
 }
 
 #[derive(Debug, Default)]
@@ -293,7 +309,12 @@ fn count_signal(signals: &mut Signals, name: &str, attrs: &Attrs<'_>) {
         "script" if attrs.src.is_some() => signals.scripts += 1,
         "form" => signals.forms += 1,
         "input" if attrs.input_type.is_some_and(|t| t.eq_ignore_ascii_case("password")) => signals.password_inputs += 1,
-        "img" => signals.images += 1,
+        "img" => {
+            signals.images += 1;
+            if signals.image_names.len() < IMAGE_NAMES_KEPT {
+                signals.image_names.extend(attrs.src.and_then(image_name));
+            }
+        }
         "a" if attrs.href.is_some() => signals.links += 1,
         "iframe" => signals.iframes += 1,
         "object" | "embed" | "video" => signals.embeds += 1,
@@ -313,4 +334,18 @@ pub(crate) fn base_url(html: &Html, page: &Url) -> Url {
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| page.join(h.trim()).ok())
         .unwrap_or_else(|| page.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_name;
+
+    #[test]
+    fn a_picture_is_named_by_its_file_without_folder_query_or_extension() {
+        assert_eq!(image_name("img/WeiHu.jpg?v=2#x").as_deref(), Some("weihu"));
+        assert_eq!(image_name("https://cdn.example.cn/a/b/building.gif").as_deref(), Some("building"));
+        assert_eq!(image_name("..\\pic\\jianshe").as_deref(), Some("jianshe"));
+        assert_eq!(image_name("/static/").as_deref(), None);
+        assert_eq!(image_name(&format!("{}.png", "x".repeat(80))), None);
+    }
 }

@@ -48,6 +48,10 @@ pub struct BlankRule {
     pub max_chars: usize,
     #[serde(default)]
     pub stock_words: Vec<String>,
+    /// At most this many links (any number when not given): a page that offers a menu has somewhere
+    /// to go, however little it says.
+    #[serde(default)]
+    pub max_links: Option<usize>,
 }
 
 /// A short page that speaks of itself and of nothing but its hosting (schema in the file).
@@ -104,6 +108,10 @@ pub(crate) struct FingerprintRule {
     /// that sends every help line to its vendor, not a page that cites the vendor once.
     #[serde(default)]
     pub min_target_links: Option<usize>,
+    /// Words one of which some picture's file name contains (lower case): a notice shown as one
+    /// picture is named for what it says (weihu.jpg, building.gif).
+    #[serde(default)]
+    pub image_names: Vec<String>,
     /// Sentence forms (regexes over the visible text as shown, spacing kept): default pages say
     /// the same things in many wordings ("If you're seeing this page …, it means … successfully").
     #[serde(default)]
@@ -158,6 +166,8 @@ pub struct Fingerprint {
     pub link_targets: Vec<String>,
     /// At least this many links must lead to `link_targets`.
     pub min_target_links: usize,
+    /// Words one of which some picture's file name contains.
+    pub image_names: Vec<String>,
     /// Sentence forms over the visible text; any match marks the page.
     pub patterns: Vec<super::gated::Gated>,
     pub patterns_in_title: bool,
@@ -168,6 +178,7 @@ pub struct Fingerprint {
 #[derive(Debug, Clone, Default)]
 pub struct Placeholders {
     pub blank_max_chars: usize,
+    pub blank_max_links: usize,
     pub blank_stock_words: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
     /// The rule for default pages no fingerprint names; `None` when the file has none.
@@ -185,6 +196,7 @@ impl Placeholders {
     pub(crate) fn compile(file: PlaceholdersFile, bad: &mut Vec<(String, String)>) -> Self {
         Placeholders {
             blank_max_chars: file.blank.max_chars,
+            blank_max_links: file.blank.max_links.unwrap_or(usize::MAX),
             blank_stock_words: folded(&file.blank.stock_words),
             hosting_talk: file.hosting_talk.map(|t| HostingTalk {
                 max_chars: t.max_chars,
@@ -208,6 +220,7 @@ impl Placeholders {
                     link_words_with: folded(&f.link_words_with),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     min_target_links: f.min_target_links.unwrap_or(1),
+                    image_names: f.image_names.iter().map(|w| w.to_lowercase()).collect(),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     patterns_in_title: f.patterns_in_title,
                     max_chars: f.max_chars,
@@ -228,6 +241,7 @@ impl Placeholders {
                     link_words_with: Vec::new(),
                     link_targets: Vec::new(),
                     min_target_links: 1,
+                    image_names: Vec::new(),
                     patterns: Vec::new(),
                     patterns_in_title: false,
                     max_chars: usize::MAX,

@@ -106,6 +106,9 @@ fn content_classification_agrees_with_the_labels() {
             .into_iter()
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_string))
+            // The shared corpus's nine keys do not include finance; a case that labels it (round 33d) is
+            // scored on the others, as the scanner's finance finding is.
+            .filter(|k| k != "finance")
             .collect();
         let got: BTreeSet<String> = c
             .industries
