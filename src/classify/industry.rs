@@ -57,10 +57,12 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
     // One search over every item at once tells whether a long word is in any of them; only then is each
     // item looked at (a page has a hundred items or more, and each industry a dozen long words).
     let nav_joined = page.nav.join("\n");
+    let body_words = rules.body_words_present(&page.body);
     let scored: Vec<Scored<'_>> = rules
         .industries
         .iter()
-        .map(|industry| {
+        .zip(&body_words)
+        .map(|(industry, body_words)| {
             // Only industries with exclusions need a copy of the text without them.
             let (mut body, mut names) =
                 (std::borrow::Cow::Borrowed(page.body.as_str()), std::borrow::Cow::Borrowed(page.names.as_str()));
@@ -107,7 +109,13 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                     })
                 })
                 .collect();
-            let in_body: Vec<&String> = industry.body.iter().filter(|b| body.contains(b.as_str())).collect();
+            // Read for all industries at once, unless this one's exclusions changed its text.
+            let in_body: Vec<&String> = match &body {
+                std::borrow::Cow::Borrowed(_) => {
+                    industry.body.iter().zip(body_words).filter(|(_, present)| **present).map(|(b, _)| b).collect()
+                }
+                std::borrow::Cow::Owned(body) => industry.body.iter().filter(|b| body.contains(b.as_str())).collect(),
+            };
             let licence = industry.licence.iter().find_map(|re| re.find(&page.footer).map(|m| m.as_str().to_string()));
             let mut kinds: Vec<String> = industry
                 .evidence

@@ -14,6 +14,7 @@ mod placeholders;
 mod preapproval;
 mod providers;
 mod provinces;
+mod word_set;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

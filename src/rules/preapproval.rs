@@ -195,13 +195,16 @@ pub struct Preapproval {
     pub government: GovernmentRule,
     pub industries: Vec<Industry>,
     pub cases: Vec<IndustryCase>,
+    /// Every industry's `body` words, one industry after another in the order of `industries`: a page's
+    /// text is read once for all of them.
+    body_words: super::word_set::WordSet,
 }
 
 impl Preapproval {
     /// Compiles the file; bad patterns are returned as (pattern, why).
     pub(crate) fn compile(file: PreapprovalFile, bad: &mut Vec<(String, String)>) -> Self {
         let folded = |w: &[String]| w.iter().map(|x| fold(x)).filter(|x| !x.is_empty()).collect::<Vec<_>>();
-        let industries = file
+        let industries: Vec<Industry> = file
             .industries
             .into_iter()
             .map(|(key, r)| Industry {
@@ -230,7 +233,10 @@ impl Preapproval {
             name_endings: super::compile_patterns(&file.government.name_endings, bad),
         };
         let catalogue = CatalogueRule { genres: folded(&file.catalogue.genres), ..file.catalogue };
+        let body_words =
+            super::word_set::WordSet::new(industries.iter().flat_map(|i: &Industry| i.body.iter().cloned()).collect());
         Preapproval {
+            body_words,
             weights: file.weights,
             portal: file.portal,
             catalogue,
@@ -239,6 +245,12 @@ impl Preapproval {
             industries,
             cases: file.case,
         }
+    }
+
+    /// For each industry, in the order of `industries`, which of its `body` words occur in `text`.
+    pub fn body_words_present(&self, text: &str) -> Vec<Vec<bool>> {
+        let mut present = self.body_words.present(text).into_iter();
+        self.industries.iter().map(|i| present.by_ref().take(i.body.len()).collect()).collect()
     }
 
     pub fn get(&self, key: &str) -> Option<&Industry> {
