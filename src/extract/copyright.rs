@@ -208,6 +208,12 @@ pub fn holder_of(line: &str) -> Option<String> {
         return None;
     }
     let cleaned = |h: &str| -> Option<String> {
+        // "版权所有归X所有" (dev c2912): the holder is X, whatever follows its last 所有 (a builder's credit; a name may hold
+        // 所有 itself, 律师事务所有限公司).
+        let h = match h.trim().strip_prefix('归').and_then(|rest| rest.rsplit_once("所有")) {
+            Some((name, _)) if !name.trim().is_empty() => name,
+            _ => h,
+        };
         let h = LEADING_NOISE.replace(h.trim(), "");
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
@@ -287,6 +293,12 @@ pub fn holder_of(line: &str) -> Option<String> {
         // "浙ICP备…号-2 浙公网安备 …号 杭州某某科技有限公司版权所有" (dev c900): the numbers run up to the
         // holder, which is what follows the last of them.
         let h = &c["h"];
+        // The window before the mark may open inside a Latin word ("Copyright(c)www.example.com All Right Reserved.
+        // 版权所有…" read from "pyright", dev c2912): a cut word is no part of a name.
+        let starts_mid_word = line[..c.get(0).map_or(0, |m| m.start())]
+            .ends_with(|ch: char| ch.is_ascii_alphanumeric())
+            && h.starts_with(|ch: char| ch.is_ascii_alphanumeric());
+        let h = if starts_mid_word { h.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric()) } else { h };
         // "不得转载本网站之所有招聘信息及作品 某某招聘网版权所有" (dev c798): a reproduction notice runs up to
         // the holder, which is the last word before the mark.
         let h = match h.rsplit_once(' ') {
@@ -390,6 +402,14 @@ mod tests {
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
+        // "版权所有归X所有" names X, however the line began and whatever credit follows.
+        assert_eq!(
+            holder_of(
+                "Copyright(c)www.www.com All Right Reserved.   版权所有归北京示例律师事务所有限公司所有某某网络技术支持"
+            )
+            .as_deref(),
+            Some("北京示例律师事务所有限公司")
+        );
         assert_eq!(holder_of("版权所有：江苏示例有限公司").as_deref(), Some("江苏示例有限公司"));
         assert_eq!(holder_of("© Copyright 1999 OVHcloud").as_deref(), Some("OVHcloud"));
         assert_eq!(
