@@ -53,6 +53,27 @@ async fn site_placeholder() {
 }
 
 #[tokio::test]
+async fn a_notice_shown_as_one_picture_is_read_by_the_picture_name() {
+    let f = farm(vec![
+        (
+            "weihu.example.cn",
+            Behaviour::html("<html><body style='margin:0'><img src='img/weihu.jpg?v=2' width='100%'><a onclick='history.back()'>返回上一页</a></body></html>"),
+        ),
+        (
+            "photo.example.cn",
+            Behaviour::html("<html><body style='margin:0'><img src='img/team-2024.jpg' width='100%'><a onclick='history.back()'>返回上一页</a></body></html>"),
+        ),
+    ])
+    .await;
+    let notice = f.scan("weihu.example.cn", Some(&rec("weihu.example.cn"))).await;
+    assert_eq!(outcome(&notice, "site.placeholder"), Fail);
+    assert_eq!(notice.classified.placeholder.as_deref(), Some("under_construction"));
+    // A picture shows something: a page of one photo is neither a notice nor blank.
+    let photo = f.scan("photo.example.cn", Some(&rec("photo.example.cn"))).await;
+    assert_eq!(outcome(&photo, "site.placeholder"), Pass);
+}
+
+#[tokio::test]
 async fn site_blocked_is_inconclusive_never_a_violation() {
     let f = farm(vec![
         ("waf.example.cn", Behaviour::html("<title>Just a moment...</title><p>Checking your browser before accessing waf.example.cn.</p>")),
