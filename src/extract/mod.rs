@@ -72,6 +72,23 @@ pub const LINK_TARGET_LIMIT: usize = 200;
 pub const BODY_LIMIT: usize = 60_000;
 /// A link text longer than this is a headline, not a navigation item.
 const NAV_ITEM_MAX_CHARS: usize = 8;
+/// Words are longer in scripts that spell them out: a menu item there is a few words ("Board index",
+/// "Request an Appointment"), a headline is more.
+const NAV_ITEM_MAX_WORDS: usize = 3;
+const NAV_ITEM_MAX_SPELLED_CHARS: usize = 24;
+/// The end of the Latin blocks (Basic Latin to Latin Extended-B).
+const LATIN_END: char = '\u{0250}';
+
+/// Whether a link's text is short enough to be a menu item rather than a headline.
+fn is_navigation_item(text: &str) -> bool {
+    let n = text.chars().count();
+    if n <= NAV_ITEM_MAX_CHARS {
+        return n > 0;
+    }
+    n <= NAV_ITEM_MAX_SPELLED_CHARS
+        && text.split_whitespace().count() <= NAV_ITEM_MAX_WORDS
+        && text.chars().all(|c| c < LATIN_END)
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IcpFact {
@@ -468,8 +485,7 @@ fn navigation_and_headings(flat: &dom::Flat) -> (Vec<String>, Vec<String>) {
             break;
         }
         let text = collapse_space(&text);
-        let n = text.chars().count();
-        if n > 0 && n <= NAV_ITEM_MAX_CHARS && seen.insert(text.clone()) {
+        if is_navigation_item(&text) && seen.insert(text.clone()) {
             anchors.push(text);
         }
     }
@@ -565,6 +581,18 @@ fn shorten_tail(s: &str, limit: usize) -> String {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
+
+    #[test]
+    fn a_menu_item_is_a_few_spelled_words_or_a_few_characters() {
+        assert!(is_navigation_item("预约挂号"));
+        assert!(is_navigation_item("Board index"));
+        assert!(is_navigation_item("Request an Appointment"));
+        // A headline is longer: more words, or more characters in a script without spaces.
+        assert!(!is_navigation_item("Dylann Roof Convicted Of Charleston Church Massacre"));
+        assert!(!is_navigation_item("联合国特使召开新闻发布会"));
+        assert!(!is_navigation_item("Annapoorna Eye Hospital Pharmacy Services"));
+        assert!(!is_navigation_item(""));
+    }
 
     #[test]
     fn only_links_that_leave_the_page_host_are_kept_as_written() {
