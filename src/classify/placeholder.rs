@@ -93,8 +93,12 @@ pub(super) fn placeholder(
     // A sign-in form is the entrance of a working system (a back office's login page: a title, 欢迎登录
     // and two fields, dev c960), however little it says.
     let sign_in = facts.signals.password_inputs > 0;
+    // A site's own not-found page (titled "404 Page Not Found", a line of its own below) is the site
+    // answering for a path it has no page for; a server's stock answer is a fingerprint's above.
+    let error_page = rules.blank_error_titles.iter().any(|w| page.title.contains(w.as_str()));
     if app_shell
         || sign_in
+        || error_page
         || facts.signals.images > 0
         || facts.signals.embeds > 0
         || page.nav.len() > rules.blank_max_links

@@ -52,6 +52,10 @@ pub struct BlankRule {
     /// to go, however little it says.
     #[serde(default)]
     pub max_links: Option<usize>,
+    /// Words of a title that says the page was not found: a site's router answering for a path, not an
+    /// empty site.
+    #[serde(default)]
+    pub error_titles: Vec<String>,
 }
 
 /// A short page that speaks of itself and of nothing but its hosting (schema in the file).
@@ -180,6 +184,7 @@ pub struct Placeholders {
     pub blank_max_chars: usize,
     pub blank_max_links: usize,
     pub blank_stock_words: Vec<String>,
+    pub blank_error_titles: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
     /// The rule for default pages no fingerprint names; `None` when the file has none.
     pub hosting_talk: Option<HostingTalk>,
@@ -198,6 +203,7 @@ impl Placeholders {
             blank_max_chars: file.blank.max_chars,
             blank_max_links: file.blank.max_links.unwrap_or(usize::MAX),
             blank_stock_words: folded(&file.blank.stock_words),
+            blank_error_titles: folded(&file.blank.error_titles),
             hosting_talk: file.hosting_talk.map(|t| HostingTalk {
                 max_chars: t.max_chars,
                 min_terms: t.min_terms,
