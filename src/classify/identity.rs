@@ -481,6 +481,15 @@ pub(super) fn role_lines(footer: &str) -> Roles {
         }
         // Several bodies on one line are separated by spaces; the first is the lead one.
         let name = name.split_whitespace().next().unwrap_or("").trim_end_matches(['-', '·']).to_string();
+        // "杭州乐读科技有限公司运营：浙网文[2015]0415-135号" (dev c3292, c3414): the body stands before the role
+        // word and the licence it runs the service under after it.
+        if is_licence_prefix(&name) {
+            let before = &footer[..c.get(0).map_or(0, |m| m.start())];
+            if let Some(body) = last_name_run(before).filter(|b| is_organisation(b)) {
+                out.push((rank, body.to_string()));
+            }
+            continue;
+        }
         if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
             out.push((rank, name));
         }
@@ -498,6 +507,22 @@ pub(super) fn role_lines(footer: &str) -> Roles {
         }
     }
     out
+}
+
+/// The start of a licence's number (浙网文, 京ICP证, 沪B2): a province's one-character name and the
+/// licence's kind, not a body.
+fn is_licence_prefix(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_han)
+        && ["网文", "ICP", "B2", "B1", "网出证", "网视", "网药械"].iter().any(|kind| chars.as_str().starts_with(kind))
+}
+
+/// The run of name characters that ends a text (the body written just before a role word).
+fn last_name_run(text: &str) -> Option<&str> {
+    let is_name_char = |c: char| is_han(c) || c.is_ascii_alphanumeric() || "（）()·".contains(c);
+    let end = text.trim_end();
+    let start = end.char_indices().rev().take_while(|&(_, c)| is_name_char(c)).last().map(|(i, _)| i)?;
+    Some(&end[start..])
 }
 
 /// The body a 主办/运营 line names, else the holder the copyright lines name (preferring a Chinese
@@ -826,6 +851,9 @@ mod tests {
         assert_eq!(operator_of(&f).as_deref(), Some("某某大学党委宣传部"));
         let f = footer("运营单位: 某某科技有限公司 © 2024 某某网 版权所有");
         assert_eq!(operator_of(&f).as_deref(), Some("某某科技有限公司"));
+        // The body before its role word, the licence it runs the service under after it (dev c3292).
+        let f = footer("青禾乐读科技有限公司运营：浙网文[2015]0415-135号 粤B2-20090191-18");
+        assert_eq!(operator_of(&f).as_deref(), Some("青禾乐读科技有限公司"));
         // A committee's office signing the footer with its name alone.
         let f = footer("青禾市青禾岛开发建设管理委员会办公室 | 地址：青禾市青禾路1号 | 沪ICP备12345678号");
         assert_eq!(operator_of(&f).as_deref(), Some("青禾市青禾岛开发建设管理委员会办公室"));
