@@ -248,7 +248,11 @@ pub fn holder_of(line: &str) -> Option<String> {
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
         // "号-2浙…": the tail of a filing number run into the next one.
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
-        let is_mark_rest = h.starts_with("所有") || h.starts_with('归');
+        // "…和版权声明 Copyright©2013 优酷 youku.com 版权所有" (dev c3444, c3160): 版权 is the start of a word there
+        // (版权声明, 版权投诉, 版权保护), not the mark before a holder.
+        let is_mark_rest = h.starts_with("所有")
+            || h.starts_with('归')
+            || ["声明", "投诉", "保护", "说明"].iter().any(|w| h.starts_with(w));
         // "版权归X所有": the holder is X.
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
         let lower = h.to_lowercase();
@@ -402,6 +406,11 @@ mod tests {
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
+        // 版权 opening a word (版权声明) is no mark before a holder (dev c3444).
+        assert_eq!(
+            holder_of("请阅读青禾使用协议和版权声明 Copyright©2013 青禾 qinghe.com 版权所有").as_deref(),
+            Some("青禾 qinghe.com")
+        );
         // "版权所有归X所有" names X, however the line began and whatever credit follows.
         assert_eq!(
             holder_of(
