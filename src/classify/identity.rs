@@ -24,10 +24,15 @@ static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// It begins with a class the regex engine cannot skip to: gated by its role words (`Gated`).
 static ROLE_AFTER: LazyLock<Gated> = LazyLock::new(|| {
     Gated::new(
-        Regex::new(r"(?P<name>[\p{Han}A-Za-z0-9（）()·]{2,40})[ \t\u{3000}]*(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)")
+        Regex::new(&[r"(?P<name>", BODY_NAME, r")[ \t\u{3000}]*(?P<role>主办|承办)(?:[\s|｜,，。;；]|$)"].concat())
             .expect("role after"),
     )
 });
+/// A body's name as it stands before its role word: Chinese, Latin letters, digits, brackets.
+const BODY_NAME: &str = r"[\p{Han}A-Za-z0-9（）()·]{2,40}";
+/// What begins a filing's or licence's number after a province's one-character name (浙网文, 京ICP证, 粤B2-,
+/// 沪公网安备): never a body's name.
+const LICENCE_MARKS: [&str; 9] = ["ICP", "网文", "B2-", "B1-", "公网安备", "许可证", "网出证", "网视", "网药械"];
 /// Where a name in a run-together footer line ends: the next field's label.
 const NEXT_FIELD: [&str; 22] = [
     "主办",
@@ -474,6 +479,16 @@ pub(super) fn role_lines(footer: &str) -> Roles {
     let mut out = Vec::new();
     for c in ROLE_LINE.captures_iter(footer) {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
+        // "杭州乐读科技有限公司运营：浙网文[2015]0415-135号" (dev c3292, c3414): the body stands before the role
+        // word and the licence it runs the service under after it (read before a next field's label, such as
+        // 公网安备, cuts the number short).
+        if is_licence_prefix(c["name"].trim()) {
+            let before = &footer[..c.get(0).map_or(0, |m| m.start())];
+            if let Some(body) = last_name_run(before).filter(|b| is_organisation(b)) {
+                out.push((rank, body.to_string()));
+            }
+            continue;
+        }
         let mut name = c["name"].trim().to_string();
         let cut = NEXT_FIELD.iter().filter_map(|f| name.find(f)).filter(|&i| i > 0).min();
         if let Some(i) = cut {
@@ -481,15 +496,6 @@ pub(super) fn role_lines(footer: &str) -> Roles {
         }
         // Several bodies on one line are separated by spaces; the first is the lead one.
         let name = name.split_whitespace().next().unwrap_or("").trim_end_matches(['-', '·']).to_string();
-        // "杭州乐读科技有限公司运营：浙网文[2015]0415-135号" (dev c3292, c3414): the body stands before the role
-        // word and the licence it runs the service under after it.
-        if is_licence_prefix(&name) {
-            let before = &footer[..c.get(0).map_or(0, |m| m.start())];
-            if let Some(body) = last_name_run(before).filter(|b| is_organisation(b)) {
-                out.push((rank, body.to_string()));
-            }
-            continue;
-        }
         if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
             out.push((rank, name));
         }
@@ -509,20 +515,18 @@ pub(super) fn role_lines(footer: &str) -> Roles {
     out
 }
 
-/// The start of a licence's number (浙网文, 京ICP证, 沪B2): a province's one-character name and the
-/// licence's kind, not a body.
+/// The start of a licence's number (浙网文, 京ICP证, 粤B2-): a province's one-character name and one of
+/// [`LICENCE_MARKS`], not a body.
 fn is_licence_prefix(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(is_han)
-        && ["网文", "ICP", "B2", "B1", "网出证", "网视", "网药械"].iter().any(|kind| chars.as_str().starts_with(kind))
+    chars.next().is_some_and(is_han) && LICENCE_MARKS.iter().any(|mark| chars.as_str().starts_with(mark))
 }
 
-/// The run of name characters that ends a text (the body written just before a role word).
+/// The body's name that ends a text (written just before a role word), as [`ROLE_AFTER`] reads one.
 fn last_name_run(text: &str) -> Option<&str> {
-    let is_name_char = |c: char| is_han(c) || c.is_ascii_alphanumeric() || "（）()·".contains(c);
-    let end = text.trim_end();
-    let start = end.char_indices().rev().take_while(|&(_, c)| is_name_char(c)).last().map(|(i, _)| i)?;
-    Some(&end[start..])
+    static NAME_AT_END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&["(?P<name>", BODY_NAME, r")\s*$"].concat()).expect("name at end"));
+    NAME_AT_END.captures(text).and_then(|c| c.name("name")).map(|m| m.as_str())
 }
 
 /// The body a 主办/运营 line names, else the holder the copyright lines name (preferring a Chinese
@@ -623,7 +627,7 @@ fn title_company(title: &str) -> Option<String> {
 /// its numbers (filing, licences) or its address ("车好多旧机动车经纪（北京）有限公司  北京市丰台区…", dev c1994).
 fn company_line(footer: &str) -> Option<String> {
     static COMPANY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&[r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>", COMPANY_NAME, r")(?:\s+\S*(?:ICP|网文|B2-|B1-|公网安备|许可证).*|\s*[-—–]{2,}\s*\S.*|\s+(?:地址\s*[:：]\s*)?\p{Han}{2,}?(?:省|市|区|县)\S*(?:路|街|道|号|大厦|中心|园|市场)\S*.*)?$"].concat())
+        Regex::new(&[r"^(?:\S{1,12}旗下\s*[·•]?\s*)?(?P<name>", COMPANY_NAME, r")(?:\s+\S*(?:", &LICENCE_MARKS.join("|"), r").*|\s*[-—–]{2,}\s*\S.*|\s+(?:地址\s*[:：]\s*)?\p{Han}{2,}?(?:省|市|区|县)\S*(?:路|街|道|号|大厦|中心|园|市场)\S*.*)?$"].concat())
             .expect("company line")
     });
     // A sentence ("本网站由…提供") or a credit is no name; two bare company lines (friend links, partners)
@@ -853,6 +857,9 @@ mod tests {
         assert_eq!(operator_of(&f).as_deref(), Some("某某科技有限公司"));
         // The body before its role word, the licence it runs the service under after it (dev c3292).
         let f = footer("青禾乐读科技有限公司运营：浙网文[2015]0415-135号 粤B2-20090191-18");
+        assert_eq!(operator_of(&f).as_deref(), Some("青禾乐读科技有限公司"));
+        // Any filing or licence number after the role word (a PSB number here) leaves the body before it.
+        let f = footer("青禾乐读科技有限公司运营：浙公网安备33010002000001号");
         assert_eq!(operator_of(&f).as_deref(), Some("青禾乐读科技有限公司"));
         // A committee's office signing the footer with its name alone.
         let f = footer("青禾市青禾岛开发建设管理委员会办公室 | 地址：青禾市青禾路1号 | 沪ICP备12345678号");

@@ -83,9 +83,15 @@ fn around_first_mark(text: String) -> String {
     text[start..end].to_string()
 }
 
+/// Words that, after 版权, name a notice or its page (版权声明, 版权投诉, 版权保护, 版权说明), not a holder.
+const NOTICE_WORDS: [&str; 4] = ["声明", "投诉", "保护", "说明"];
+
 /// "版权声明" and similar navigation entries name a page, not a holder.
 fn is_notice_link(squeezed: &str) -> bool {
-    squeezed.chars().count() <= 6 && (squeezed.contains("版权声明") || squeezed.contains("版权投诉"))
+    squeezed.chars().count() <= 6
+        && squeezed
+            .match_indices("版权")
+            .any(|(i, m)| NOTICE_WORDS.iter().any(|w| squeezed[i + m.len()..].starts_with(w)))
 }
 
 /// Phrases that follow 版权所有 and name nobody (and the mark itself, which ends a name written
@@ -250,9 +256,8 @@ pub fn holder_of(line: &str) -> Option<String> {
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
         // "…和版权声明 Copyright©2013 优酷 youku.com 版权所有" (dev c3444, c3160): 版权 is the start of a word there
         // (版权声明, 版权投诉, 版权保护), not the mark before a holder.
-        let is_mark_rest = h.starts_with("所有")
-            || h.starts_with('归')
-            || ["声明", "投诉", "保护", "说明"].iter().any(|w| h.starts_with(w));
+        let is_mark_rest =
+            h.starts_with("所有") || h.starts_with('归') || NOTICE_WORDS.iter().any(|w| h.starts_with(w));
         // "版权归X所有": the holder is X.
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
         let lower = h.to_lowercase();
@@ -406,6 +411,9 @@ mod tests {
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
+        // A notice's link names a page, whichever notice it is.
+        assert!(is_notice_link("版权声明") && is_notice_link("版权保护") && is_notice_link("版权投诉"));
+        assert!(!is_notice_link("青禾版权所有"));
         // 版权 opening a word (版权声明) is no mark before a holder (dev c3444).
         assert_eq!(
             holder_of("请阅读青禾使用协议和版权声明 Copyright©2013 青禾 qinghe.com 版权所有").as_deref(),

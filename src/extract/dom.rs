@@ -72,7 +72,7 @@ pub struct Signals {
     /// the text does not say.
     #[serde(default)]
     pub embeds: usize,
-    /// The file names of the first few pictures (lower case, without folder, query or extension): a page
+    /// The file names of the first few pictures (folded, without folder, query or extension): a page
     /// that is one picture of a notice says what it is only by the picture's name (weihu.jpg).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_names: Vec<String>,
@@ -82,12 +82,13 @@ pub struct Signals {
 const IMAGE_NAMES_KEPT: usize = 4;
 const IMAGE_NAME_MAX_BYTES: usize = 64;
 
-/// The file name of a picture's address without its folder, query, fragment or extension, lower-cased.
+/// The file name of a picture's address without its folder, query, fragment or extension, folded as
+/// rule words are ([`crate::text::fold`]).
 fn image_name(src: &str) -> Option<String> {
     let path = src.split(['?', '#']).next().unwrap_or(src);
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem).trim();
-    (!stem.is_empty() && stem.len() <= IMAGE_NAME_MAX_BYTES).then(|| stem.to_lowercase())
+    (!stem.is_empty() && stem.len() <= IMAGE_NAME_MAX_BYTES).then(|| crate::text::fold(stem))
 }
 
 #[derive(Debug, Default)]

@@ -226,13 +226,8 @@ impl Placeholders {
                     link_words_with: folded(&f.link_words_with),
                     link_targets: f.link_targets.iter().map(|t| t.to_ascii_lowercase()).collect(),
                     min_target_links: f.min_target_links.unwrap_or(1),
-                    // An empty word is in every name: dropped, as `folded` drops empty words.
-                    image_names: f
-                        .image_names
-                        .iter()
-                        .map(|w| w.trim().to_lowercase())
-                        .filter(|w| !w.is_empty())
-                        .collect(),
+                    // Folded as the pictures' names are (an empty word, in every name, is dropped).
+                    image_names: folded(&f.image_names),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     patterns_in_title: f.patterns_in_title,
                     max_chars: f.max_chars,
