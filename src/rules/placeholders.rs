@@ -48,8 +48,9 @@ pub struct BlankRule {
     pub max_chars: usize,
     #[serde(default)]
     pub stock_words: Vec<String>,
-    /// At most this many links (any number when not given): a page that offers a menu has somewhere
-    /// to go, however little it says.
+    /// At most this many menu items — distinct link texts short enough to be navigation, as `extract`
+    /// keeps them (any number when not given): a page that offers a menu has somewhere to go, however
+    /// little it says.
     #[serde(default)]
     pub max_links: Option<usize>,
     /// Words of a title that says the page was not found: a site's router answering for a path, not an
@@ -125,8 +126,9 @@ pub(crate) struct FingerprintRule {
     #[serde(default)]
     pub patterns_in_title: bool,
     pub max_chars: usize,
-    /// At most this many links on the page (any number when not given): a notice stands on a page
-    /// that offers little else, while a site's full menu around the same words is the site.
+    /// At most this many menu items on the page (distinct link texts short enough to be navigation;
+    /// any number when not given): a notice stands on a page that offers little else, while a site's
+    /// full menu around the same words is the site.
     #[serde(default)]
     pub max_links: Option<usize>,
 }
