@@ -13,7 +13,7 @@ use crate::text::{fold, is_han};
 /// word says how close the named body is to running the site.
 static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|网站所有者|网站所有人|所有方|所有者|经营单位|经营主体|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
+        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|网站所有者|网站所有人|所有方|所有者|经营单位|经营主体|公司全称|公司名称|企业名称|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
     )
     .expect("role line")
 });
@@ -59,7 +59,7 @@ const NEXT_FIELD: [&str; 22] = [
     "维护",
 ];
 /// Role words, closest to running the site first.
-const ROLES: [(&str, u8); 15] = [
+const ROLES: [(&str, u8); 18] = [
     ("网站主办", 0),
     ("主办单位", 0),
     ("主办", 0),
@@ -75,6 +75,12 @@ const ROLES: [(&str, u8); 15] = [
     ("所有者", 1),
     ("经营单位", 1),
     ("经营主体", 1),
+    // Twentieth session (dev c3602, a social network's footer: "公司全称：北京斗牛士文化传媒有限公司" under "人人网©2016"): the
+    // company's full name given under its label, in a footer, is who runs the site (only a name an organisation's
+    // form ends, not a template's stand-in).
+    ("公司全称", 1),
+    ("公司名称", 1),
+    ("企业名称", 1),
     ("承办单位", 3),
     ("承办", 3),
 ];
@@ -496,7 +502,8 @@ pub(super) fn role_lines(footer: &str) -> Roles {
         }
         // Several bodies on one line are separated by spaces; the first is the lead one.
         let name = name.split_whitespace().next().unwrap_or("").trim_end_matches(['-', '·']).to_string();
-        if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+        let labelled_company = ["公司全称", "公司名称", "企业名称"].contains(&&c["role"]);
+        if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && (!labelled_company || is_organisation(&name)) {
             out.push((rank, name));
         }
     }
@@ -864,6 +871,17 @@ mod tests {
         // A committee's office signing the footer with its name alone.
         let f = footer("青禾市青禾岛开发建设管理委员会办公室 | 地址：青禾市青禾路1号 | 沪ICP备12345678号");
         assert_eq!(operator_of(&f).as_deref(), Some("青禾市青禾岛开发建设管理委员会办公室"));
+    }
+
+    #[test]
+    fn a_company_given_under_its_label_runs_the_site_whose_copyright_names_a_brand() {
+        // Dev c3602: "公司全称：北京斗牛士文化传媒有限公司 … 人人网©2016".
+        let f =
+            footer("公司全称：青禾斗牛文化传媒有限公司 公司邮箱：kefu@example.com 公司地址：青禾市某路1号 示例网©2016");
+        assert_eq!(operator_of(&f).as_deref(), Some("青禾斗牛文化传媒有限公司"));
+        // A template's stand-in under the label is no company.
+        let f = footer("公司名称：网站名称 地址：某某路1号");
+        assert_eq!(operator_of(&f), None);
     }
 
     #[test]

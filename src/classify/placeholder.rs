@@ -61,10 +61,11 @@ pub(super) fn placeholder(
                     .is_some()
         };
         // A titled page says what it is in its title (judged by the title words and patterns): only an
-        // untitled one is read by its picture's name (an app's screen titled 充电桩维护中 shows a maintain.png).
+        // untitled one is read by its picture's name (an app's screen titled 充电桩维护中 shows a maintain.png),
+        // or one titled as the product titles the page that shows its stock picture.
         let pictures = || {
             !f.image_names.is_empty()
-                && page.title.is_empty()
+                && (page.title.is_empty() || f.image_names_titles.iter().any(|t| page.title.contains(t.as_str())))
                 && facts.signals.image_names.iter().any(|n| f.image_names.iter().any(|w| n.contains(w.as_str())))
         };
         // A default page's sentence has a grammar more than fixed words: read it from the text as

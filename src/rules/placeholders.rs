@@ -117,6 +117,12 @@ pub(crate) struct FingerprintRule {
     /// picture is named for what it says (weihu.jpg, building.gif).
     #[serde(default)]
     pub image_names: Vec<String>,
+    /// Titles under which `image_names` count too (they count on an untitled page): a product's stock
+    /// picture under its stock title (IIS 8.5's start page re-linked by its owner). Under a title of
+    /// the owner's the picture may be the owner's own under the stock name (a photo saved as
+    /// iisstart.png), and the stock title alone is kept over pages of the owner's.
+    #[serde(default)]
+    pub image_names_titles: Vec<String>,
     /// Sentence forms (regexes over the visible text as shown, spacing kept): default pages say
     /// the same things in many wordings ("If you're seeing this page …, it means … successfully").
     #[serde(default)]
@@ -174,6 +180,8 @@ pub struct Fingerprint {
     pub min_target_links: usize,
     /// Words one of which some picture's file name contains.
     pub image_names: Vec<String>,
+    /// Folded titles under which `image_names` count too.
+    pub image_names_titles: Vec<String>,
     /// Sentence forms over the visible text; any match marks the page.
     pub patterns: Vec<super::gated::Gated>,
     pub patterns_in_title: bool,
@@ -230,6 +238,7 @@ impl Placeholders {
                     min_target_links: f.min_target_links.unwrap_or(1),
                     // Folded as the pictures' names are (an empty word, in every name, is dropped).
                     image_names: folded(&f.image_names),
+                    image_names_titles: folded(&f.image_names_titles),
                     patterns: super::compile_patterns(&f.patterns, bad),
                     patterns_in_title: f.patterns_in_title,
                     max_chars: f.max_chars,
@@ -251,6 +260,7 @@ impl Placeholders {
                     link_targets: Vec::new(),
                     min_target_links: 1,
                     image_names: Vec::new(),
+                    image_names_titles: Vec::new(),
                     patterns: Vec::new(),
                     patterns_in_title: false,
                     max_chars: usize::MAX,
