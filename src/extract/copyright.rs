@@ -16,7 +16,7 @@ static MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：]?\s*(?:[©@]\s*)?(?P<year>\d{4}\s*(?:[-–—~至]\s*\d{4}\s*)?)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
+    Regex::new(r"(?i)(?:版权所有|版权归属?|版权)\s*[:：•·]?\s*(?:[©@]\s*)?(?P<year>\d{4}\s*(?:[-–—~至]\s*\d{4}\s*)?)?(?P<h>[\p{Han}A-Za-z][^|｜,，。;；©\s]{1,40})")
         .expect("holder after")
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -197,6 +197,12 @@ fn without_qualifier(name: &str) -> &str {
 const QUALIFIER_MAX_CHARS: usize = 7;
 
 /// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
+/// A web address standing where a holder's name stands ("www.example.com", "example.com.cn").
+fn is_address(s: &str) -> bool {
+    let s = s.trim_end_matches(TRAILING);
+    s.contains('.') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
 fn without_years_and_marks(s: &str) -> &str {
     s.trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
 }
@@ -328,6 +334,13 @@ pub fn holder_of(line: &str) -> Option<String> {
             continue;
         }
         add(&c["h"]);
+        // "版权所有:www.0771nanke.com 南宁中山医院" (dev c1678): the site's address, then the body's name.
+        if is_address(&c["h"]) {
+            let rest = line[c.get(0).map_or(line.len(), |m| m.end())..].trim_start();
+            if let Some(name) = rest.split(char::is_whitespace).next().filter(|n| n.starts_with(is_han)) {
+                add(name);
+            }
+        }
     }
     // "河南某某科技有限公司 Copyright © 2016 Brand": the organisation written before the mark.
     let mark_at = line.find('©').into_iter().chain(line.to_ascii_lowercase().find("copyright")).min();
@@ -411,6 +424,15 @@ mod tests {
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
+        // The body's name after the mark's bullet, or after the site's address, over the address (dev c3644, c1678).
+        assert_eq!(
+            holder_of("Copyright © 2015 example.com All Rights Reserved 版权所有•青禾自主烤肉").as_deref(),
+            Some("青禾自主烤肉")
+        );
+        assert_eq!(
+            holder_of("CopyRight @ 2011 版权所有:www.example.com 青禾中山医院").as_deref(),
+            Some("青禾中山医院")
+        );
         // A notice's link names a page, whichever notice it is.
         assert!(is_notice_link("版权声明") && is_notice_link("版权保护") && is_notice_link("版权投诉"));
         assert!(!is_notice_link("青禾版权所有"));
