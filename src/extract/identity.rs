@@ -49,6 +49,10 @@ fn text_of(el: ElementRef<'_>) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+fn inside_svg(el: ElementRef<'_>) -> bool {
+    el.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().name() == "svg")
+}
+
 fn mentions_logo(el: ElementRef<'_>) -> bool {
     let attrs = ["class", "id", "src"];
     let own = attrs.iter().filter_map(|a| el.value().attr(a)).any(|v| v.to_ascii_lowercase().contains("logo"));
@@ -59,7 +63,9 @@ fn mentions_logo(el: ElementRef<'_>) -> bool {
 
 pub(crate) fn read(html: &Html) -> Identity {
     Identity {
-        title: html.select(&TITLE).next().and_then(text_of),
+        // The first title that says something (a template left an empty <title></title> before the one it fills, dev
+        // c2246), never a picture's: an SVG's <title> is its tooltip.
+        title: html.select(&TITLE).filter(|t| !inside_svg(*t)).find_map(text_of),
         og_site_name: html
             .select(&OG_SITE_NAME)
             .chain(html.select(&META_SITE_NAME))

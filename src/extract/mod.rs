@@ -595,6 +595,16 @@ mod tests {
     }
 
     #[test]
+    fn the_title_is_the_first_that_says_something_and_never_a_picture_s() {
+        let url = Url::parse("http://www.example.cn/").unwrap();
+        let provinces = &RuleSet::embedded().provinces;
+        let facts = extract("<head><title></title><title>一号店</title></head><body>零食</body>", &url, provinces);
+        assert_eq!(facts.title.as_deref(), Some("一号店"));
+        let svg = r#"<body><svg><title>search icon</title></svg><p>零食</p></body>"#;
+        assert_eq!(extract(svg, &url, provinces).title, None);
+    }
+
+    #[test]
     fn only_links_that_leave_the_page_host_are_kept_as_written() {
         let html = r#"<body><a href="/about">关于</a><a href="http://www.example.cn/x">自己</a>
             <a href=" https://go.microsoft.com/fwlink/?linkid=66138 ">IIS</a><a href="//nginx.org/">nginx</a>
