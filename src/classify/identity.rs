@@ -11,11 +11,11 @@ use crate::text::{fold, is_han};
 
 /// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `所有方：…`, `承办：…`. Its role
 /// word says how close the named body is to running the site.
+/// The role words are [`ROLES`]'s, in its order (a longer word before the word it starts with).
 static ROLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?P<role>网站主办|主办单位|主办|运营单位|运营主体|运营方|运营|网站所有者|网站所有人|所有方|所有者|经营单位|经营主体|公司全称|公司名称|企业名称|承办单位|承办)\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})",
-    )
-    .expect("role line")
+    let roles: Vec<&str> = ROLES.iter().map(|(role, _)| *role).collect();
+    Regex::new(&[r"(?P<role>", &roles.join("|"), r")\s*[:：]\s*(?P<name>[\p{Han}A-Za-z0-9（）()·&\- ]{2,60})"].concat())
+        .expect("role line")
 });
 /// The same line with the role word after the body ("中共某某县纪委  某某县监察局主办", dev c296): the
 /// run of name characters just before a role word that ends its phrase (not 主办单位：, which is the
@@ -84,6 +84,8 @@ const ROLES: [(&str, u8); 18] = [
     ("承办单位", 3),
     ("承办", 3),
 ];
+/// The role words that label a company's name rather than a role: only an organisation's name counts under them.
+const COMPANY_LABELS: [&str; 3] = ["公司全称", "公司名称", "企业名称"];
 
 pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
@@ -502,7 +504,7 @@ pub(super) fn role_lines(footer: &str) -> Roles {
         }
         // Several bodies on one line are separated by spaces; the first is the lead one.
         let name = name.split_whitespace().next().unwrap_or("").trim_end_matches(['-', '·']).to_string();
-        let labelled_company = ["公司全称", "公司名称", "企业名称"].contains(&&c["role"]);
+        let labelled_company = COMPANY_LABELS.contains(&&c["role"]);
         if name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && (!labelled_company || is_organisation(&name)) {
             out.push((rank, name));
         }
