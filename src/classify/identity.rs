@@ -78,9 +78,9 @@ const ROLES: [(&str, u8); 18] = [
     // Twentieth session (dev c3602, a social network's footer: "公司全称：北京斗牛士文化传媒有限公司" under "人人网©2016"): the
     // company's full name given under its label, in a footer, is who runs the site (only a name an organisation's
     // form ends, not a template's stand-in).
-    ("公司全称", 1),
-    ("公司名称", 1),
-    ("企业名称", 1),
+    (COMPANY_LABELS[0], 1),
+    (COMPANY_LABELS[1], 1),
+    (COMPANY_LABELS[2], 1),
     ("承办单位", 3),
     ("承办", 3),
 ];

@@ -196,13 +196,13 @@ fn without_qualifier(name: &str) -> &str {
 /// The longest bracketed qualifier read as one, with its opening bracket.
 const QUALIFIER_MAX_CHARS: usize = 7;
 
-/// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
-/// A web address standing where a holder's name stands ("www.example.com", "example.com.cn").
+/// A web address standing where a holder's name stands ("www.example.com", "example.com.cn"): a host name
+/// by the scanner's own grammar of one.
 fn is_address(s: &str) -> bool {
-    let s = s.trim_end_matches(TRAILING);
-    s.contains('.') && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    crate::domain::normalise_host(s.trim_end_matches(TRAILING)).is_ok()
 }
 
+/// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
 fn without_years_and_marks(s: &str) -> &str {
     s.trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
 }
