@@ -198,6 +198,7 @@ impl RuleSet {
                         locate_bad_patterns(path, text, bad, &mut errors);
                         check_catalogue(path, text, &compiled, &mut errors);
                         check_licence_weights(path, text, &compiled, &mut errors);
+                        check_repeated_words(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -378,6 +379,29 @@ fn check_licence_weights(path: &Path, text: &str, rules: &Preapproval, errors: &
         };
         let table = format!("[industries.{}]", industry.key);
         errors.push(RuleError::at(path, text, &table, format!("industries.{}: {problem}", industry.key)));
+    }
+}
+
+/// A word listed twice in one of an industry's lists (as folded: "MV" and "mv" are one word) counts once:
+/// the second is a slip — a word meant for another list, or pasted twice — located at the industry's table.
+fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
+    for industry in &rules.industries {
+        let lists = [
+            ("title", &industry.title),
+            ("name_endings", &industry.name_endings),
+            ("signed_by", &industry.signed_by),
+            ("navigation", &industry.navigation),
+            ("body", &industry.body),
+            ("exclude", &industry.exclude),
+        ];
+        for (field, words) in lists {
+            let mut seen = std::collections::HashSet::new();
+            for word in words.iter().filter(|w| !seen.insert(w.as_str())) {
+                let table = format!("[industries.{}]", industry.key);
+                let message = format!("industries.{}.{field}: {word:?} is listed twice", industry.key);
+                errors.push(RuleError::at(path, text, &table, message));
+            }
+        }
     }
 }
 
@@ -610,6 +634,19 @@ mod tests {
         assert!(
             shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
                 && e.contains("industries.culture: licence_weight")),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn a_word_listed_twice_is_located_at_its_industry() {
+        let text = EMBEDDED.iter().find(|(name, _)| *name == "preapproval.toml").expect("preapproval").1;
+        let line = text.lines().position(|l| l == "[industries.culture]").expect("culture") + 1;
+        let shown =
+            errors_after(&[("preapproval.toml", "navigation = [\"游戏\", ", "navigation = [\"游戏\", \"游戏\", ")]);
+        assert!(
+            shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
+                && e.contains("industries.culture.navigation: \"游戏\" is listed twice")),
             "{shown:?}"
         );
     }
