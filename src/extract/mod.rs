@@ -194,6 +194,7 @@ pub fn extract_within(
             let seg = &flat.segments[s];
             seg.footer_named
                 || Some(seg.block) == last_block
+                || compact.char_position(s) + region::LAST_CHARS >= compact.chars
                 || (!seg.main_named && compact.char_position(s) >= tail_start)
         })
     };
@@ -762,6 +763,20 @@ mod tests {
         assert!(f.icp[0].in_footer);
         let f = facts("<div class='site-footer'><p>© 2024 示例</p><p>京ICP备16020626号-1</p></div>");
         assert!(f.icp[0].in_footer, "a page that is only a footer include");
+    }
+
+    #[test]
+    fn the_last_lines_are_the_footer_whatever_their_block_is_named() {
+        // TRS wraps every edited snippet in its article class, the footer's too (dev c3340); a long article
+        // still keeps its numbers out of the footer.
+        let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
+        let footer = "<div class=TRS_Editor><p>版权所有：示例县林业局</p><p>吉ICP备05005864号</p></div><p>吉公网安备22021102000204号</p>";
+        let f = facts(&format!("<body>{body}{footer}</body>"));
+        assert!(f.icp[0].in_footer);
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例县林业局"));
+        let article = "<p>本站提醒：备案号如吉ICP备05005864号须在首页底部展示。</p>";
+        let f = facts(&format!("<body><div class=TRS_Editor>{article}{body}</div><p>联系我们</p></body>"));
+        assert!(!f.icp[0].in_footer);
     }
 
     #[test]

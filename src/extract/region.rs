@@ -36,6 +36,11 @@ pub(crate) const TAIL_SHARE: f64 = 0.3;
 /// The bottom region is at least this many visible characters long (short pages are all footer).
 pub(crate) const TAIL_MIN_CHARS: usize = 600;
 
+/// The page's last visible characters are its bottom whatever names its blocks bear: a CMS that wraps every
+/// edited snippet in its article class (TRS's `TRS_Editor`, the footer's copyright and filing lines too,
+/// dev c3340) still shows them last.
+pub(crate) const LAST_CHARS: usize = 120;
+
 /// Where the position-based bottom region starts, in visible characters.
 pub(crate) fn tail_start(visible_chars: usize) -> usize {
     let share = (visible_chars as f64 * TAIL_SHARE) as usize;
