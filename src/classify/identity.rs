@@ -367,7 +367,9 @@ const SIGNING_INSTITUTIONS: [&str; 14] = [
     "研究所",
     "保健院",
     "委员会办公室",
-    "管理委员会",
+    // Twenty-first session (dev c3328, a district Youth League committee's footer: "共青团北京市朝阳区委员会 京公网安备:…"): a
+    // committee, the form of the Party's, the League's and the government's commissions (发展和改革委员会), a 管理委员会 among them.
+    "委员会",
     "人民政府",
 ];
 
@@ -752,6 +754,15 @@ mod tests {
         // Partner hospitals listed side by side name no one.
         let f = PageFacts { footer_text: "友情链接 | 甲市人民医院 | 乙市中医医院".into(), ..f };
         assert!(site_names(&f).is_empty());
+    }
+
+    #[test]
+    fn a_committee_signing_its_footer_runs_the_site() {
+        let f = footer("网站地图 | 共青团某某市某某区委员会 京公网安备:110105011222 地址:某某路33号");
+        assert_eq!(operator_of(&f).as_deref(), Some("共青团某某市某某区委员会"));
+        // A committee's name among others (partner links) leaves it open.
+        let f = footer("友情链接 | 某某市发展和改革委员会 | 某某市卫生健康委员会");
+        assert_eq!(operator_of(&f), None);
     }
 
     #[test]

@@ -30,6 +30,9 @@ static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
 /// not of its holder.
 static ALL_RIGHTS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)all\s*r[a-z]{3,5}\s*reserved").expect("all rights reserved"));
+/// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
+static COPYRIGHT_APART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bcopy[-\s]right\b").expect("copyright written apart"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
 });
@@ -56,12 +59,14 @@ pub(crate) fn find(
         // variable, not a copyright (dev r576).
         let text =
             around_first_mark(super::collapse_space(&crate::text::strip_template_syntax(&lines.text(segments, line))));
+        // The fact keeps the line as shown; the mark and the holder are read with its word joined.
+        let joined = COPYRIGHT_APART.replace_all(&text, "Copyright");
         // Letter-spaced "版 权 所 有" counts too.
-        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(MARK.is_match(&text) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
+        let squeezed: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(MARK.is_match(&joined) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
             continue;
         }
-        let holder = holder_of(&text).or_else(|| holder_of(&squeezed));
+        let holder = holder_of(&joined).or_else(|| holder_of(&squeezed));
         out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
         seen.insert(text);
     }

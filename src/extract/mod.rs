@@ -766,6 +766,15 @@ mod tests {
     }
 
     #[test]
+    fn a_copyright_word_written_apart_is_the_mark_and_the_line_is_kept_as_shown() {
+        let f = facts("<footer><p>COPY-RIGHT@2017 示例区青禾教育培训学校</p></footer>");
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例区青禾教育培训学校"));
+        assert_eq!(f.copyright[0].text, "COPY-RIGHT@2017 示例区青禾教育培训学校");
+        // The words of a sentence are not the mark.
+        assert!(facts("<footer><p>复印 copy; 权利 right</p></footer>").copyright.is_empty());
+    }
+
+    #[test]
     fn the_last_lines_are_the_footer_whatever_their_block_is_named() {
         // TRS wraps every edited snippet in its article class, the footer's too (dev c3340); a long article
         // still keeps its numbers out of the footer.
