@@ -122,7 +122,20 @@ const STOCK_PHRASES: [&str; 17] = [
 ];
 /// Holders that themes and templates leave in place: stand-ins for a name, not operators. Lower case
 /// without spaces, as a holder is compared: a template writes "Company name" and "Companyname" alike (dev c1674).
-const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", "网站名称", "公司名称", "某某", "xxx"];
+/// A content system's default footer names its own maker the same way (DedeCMS's "© 2004-2011 DEDECMS. 织梦科技
+/// 版权所有", dev c4116 a brush maker's site; EmpireCMS's "Powered by EmpireCMS © 2002-2015 EmpireSoft Inc.", dev c4118).
+const STAND_IN_NAMES: [&str; 10] = [
+    "yourwebsite",
+    "yourcompany",
+    "companyname",
+    "网站名称",
+    "公司名称",
+    "某某",
+    "xxx",
+    "dedecms",
+    "织梦科技",
+    "empiresoft",
+];
 /// A credit to whoever made the theme or the engine, which a footer may run into the holder's name
 /// (lower case).
 const CREDITS: [&str; 2] = ["powered by", "theme"];
@@ -338,6 +351,11 @@ pub fn holder_of(line: &str) -> Option<String> {
         if c.name("year").is_some() && !c["h"].starts_with(is_han) {
             continue;
         }
+        // "版权所有 Power by DedeCms" (dev c4116): a word followed by "by" begins a credit to a maker, not a holder.
+        let after = line[c.get(0).map_or(line.len(), |m| m.end())..].trim_start();
+        if after.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("by ")) || after.eq_ignore_ascii_case("by") {
+            continue;
+        }
         add(&c["h"]);
         // "版权所有:www.0771nanke.com 南宁中山医院" (dev c1678): the site's address, then the body's name.
         if is_address(&c["h"]) {
@@ -415,6 +433,14 @@ mod tests {
         assert_eq!(holder_of("关于我们 | Example Studio © 2019.").as_deref(), Some("Example Studio"));
         // A credit before the mark is not the holder.
         assert_eq!(holder_of("Theme by Someone ©2019"), None);
+    }
+
+    #[test]
+    fn a_content_system_s_default_footer_names_no_holder() {
+        assert_eq!(holder_of("© Copyright © 2012-2021 DEDECMS. 织梦科技 版权所有 Power by DedeCms"), None);
+        assert_eq!(holder_of("Powered by EmpireCMS 7.2 © 2002-2015 EmpireSoft Inc."), None);
+        // A holder's own name with a credit after it is still the holder.
+        assert_eq!(holder_of("版权所有 青禾科技 Designed by Someone").as_deref(), Some("青禾科技"));
     }
 
     #[test]
