@@ -384,10 +384,16 @@ fn institution_line(footer: &str) -> Option<String> {
         .filter(|first| signs_as_institution(first))
         // A link into the site's pages (关于医院, 走进学校) is no name.
         .filter(|first| !["关于", "走进", "进入", "返回"].iter().any(|verb| first.starts_with(verb)))
+        // A national commission a footer links to is the regulator of the site's trade (中国证券监督管理委员会 on a
+        // broker's page, 国家卫生健康委员会 on a pharmacy's), not the body that signs it.
+        .filter(|first| !(first.ends_with("委员会") && NATIONAL_PREFIXES.iter().any(|p| first.starts_with(p))))
         .filter(|first| (4..=30).contains(&first.chars().count()));
     let first = names.next()?;
     names.all(|other| other == first).then(|| first.to_string())
 }
+
+/// How the names of national bodies begin.
+const NATIONAL_PREFIXES: [&str; 4] = ["国家", "中国", "全国", "中华人民共和国"];
 
 /// An about page introducing its service by the body behind it: "雷哥SAT归属于上海某某管理咨询有限公司",
 /// "e板会 是浙江某某科技有限公司…研发的". The name stands at the start of a sentence.
@@ -762,6 +768,9 @@ mod tests {
         assert_eq!(operator_of(&f).as_deref(), Some("共青团某某市某某区委员会"));
         // A committee's name among others (partner links) leaves it open.
         let f = footer("友情链接 | 某某市发展和改革委员会 | 某某市卫生健康委员会");
+        assert_eq!(operator_of(&f), None);
+        // A national regulator linked from a broker's footer does not sign it.
+        let f = footer("关于我们 | 中国证券监督管理委员会 | 投资者教育");
         assert_eq!(operator_of(&f), None);
     }
 

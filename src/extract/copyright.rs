@@ -32,7 +32,8 @@ static ALL_RIGHTS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)all\s*r[a-z]{3,5}\s*reserved").expect("all rights reserved"));
 /// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
 static COPYRIGHT_APART: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bcopy[-\s]right\b").expect("copyright written apart"));
+    // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)copy[-\s]right").expect("copyright written apart"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
 });
@@ -122,23 +123,22 @@ const STOCK_PHRASES: [&str; 17] = [
 ];
 /// Holders that themes and templates leave in place: stand-ins for a name, not operators. Lower case
 /// without spaces, as a holder is compared: a template writes "Company name" and "Companyname" alike (dev c1674).
+const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", "网站名称", "公司名称", "某某", "xxx"];
 /// A content system's default footer names its own maker the same way (DedeCMS's "© 2004-2011 DEDECMS. 织梦科技
-/// 版权所有", dev c4116 a brush maker's site; EmpireCMS's "Powered by EmpireCMS © 2002-2015 EmpireSoft Inc.", dev c4118).
-const STAND_IN_NAMES: [&str; 10] = [
-    "yourwebsite",
-    "yourcompany",
-    "companyname",
-    "网站名称",
-    "公司名称",
-    "某某",
-    "xxx",
-    "dedecms",
-    "织梦科技",
-    "empiresoft",
-];
+/// 版权所有", dev c4116, a brush maker's site; EmpireCMS's "Powered by EmpireCMS © 2002-2015 EmpireSoft Inc.", dev c4118).
+/// Compared whole (lower case, without spaces; "DEDECMS. 浪潮科技" by its part before the full stop), so a company that
+/// merely shares a word keeps its name.
+const CONTENT_SYSTEM_MAKERS: [&str; 4] = ["dedecms", "织梦科技", "empiresoftinc", "empiresoft"];
 /// A credit to whoever made the theme or the engine, which a footer may run into the holder's name
 /// (lower case).
 const CREDITS: [&str; 2] = ["powered by", "theme"];
+/// An engine's credit before the holder ("Powered by 0722ren.com 随州人才网版权所有", dev c150), its maker's Latin name with
+/// it, and a credit after the holder ("Road Home Band - Powered by Octopress", dev c194; "版权所有PowerbyDedeCms", a line read
+/// without its spaces, dev c4116): cut off, spaced or not.
+static LEADING_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^power(?:ed)?\s*by\s*[:：]?\s*[A-Za-z0-9.\-]+\s*").expect("leading credit"));
+static TRAILING_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[\s\-–—|]*power(?:ed)?\s*by.*$").expect("trailing credit"));
 /// Words of a notice forbidding reproduction, which some footers run straight into the holder's name.
 const REPRODUCTION_NOTICE: [&str; 5] = ["转载", "未经", "不得", "请勿", "禁止"];
 /// Holders a reprint notice gives ("版权归原作者所有", "版权归原作者及网站所有"): whoever wrote the
@@ -244,6 +244,8 @@ pub fn holder_of(line: &str) -> Option<String> {
             Some((name, _)) if !name.trim().is_empty() => name,
             _ => h,
         };
+        let h = LEADING_CREDIT.replace(h.trim(), "");
+        let h = TRAILING_CREDIT.replace(&h, "");
         let h = LEADING_NOISE.replace(h.trim(), "");
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
@@ -286,8 +288,9 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = h.strip_suffix("所有").map_or(h, str::trim_end);
         let lower = h.to_lowercase();
         let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-        let is_default =
-            STAND_IN_NAMES.iter().any(|d| squeezed.contains(d)) || CREDITS.iter().any(|c| lower.contains(c));
+        let is_default = STAND_IN_NAMES.iter().any(|d| squeezed.contains(d))
+            || CONTENT_SYSTEM_MAKERS.contains(&squeezed.split('.').next().unwrap_or_default())
+            || CREDITS.iter().any(|c| lower.contains(c));
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
         // 举报网站, dev c140), often inside the copyright line: they receive complaints, they hold nothing.
@@ -351,9 +354,11 @@ pub fn holder_of(line: &str) -> Option<String> {
         if c.name("year").is_some() && !c["h"].starts_with(is_han) {
             continue;
         }
-        // "版权所有 Power by DedeCms" (dev c4116): a word followed by "by" begins a credit to a maker, not a holder.
+        // "版权所有 Power by DedeCms" (dev c4116): a Latin word followed by "by" begins a credit to a maker, not a holder.
         let after = line[c.get(0).map_or(line.len(), |m| m.end())..].trim_start();
-        if after.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("by ")) || after.eq_ignore_ascii_case("by") {
+        let by_follows = after.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("by"))
+            && !after[2..].starts_with(|ch: char| ch.is_ascii_alphanumeric());
+        if by_follows && !c["h"].starts_with(is_han) {
             continue;
         }
         add(&c["h"]);
@@ -436,11 +441,30 @@ mod tests {
     }
 
     #[test]
-    fn a_content_system_s_default_footer_names_no_holder() {
-        assert_eq!(holder_of("© Copyright © 2012-2021 DEDECMS. 织梦科技 版权所有 Power by DedeCms"), None);
+    fn a_content_system_s_default_footer_names_its_maker_not_a_holder() {
+        assert_eq!(holder_of("© 2004-2011 织梦科技 版权所有"), None);
+        assert_eq!(holder_of("Copyright © 2012-2021 DEDECMS. 浪潮科技 版权所有"), None);
         assert_eq!(holder_of("Powered by EmpireCMS 7.2 © 2002-2015 EmpireSoft Inc."), None);
-        // A holder's own name with a credit after it is still the holder.
-        assert_eq!(holder_of("版权所有 青禾科技 Designed by Someone").as_deref(), Some("青禾科技"));
+        // A company that merely shares the maker's word keeps its name.
+        assert_eq!(holder_of("© 2020 杭州织梦科技有限公司 版权所有").as_deref(), Some("杭州织梦科技有限公司"));
+    }
+
+    #[test]
+    fn a_latin_word_followed_by_by_begins_a_credit() {
+        assert_eq!(holder_of("版权所有 Power by DedeCms"), None);
+        assert_eq!(holder_of("版权所有 Power by: DedeCms"), None);
+        assert_eq!(holder_of("版权所有PowerbyDedeCms"), None);
+        // A credit before or after the holder is cut off, spaced or not.
+        assert_eq!(holder_of("Powered by 0722ren.com 随州人才网版权所有").as_deref(), Some("随州人才网"));
+        assert_eq!(
+            holder_of("Copyright © 2014 - Road Home Band - Powered by Octopress").as_deref(),
+            Some("Road Home Band")
+        );
+        assert_eq!(holder_of("Copyright©2014-RoadHomeBand-PoweredbyOctopress").as_deref(), Some("RoadHomeBand"));
+        // A Chinese holder with a credit straight after it is still the holder.
+        assert_eq!(holder_of("版权所有 青禾工作室 by 某某").as_deref(), Some("青禾工作室"));
+        // "Byte…" is a word, not "by".
+        assert_eq!(holder_of("版权所有 Qinghe Bytes").as_deref(), Some("Qinghe"));
     }
 
     #[test]

@@ -189,12 +189,25 @@ pub fn extract_within(
     let tail_start = region::tail_start(compact.chars);
     // What a visitor sees last is the bottom of the page, whatever its markup says.
     let last_block = flat.segments.iter().rev().find(|s| !s.text.trim().is_empty()).map(|s| s.block);
+    // On a page whose markup names no footer, its last short blocks are its bottom whatever else they are named.
+    let names_no_footer = !flat.segments.iter().any(|s| s.footer_named);
+    let mut block_chars: HashMap<usize, usize> = HashMap::new();
+    if names_no_footer {
+        for seg in &flat.segments {
+            *block_chars.entry(seg.block).or_default() += seg.text.trim().chars().count();
+        }
+    }
+    let in_last_lines = |s: usize| {
+        names_no_footer
+            && compact.char_position(s) + region::LAST_CHARS >= compact.chars
+            && block_chars.get(&flat.segments[s].block).is_some_and(|&n| n <= region::LAST_CHARS)
+    };
     let in_footer = |segs: &[usize]| {
         segs.iter().any(|&s| {
             let seg = &flat.segments[s];
             seg.footer_named
                 || Some(seg.block) == last_block
-                || compact.char_position(s) + region::LAST_CHARS >= compact.chars
+                || in_last_lines(s)
                 || (!seg.main_named && compact.char_position(s) >= tail_start)
         })
     };
@@ -770,22 +783,34 @@ mod tests {
         let f = facts("<footer><p>COPY-RIGHT@2017 示例区青禾教育培训学校</p></footer>");
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例区青禾教育培训学校"));
         assert_eq!(f.copyright[0].text, "COPY-RIGHT@2017 示例区青禾教育培训学校");
+        // A name written up to the word, and a year straight after it.
+        let f = facts("<footer><p>示例区青禾学校COPY-RIGHT2017</p></footer>");
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("示例区青禾学校"));
         // The words of a sentence are not the mark.
         assert!(facts("<footer><p>复印 copy; 权利 right</p></footer>").copyright.is_empty());
     }
 
     #[test]
-    fn the_last_lines_are_the_footer_whatever_their_block_is_named() {
-        // TRS wraps every edited snippet in its article class, the footer's too (dev c3340); a long article
-        // still keeps its numbers out of the footer.
+    fn the_last_short_lines_are_the_footer_whatever_their_block_is_named() {
+        // TRS wraps every edited snippet in its article class, the footer's too (dev c3340).
         let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
         let footer = "<div class=TRS_Editor><p>版权所有：示例县林业局</p><p>吉ICP备05005864号</p></div><p>吉公网安备22021102000204号</p>";
         let f = facts(&format!("<body>{body}{footer}</body>"));
         assert!(f.icp[0].in_footer);
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例县林业局"));
-        let article = "<p>本站提醒：备案号如吉ICP备05005864号须在首页底部展示。</p>";
-        let f = facts(&format!("<body><div class=TRS_Editor>{article}{body}</div><p>联系我们</p></body>"));
+        // The same lines farther than the last 120 characters from the end are the article's.
+        let more = format!("<div class=TRS_Editor><p>{}</p></div>", "相关阅读，欢迎转发。".repeat(15));
+        let f = facts(&format!("<body>{body}{footer}{more}</body>"));
         assert!(!f.icp[0].in_footer);
+        // An article's closing paragraph that quotes a number is no short footer line.
+        let closing =
+            format!("<div class=TRS_Editor><p>{}本站备案号为吉ICP备05005864号。</p></div>", "特此通知。".repeat(30));
+        let f = facts(&format!("<body>{body}{closing}<p>联系我们</p></body>"));
+        assert!(!f.icp[0].in_footer);
+        // A page whose markup names its footer is read by that name.
+        let named =
+            format!("<body>{body}<div class=TRS_Editor><p>吉ICP备05005864号</p></div><footer>联系我们</footer></body>");
+        assert!(!facts(&named).icp[0].in_footer);
     }
 
     #[test]
