@@ -129,9 +129,9 @@ const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", 
 /// Compared whole (lower case, without spaces; "DEDECMS. 浪潮科技" by its part before the full stop), so a company that
 /// merely shares a word keeps its name.
 const CONTENT_SYSTEM_MAKERS: [&str; 4] = ["dedecms", "织梦科技", "empiresoftinc", "empiresoft"];
-/// A credit to whoever made the theme or the engine, which a footer may run into the holder's name
-/// (lower case).
-const CREDITS: [&str; 2] = ["powered by", "theme"];
+/// A credit to whoever made the theme, which a footer may run into the holder's name (lower case; an engine's
+/// "Powered by" is cut off the holder first, [`TRAILING_CREDIT`]).
+const THEME_CREDIT: &str = "theme";
 /// An engine's credit before the holder ("Powered by 0722ren.com 随州人才网版权所有", dev c150), its maker's Latin name with
 /// it, and a credit after the holder ("Road Home Band - Powered by Octopress", dev c194; "版权所有PowerbyDedeCms", a line read
 /// without its spaces, dev c4116): cut off, spaced or not.
@@ -290,7 +290,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
         let is_default = STAND_IN_NAMES.iter().any(|d| squeezed.contains(d))
             || CONTENT_SYSTEM_MAKERS.contains(&squeezed.split('.').next().unwrap_or_default())
-            || CREDITS.iter().any(|c| lower.contains(c));
+            || lower.contains(THEME_CREDIT);
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
         // 举报网站, dev c140), often inside the copyright line: they receive complaints, they hold nothing.

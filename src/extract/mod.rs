@@ -191,16 +191,18 @@ pub fn extract_within(
     let last_block = flat.segments.iter().rev().find(|s| !s.text.trim().is_empty()).map(|s| s.block);
     // On a page whose markup names no footer, its last short blocks are its bottom whatever else they are named.
     let names_no_footer = !flat.segments.iter().any(|s| s.footer_named);
-    let mut block_chars: HashMap<usize, usize> = HashMap::new();
+    // Blocks are numbered from 0: their lengths index by number.
+    let blocks = if names_no_footer { flat.segments.iter().map(|s| s.block + 1).max().unwrap_or(0) } else { 0 };
+    let mut block_chars = vec![0usize; blocks];
     if names_no_footer {
         for seg in &flat.segments {
-            *block_chars.entry(seg.block).or_default() += seg.text.trim().chars().count();
+            block_chars[seg.block] += seg.text.trim().chars().count();
         }
     }
     let in_last_lines = |s: usize| {
         names_no_footer
             && compact.char_position(s) + region::LAST_CHARS >= compact.chars
-            && block_chars.get(&flat.segments[s].block).is_some_and(|&n| n <= region::LAST_CHARS)
+            && block_chars.get(flat.segments[s].block).is_some_and(|&n| n <= region::LAST_CHARS)
     };
     let in_footer = |segs: &[usize]| {
         segs.iter().any(|&s| {
