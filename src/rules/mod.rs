@@ -652,6 +652,17 @@ mod tests {
     }
 
     #[test]
+    fn a_word_listed_twice_is_found_however_it_is_cased_or_spaced() {
+        // The lists are compiled folded: "MV", "Mv " and "mV" are one word, reported as read.
+        let shown = errors_after(&[(
+            "preapproval.toml",
+            "navigation = [\"游戏\", ",
+            "navigation = [\"游戏\", \"Mv \", \"mV\", ",
+        )]);
+        assert!(shown.iter().any(|e| e.contains("industries.culture.navigation: \"mv\" is listed twice")), "{shown:?}");
+    }
+
+    #[test]
     fn a_bad_placeholder_sentence_pattern_is_located() {
         let from = "'(?i)\\byou\\s+(?:have";
         let shown = errors_after(&[("placeholders.toml", from, "'(?i)(\\byou\\s+(?:have")]);
