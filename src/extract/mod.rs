@@ -191,18 +191,15 @@ pub fn extract_within(
     let last_block = flat.segments.iter().rev().find(|s| !s.text.trim().is_empty()).map(|s| s.block);
     // On a page whose markup names no footer, its last short blocks are its bottom whatever else they are named.
     let names_no_footer = !flat.segments.iter().any(|s| s.footer_named);
-    // Blocks are numbered from 0: their lengths index by number.
-    let blocks = if names_no_footer { flat.segments.iter().map(|s| s.block + 1).max().unwrap_or(0) } else { 0 };
-    let mut block_chars = vec![0usize; blocks];
-    if names_no_footer {
-        for seg in &flat.segments {
-            block_chars[seg.block] += seg.text.trim().chars().count();
-        }
-    }
+    // Counted only once a number stands among the last characters: most pages never ask.
+    let block_chars = std::cell::OnceCell::new();
     let in_last_lines = |s: usize| {
         names_no_footer
             && compact.char_position(s) + region::LAST_CHARS >= compact.chars
-            && block_chars.get(flat.segments[s].block).is_some_and(|&n| n <= region::LAST_CHARS)
+            && block_chars
+                .get_or_init(|| block_lengths(&flat.segments))
+                .get(flat.segments[s].block)
+                .is_some_and(|&n| n <= region::LAST_CHARS)
     };
     let in_footer = |segs: &[usize]| {
         segs.iter().any(|&s| {
@@ -460,6 +457,15 @@ fn leaves_host(href: &str, own_host: &str) -> bool {
     };
     let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
     !host.is_empty() && !host.eq_ignore_ascii_case(own_host)
+}
+
+/// The visible characters of each block, indexed by its number (blocks are numbered from 0 in document order).
+fn block_lengths(segments: &[dom::Segment]) -> Vec<usize> {
+    let mut lengths = vec![0; segments.iter().map(|s| s.block + 1).max().unwrap_or(0)];
+    for seg in segments {
+        lengths[seg.block] += seg.text.trim().chars().count();
+    }
+    lengths
 }
 
 /// The characters of hidden runs among those the body text keeps (the first [`BODY_LIMIT`]): each run
