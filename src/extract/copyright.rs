@@ -35,7 +35,7 @@ static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
     LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)copy[-\s]right").expect("copyright written apart"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|[0-9]{4}|[-–—－~至]|[:：,，.])+").expect("noise")
+    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|(?:19|20)[0-9]{2}|[-–—－~至]|[:：,，.])+").expect("noise")
 });
 
 /// Copyright lines among the footer segments, one per line, at most [`COPYRIGHT_LIMIT`].
@@ -483,6 +483,8 @@ mod tests {
         assert_eq!(holder_of("AllRightsReserved 示例公司 版权所有").as_deref(), Some("示例公司"));
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
+        // A domain of digits is the holder, not more years: only years of this era are stripped (dev c3766).
+        assert_eq!(holder_of("Copyright © 2007-2018 05273.cn All Rights Reserved.").as_deref(), Some("05273.cn"));
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
         // The body's name after the mark's bullet, or after the site's address, over the address (dev c3644, c1678).
         assert_eq!(
