@@ -220,6 +220,19 @@ fn is_address(s: &str) -> bool {
     crate::domain::normalise_host(s.trim_end_matches(TRAILING)).is_ok()
 }
 
+/// A holder's text without the marks, years and separators before it ("© 2017-2018 "), except a year that is the
+/// start of a domain: "© 2021 1905.com" keeps "1905.com" (a domain of digits and its lower-case top-level name).
+fn without_leading_noise(h: &str) -> &str {
+    let Some(m) = LEADING_NOISE.find(h) else { return h };
+    let (noise, rest) = h.split_at(m.end());
+    let digits = noise.trim_end_matches('.');
+    let is_domain = digits.len() < noise.len()
+        && digits.len() >= 4
+        && digits.as_bytes()[digits.len() - 4..].iter().all(u8::is_ascii_digit)
+        && rest.starts_with(|c: char| c.is_ascii_lowercase());
+    if is_domain { &h[digits.len() - 4..] } else { rest }
+}
+
 /// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
 fn without_years_and_marks(s: &str) -> &str {
     s.trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
@@ -246,13 +259,13 @@ pub fn holder_of(line: &str) -> Option<String> {
         };
         let h = LEADING_CREDIT.replace(h.trim(), "");
         let h = TRAILING_CREDIT.replace(&h, "");
-        let h = LEADING_NOISE.replace(h.trim(), "");
+        let h = without_leading_noise(h.trim());
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
         let h = match ALL_RIGHTS.find(&h) {
-            Some(m) if h[..m.start()].trim().is_empty() => LEADING_NOISE.replace(&h[m.end()..], "").into_owned(),
+            Some(m) if h[..m.start()].trim().is_empty() => without_leading_noise(&h[m.end()..]).to_string(),
             Some(m) => h[..m.start()].to_string(),
-            None => h.into_owned(),
+            None => h.to_string(),
         };
         let mut h = h.trim().trim_end_matches(TRAILING).trim().to_string();
         for stock in STOCK_PHRASES {
@@ -485,6 +498,8 @@ mod tests {
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
         // A domain of digits is the holder, not more years: only years of this era are stripped (dev c3766).
         assert_eq!(holder_of("Copyright © 2007-2018 05273.cn All Rights Reserved.").as_deref(), Some("05273.cn"));
+        assert_eq!(holder_of("© 2021 1905.com 版权所有").as_deref(), Some("1905.com"));
+        assert_eq!(holder_of("© 2019. 示例科技有限公司 版权所有").as_deref(), Some("示例科技有限公司"));
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
         // The body's name after the mark's bullet, or after the site's address, over the address (dev c3644, c1678).
         assert_eq!(
