@@ -262,7 +262,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = without_leading_noise(h.trim());
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
-        let h = match ALL_RIGHTS.find(&h) {
+        let h = match ALL_RIGHTS.find(h) {
             Some(m) if h[..m.start()].trim().is_empty() => without_leading_noise(&h[m.end()..]).to_string(),
             Some(m) => h[..m.start()].to_string(),
             None => h.to_string(),
