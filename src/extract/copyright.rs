@@ -220,17 +220,17 @@ fn is_address(s: &str) -> bool {
     crate::domain::normalise_host(s.trim_end_matches(TRAILING)).is_ok()
 }
 
-/// A holder's text without the marks, years and separators before it ("© 2017-2018 "), except a year that is the
-/// start of a domain: "© 2021 1905.com" keeps "1905.com" (a domain of digits and its lower-case top-level name).
+/// A holder's text without the marks, years and separators before it ("© 2017-2018 "). A year is a token of its own: four
+/// digits glued to more of a name — another digit, or a dot and a lower-case domain name — start the holder instead
+/// ("© 2021 1905.com", "© 2021 20185.com").
 fn without_leading_noise(h: &str) -> &str {
     let Some(m) = LEADING_NOISE.find(h) else { return h };
     let (noise, rest) = h.split_at(m.end());
-    let digits = noise.trim_end_matches('.');
-    let is_domain = digits.len() < noise.len()
-        && digits.len() >= 4
-        && digits.as_bytes()[digits.len() - 4..].iter().all(u8::is_ascii_digit)
-        && rest.starts_with(|c: char| c.is_ascii_lowercase());
-    if is_domain { &h[digits.len() - 4..] } else { rest }
+    let year_end = noise.trim_end_matches('.');
+    let ends_in_year = year_end.len() >= 4 && year_end.as_bytes()[year_end.len() - 4..].iter().all(u8::is_ascii_digit);
+    let glued = rest.starts_with(|c: char| c.is_ascii_digit())
+        || (year_end.len() < noise.len() && rest.starts_with(|c: char| c.is_ascii_lowercase()));
+    if ends_in_year && glued { &h[year_end.len() - 4..] } else { rest }
 }
 
 /// A text without the marks, years and dashes it starts with ("© 2017-2018", "(c) 2019.").
@@ -499,6 +499,7 @@ mod tests {
         // A domain of digits is the holder, not more years: only years of this era are stripped (dev c3766).
         assert_eq!(holder_of("Copyright © 2007-2018 05273.cn All Rights Reserved.").as_deref(), Some("05273.cn"));
         assert_eq!(holder_of("© 2021 1905.com 版权所有").as_deref(), Some("1905.com"));
+        assert_eq!(holder_of("© 2021 20185.com 版权所有").as_deref(), Some("20185.com"));
         assert_eq!(holder_of("© 2019. 示例科技有限公司 版权所有").as_deref(), Some("示例科技有限公司"));
         assert_eq!(holder_of("©2017 示例科技有限公司版权所属").as_deref(), Some("示例科技有限公司"));
         // The body's name after the mark's bullet, or after the site's address, over the address (dev c3644, c1678).

@@ -207,6 +207,7 @@ impl RuleSet {
                         let mut bad = Vec::new();
                         let compiled = Commercial::compile(f, &mut bad);
                         locate_bad_patterns(path, text, bad, &mut errors);
+                        check_repeated_signal_words(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -395,14 +396,37 @@ fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &m
             ("exclude", &industry.exclude),
         ];
         for (field, words) in lists {
-            let mut seen = std::collections::HashSet::new();
-            for word in words.iter().filter(|w| !seen.insert(w.as_str())) {
+            for word in repeated(words) {
                 let table = format!("[industries.{}]", industry.key);
                 let message = format!("industries.{}.{field}: {word:?} is listed twice", industry.key);
                 errors.push(RuleError::at(path, text, &table, message));
             }
         }
     }
+}
+
+/// The same slips in `commercial.toml`: a word listed twice in one of a signal's lists, located at the signal's id; and
+/// two signals under one id, which `rules explain` could not tell apart.
+fn check_repeated_signal_words(path: &Path, text: &str, rules: &Commercial, errors: &mut Vec<RuleError>) {
+    let mut ids = std::collections::HashSet::new();
+    for signal in &rules.signals {
+        let at = format!("id = \"{}\"", signal.id);
+        if !ids.insert(signal.id.as_str()) {
+            errors.push(RuleError::at(path, text, &at, format!("signal {:?} is defined twice", signal.id)));
+        }
+        for (field, words) in [("words", &signal.words), ("menu", &signal.menu), ("names", &signal.names)] {
+            for word in repeated(words) {
+                let message = format!("signal {:?}.{field}: {word:?} is listed twice", signal.id);
+                errors.push(RuleError::at(path, text, &at, message));
+            }
+        }
+    }
+}
+
+/// Each word of a (folded) list that an earlier one already is.
+fn repeated(words: &[String]) -> impl Iterator<Item = &String> {
+    let mut seen = std::collections::HashSet::new();
+    words.iter().filter(move |w| !seen.insert(w.as_str()))
 }
 
 /// A `[catalogue]` that could never apply, or names an industry the file does not have, is a mistake.
@@ -660,6 +684,20 @@ mod tests {
             "navigation = [\"游戏\", \"Mv \", \"mV\", ",
         )]);
         assert!(shown.iter().any(|e| e.contains("industries.culture.navigation: \"mv\" is listed twice")), "{shown:?}");
+    }
+
+    #[test]
+    fn a_commercial_word_listed_twice_or_a_signal_defined_twice_is_located() {
+        let text = EMBEDDED.iter().find(|(name, _)| *name == "commercial.toml").expect("commercial").1;
+        let line = text.lines().position(|l| l == "id = \"cart\"").expect("cart") + 1;
+        let shown = errors_after(&[("commercial.toml", "menu = [\"购物袋\", ", "menu = [\"购物袋\", \"购物袋\", ")]);
+        assert!(
+            shown.iter().any(|e| e.contains(&format!("commercial.toml:{line}:"))
+                && e.contains("signal \"cart\".menu: \"购物袋\" is listed twice")),
+            "{shown:?}"
+        );
+        let shown = errors_after(&[("commercial.toml", "id = \"booking\"", "id = \"tickets\"")]);
+        assert!(shown.iter().any(|e| e.contains("signal \"tickets\" is defined twice")), "{shown:?}");
     }
 
     #[test]
