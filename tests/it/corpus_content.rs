@@ -5,6 +5,7 @@
 //! Disagreements are printed.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use icp_patrol::classify::classify;
 use icp_patrol::extract::extract;
@@ -13,7 +14,7 @@ use icp_patrol::rules::RuleSet;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::corpus_split::{Split, Tally, cases};
+use crate::corpus_split::{Split, Tally, cases, par_map};
 
 /// NFKC, lower case, without white space, punctuation or symbols (the shared measure's `norm`).
 fn norm(s: &str) -> String {
@@ -34,6 +35,17 @@ struct Scores {
 }
 
 impl Scores {
+    fn absorb(&mut self, other: Scores) {
+        self.placeholder_found += other.placeholder_found;
+        self.placeholder_missed += other.placeholder_missed;
+        self.placeholder_false += other.placeholder_false;
+        self.industries_tp += other.industries_tp;
+        self.industries_fp += other.industries_fp;
+        self.industries_fn += other.industries_fn;
+        self.commercial.absorb(other.commercial);
+        self.site_name.absorb(other.site_name);
+        self.operator.absorb(other.operator);
+    }
     fn placeholder_recall(&self) -> f64 {
         self.placeholder_found as f64 / (self.placeholder_found + self.placeholder_missed).max(1) as f64
     }
@@ -63,87 +75,95 @@ impl Scores {
     }
 }
 
+/// One case's scores and disagreements; `None` for a case labelled with low confidence.
+fn judge(dir: &Path, rules: &RuleSet) -> Option<(Split, Scores, Vec<String>)> {
+    let case = dir.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+    let split = Split::of(dir);
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).expect("labels")).expect("json");
+    if expect["confidence"] == "low" {
+        return None;
+    }
+    let mut s = Scores::default();
+    let mut notes = Vec::new();
+    let tag = format!("{case} [{}]", split.name());
+    let bytes = std::fs::read(dir.join("page.html")).expect("page");
+    let url = url::Url::parse(&format!("http://{case}.corpus.test/")).expect("url");
+    let facts = extract(&decode(&bytes, Some("text/html"), None).text, &url, &rules.provinces);
+    let c = classify(&facts, rules);
+    let want_ph = expect["placeholder"].as_str();
+    let got_ph = c.placeholder.as_ref().map(|(k, _)| k.as_str());
+    match (want_ph, got_ph) {
+        (Some(w), Some(g)) => {
+            s.placeholder_found += 1;
+            if w != g {
+                notes.push(format!("{tag}: placeholder kind want {w} got {g}"));
+            }
+        }
+        (None, Some(g)) => {
+            s.placeholder_false += 1;
+            notes.push(format!("{tag}: placeholder false positive {g}"));
+        }
+        (Some(w), None) => {
+            s.placeholder_missed += 1;
+            notes.push(format!("{tag}: placeholder missed {w}"));
+        }
+        (None, None) => {}
+    }
+    let want: BTreeSet<String> = expect["industries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        // The shared corpus's nine keys do not include finance; a case that labels it (round 33d) is
+        // scored on the others, as the scanner's finance finding is.
+        .filter(|k| k != "finance")
+        .collect();
+    let got: BTreeSet<String> = c
+        .industries
+        .iter()
+        .map(|h| if h.key == "games" { "culture".to_string() } else { h.key.clone() })
+        .filter(|k| k != "finance")
+        .collect();
+    s.industries_tp += want.intersection(&got).count();
+    s.industries_fp += got.difference(&want).count();
+    s.industries_fn += want.difference(&got).count();
+    if want != got {
+        notes.push(format!("{tag}: industries want {want:?} got {got:?}"));
+    }
+    let commercial = !c.commercial.is_empty();
+    let ok = commercial == expect["commercial"].as_bool().unwrap_or(false);
+    s.commercial.add(ok);
+    if !ok {
+        notes.push(format!("{tag}: commercial want {} got {:?}", expect["commercial"], c.commercial));
+    }
+    if let Some(name) = expect["site_name_shown"].as_str() {
+        let w = norm(name);
+        let ok = c.site_names.iter().map(|g| norm(g)).any(|g| !g.is_empty() && (g.contains(&w) || w.contains(&g)));
+        s.site_name.add(ok);
+        if !ok {
+            notes.push(format!("{tag}: site name want {name:?} got {:?}", c.site_names));
+        }
+    }
+    if let Some(op) = expect["operator_shown"].as_str() {
+        let (w, g) = (norm(op), norm(c.operator.as_deref().unwrap_or("")));
+        let ok = !g.is_empty() && (g.contains(&w) || w.contains(&g));
+        s.operator.add(ok);
+        if !ok {
+            notes.push(format!("{tag}: operator want {op:?} got {:?}", c.operator));
+        }
+    }
+    Some((split, s, notes))
+}
+
 #[test]
 fn content_classification_agrees_with_the_labels() {
     let rules = RuleSet::embedded();
     let mut scores: BTreeMap<Split, Scores> = BTreeMap::new();
     let mut notes = Vec::new();
-    for dir in cases("content") {
-        let case = dir.file_name().and_then(|n| n.to_str()).expect("name").to_string();
-        let split = Split::of(&dir);
-        let expect: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).expect("labels")).expect("json");
-        if expect["confidence"] == "low" {
-            continue;
-        }
-        let s = scores.entry(split).or_default();
-        let tag = format!("{case} [{}]", split.name());
-        let bytes = std::fs::read(dir.join("page.html")).expect("page");
-        let url = url::Url::parse(&format!("http://{case}.corpus.test/")).expect("url");
-        let facts = extract(&decode(&bytes, Some("text/html"), None).text, &url, &rules.provinces);
-        let c = classify(&facts, &rules);
-        let want_ph = expect["placeholder"].as_str();
-        let got_ph = c.placeholder.as_ref().map(|(k, _)| k.as_str());
-        match (want_ph, got_ph) {
-            (Some(w), Some(g)) => {
-                s.placeholder_found += 1;
-                if w != g {
-                    notes.push(format!("{tag}: placeholder kind want {w} got {g}"));
-                }
-            }
-            (None, Some(g)) => {
-                s.placeholder_false += 1;
-                notes.push(format!("{tag}: placeholder false positive {g}"));
-            }
-            (Some(w), None) => {
-                s.placeholder_missed += 1;
-                notes.push(format!("{tag}: placeholder missed {w}"));
-            }
-            (None, None) => {}
-        }
-        let want: BTreeSet<String> = expect["industries"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            // The shared corpus's nine keys do not include finance; a case that labels it (round 33d) is
-            // scored on the others, as the scanner's finance finding is.
-            .filter(|k| k != "finance")
-            .collect();
-        let got: BTreeSet<String> = c
-            .industries
-            .iter()
-            .map(|h| if h.key == "games" { "culture".to_string() } else { h.key.clone() })
-            .filter(|k| k != "finance")
-            .collect();
-        s.industries_tp += want.intersection(&got).count();
-        s.industries_fp += got.difference(&want).count();
-        s.industries_fn += want.difference(&got).count();
-        if want != got {
-            notes.push(format!("{tag}: industries want {want:?} got {got:?}"));
-        }
-        let commercial = !c.commercial.is_empty();
-        let ok = commercial == expect["commercial"].as_bool().unwrap_or(false);
-        s.commercial.add(ok);
-        if !ok {
-            notes.push(format!("{tag}: commercial want {} got {:?}", expect["commercial"], c.commercial));
-        }
-        if let Some(name) = expect["site_name_shown"].as_str() {
-            let w = norm(name);
-            let ok = c.site_names.iter().map(|g| norm(g)).any(|g| !g.is_empty() && (g.contains(&w) || w.contains(&g)));
-            s.site_name.add(ok);
-            if !ok {
-                notes.push(format!("{tag}: site name want {name:?} got {:?}", c.site_names));
-            }
-        }
-        if let Some(op) = expect["operator_shown"].as_str() {
-            let (w, g) = (norm(op), norm(c.operator.as_deref().unwrap_or("")));
-            let ok = !g.is_empty() && (g.contains(&w) || w.contains(&g));
-            s.operator.add(ok);
-            if !ok {
-                notes.push(format!("{tag}: operator want {op:?} got {:?}", c.operator));
-            }
-        }
+    for (split, case_scores, case_notes) in par_map(&cases("content"), |dir| judge(dir, &rules)).into_iter().flatten() {
+        scores.entry(split).or_default().absorb(case_scores);
+        notes.extend(case_notes);
     }
     let figures: Vec<String> = scores.iter().map(|(split, s)| s.figure(split.name())).collect();
     let figures = figures.join("\n");

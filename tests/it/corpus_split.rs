@@ -46,6 +46,11 @@ impl Tally {
         self.agree += usize::from(ok);
     }
 
+    pub fn absorb(&mut self, other: Tally) {
+        self.agree += other.agree;
+        self.total += other.total;
+    }
+
     pub fn share(&self) -> f64 {
         if self.total == 0 { 1.0 } else { self.agree as f64 / self.total as f64 }
     }
@@ -62,4 +67,16 @@ pub fn cases(kind: &str) -> Vec<std::path::PathBuf> {
     cases.retain(|p| p.join("expect.json").is_file());
     cases.sort();
     cases
+}
+
+/// `f` over `items` on every core, results in the items' order: the content corpus is thousands of pages,
+/// and one thread reading them made it the longest test of the suite.
+pub fn par_map<T: Send>(items: &[std::path::PathBuf], f: impl Fn(&Path) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(|p| f(p)).collect::<Vec<T>>())).collect();
+        workers.into_iter().flat_map(|w| w.join().expect("corpus worker")).collect()
+    })
 }
