@@ -1,5 +1,5 @@
-//! Text folding for matching rule words against pages: NFKC (full width to half width), lower case,
-//! no white space.
+//! Text folding for matching rule words against pages: NFKC (full width to half width), simplified
+//! characters for traditional ones, lower case, no white space.
 
 use std::borrow::Cow;
 
@@ -7,6 +7,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 pub fn fold(s: &str) -> String {
     let normal = nfkc(s);
+    let normal = simplified(&normal);
     let mut out = String::with_capacity(normal.len());
     for c in normal.chars() {
         if c.is_ascii() {
@@ -23,6 +24,27 @@ pub fn fold(s: &str) -> String {
         }
     }
     out
+}
+
+/// The text with traditional characters written as their simplified forms (fast2s's table, which keeps
+/// the few characters that are no variant in some words: 乾隆, 慰藉), borrowed when there are none.
+/// Sites in Taiwan and Hong Kong and the 繁體 editions of mainland sites say 課程, 論壇, 掛號: the rules
+/// list each word once, in simplified characters, and text and rules are both read through this.
+/// Every character maps to one of the same UTF-8 length, so a match's byte range in the result quotes
+/// the original text.
+pub fn simplified(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    let converted = fast2s::convert(s);
+    debug_assert_eq!(converted.len(), s.len(), "a character changed its length");
+    if converted == s { Cow::Borrowed(s) } else { Cow::Owned(converted) }
+}
+
+/// `found`, a part of `read` (the [`simplified`] form of `shown`), as `shown` writes it: a name read in
+/// simplified characters is reported in the page's own.
+pub fn as_written(shown: &str, read: &str, found: &str) -> String {
+    read.find(found).and_then(|at| shown.get(at..at + found.len())).unwrap_or(found).to_string()
 }
 
 /// Zero-width characters: no white space by Unicode's table, yet nothing a reader sees. Sites put them
@@ -82,7 +104,12 @@ mod tests {
     #[test]
     fn folding_agrees_with_the_plain_definition_on_every_corpus_page() {
         let plain = |s: &str| -> String {
-            s.nfkc().filter(|c| !c.is_whitespace() && !is_invisible(*c)).flat_map(char::to_lowercase).collect()
+            let normal: String = s.nfkc().collect();
+            fast2s::convert(&normal)
+                .chars()
+                .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+                .flat_map(char::to_lowercase)
+                .collect()
         };
         let mut samples: Vec<String> =
             ["ＡＢＣ　ｄｅｆ", "İstanbul ΣΑΣ Ⓐ ㎏ ﾃｽﾄ", "\u{3000}网站\u{3001}名称", "ǅemal", "\u{200b}写回答\u{feff}"]
@@ -100,6 +127,19 @@ mod tests {
         for s in &samples {
             assert_eq!(fold(s), plain(s), "{}", s.chars().take(60).collect::<String>());
         }
+    }
+
+    #[test]
+    fn traditional_text_reads_as_simplified_with_each_character_where_it_was() {
+        let shown = "本網頁內容 長松工藝社 版權所有 · 課程 論壇 掛號";
+        let read = simplified(shown);
+        assert_eq!(read, "本网页内容 长松工艺社 版权所有 · 课程 论坛 挂号");
+        assert_eq!(read.len(), shown.len());
+        assert_eq!(as_written(shown, &read, "长松工艺社"), "長松工藝社");
+        assert_eq!(fold("版權所有"), fold("版权所有"));
+        // Text with no traditional character is not copied; a word that keeps its character stays.
+        assert!(matches!(simplified("版权所有 Copyright"), Cow::Borrowed(_)));
+        assert_eq!(simplified("乾隆"), "乾隆");
     }
 
     #[test]

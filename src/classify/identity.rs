@@ -7,7 +7,7 @@ use regex::Regex;
 pub use crate::extract::is_organisation;
 use crate::extract::{PageFacts, is_generic_name};
 use crate::rules::gated::Gated;
-use crate::text::{fold, is_han};
+use crate::text::{as_written, fold, is_han, simplified};
 
 /// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `所有方：…`, `承办：…`. Its role
 /// word says how close the named body is to running the site.
@@ -492,6 +492,10 @@ fn speaks_as_someone(name: &str) -> bool {
 
 /// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
 pub(super) fn role_lines(footer: &str) -> Roles {
+    // 主辦單位 is read as 主办单位; each body is reported as the footer writes it.
+    let shown = footer;
+    let read = simplified(shown);
+    let footer: &str = &read;
     let mut out = Vec::new();
     for c in ROLE_LINE.captures_iter(footer) {
         let rank = ROLES.iter().find(|(r, _)| *r == &c["role"]).map_or(3, |(_, k)| *k);
@@ -529,7 +533,7 @@ pub(super) fn role_lines(footer: &str) -> Roles {
             out.push((rank, name.to_string()));
         }
     }
-    out
+    out.into_iter().map(|(rank, name)| (rank, as_written(shown, footer, &name))).collect()
 }
 
 /// The start of a licence's number (浙网文, 京ICP证, 粤B2-): a province's one-character name and one of
@@ -921,6 +925,14 @@ mod tests {
         assert_eq!(operator_of(&footer("2019年第一届论坛主办 联系我们")), None);
         let f = footer("某某自由贸易试验区管理委员会主办");
         assert_eq!(operator_of(&f).as_deref(), Some("某某自由贸易试验区管理委员会"));
+    }
+
+    #[test]
+    fn a_footer_in_traditional_characters_names_its_bodies_as_written_and_reads_their_kind() {
+        let f = footer("主辦單位：某某縣政府");
+        assert_eq!(role_lines(&f.footer_text), [(0, "某某縣政府".to_string())]);
+        // A body is an organisation by its name's ending in either script.
+        assert!(is_organisation("醒吾科技大學") && is_organisation("長松工藝有限公司"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use super::budget::{Budget, OutOfTime};
 use super::dom::Segment;
 use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
-use crate::text::is_han;
+use crate::text::{as_written, is_han, simplified};
 
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*rights\s*reserved")
@@ -64,10 +64,17 @@ pub(crate) fn find(
         let joined = COPYRIGHT_APART.replace_all(&text, "Copyright");
         // Letter-spaced "版 权 所 有" counts too.
         let squeezed: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(MARK.is_match(&joined) || MARK.is_match(&squeezed)) || is_notice_link(&squeezed) || seen.contains(&text) {
+        // 版權所有 is read as 版权所有; the holder is reported as the line writes it.
+        let (joined_read, squeezed_read) = (simplified(&joined), simplified(&squeezed));
+        if !(MARK.is_match(&joined_read) || MARK.is_match(&squeezed_read))
+            || is_notice_link(&squeezed_read)
+            || seen.contains(&text)
+        {
             continue;
         }
-        let holder = holder_of(&joined).or_else(|| holder_of(&squeezed));
+        let holder = holder_of(&joined_read)
+            .map(|h| as_written(&joined, &joined_read, &h))
+            .or_else(|| holder_of(&squeezed_read).map(|h| as_written(&squeezed, &squeezed_read, &h)));
         out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
         seen.insert(text);
     }
@@ -197,7 +204,7 @@ const LATIN_ORG: [&str; 8] = ["ltd", "inc", "co.", "corp", "corporation", "limit
 /// short qualifier in brackets after the name does not change what it is: a tobacco monopoly bureau
 /// that is also a company signs as 某某烟草专卖局（公司）.
 pub fn is_organisation(name: &str) -> bool {
-    let name = without_qualifier(name);
+    let name = simplified(without_qualifier(name));
     let lower = name.to_lowercase();
     ORG_SUFFIXES.iter().any(|s| name.ends_with(s)) || LATIN_ORG.iter().any(|s| lower.contains(s))
 }

@@ -778,6 +778,13 @@ mod tests {
     }
 
     #[test]
+    fn a_copyright_line_in_traditional_characters_names_its_holder_as_written() {
+        let f = facts("<footer><p>本網頁內容 長松工藝社 版權所有 轉載必究</p></footer>");
+        assert_eq!(f.copyright[0].holder.as_deref(), Some("長松工藝社"));
+        assert_eq!(f.copyright[0].text, "本網頁內容 長松工藝社 版權所有 轉載必究");
+    }
+
+    #[test]
     fn a_number_in_the_last_visible_block_is_the_footer_s() {
         let body = "<div class=news><p>公司动态与行业资讯，欢迎阅读。</p></div>".repeat(100);
         let f = facts(&format!("<body><main class=article>{body}<p>京ICP备16020626号-1</p></main></body>"));

@@ -284,7 +284,8 @@ struct Parts {
 pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, String)>) -> Vec<gated::Gated> {
     patterns
         .iter()
-        .filter_map(|p| match regex::Regex::new(&ascii_word_boundaries(p)) {
+        // Patterns read the page's text in simplified characters (`text::simplified`), so theirs are too.
+        .filter_map(|p| match regex::Regex::new(&crate::text::simplified(&ascii_word_boundaries(p))) {
             Ok(re) => Some(gated::Gated::new(re)),
             Err(e) => {
                 bad.push((p.clone(), e.to_string()));

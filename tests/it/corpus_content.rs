@@ -168,6 +168,7 @@ fn content_classification_agrees_with_the_labels() {
     let figures: Vec<String> = scores.iter().map(|(split, s)| s.figure(split.name())).collect();
     let figures = figures.join("\n");
     eprintln!("{}\n{figures}", notes.join("\n"));
+    known_dev_disagreements_are_exactly_these(&notes);
     for (split, s) in &scores {
         if *split == Split::Dev {
             // No false placeholder (a false empty-shell notice) where the rules are tuned. On `test` a
@@ -186,21 +187,56 @@ fn content_classification_agrees_with_the_labels() {
             // licence) took it to 0.86; a culture licence worth 3 points instead of 8 (it alone no
             // longer decides culture, rules/preapproval.toml) and a drug-information licence worth 4 took it
             // back to 0.90 with round nine's dev pages. A lower weight for every licence traded precision
-            // for recall and was not kept. Recall held 0.85 until round ten's dev pages (about pages of
-            // education services written as prose, a user feed, a news search page, 起点 pages labelled
-            // culture for their 网文 licence) took it from 0.87 to 0.78; forms read from them (a
-            // literature platform's corners, numbered chapters) brought it to 0.82, and the guard was
-            // 0.80 until the nineteenth session's rounds thirty-seven to forty: their dev pages (English
-            // news, boards, radio and practices; clones of Chinese video apps and communities whose
-            // comments make them boards; pages of repositories other helpers had passed over) took it to
-            // 0.765, forms from them (English menus, datelines, chapters, a newsroom's name, diseases
-            // listed, stories by kind) to 0.769 (docs/accuracy.md), and the guard is 0.765 until forms
-            // for comment sections and players hold on more dev pages.
+            // for recall and was not kept.
+            //
+            // Recall and commercial agreement were floors here too (0.765 and 0.9) until the twenty-fourth
+            // session. A floor on a share mixes two things: the rules reading a page worse, and new pages
+            // that read worse than the average. Each batch of new dev pages took them below, and forms read
+            // from those pages took them back: forms for one page each, written because a floor asked for
+            // them. They are guarded page by page now (`known_dev_disagreements_are_exactly_these` below):
+            // no dev page the rules read right may go wrong, whatever the share.
             assert!(s.precision() >= 0.90, "{figures}");
             assert!(s.placeholder_recall() >= 0.95, "{figures}");
-            assert!(s.recall() >= 0.765, "{figures}");
-            assert!(s.commercial.share() >= 0.9, "{figures}");
             assert!(s.operator.share() >= 0.9, "{figures}");
         }
     }
+}
+
+/// Every dev case and reading (placeholder, industries, commercial, site name, operator) on which the rules
+/// disagree with the labels, one per line; a change of the rules that makes a case read right or wrong
+/// changes this file in the same commit, where a reviewer sees the trade.
+const KNOWN_DEV_DISAGREEMENTS: &str = "tests/fixtures/content-dev-disagreements.txt";
+
+/// The readings a disagreement note is about, as the notes name them.
+const READINGS: [&str; 5] = ["placeholder", "industries", "commercial", "site name", "operator"];
+
+/// The dev disagreements are the known ones: a case that reads wrong and did not, or reads right and did
+/// not, fails the test with its name. `ICP_PATROL_BLESS=1` writes the file from this run instead.
+fn known_dev_disagreements_are_exactly_these(notes: &[String]) {
+    let now: BTreeSet<String> = notes
+        .iter()
+        .filter_map(|note| {
+            let (case, rest) = note.split_once(" [dev]: ")?;
+            let reading = READINGS.iter().find(|r| rest.starts_with(*r))?;
+            Some(format!("{case} {reading}"))
+        })
+        .collect();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(KNOWN_DEV_DISAGREEMENTS);
+    if std::env::var_os("ICP_PATROL_BLESS").is_some() {
+        let header = "# Dev cases and readings the rules disagree with the labels on (tests/it/corpus_content.rs).\n";
+        let body: String = now.iter().map(|k| format!("{k}\n")).collect();
+        std::fs::write(&path, format!("{header}{body}")).expect("write the known disagreements");
+        return;
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let known: BTreeSet<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+    let worse: Vec<&String> = now.difference(&known).collect();
+    let better: Vec<&String> = known.difference(&now).collect();
+    assert!(
+        worse.is_empty() && better.is_empty(),
+        "{}: read wrong now {worse:?}; read right now {better:?} (a deliberate trade or a new page: \
+         ICP_PATROL_BLESS=1 cargo test --test it corpus_content, and the diff shows it)",
+        path.display()
+    );
 }
