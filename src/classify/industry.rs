@@ -116,15 +116,15 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 }
                 std::borrow::Cow::Owned(body) => industry.body.iter().filter(|b| body.contains(b.as_str())).collect(),
             };
-            let licence = industry
-                .licence
-                .iter()
-                .find_map(|re| re.find(&page.footer).map(|m| Prepared::quote(&page.footer_shown, &m).to_string()));
+            let licence = industry.licence.iter().find_map(|re| {
+                re.find(&page.footer).map(|m| Prepared::quote(page.footer_shown.as_deref(), &m).to_string())
+            });
             let mut kinds: Vec<String> = industry
                 .evidence
                 .iter()
                 .filter_map(|re| {
-                    re.find(&page.raw).map(|m| Prepared::quote(&page.raw_shown, &m).chars().take(40).collect())
+                    re.find(&page.raw)
+                        .map(|m| Prepared::quote(page.raw_shown.as_deref(), &m).chars().take(40).collect())
                 })
                 .collect();
             kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
@@ -132,7 +132,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 .timestamps
                 .iter()
                 .filter_map(|re| {
-                    re.find(&page.raw).map(|m| Prepared::quote(&page.raw_shown, &m).chars().take(40).collect())
+                    re.find(&page.raw)
+                        .map(|m| Prepared::quote(page.raw_shown.as_deref(), &m).chars().take(40).collect())
                 })
                 .collect();
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);

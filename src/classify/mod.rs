@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::PageFacts;
 use crate::rules::{PlaceholderKind, RuleSet};
-use crate::text::{fold, simplified, strip_template_syntax};
+use crate::text::{fold, fold_simplified, simplified, strip_template_syntax};
 
 pub use identity::{is_organisation, operator_of, site_names};
 pub use industry::IndustryHit;
@@ -46,13 +46,14 @@ pub(crate) struct Prepared {
     pub body: String,
     /// The visible text without template syntax, not folded, in simplified characters (for regexes).
     pub raw: String,
-    /// `raw` as the page writes it, for quoting what a regex found there (same byte offsets).
-    pub raw_shown: String,
+    /// `raw` as the page writes it, where it differs (traditional characters), for quoting what a regex
+    /// found there (same byte offsets).
+    pub raw_shown: Option<String>,
     /// The bottom region's text, where a site shows its own licences (the whole text when no bottom
     /// region was found), in simplified characters.
     pub footer: String,
-    /// `footer` as the page writes it.
-    pub footer_shown: String,
+    /// `footer` as the page writes it, where it differs.
+    pub footer_shown: Option<String>,
     /// The bodies that sign the site: its copyright holders and the bodies its footer's 主办 / 运营 /
     /// 承办 lines name (folded).
     pub signers: Vec<String>,
@@ -63,9 +64,8 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     fn new(facts: &PageFacts, roles: &[(u8, String)]) -> Self {
-        let raw_shown = strip_template_syntax(&facts.body_text).into_owned();
-        let raw = simplified(&raw_shown).into_owned();
-        let body = fold(&raw);
+        let (raw, raw_shown) = read_simplified(strip_template_syntax(&facts.body_text).into_owned());
+        let body = fold_simplified(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
         // The logo's alt text is the site's name as much as og:site_name is.
         let mut names = [
@@ -94,10 +94,10 @@ impl Prepared {
         }
         let names = names.join("|");
         // A page whose bottom region was not found shows its licences somewhere in its text.
-        let footer_shown = if facts.footer_text.trim().is_empty() {
-            raw_shown.clone()
+        let (footer, footer_shown) = if facts.footer_text.trim().is_empty() {
+            (raw.clone(), raw_shown.clone())
         } else {
-            strip_template_syntax(&facts.footer_text).into_owned()
+            read_simplified(strip_template_syntax(&facts.footer_text).into_owned())
         };
         Prepared {
             title,
@@ -106,7 +106,7 @@ impl Prepared {
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
             body,
-            footer: simplified(&footer_shown).into_owned(),
+            footer,
             footer_shown,
             raw,
             raw_shown,
@@ -114,8 +114,20 @@ impl Prepared {
     }
 
     /// What a match in `raw` (or `footer`, with `footer_shown`) reads as on the page.
-    pub fn quote<'p>(shown: &'p str, found: &regex::Match<'p>) -> &'p str {
-        shown.get(found.range()).unwrap_or(found.as_str())
+    pub fn quote<'p>(shown: Option<&'p str>, found: &regex::Match<'p>) -> &'p str {
+        shown.and_then(|shown| shown.get(found.range())).unwrap_or(found.as_str())
+    }
+}
+
+/// The text in simplified characters, and as written where that differs (no copy for most pages).
+fn read_simplified(shown: String) -> (String, Option<String>) {
+    let read = match simplified(&shown) {
+        std::borrow::Cow::Owned(read) => Some(read),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    match read {
+        Some(read) => (read, Some(shown)),
+        None => (shown, None),
     }
 }
 

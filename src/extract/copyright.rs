@@ -90,7 +90,8 @@ fn around_first_mark(text: String) -> String {
     if text.len() <= 8 * MARK_WINDOW {
         return text;
     }
-    let at = MARK.find(&text).map_or(0, |m| m.start());
+    // The mark is found as everywhere, in simplified characters (版權所有), at the same byte offset.
+    let at = MARK.find(&simplified(&text)).map_or(0, |m| m.start());
     let start = text[..at].char_indices().rev().nth(MARK_WINDOW).map_or(0, |(i, _)| i);
     let end = text[at..].char_indices().nth(MARK_WINDOW).map_or(text.len(), |(i, _)| at + i);
     text[start..end].to_string()
