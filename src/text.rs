@@ -197,6 +197,16 @@ mod tests {
     }
 
     #[test]
+    fn every_character_keeps_its_length_and_place_when_simplified() {
+        // Quoting evidence by the byte range of a match in the simplified text relies on it (fast2s 0.3 holds it
+        // for its table; a new table that did not would fail here, not mis-quote in a scan).
+        let every: String = (0x80..=0xFFFF).filter_map(char::from_u32).collect();
+        let converted = fast2s::convert(&every);
+        assert!(every.chars().zip(converted.chars()).all(|(a, b)| a.len_utf8() == b.len_utf8()));
+        assert_eq!(every.chars().count(), converted.chars().count());
+    }
+
+    #[test]
     fn folds_and_strips() {
         assert_eq!(fold(" Ｗelcome to  NGINX! "), "welcometonginx!");
         assert_eq!(fold("\u{200b}写回答"), "写回答");

@@ -491,9 +491,8 @@ fn speaks_as_someone(name: &str) -> bool {
 }
 
 /// The bodies the footer's responsibility lines name, with their role's rank (0 = 主办).
-pub(super) fn role_lines(footer: &str) -> Roles {
+pub(super) fn role_lines(shown: &str) -> Roles {
     // 主辦單位 is read as 主办单位; each body is reported as the footer writes it.
-    let shown = footer;
     let read = simplified(shown);
     let footer: &str = &read;
     let mut out = Vec::new();

@@ -231,8 +231,11 @@ pub fn extract_within(
     };
 
     budget.check("numbers")?;
+    // A 繁體 edition writes 粵ICP備…號 and 京公網安備: numbers are read in simplified characters (the filing's own
+    // form), at the same byte offsets as the text (`text::simplified`).
+    let read = crate::text::simplified(&compact.text);
     let mut icp = Kept::default();
-    for (i, (mut range, mut number)) in IcpNumber::find_all(&compact.text).into_iter().enumerate() {
+    for (i, (mut range, mut number)) in IcpNumber::find_all(&read).into_iter().enumerate() {
         if i % 256 == 0 {
             budget.check("numbers")?;
         }
@@ -272,7 +275,7 @@ pub fn extract_within(
     }
 
     let mut psb = Kept::default();
-    for (i, caps) in PSB_RE.captures_iter(&compact.text).enumerate() {
+    for (i, caps) in PSB_RE.captures_iter(&read).enumerate() {
         if i % 256 == 0 {
             budget.check("numbers")?;
         }
@@ -775,6 +778,14 @@ mod tests {
         assert!(facts("<footer><p>${firstPage.copyRight}${firstPage.currencyYear}</p></footer>").copyright.is_empty());
         let f = facts("<footer><p>Copyright © {$year} 示例科技有限公司 版权所有</p></footer>");
         assert_eq!(f.copyright[0].holder.as_deref(), Some("示例科技有限公司"));
+    }
+
+    #[test]
+    fn numbers_in_traditional_characters_are_read_in_the_filing_s_form() {
+        let f = facts("<footer><p>粵ICP備12345678號-1 京公網安備11010502030143號</p></footer>");
+        assert_eq!(f.icp[0].number, "粤ICP备12345678号-1");
+        assert_eq!(f.psb[0].code, "11010502030143");
+        assert_eq!(f.psb[0].prefix, "京公網安備");
     }
 
     #[test]
