@@ -191,7 +191,7 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
     // A page that names itself nowhere else is known by the body its footer names, and by the short
     // name its text introduces the body by.
     let short = short_name(&facts.body_text);
-    let institution = institution_line(&facts.footer_text);
+    let institution = read_as_written(&facts.footer_text, institution_line);
     let introduced = self_introduction(&facts.body_text);
     let institution_introduced = institution_introduction(&facts.body_text);
     let referred = self_references(&facts.body_text);
@@ -573,19 +573,20 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     // 有限公司"): the company runs the site.
     if roles.is_empty()
         && best.is_none_or(|h| !rank(h).0)
-        && let Some(company) = company_line(&facts.footer_text).or_else(|| company_in_copyright(&facts.copyright))
+        && let Some(company) =
+            read_as_written(&facts.footer_text, company_line).or_else(|| company_in_copyright(&facts.copyright))
     {
         return Some(company);
     }
     best.map(|h| h.to_string())
         .or_else(|| roles.first().map(|(_, name)| name.clone()))
         // A public body that signs the footer with its name alone, no role word and no copyright (dev c1294).
-        .or_else(|| institution_line(&facts.footer_text))
+        .or_else(|| read_as_written(&facts.footer_text, institution_line))
         // No footer names anyone: the body the page introduces by its short name, the company its
         // title names in full ("网站建设|…|昌乐某某电子商务有限公司", a layout titled with its company), or
         // the body its service is introduced by.
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
-        .or_else(|| title_company(facts.title.as_deref()?))
+        .or_else(|| read_as_written(facts.title.as_deref()?, title_company))
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
 }
 
@@ -599,17 +600,25 @@ fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<Strin
         let verb = after.trim_start();
         CREDIT_VERBS.iter().any(|w| label.ends_with(w) || verb.starts_with(w))
     };
-    let mut names = lines
-        .iter()
-        .flat_map(|line| {
-            COMPANY
-                .find_iter(&line.text)
-                .filter(|m| !credited(&line.text[..m.start()], &line.text[m.end()..]))
-                .map(|m| m.as_str())
-        })
-        .filter(|name| !CREDIT_WORDS.iter().any(|w| name.contains(w)));
+    let mut names = lines.iter().flat_map(|line| {
+        // Read in simplified characters, named as the line writes it (same byte offsets).
+        let read = simplified(&line.text);
+        COMPANY
+            .find_iter(&read)
+            .filter(|m| !credited(&read[..m.start()], &read[m.end()..]))
+            .filter(|m| !CREDIT_WORDS.iter().any(|w| m.as_str().contains(w)))
+            .map(|m| line.text.get(m.range()).unwrap_or(m.as_str()).to_string())
+            .collect::<Vec<_>>()
+    });
     let first = names.next()?;
-    names.all(|other| other == first).then(|| first.to_string())
+    names.all(|other| other == first).then_some(first)
+}
+
+/// A name read by `reader` in the text's simplified characters (its words are written so: 有限公司, 医院),
+/// reported as the text writes it.
+fn read_as_written(shown: &str, reader: impl FnOnce(&str) -> Option<String>) -> Option<String> {
+    let read = simplified(shown);
+    reader(&read).map(|name| as_written(shown, &read, &name))
 }
 
 /// Words that make a company's mention a credit or a sentence, not the name of who runs the site.
@@ -930,6 +939,12 @@ mod tests {
     fn a_footer_in_traditional_characters_names_its_bodies_as_written_and_reads_their_kind() {
         let f = footer("主辦單位：某某縣政府");
         assert_eq!(role_lines(&f.footer_text), [(0, "某某縣政府".to_string())]);
+        // A public body or a company standing alone in a footer, in either script.
+        assert_eq!(operator_of(&footer("臺北市立青禾醫院 | 地址：臺北市某路1號")).as_deref(), Some("臺北市立青禾醫院"));
+        assert_eq!(
+            operator_of(&footer("青禾網路科技有限公司 | 電話：02-1234-5678")).as_deref(),
+            Some("青禾網路科技有限公司")
+        );
         // A body is an organisation by its name's ending in either script.
         assert!(is_organisation("醒吾科技大學") && is_organisation("長松工藝有限公司"));
     }
