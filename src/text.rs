@@ -100,6 +100,13 @@ pub fn as_written(shown: &str, read: &str, found: &str) -> String {
     read.find(found).and_then(|at| shown.get(at..at + found.len())).unwrap_or(found).to_string()
 }
 
+/// A name read by `reader` in the text's simplified characters (the words it looks for are written so: 有限公司,
+/// 医院), reported as the text writes it.
+pub fn read_as_written(shown: &str, reader: impl FnOnce(&str) -> Option<String>) -> Option<String> {
+    let read = simplified(shown);
+    reader(&read).map(|name| as_written(shown, &read, &name))
+}
+
 /// Zero-width characters: no white space by Unicode's table, yet nothing a reader sees. Sites put them
 /// inside menu items and buttons ("\u{200b}写回答", dev c3938) where a word must still match.
 fn is_invisible(c: char) -> bool {

@@ -7,7 +7,7 @@ use regex::Regex;
 pub use crate::extract::is_organisation;
 use crate::extract::{PageFacts, is_generic_name};
 use crate::rules::gated::Gated;
-use crate::text::{as_written, fold, is_han, simplified};
+use crate::text::{as_written, fold, is_han, read_as_written, simplified};
 
 /// A responsibility line in the footer: `主办单位：…`, `主办：…`, `运营单位：…`, `所有方：…`, `承办：…`. Its role
 /// word says how close the named body is to running the site.
@@ -612,13 +612,6 @@ fn company_in_copyright(lines: &[crate::extract::CopyrightFact]) -> Option<Strin
     });
     let first = names.next()?;
     names.all(|other| other == first).then_some(first)
-}
-
-/// A name read by `reader` in the text's simplified characters (its words are written so: 有限公司, 医院),
-/// reported as the text writes it.
-fn read_as_written(shown: &str, reader: impl FnOnce(&str) -> Option<String>) -> Option<String> {
-    let read = simplified(shown);
-    reader(&read).map(|name| as_written(shown, &read, &name))
 }
 
 /// Words that make a company's mention a credit or a sentence, not the name of who runs the site.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Prepared;
 use crate::extract::COMPANY_FORMS;
+use crate::rules::gated::Gated;
 use crate::rules::{Industry, Preapproval};
 
 /// An industry the page operates in, with what showed it.
@@ -116,26 +117,14 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 }
                 std::borrow::Cow::Owned(body) => industry.body.iter().filter(|b| body.contains(b.as_str())).collect(),
             };
-            let licence = industry.licence.iter().find_map(|re| {
-                re.find(&page.footer).map(|m| Prepared::quote(page.footer_shown.as_deref(), &m).to_string())
-            });
-            let mut kinds: Vec<String> = industry
-                .evidence
-                .iter()
-                .filter_map(|re| {
-                    re.find(&page.raw)
-                        .map(|m| Prepared::quote(page.raw_shown.as_deref(), &m).chars().take(40).collect())
-                })
-                .collect();
+            let licence = industry.licence.iter().find_map(|re| page.found_in_footer(re)).map(str::to_string);
+            // What each form found, its first 40 characters.
+            let found = |forms: &[Gated]| -> Vec<String> {
+                forms.iter().filter_map(|re| page.found_in_text(re).map(|q| q.chars().take(40).collect())).collect()
+            };
+            let mut kinds = found(&industry.evidence);
             kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
-            let dated: Vec<String> = industry
-                .timestamps
-                .iter()
-                .filter_map(|re| {
-                    re.find(&page.raw)
-                        .map(|m| Prepared::quote(page.raw_shown.as_deref(), &m).chars().take(40).collect())
-                })
-                .collect();
+            let dated = found(&industry.timestamps);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
@@ -276,6 +265,22 @@ mod tests {
         // A private clinic is a company by its legal form.
         let clinic = signed("青禾仁和门诊部有限公司", "");
         assert_eq!(signed_evidence(&clinic, "healthcare").as_deref(), Some("青禾仁和门诊部有限公司"));
+    }
+
+    #[test]
+    fn evidence_found_in_traditional_characters_is_quoted_as_written() {
+        let rules = RuleSet::embedded();
+        let news = rules.preapproval.get("news").expect("news");
+        let facts = PageFacts {
+            body_text: "本報記者 王小明 報導 責任編輯：李大華".into(),
+            footer_text: "互聯網新聞信息服務許可證：11120180001".into(),
+            ..PageFacts::default()
+        };
+        let page = Prepared::new(&facts, &[]);
+        let found: Vec<&str> = news.evidence.iter().filter_map(|re| page.found_in_text(re)).collect();
+        assert!(found.contains(&"責任編輯：李"), "{found:?}");
+        let licence = news.licence.iter().find_map(|re| page.found_in_footer(re));
+        assert_eq!(licence, Some("互聯網新聞信息服務許可證：11120180001"));
     }
 
     #[test]

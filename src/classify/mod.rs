@@ -11,6 +11,7 @@ mod placeholder;
 use serde::{Deserialize, Serialize};
 
 use crate::extract::PageFacts;
+use crate::rules::gated::Gated;
 use crate::rules::{PlaceholderKind, RuleSet};
 use crate::text::{fold, fold_simplified, simplified, strip_template_syntax};
 
@@ -113,10 +114,20 @@ impl Prepared {
         }
     }
 
-    /// What a match in `raw` (or `footer`, with `footer_shown`) reads as on the page.
-    pub fn quote<'p>(shown: Option<&'p str>, found: &regex::Match<'p>) -> &'p str {
-        shown.and_then(|shown| shown.get(found.range())).unwrap_or(found.as_str())
+    /// The first match of `pattern` in the visible text, as the page writes it.
+    pub fn found_in_text(&self, pattern: &Gated) -> Option<&str> {
+        pattern.find(&self.raw).map(|m| quoted(self.raw_shown.as_deref(), &m))
     }
+
+    /// The first match of `pattern` in the bottom region, as the page writes it.
+    pub fn found_in_footer(&self, pattern: &Gated) -> Option<&str> {
+        pattern.find(&self.footer).map(|m| quoted(self.footer_shown.as_deref(), &m))
+    }
+}
+
+/// What a match in the simplified text reads as in `shown`, the text as written (same byte offsets).
+fn quoted<'p>(shown: Option<&'p str>, found: &regex::Match<'p>) -> &'p str {
+    shown.and_then(|shown| shown.get(found.range())).unwrap_or(found.as_str())
 }
 
 /// The text in simplified characters, and as written where that differs (no copy for most pages).
