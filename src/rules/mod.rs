@@ -188,6 +188,7 @@ impl RuleSet {
                             check_hosting_talk(path, text, talk, &mut errors);
                         }
                         check_link_words(path, text, &compiled.fingerprints, &mut errors);
+                        check_repeated_fingerprint_words(path, text, &compiled.fingerprints, &mut errors);
                         compiled
                     });
                 }
@@ -418,6 +419,25 @@ fn check_repeated_signal_words(path: &Path, text: &str, rules: &Commercial, erro
         for (field, words) in [("words", &signal.words), ("menu", &signal.menu), ("names", &signal.names)] {
             for word in repeated(words) {
                 let message = format!("signal {:?}.{field}: {word:?} is listed twice", signal.id);
+                errors.push(RuleError::at(path, text, &at, message));
+            }
+        }
+    }
+}
+
+/// The same slip in `placeholders.toml`: a word a fingerprint's `title` or `text` lists twice once folded (a word in
+/// traditional characters and its simplified form, since both fold alike), located at the fingerprint's id.
+fn check_repeated_fingerprint_words(
+    path: &Path,
+    text: &str,
+    fingerprints: &[Fingerprint],
+    errors: &mut Vec<RuleError>,
+) {
+    for fingerprint in fingerprints {
+        let at = format!("id = \"{}\"", fingerprint.id);
+        for (field, words) in [("title", &fingerprint.title), ("text", &fingerprint.text)] {
+            for word in repeated(words) {
+                let message = format!("fingerprint {:?}.{field}: {word:?} is listed twice", fingerprint.id);
                 errors.push(RuleError::at(path, text, &at, message));
             }
         }
@@ -699,6 +719,19 @@ mod tests {
         );
         let shown = errors_after(&[("commercial.toml", "id = \"booking\"", "id = \"tickets\"")]);
         assert!(shown.iter().any(|e| e.contains("signal \"tickets\" is defined twice")), "{shown:?}");
+    }
+
+    #[test]
+    fn a_placeholder_word_listed_twice_in_either_script_is_located() {
+        let text = EMBEDDED.iter().find(|(name, _)| *name == "placeholders.toml").expect("placeholders").1;
+        let line = text.lines().position(|l| l == "id = \"under-construction\"").expect("fingerprint") + 1;
+        let shown =
+            errors_after(&[("placeholders.toml", "title = [\"建设中\", ", "title = [\"建设中\", \"建設中\", ")]);
+        assert!(
+            shown.iter().any(|e| e.contains(&format!("placeholders.toml:{line}:"))
+                && e.contains("fingerprint \"under-construction\".title: \"建设中\" is listed twice")),
+            "{shown:?}"
+        );
     }
 
     #[test]
