@@ -81,6 +81,7 @@ fn judge(dir: &Path, rules: &RuleSet) -> Option<(Split, Scores, Vec<String>)> {
     let split = Split::of(dir);
     let expect: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).expect("labels")).expect("json");
+    labels_are_well_formed(dir, &expect);
     if expect["confidence"] == "low" {
         return None;
     }
@@ -154,6 +155,41 @@ fn judge(dir: &Path, rules: &RuleSet) -> Option<(Split, Scores, Vec<String>)> {
         }
     }
     Some((split, s, notes))
+}
+
+/// The label keys and values the shared corpus's README allows (plus `finance`, labelled by round 33d and
+/// not scored). A value outside them is a labelling slip the scores would silently absorb: a `confidence`
+/// holding a site's name was scored as a confident case.
+const PLACEHOLDER_KINDS: [&str; 5] = ["server_default", "panel_default", "parked", "under_construction", "blank"];
+const INDUSTRY_KEYS: [&str; 10] = [
+    "news",
+    "publishing",
+    "medical_drugs",
+    "culture",
+    "broadcast",
+    "education",
+    "healthcare",
+    "ride_hailing",
+    "bulletin",
+    "finance",
+];
+const CONFIDENCES: [&str; 3] = ["high", "medium", "low"];
+
+fn labels_are_well_formed(dir: &Path, expect: &Value) {
+    let at = |field: &str| format!("{}: field `{field}`", dir.join("expect.json").display());
+    let ph = &expect["placeholder"];
+    assert!(ph.is_null() || ph.as_str().is_some_and(|k| PLACEHOLDER_KINDS.contains(&k)), "{}: {ph}", at("placeholder"));
+    let industries = expect["industries"].as_array().unwrap_or_else(|| panic!("{}: not a list", at("industries")));
+    for key in industries {
+        assert!(key.as_str().is_some_and(|k| INDUSTRY_KEYS.contains(&k)), "{}: {key}", at("industries"));
+    }
+    assert!(expect["commercial"].is_boolean(), "{}: {}", at("commercial"), expect["commercial"]);
+    for field in ["site_name_shown", "operator_shown"] {
+        let v = &expect[field];
+        assert!(v.is_null() || v.as_str().is_some_and(|s| !s.trim().is_empty()), "{}: {v}", at(field));
+    }
+    let conf = &expect["confidence"];
+    assert!(conf.as_str().is_some_and(|c| CONFIDENCES.contains(&c)), "{}: {conf}", at("confidence"));
 }
 
 #[test]
