@@ -12,7 +12,7 @@ use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
 use crate::text::{as_written, is_han, simplified};
 
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*rights\s*reserved")
+    Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*r[a-z]{3,5}\s*reserved")
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -21,10 +21,13 @@ static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?P<h>[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*rights\s*reserved)",
+        r"(?i)(?P<h>[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*r[a-z]{3,5}\s*reserved)",
     )
     .expect("holder before")
 });
+/// What follows an e-mail address's @: a domain and nothing else.
+static EMAIL_DOMAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9-]+(?:\.[a-z0-9-]+)+$").expect("e-mail domain"));
 /// "All Rights Reserved" however a footer spaces or misspells it ("AllRightsReserved" once its spaces
 /// are folded, "All Right Reserved", "All Rigths Reserved": dev c033, c150, r570): words of the notice,
 /// not of its holder.
@@ -35,7 +38,8 @@ static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
     LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)copy[-\s]right").expect("copyright written apart"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|(?:19|20)[0-9]{2}|[-–—－~至]|[:：,，.])+").expect("noise")
+    // "Copyright © 2015 by Someone": the "by" of the notice's English form too.
+    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|(?:19|20)[0-9]{2}|[-–—－~至]|[:：,，.]|by\s)+").expect("noise")
 });
 
 /// Copyright lines among the footer segments, one per line, at most [`COPYRIGHT_LIMIT`].
@@ -356,6 +360,12 @@ pub fn holder_of(line: &str) -> Option<String> {
             .ends_with(|ch: char| ch.is_ascii_alphanumeric())
             && h.starts_with(|ch: char| ch.is_ascii_alphanumeric());
         let h = if starts_mid_word { h.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric()) } else { h };
+        // "by lshaluminum 1169558697@qq.com. all right reserved" (dev c2876): an e-mail address's domain is no holder
+        // ("Copyright@2017 某某公司", where @ stands for ©, is not a domain).
+        let after_at = line[..c.get(0).map_or(0, |m| m.start())].ends_with('@');
+        if after_at && EMAIL_DOMAIN.is_match(h.trim().trim_end_matches('.')) {
+            continue;
+        }
         // "不得转载本网站之所有招聘信息及作品 某某招聘网版权所有" (dev c798): a reproduction notice runs up to
         // the holder, which is the last word before the mark.
         let h = match h.rsplit_once(' ') {
@@ -504,6 +514,14 @@ mod tests {
         assert_eq!(holder_of("AllRightsReserved 示例公司 版权所有").as_deref(), Some("示例公司"));
         assert_eq!(holder_of("© 2019 Example. All Right Reserved. Designed by Someone").as_deref(), Some("Example"));
         assert_eq!(holder_of("© 2015- . All Rights Reserved. 豫").as_deref(), None);
+        // With no © (a theme draws it as an icon), the misspelt notice is still the mark and names what stands before it
+        // (dev c4604: "Fukami eye clinic All Right Reserved.").
+        assert_eq!(holder_of("Fukami eye clinic All Right Reserved.").as_deref(), Some("Fukami eye clinic"));
+        // The domain of an e-mail address before the notice is not its holder; what the line names by © is.
+        assert_eq!(
+            holder_of("Copyright © 2015-05-05 by example 12345@qq.com.  all right reserved").as_deref(),
+            Some("example")
+        );
         // A domain of digits is the holder, not more years: only years of this era are stripped (dev c3766).
         assert_eq!(holder_of("Copyright © 2007-2018 05273.cn All Rights Reserved.").as_deref(), Some("05273.cn"));
         assert_eq!(holder_of("© 2021 1905.com 版权所有").as_deref(), Some("1905.com"));
