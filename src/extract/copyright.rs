@@ -11,8 +11,11 @@ use super::dom::Segment;
 use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
 use crate::text::{as_written, is_han, simplified};
 
+/// "All Rights Reserved" however a footer spaces or misspells it ("AllRightsReserved" once its spaces
+/// are folded, "All Right Reserved", "All Rigths Reserved": dev c033, c150, r570).
+const ALL_RIGHTS_WORDS: &str = r"all\s*ri[a-z]{2,4}\s*reserved";
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)©|copyright|\(c\)\s*\d{4}|版权所有|版权归|版权[:：©]|all\s*r[a-z]{3,5}\s*reserved")
+    Regex::new(&format!(r"(?i)©|copyright|\(c\)\s*\d{{4}}|版权所有|版权归|版权[:：©]|{ALL_RIGHTS_WORDS}"))
         .expect("copyright mark")
 });
 static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
@@ -20,26 +23,26 @@ static HOLDER_AFTER_MARK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("holder after")
 });
 static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?P<h>[\p{Han}A-Za-z0-9][\p{Han}A-Za-z0-9()（）.&·\- ]{1,40}?)\s*(?:版权所有|all\s*r[a-z]{3,5}\s*reserved)",
-    )
+    Regex::new(&format!(
+        r"(?i)(?P<h>[\p{{Han}}A-Za-z0-9][\p{{Han}}A-Za-z0-9()（）.&·\- ]{{1,40}}?)\s*(?:版权所有|{ALL_RIGHTS_WORDS})"
+    ))
     .expect("holder before")
 });
 /// What follows an e-mail address's @: a domain and nothing else.
 static EMAIL_DOMAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9-]+(?:\.[a-z0-9-]+)+$").expect("e-mail domain"));
-/// "All Rights Reserved" however a footer spaces or misspells it ("AllRightsReserved" once its spaces
-/// are folded, "All Right Reserved", "All Rigths Reserved": dev c033, c150, r570): words of the notice,
-/// not of its holder.
+/// "All Rights Reserved", however written: words of the notice, not of its holder.
 static ALL_RIGHTS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)all\s*r[a-z]{3,5}\s*reserved").expect("all rights reserved"));
+    LazyLock::new(|| Regex::new(&format!("(?i){ALL_RIGHTS_WORDS}")).expect("all rights reserved"));
 /// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
 static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
     LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)copy[-\s]right").expect("copyright written apart"));
 static LEADING_NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    // "Copyright © 2015 by Someone": the "by" of the notice's English form too.
-    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|(?:19|20)[0-9]{2}|[-–—－~至]|[:：,，.]|by\s)+").expect("noise")
+    // "Copyright © 2015 by Someone": the "by" of the notice's English form too, written in lower case (a name may
+    // begin "By …": "© 2019 By Chloe").
+    Regex::new(r"(?i)^(?:\s|copyright|©|@|\(c\)|版权|(?:19|20)[0-9]{2}|[-–—－~至]|[:：,，.]|(?-i:by)\s)+")
+        .expect("noise")
 });
 
 /// Copyright lines among the footer segments, one per line, at most [`COPYRIGHT_LIMIT`].
@@ -356,16 +359,19 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = &c["h"];
         // The window before the mark may open inside a Latin word ("Copyright(c)www.example.com All Right Reserved.
         // 版权所有…" read from "pyright", dev c2912): a cut word is no part of a name.
-        let starts_mid_word = line[..c.get(0).map_or(0, |m| m.start())]
-            .ends_with(|ch: char| ch.is_ascii_alphanumeric())
+        let before = &line[..c.get(0).map_or(0, |m| m.start())];
+        let starts_mid_word = before.ends_with(|ch: char| ch.is_ascii_alphanumeric())
             && h.starts_with(|ch: char| ch.is_ascii_alphanumeric());
         let h = if starts_mid_word { h.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric()) } else { h };
-        // "by lshaluminum 1169558697@qq.com. all right reserved" (dev c2876): an e-mail address's domain is no holder
-        // ("Copyright@2017 某某公司", where @ stands for ©, is not a domain).
-        let after_at = line[..c.get(0).map_or(0, |m| m.start())].ends_with('@');
-        if after_at && EMAIL_DOMAIN.is_match(h.trim().trim_end_matches('.')) {
-            continue;
-        }
+        // "by lshaluminum 1169558697@qq.com. all right reserved" (dev c2876): an e-mail address's domain is no part of the
+        // holder, which is what follows it, if anything ("Copyright@2017 某某公司", where @ stands for ©, has no domain).
+        let h = match h.split_once(' ') {
+            Some((domain, rest)) if before.ends_with('@') && EMAIL_DOMAIN.is_match(domain.trim_end_matches('.')) => {
+                rest
+            }
+            None if before.ends_with('@') && EMAIL_DOMAIN.is_match(h.trim().trim_end_matches('.')) => continue,
+            _ => h,
+        };
         // "不得转载本网站之所有招聘信息及作品 某某招聘网版权所有" (dev c798): a reproduction notice runs up to
         // the holder, which is the last word before the mark.
         let h = match h.rsplit_once(' ') {
@@ -522,6 +528,12 @@ mod tests {
             holder_of("Copyright © 2015-05-05 by example 12345@qq.com.  all right reserved").as_deref(),
             Some("example")
         );
+        assert_eq!(holder_of("Copyright © 2015 by Jo 1@qq.com. All Rights Reserved").as_deref(), Some("Jo"));
+        assert_eq!(holder_of("admin@example.com Example Ltd All Rights Reserved").as_deref(), Some("Example Ltd"));
+        // A name that begins with "By" keeps it; the notice's own "by" is written in lower case.
+        assert_eq!(holder_of("© 2019 By Chloe All Rights Reserved").as_deref(), Some("By Chloe"));
+        // Other words reserved are no notice ("all rooms reserved").
+        assert_eq!(holder_of("Example Hotel all rooms reserved for members").as_deref(), None);
         // A domain of digits is the holder, not more years: only years of this era are stripped (dev c3766).
         assert_eq!(holder_of("Copyright © 2007-2018 05273.cn All Rights Reserved.").as_deref(), Some("05273.cn"));
         assert_eq!(holder_of("© 2021 1905.com 版权所有").as_deref(), Some("1905.com"));

@@ -79,8 +79,9 @@ impl Scores {
 fn judge(dir: &Path, rules: &RuleSet) -> Option<(Split, Scores, Vec<String>)> {
     let case = dir.file_name().and_then(|n| n.to_str()).expect("name").to_string();
     let split = Split::of(dir);
-    let expect: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).expect("labels")).expect("json");
+    let labels = dir.join("expect.json");
+    let text = std::fs::read_to_string(&labels).unwrap_or_else(|e| panic!("{}: {e}", labels.display()));
+    let expect: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", labels.display()));
     labels_are_well_formed(dir, &expect);
     if expect["confidence"] == "low" {
         return None;
@@ -157,9 +158,8 @@ fn judge(dir: &Path, rules: &RuleSet) -> Option<(Split, Scores, Vec<String>)> {
     Some((split, s, notes))
 }
 
-/// The label keys and values the shared corpus's README allows (plus `finance`, labelled by round 33d and
-/// not scored). A value outside them is a labelling slip the scores would silently absorb: a `confidence`
-/// holding a site's name was scored as a confident case.
+const LABEL_KEYS: [&str; 6] =
+    ["placeholder", "industries", "commercial", "site_name_shown", "operator_shown", "confidence"];
 const PLACEHOLDER_KINDS: [&str; 5] = ["server_default", "panel_default", "parked", "under_construction", "blank"];
 const INDUSTRY_KEYS: [&str; 10] = [
     "news",
@@ -175,13 +175,23 @@ const INDUSTRY_KEYS: [&str; 10] = [
 ];
 const CONFIDENCES: [&str; 3] = ["high", "medium", "low"];
 
+/// The label keys and values the shared corpus's README allows (plus `finance`, labelled by round 33d and
+/// not scored). A key or value outside them is a labelling slip the scores would silently absorb: a `confidence`
+/// holding a site's name was scored as a confident case, and a misspelt `placeholder` key would read as none.
 fn labels_are_well_formed(dir: &Path, expect: &Value) {
     let at = |field: &str| format!("{}: field `{field}`", dir.join("expect.json").display());
+    let keys: BTreeSet<&str> = expect.as_object().into_iter().flat_map(|o| o.keys().map(String::as_str)).collect();
+    assert!(
+        keys == BTreeSet::from(LABEL_KEYS),
+        "{}: keys {keys:?}, want {LABEL_KEYS:?}",
+        dir.join("expect.json").display()
+    );
     let ph = &expect["placeholder"];
     assert!(ph.is_null() || ph.as_str().is_some_and(|k| PLACEHOLDER_KINDS.contains(&k)), "{}: {ph}", at("placeholder"));
     let industries = expect["industries"].as_array().unwrap_or_else(|| panic!("{}: not a list", at("industries")));
-    for key in industries {
+    for (i, key) in industries.iter().enumerate() {
         assert!(key.as_str().is_some_and(|k| INDUSTRY_KEYS.contains(&k)), "{}: {key}", at("industries"));
+        assert!(!industries[..i].contains(key), "{}: {key} listed twice", at("industries"));
     }
     assert!(expect["commercial"].is_boolean(), "{}: {}", at("commercial"), expect["commercial"]);
     for field in ["site_name_shown", "operator_shown"] {
