@@ -132,13 +132,9 @@ fn quoted<'p>(shown: Option<&'p str>, found: &regex::Match<'p>) -> &'p str {
 
 /// The text in simplified characters, and as written where that differs (no copy for most pages).
 fn read_simplified(shown: String) -> (String, Option<String>) {
-    let read = match simplified(&shown) {
-        std::borrow::Cow::Owned(read) => Some(read),
-        std::borrow::Cow::Borrowed(_) => None,
-    };
-    match read {
-        Some(read) => (read, Some(shown)),
-        None => (shown, None),
+    match simplified(&shown) {
+        std::borrow::Cow::Owned(read) => (read, Some(shown)),
+        std::borrow::Cow::Borrowed(_) => (shown, None),
     }
 }
 

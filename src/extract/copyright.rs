@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use super::budget::{Budget, OutOfTime};
 use super::dom::Segment;
 use super::{COPYRIGHT_LIMIT, CopyrightFact, Lines};
-use crate::text::{as_written, is_han, simplified};
+use crate::text::{is_han, read_as_written, simplified};
 
 /// "All Rights Reserved" however a footer spaces or misspells it ("AllRightsReserved" once its spaces
 /// are folded, "All Right Reserved", "All Rigths Reserved": dev c033, c150, r570).
@@ -79,9 +79,7 @@ pub(crate) fn find(
         {
             continue;
         }
-        let holder = holder_of(&joined_read)
-            .map(|h| as_written(&joined, &joined_read, &h))
-            .or_else(|| holder_of(&squeezed_read).map(|h| as_written(&squeezed, &squeezed_read, &h)));
+        let holder = read_as_written(&joined, holder_of).or_else(|| read_as_written(&squeezed, holder_of));
         out.push(CopyrightFact { text: super::shorten_around(&text, 200), holder });
         seen.insert(text);
     }

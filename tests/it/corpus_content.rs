@@ -202,6 +202,43 @@ fn labels_are_well_formed(dir: &Path, expect: &Value) {
     assert!(conf.as_str().is_some_and(|c| CONFIDENCES.contains(&c)), "{}: {conf}", at("confidence"));
 }
 
+/// A label as the shared corpus writes it, with `field` set to `value` (or left out when `value` is `None`).
+fn label_with(field: &str, value: Option<Value>) -> Value {
+    let mut label = serde_json::json!({
+        "placeholder": null, "industries": ["news"], "commercial": false,
+        "site_name_shown": "某某网", "operator_shown": null, "confidence": "high"
+    });
+    let fields = label.as_object_mut().expect("object");
+    match value {
+        Some(v) => fields.insert(field.to_string(), v),
+        None => fields.remove(field),
+    };
+    label
+}
+
+#[test]
+fn a_well_formed_label_passes() {
+    labels_are_well_formed(Path::new("c0000"), &label_with("confidence", Some("medium".into())));
+}
+
+#[test]
+#[should_panic(expected = "c0000/expect.json: field `confidence`")]
+fn a_label_value_outside_the_shared_corpus_s_is_named_by_file_and_field() {
+    labels_are_well_formed(Path::new("c0000"), &label_with("confidence", Some("武汉工程职业技术学院".into())));
+}
+
+#[test]
+#[should_panic(expected = "c0000/expect.json: keys")]
+fn a_missing_label_key_is_named_by_file() {
+    labels_are_well_formed(Path::new("c0000"), &label_with("placeholder", None));
+}
+
+#[test]
+#[should_panic(expected = "listed twice")]
+fn an_industry_listed_twice_is_refused() {
+    labels_are_well_formed(Path::new("c0000"), &label_with("industries", Some(serde_json::json!(["news", "news"]))));
+}
+
 #[test]
 fn content_classification_agrees_with_the_labels() {
     let rules = RuleSet::embedded();
