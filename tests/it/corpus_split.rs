@@ -80,3 +80,25 @@ pub fn par_map<T: Send>(items: &[std::path::PathBuf], f: impl Fn(&Path) -> T + S
         workers.into_iter().flat_map(|w| w.join().expect("corpus worker")).collect()
     })
 }
+
+const CONFIDENCES: [&str; 3] = ["high", "medium", "low"];
+
+/// A case's `expect.json`, with exactly the label `keys` and a known `confidence`: a misspelt or missing key
+/// would read as no label, and a slip in a value would be scored silently. Errors name the file and field.
+pub fn labels(case_dir: &Path, keys: &[&str]) -> Value {
+    let path = case_dir.join("expect.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let expect: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    labels_are_shaped(&path, &expect, keys);
+    expect
+}
+
+/// [`labels`]' checks on a label already read from `path`.
+pub fn labels_are_shaped(path: &Path, expect: &Value, keys: &[&str]) {
+    let have: std::collections::BTreeSet<&str> =
+        expect.as_object().into_iter().flat_map(|o| o.keys().map(String::as_str)).collect();
+    let want: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
+    assert!(have == want, "{}: keys {have:?}, want {want:?}", path.display());
+    let conf = &expect["confidence"];
+    assert!(conf.as_str().is_some_and(|c| CONFIDENCES.contains(&c)), "{}: field `confidence`: {conf}", path.display());
+}
