@@ -671,28 +671,32 @@ mod tests {
         assert!(shown.iter().any(|e| e.contains("forum.industry: no industry \"bulletn\"")), "{shown:?}");
     }
 
+    /// Editing `file` (`from` to `to`) yields an error at the line of `anchor` (the line of the rule it concerns)
+    /// saying `message`.
+    fn assert_located(file: &str, anchor: &str, (from, to): (&str, &str), message: &str) {
+        let text = EMBEDDED.iter().find(|(name, _)| *name == file).expect("embedded file").1;
+        let line = text.lines().position(|l| l == anchor).expect("anchor line") + 1;
+        let shown = errors_after(&[(file, from, to)]);
+        assert!(shown.iter().any(|e| e.contains(&format!("{file}:{line}:")) && e.contains(message)), "{shown:?}");
+    }
+
     #[test]
     fn a_licence_weight_below_zero_is_located_at_its_industry() {
-        let text = EMBEDDED.iter().find(|(name, _)| *name == "preapproval.toml").expect("preapproval").1;
-        let line = text.lines().position(|l| l == "[industries.culture]").expect("culture") + 1;
-        let shown = errors_after(&[("preapproval.toml", "\nlicence_weight = 3.0\n", "\nlicence_weight = -3.0\n")]);
-        assert!(
-            shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
-                && e.contains("industries.culture: licence_weight")),
-            "{shown:?}"
+        assert_located(
+            "preapproval.toml",
+            "[industries.culture]",
+            ("\nlicence_weight = 3.0\n", "\nlicence_weight = -3.0\n"),
+            "industries.culture: licence_weight",
         );
     }
 
     #[test]
     fn a_word_listed_twice_is_located_at_its_industry() {
-        let text = EMBEDDED.iter().find(|(name, _)| *name == "preapproval.toml").expect("preapproval").1;
-        let line = text.lines().position(|l| l == "[industries.culture]").expect("culture") + 1;
-        let shown =
-            errors_after(&[("preapproval.toml", "navigation = [\"游戏\", ", "navigation = [\"游戏\", \"游戏\", ")]);
-        assert!(
-            shown.iter().any(|e| e.contains(&format!("preapproval.toml:{line}:"))
-                && e.contains("industries.culture.navigation: \"游戏\" is listed twice")),
-            "{shown:?}"
+        assert_located(
+            "preapproval.toml",
+            "[industries.culture]",
+            ("navigation = [\"游戏\", ", "navigation = [\"游戏\", \"游戏\", "),
+            "industries.culture.navigation: \"游戏\" is listed twice",
         );
     }
 
@@ -709,13 +713,11 @@ mod tests {
 
     #[test]
     fn a_commercial_word_listed_twice_or_a_signal_defined_twice_is_located() {
-        let text = EMBEDDED.iter().find(|(name, _)| *name == "commercial.toml").expect("commercial").1;
-        let line = text.lines().position(|l| l == "id = \"cart\"").expect("cart") + 1;
-        let shown = errors_after(&[("commercial.toml", "menu = [\"购物袋\", ", "menu = [\"购物袋\", \"购物袋\", ")]);
-        assert!(
-            shown.iter().any(|e| e.contains(&format!("commercial.toml:{line}:"))
-                && e.contains("signal \"cart\".menu: \"购物袋\" is listed twice")),
-            "{shown:?}"
+        assert_located(
+            "commercial.toml",
+            "id = \"cart\"",
+            ("menu = [\"购物袋\", ", "menu = [\"购物袋\", \"购物袋\", "),
+            "signal \"cart\".menu: \"购物袋\" is listed twice",
         );
         let shown = errors_after(&[("commercial.toml", "id = \"booking\"", "id = \"tickets\"")]);
         assert!(shown.iter().any(|e| e.contains("signal \"tickets\" is defined twice")), "{shown:?}");
@@ -723,14 +725,11 @@ mod tests {
 
     #[test]
     fn a_placeholder_word_listed_twice_in_either_script_is_located() {
-        let text = EMBEDDED.iter().find(|(name, _)| *name == "placeholders.toml").expect("placeholders").1;
-        let line = text.lines().position(|l| l == "id = \"under-construction\"").expect("fingerprint") + 1;
-        let shown =
-            errors_after(&[("placeholders.toml", "title = [\"建设中\", ", "title = [\"建设中\", \"建設中\", ")]);
-        assert!(
-            shown.iter().any(|e| e.contains(&format!("placeholders.toml:{line}:"))
-                && e.contains("fingerprint \"under-construction\".title: \"建设中\" is listed twice")),
-            "{shown:?}"
+        assert_located(
+            "placeholders.toml",
+            "id = \"under-construction\"",
+            ("title = [\"建设中\", ", "title = [\"建设中\", \"建設中\", "),
+            "fingerprint \"under-construction\".title: \"建设中\" is listed twice",
         );
     }
 
