@@ -103,6 +103,7 @@ pub(super) fn placeholder(
         || facts.signals.images > 0
         || facts.signals.embeds > 0
         || page.nav.len() > rules.blank_max_links
+        || facts.signals.form_controls > rules.blank_max_form_controls
     {
         return None;
     }

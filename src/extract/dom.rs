@@ -65,6 +65,10 @@ pub struct Signals {
     pub app_root: bool,
     pub forms: usize,
     pub password_inputs: usize,
+    /// Controls a visitor fills in or picks from (text-like inputs, radio buttons, check boxes, text
+    /// areas, drop-downs): buttons, hidden fields and passwords (counted above) are not.
+    #[serde(default)]
+    pub form_controls: usize,
     pub images: usize,
     pub links: usize,
     pub iframes: usize,
@@ -305,11 +309,18 @@ fn hides_itself(attrs: &Attrs<'_>) -> bool {
         })
 }
 
+/// Input types a visitor does not fill in or pick from: buttons of every kind and hidden fields.
+fn is_not_filled_in(input_type: &str) -> bool {
+    ["hidden", "submit", "button", "image", "reset"].iter().any(|t| input_type.eq_ignore_ascii_case(t))
+}
+
 fn count_signal(signals: &mut Signals, name: &str, attrs: &Attrs<'_>) {
     match name {
         "script" if attrs.src.is_some() => signals.scripts += 1,
         "form" => signals.forms += 1,
         "input" if attrs.input_type.is_some_and(|t| t.eq_ignore_ascii_case("password")) => signals.password_inputs += 1,
+        "input" if !attrs.input_type.is_some_and(is_not_filled_in) => signals.form_controls += 1,
+        "textarea" | "select" => signals.form_controls += 1,
         "img" => {
             signals.images += 1;
             if signals.image_names.len() < IMAGE_NAMES_KEPT {

@@ -57,6 +57,10 @@ pub struct BlankRule {
     /// empty site.
     #[serde(default)]
     pub error_titles: Vec<String>,
+    /// At most this many form controls (any number when not given): a page asking its visitor to fill in
+    /// or choose several things is an application at work, however little it says.
+    #[serde(default)]
+    pub max_form_controls: Option<usize>,
 }
 
 /// A short page that speaks of itself and of nothing but its hosting (schema in the file).
@@ -193,6 +197,7 @@ pub struct Fingerprint {
 pub struct Placeholders {
     pub blank_max_chars: usize,
     pub blank_max_links: usize,
+    pub blank_max_form_controls: usize,
     pub blank_stock_words: Vec<String>,
     pub blank_error_titles: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
@@ -212,6 +217,7 @@ impl Placeholders {
         Placeholders {
             blank_max_chars: file.blank.max_chars,
             blank_max_links: file.blank.max_links.unwrap_or(usize::MAX),
+            blank_max_form_controls: file.blank.max_form_controls.unwrap_or(usize::MAX),
             blank_stock_words: folded(&file.blank.stock_words),
             blank_error_titles: folded(&file.blank.error_titles),
             hosting_talk: file.hosting_talk.map(|t| HostingTalk {
