@@ -350,7 +350,20 @@ pub(crate) fn base_url(html: &Html, page: &Url) -> Url {
 
 #[cfg(test)]
 mod tests {
-    use super::image_name;
+    use super::{flatten, image_name};
+    use crate::extract::Budget;
+    use scraper::Html;
+
+    #[test]
+    fn form_controls_count_what_a_visitor_fills_in_or_picks_not_buttons_hidden_fields_or_passwords() {
+        let html = Html::parse_document(
+            "<form><input type=text><input><input type=RADIO><textarea></textarea><select></select>\
+             <input type=hidden><input type=submit><input type=button><input type=password></form>",
+        );
+        let flat = flatten(&html, &Budget::unlimited()).expect("no deadline");
+        assert_eq!(flat.signals.form_controls, 5);
+        assert_eq!(flat.signals.password_inputs, 1);
+    }
 
     #[test]
     fn a_picture_is_named_by_its_file_without_folder_query_or_extension() {
