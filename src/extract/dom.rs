@@ -66,7 +66,9 @@ pub struct Signals {
     pub forms: usize,
     pub password_inputs: usize,
     /// Controls a visitor fills in or picks from (text-like inputs, radio buttons, check boxes, text
-    /// areas, drop-downs): buttons, hidden fields and passwords (counted above) are not.
+    /// areas, drop-downs) and can see: buttons, hidden fields, passwords (counted above) and controls
+    /// inside a hidden element are not. Facts stored before this count existed read 0 here (as if the
+    /// page asked nothing) until the page is read again.
     #[serde(default)]
     pub form_controls: usize,
     pub images: usize,
@@ -196,7 +198,9 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                         // Nothing below a skipped element is read.
                         let attrs = if parent.skip { Attrs::default() } else { Attrs::of(el) };
                         if !parent.skip {
-                            count_signal(&mut flat.signals, name, &attrs);
+                            let shown =
+                                !(parent.hidden || parent.styled_hidden || attrs.marked_hidden || hides_itself(&attrs));
+                            count_signal(&mut flat.signals, name, &attrs, shown);
                         }
                         let mut frame = parent;
                         frame.block = BLOCKS.contains(&name);
@@ -314,13 +318,15 @@ fn is_not_filled_in(input_type: &str) -> bool {
     ["hidden", "submit", "button", "image", "reset"].iter().any(|t| input_type.eq_ignore_ascii_case(t))
 }
 
-fn count_signal(signals: &mut Signals, name: &str, attrs: &Attrs<'_>) {
+/// `shown`: neither the element nor a frame around it hides itself — a form kept hidden until a script opens
+/// it (a login box on an otherwise empty page) asks the visitor nothing yet.
+fn count_signal(signals: &mut Signals, name: &str, attrs: &Attrs<'_>, shown: bool) {
     match name {
         "script" if attrs.src.is_some() => signals.scripts += 1,
         "form" => signals.forms += 1,
         "input" if attrs.input_type.is_some_and(|t| t.eq_ignore_ascii_case("password")) => signals.password_inputs += 1,
-        "input" if !attrs.input_type.is_some_and(is_not_filled_in) => signals.form_controls += 1,
-        "textarea" | "select" => signals.form_controls += 1,
+        "input" if shown && !attrs.input_type.is_some_and(is_not_filled_in) => signals.form_controls += 1,
+        "textarea" | "select" if shown => signals.form_controls += 1,
         "img" => {
             signals.images += 1;
             if signals.image_names.len() < IMAGE_NAMES_KEPT {
@@ -358,7 +364,8 @@ mod tests {
     fn form_controls_count_what_a_visitor_fills_in_or_picks_not_buttons_hidden_fields_or_passwords() {
         let html = Html::parse_document(
             "<form><input type=text><input><input type=RADIO><textarea></textarea><select></select>\
-             <input type=hidden><input type=submit><input type=button><input type=password></form>",
+             <input type=hidden><input type=submit><input type=button><input type=password></form>\
+             <div style=\"display: none\"><input type=text><input type=checkbox></div><input hidden>",
         );
         let flat = flatten(&html, &Budget::unlimited()).expect("no deadline");
         assert_eq!(flat.signals.form_controls, 5);
