@@ -197,9 +197,10 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                         let name = el.name();
                         // Nothing below a skipped element is read.
                         let attrs = if parent.skip { Attrs::default() } else { Attrs::of(el) };
+                        // Read once per element: the signals ask it, and so does the frame below.
+                        let hides = !parent.skip && hides_itself(&attrs);
                         if !parent.skip {
-                            let shown =
-                                !(parent.hidden || parent.styled_hidden || attrs.marked_hidden || hides_itself(&attrs));
+                            let shown = !(parent.hidden || parent.styled_hidden || attrs.marked_hidden || hides);
                             count_signal(&mut flat.signals, name, &attrs, shown);
                         }
                         let mut frame = parent;
@@ -215,7 +216,7 @@ pub(crate) fn flatten<'a>(html: &'a Html, budget: &Budget) -> Result<Flat<'a>, O
                             frame.main_named |= name == "article" || names_main(attrs.id, attrs.class);
                             frame.heading |= matches!(name, "h1" | "h2" | "h3");
                             frame.hidden |= attrs.marked_hidden;
-                            frame.styled_hidden |= hides_itself(&attrs);
+                            frame.styled_hidden |= hides;
                             if name == "a" {
                                 flat.anchors.push(Anchor { href: attrs.href, onclick: attrs.onclick });
                                 frame.anchor = Some(flat.anchors.len() - 1);
