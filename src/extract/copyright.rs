@@ -416,9 +416,11 @@ pub fn holder_of(line: &str) -> Option<String> {
             .is_some_and(|w| ["by", "theme", "powered", "技术支持", "设计", "制作"].iter().any(|c| w.ends_with(c)));
         // "SUPERXSCHOOL ©2017-2018" (dev c1930): with nothing but years after the mark, the name before it
         // is the holder, whatever it is called.
+        // "教育部 © 2024 版权所有" (round sixty-one, dev c5788): the notice's own words after the years name nobody either.
         let nothing_after = mark_at.is_some_and(|i| {
             let tail = without_years_and_marks(&line[i..]).to_ascii_lowercase();
-            without_years_and_marks(tail.trim_start_matches("copyright")).is_empty()
+            let tail = without_years_and_marks(tail.trim_start_matches("copyright"));
+            tail.is_empty() || tail.starts_with("版权所有")
         });
         if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
             add(before);
@@ -521,6 +523,8 @@ mod tests {
         // With no © (a theme draws it as an icon), the misspelt notice is still the mark and names what stands before it
         // (dev c4604: "Fukami eye clinic All Right Reserved.").
         assert_eq!(holder_of("Fukami eye clinic All Right Reserved.").as_deref(), Some("Fukami eye clinic"));
+        // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
+        assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
         // The domain of an e-mail address before the notice is not its holder; what the line names by © is.
         assert_eq!(
             holder_of("Copyright © 2015-05-05 by example 12345@qq.com.  all right reserved").as_deref(),
