@@ -10,6 +10,12 @@ pub fn fold(s: &str) -> String {
     folded(&simplified(&nfkc(s)))
 }
 
+/// A text in NFKC and simplified characters, its case kept and its words one space apart (where a word begins and
+/// ends matters, "Hospital San José" against "Hospitality Group", and whether the next word is a name's).
+pub fn spaced(s: &str) -> String {
+    simplified(&nfkc(s)).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// [`fold`] of a text already read through [`simplified`]: a page's text is converted once.
 pub fn fold_simplified(s: &str) -> String {
     folded(&nfkc(s))

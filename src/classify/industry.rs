@@ -78,10 +78,12 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
-            let named_as = super::identity::name_parts(&names).find_map(|part| {
-                let name = without_site_word(part);
-                industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
-            });
+            let named_as = super::identity::name_parts(&names)
+                .find_map(|part| {
+                    let name = without_site_word(part);
+                    industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
+                })
+                .or_else(|| named_first(&page.spaced_names, industry));
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
             let ending_weight = named_as.and(industry.name_ending_weight);
@@ -209,6 +211,39 @@ const SITE_WORDS: [&str; 4] = ["官方网站", "网站", "官网", "网"];
 const SITE_KINDS: [&str; 6] = ["新闻", "学术", "信息", "门户", "资讯", "官方"];
 
 /// A name without the words that call it a site: the name of the body the site is of.
+/// A name part this long or with this many words is a headline or a slogan, not an institution's name.
+const NAMED_FIRST_MAX_CHARS: usize = 40;
+const NAMED_FIRST_MAX_WORDS: usize = 6;
+
+/// The word a name of the page begins with, as the languages that put an institution's kind first name it ("Farmacia
+/// Panaceia", "Hospital San José", "Аптека №1"): a whole word ("Hospitality Group" is no hospital) followed by a name — a
+/// capital, a number, or a script without case — not by a sentence ("Hospital workers strike", a headline); and not a
+/// name the industry excludes ("Hospital Veterinario").
+fn named_first<'r>(spaced_names: &str, industry: &'r Industry) -> Option<&'r String> {
+    if industry.name_beginnings.is_empty() {
+        return None;
+    }
+    let begins_a_name =
+        |c: char| c.is_uppercase() || c.is_numeric() || c == '№' || (c.is_alphabetic() && !c.is_lowercase());
+    spaced_names.split('|').flat_map(|n| n.split(super::identity::TITLE_SEPARATORS)).map(str::trim).find_map(|part| {
+        if part.chars().count() > NAMED_FIRST_MAX_CHARS || part.split(' ').count() > NAMED_FIRST_MAX_WORDS {
+            return None;
+        }
+        let folded = crate::text::fold(part);
+        if industry.exclude.iter().any(|x| folded.contains(x.as_str())) {
+            return None;
+        }
+        let lower = part.to_lowercase();
+        industry.name_beginnings.iter().find(|w| {
+            // Lower-casing keeps a Latin, Cyrillic or Vietnamese part's length in every case met here; a part whose
+            // length it changes is compared by what it begins with only.
+            let Some(rest) = lower.strip_prefix(w.as_str()) else { return false };
+            let next = part.get(part.len() - rest.len()..).unwrap_or(rest).trim_start();
+            rest.starts_with(' ') && next.chars().next().is_some_and(begins_a_name)
+        })
+    })
+}
+
 fn without_site_word(name: &str) -> &str {
     let Some(mut rest) = SITE_WORDS.iter().find_map(|w| name.strip_suffix(w)) else { return name };
     while let Some(shorter) = SITE_KINDS.iter().find_map(|k| rest.strip_suffix(k)) {

@@ -43,6 +43,8 @@ const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心"
 pub(crate) struct Prepared {
     pub title: String,
     pub names: String,
+    /// `names` with their words one space apart and their case kept, for the words an institution's name begins with.
+    pub spaced_names: String,
     pub nav: Vec<String>,
     pub body: String,
     /// The visible text without template syntax, not folded, in simplified characters (for regexes).
@@ -69,17 +71,25 @@ impl Prepared {
         let body = fold_simplified(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
         // The logo's alt text is the site's name as much as og:site_name is.
-        let mut names = [
+        let sources = [
             facts.title.as_deref(),
             facts.og_site_name.as_deref(),
             facts.heading.as_deref(),
             facts.logo_alt.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(fold)
-        .filter(|n| !strip_template_syntax(n).trim().is_empty())
-        .collect::<Vec<_>>();
+        ];
+        let spaced_names = sources
+            .into_iter()
+            .flatten()
+            .map(crate::text::spaced)
+            .filter(|n| !strip_template_syntax(n).trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("|");
+        let mut names = sources
+            .into_iter()
+            .flatten()
+            .map(fold)
+            .filter(|n| !strip_template_syntax(n).trim().is_empty())
+            .collect::<Vec<_>>();
         // A page with none of them (a section's template: its <title> in a layout not served with it) is
         // named by its first heading that reads as a name ("留言互动" in an h2, dev c2180), as for its site names.
         if names.is_empty() {
@@ -103,6 +113,7 @@ impl Prepared {
         Prepared {
             title,
             names,
+            spaced_names,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
@@ -142,11 +153,26 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     let roles = identity::role_lines(&facts.footer_text);
     let page = Prepared::new(facts, &roles);
     let blocked = placeholder::interception(&page, &rules.placeholders);
-    let placeholder = placeholder::placeholder(&page, facts, &rules.placeholders);
+    let mut placeholder = placeholder::placeholder(&page, facts, &rules.placeholders);
+    // A page read as blank by how little it says, that says enough to show an industry by its forms (a board's list
+    // with its header row and nothing posted yet: "웹툰 게시판 … 번호 제목 작성자 작성일 조회수", dev c5826), is that
+    // industry's page with its content still to come, not an empty one. Fingerprinted pages stay what they are.
+    let blank_industries = match &placeholder {
+        Some((PlaceholderKind::Blank, _)) if blocked.is_none() => {
+            Some(industry::industries(&page, &rules.preapproval)).filter(|found| !found.is_empty())
+        }
+        _ => None,
+    };
+    if blank_industries.is_some() {
+        placeholder = None;
+    }
     let (industries, commercial) = if placeholder.is_some() || blocked.is_some() {
         (Vec::new(), Vec::new())
     } else {
-        (industry::industries(&page, &rules.preapproval), commercial::signals(&page, &rules.commercial))
+        (
+            blank_industries.unwrap_or_else(|| industry::industries(&page, &rules.preapproval)),
+            commercial::signals(&page, &rules.commercial),
+        )
     };
     let footer = fold(&facts.footer_text);
     let company_signs = COMPANY_SIGNS.iter().filter(|s| page.body.contains(&fold(s))).map(|s| s.to_string()).collect();

@@ -115,6 +115,10 @@ pub(crate) struct IndustryRule {
     /// Points for such a name, when not `[weights] title`.
     #[serde(default)]
     pub name_ending_weight: Option<f64>,
+    /// A name of the page that begins with one of these words is the name of such an institution, in the languages that
+    /// put the kind first ("Farmacia …", "Hospital …", "Аптека …"); it counts as a name ending does.
+    #[serde(default)]
+    pub name_beginnings: Vec<String>,
     /// Endings of the name of a body of this industry: a copyright holder or a 主办 line's body that
     /// ends with one runs the site (a school signs its site's footer as its own).
     #[serde(default)]
@@ -171,6 +175,8 @@ pub struct Industry {
     pub name_endings: Vec<String>,
     /// Points for a name ending so, when the industry sets its own (else `[weights] title`).
     pub name_ending_weight: Option<f64>,
+    /// Words an institution's name begins with (lower case, words one space apart); matched as whole words.
+    pub name_beginnings: Vec<String>,
     /// Endings of the name of a body that, signing the footer, shows the industry (`[weights] evidence`).
     pub signed_by: Vec<String>,
     pub navigation: Vec<String>,
@@ -215,6 +221,12 @@ impl Preapproval {
                 title: folded(&r.title),
                 name_endings: folded(&r.name_endings),
                 name_ending_weight: r.name_ending_weight,
+                name_beginnings: r
+                    .name_beginnings
+                    .iter()
+                    .map(|w| crate::text::spaced(w).to_lowercase())
+                    .filter(|w| !w.is_empty())
+                    .collect(),
                 signed_by: folded(&r.signed_by),
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),
