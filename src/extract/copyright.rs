@@ -140,8 +140,29 @@ const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", 
 /// A content system's default footer names its own maker the same way (DedeCMS's "© 2004-2011 DEDECMS. 织梦科技
 /// 版权所有", dev c4116, a brush maker's site; EmpireCMS's "Powered by EmpireCMS © 2002-2015 EmpireSoft Inc.", dev c4118).
 /// Compared whole (lower case, without spaces; "DEDECMS. 浪潮科技" by its part before the full stop), so a company that
-/// merely shares a word keeps its name.
-const CONTENT_SYSTEM_MAKERS: [&str; 4] = ["dedecms", "织梦科技", "empiresoftinc", "empiresoft"];
+/// merely shares a word keeps its name. Board software signs every board it runs the same way ("Copyright © 2003–2009 PunBB",
+/// dev c5804 under the board's own "© Copyright 2005-2011 Symnum Systems"; "Copyright © 2017 vBulletin Solutions, Inc.";
+/// "© 2001-2012 Comsenz Inc.", Discuz!'s maker).
+const CONTENT_SYSTEM_MAKERS: [&str; 18] = [
+    "dedecms",
+    "织梦科技",
+    "empiresoftinc",
+    "empiresoft",
+    "punbb",
+    "fluxbb",
+    "phpbb",
+    "phpbblimited",
+    "phpbbgroup",
+    "mybb",
+    "mybbgroup",
+    "vbulletinsolutions,inc",
+    "vbulletinsolutions",
+    "comsenzinc",
+    "comsenz",
+    "phpwind",
+    "xenforoltd",
+    "xenforo",
+];
 /// A credit to whoever made the theme, which a footer may run into the holder's name (lower case; an engine's
 /// "Powered by" is cut off the holder first, [`TRAILING_CREDIT`]).
 const THEME_CREDIT: &str = "theme";
@@ -303,7 +324,10 @@ pub fn holder_of(line: &str) -> Option<String> {
             h.truncate(cut);
         }
         let h = h.trim().trim_end_matches(TRAILING).trim();
-        let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+        // A company's legal form cut from its name ("…Solutions, Inc. All rights reserved" read from the comma) names nobody.
+        let legal_form_alone = ["inc", "ltd", "llc", "co", "corp", "gmbh", "s.a", "sa", "ag"]
+            .contains(&h.trim_end_matches('.').to_ascii_lowercase().as_str());
+        let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !legal_form_alone;
         // "号-2浙…": the tail of a filing number run into the next one.
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
         // "…和版权声明 Copyright©2013 优酷 youku.com 版权所有" (dev c3444, c3160): 版权 is the start of a word there
@@ -523,6 +547,9 @@ mod tests {
         // With no © (a theme draws it as an icon), the misspelt notice is still the mark and names what stands before it
         // (dev c4604: "Fukami eye clinic All Right Reserved.").
         assert_eq!(holder_of("Fukami eye clinic All Right Reserved.").as_deref(), Some("Fukami eye clinic"));
+        // Board software's own line names its maker, not the board's holder.
+        assert_eq!(holder_of("Copyright © 2003–2009 PunBB."), None);
+        assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions, Inc. All rights reserved."), None);
         // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
         assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
         // The domain of an e-mail address before the notice is not its holder; what the line names by © is.
