@@ -561,20 +561,33 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     if let Some((_, name)) = lead {
         return Some(name.clone());
     }
-    let holders: Vec<&str> = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).collect();
-    // Of holders alike the last, nearest the bottom, signs the site: an article's photo credit ("© AFP/ …", dev c5724) comes
-    // before the site's own line; the longer name was preferred until round sixty-one, and no dev or `test` page read worse.
-    let rank = |h: &&str| {
+    let holders: Vec<(&str, bool)> =
+        facts.copyright.iter().filter_map(|c| c.holder.as_deref().map(|h| (h, is_credit_line(&c.text)))).collect();
+    // What the page calls itself, for a holder that is the site's own name.
+    let page_names = fold(
+        &[facts.title.as_deref(), facts.og_site_name.as_deref(), facts.logo_alt.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("|"),
+    );
+    // A line that credits software, a theme or a data source ("Powered by SimpleBoard © SimpleBoard", "Market data ©
+    // Morningstar") names who made or supplied something, not who runs the site; a holder the page is named after
+    // does run it. Of holders alike the last, nearest the bottom, signs the site: an article's photo credit ("© AFP/ …",
+    // dev c5724) comes before the site's own line. (The longer name was preferred until the twenty-seventh session.)
+    let rank = |(h, credit): &(&str, bool)| {
         let han = h.chars().any(is_han);
-        (is_organisation(h) && han, is_organisation(h), han)
+        let folded = fold(h);
+        let named = !folded.is_empty() && page_names.contains(&folded);
+        (is_organisation(h) && han, is_organisation(h), han, !credit, named)
     };
-    let best = holders.iter().max_by_key(|h| rank(h));
+    let best = holders.iter().max_by_key(|h| rank(h)).map(|(h, _)| h);
     // Only when no line names a role: a 承办 line is read below, after the holders.
     // A brand or a domain in the copyright line ("© Qiushibaike.com 糗事百科版权所有") while the company
     // stands on a line of its own in the footer ("友际无限（北京）科技有限公司", "三七互娱旗下·上海硬通网络科技
     // 有限公司"): the company runs the site.
     if roles.is_empty()
-        && best.is_none_or(|h| !rank(h).0)
+        && best.is_none_or(|h| !(is_organisation(h) && h.chars().any(is_han)))
         && let Some(company) =
             read_as_written(&facts.footer_text, company_line).or_else(|| company_in_copyright(&facts.copyright))
     {
@@ -590,6 +603,28 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
         .or_else(|| read_as_written(facts.title.as_deref()?, title_company))
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
+}
+
+/// Whether a copyright line credits a maker or a supplier rather than the site ("Powered by …", "Theme by …", "Market data
+/// © …", "技术支持").
+fn is_credit_line(line: &str) -> bool {
+    let folded = fold(line);
+    [
+        "poweredby",
+        "powerby",
+        "designedby",
+        "builtby",
+        "madeby",
+        "themeby",
+        "developedby",
+        "data©",
+        "photos©",
+        "images©",
+        "技术支持",
+        "设计制作",
+    ]
+    .iter()
+    .any(|w| folded.contains(w))
 }
 
 /// The one company a copyright line names beside a domain or a brand ("© 2005-2019 douban.com, all rights
@@ -848,6 +883,16 @@ mod tests {
             CopyrightFact { text: String::new(), holder: Some("RIA Novosti".into()) },
         ];
         assert_eq!(operator_of(&f).as_deref(), Some("RIA Novosti"));
+        // A board software's credit below the board's own line names its maker.
+        let mut f = footer("© 2024 Example Community | Powered by SimpleBoard © 2005-2024 SimpleBoard");
+        f.copyright = vec![
+            CopyrightFact { text: "© 2024 Example Community".into(), holder: Some("Example Community".into()) },
+            CopyrightFact {
+                text: "Powered by SimpleBoard © 2005-2024 SimpleBoard".into(),
+                holder: Some("SimpleBoard".into()),
+            },
+        ];
+        assert_eq!(operator_of(&f).as_deref(), Some("Example Community"));
     }
 
     #[test]

@@ -78,12 +78,10 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
-            let named_as = super::identity::name_parts(&names)
-                .find_map(|part| {
-                    let name = without_site_word(part);
-                    industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
-                })
-                .or_else(|| named_first(&page.spaced_names, industry));
+            let named_as = super::identity::name_parts(&names).find_map(|part| {
+                let name = without_site_word(part);
+                industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
+            });
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
             let ending_weight = named_as.and(industry.name_ending_weight);
@@ -93,6 +91,11 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 }
                 None => title.extend(named_as.filter(|e| !title.iter().any(|t| t.contains(e.as_str())))),
             }
+            // A name that begins with the kind counts as a title word: one more sign is needed ("Hospital Records", a label;
+            // "Taxi Driver (1976)", a film).
+            title.extend(
+                named_first(&page.spaced_names, industry).filter(|w| !title.iter().any(|t| t.contains(w.as_str()))),
+            );
             title.truncate(2);
             // Among a catalogue's genres, 军事 and 体育 are kinds of books, not news channels.
             let genre_words = catalogue && rules.catalogue.industries.contains(&industry.key);
@@ -214,17 +217,17 @@ const SITE_KINDS: [&str; 6] = ["新闻", "学术", "信息", "门户", "资讯",
 /// A name part this long or with this many words is a headline or a slogan, not an institution's name.
 const NAMED_FIRST_MAX_CHARS: usize = 40;
 const NAMED_FIRST_MAX_WORDS: usize = 6;
+/// The small words between an institution's kind and its name ("Universidad de Chile", "Pharmacie du Centre").
+const NAME_PARTICLES: [&str; 12] = ["de", "del", "do", "da", "du", "des", "di", "della", "der", "von", "van", "la"];
 
 /// The word a name of the page begins with, as the languages that put an institution's kind first name it ("Farmacia
-/// Panaceia", "Hospital San José", "Аптека №1"): a whole word ("Hospitality Group" is no hospital) followed by a name — a
-/// capital, a number, or a script without case — not by a sentence ("Hospital workers strike", a headline); and not a
-/// name the industry excludes ("Hospital Veterinario").
-fn named_first<'r>(spaced_names: &str, industry: &'r Industry) -> Option<&'r String> {
+/// Panaceia", "Hospital San José", "Аптека №1", "Universidad de Chile"): a whole word ("Hospitality Group" is no hospital)
+/// followed by a name — a capital, a number, or a script without case, after a particle or not — not by a sentence
+/// ("Hospital workers strike", a headline); and not a name the industry excludes ("Hospital Veterinario").
+pub(super) fn named_first<'r>(spaced_names: &str, industry: &'r Industry) -> Option<&'r String> {
     if industry.name_beginnings.is_empty() {
         return None;
     }
-    let begins_a_name =
-        |c: char| c.is_uppercase() || c.is_numeric() || c == '№' || (c.is_alphabetic() && !c.is_lowercase());
     spaced_names.split('|').flat_map(|n| n.split(super::identity::TITLE_SEPARATORS)).map(str::trim).find_map(|part| {
         if part.chars().count() > NAMED_FIRST_MAX_CHARS || part.split(' ').count() > NAMED_FIRST_MAX_WORDS {
             return None;
@@ -233,15 +236,44 @@ fn named_first<'r>(spaced_names: &str, industry: &'r Industry) -> Option<&'r Str
         if industry.exclude.iter().any(|x| folded.contains(x.as_str())) {
             return None;
         }
-        let lower = part.to_lowercase();
-        industry.name_beginnings.iter().find(|w| {
-            // Lower-casing keeps a Latin, Cyrillic or Vietnamese part's length in every case met here; a part whose
-            // length it changes is compared by what it begins with only.
-            let Some(rest) = lower.strip_prefix(w.as_str()) else { return false };
-            let next = part.get(part.len() - rest.len()..).unwrap_or(rest).trim_start();
-            rest.starts_with(' ') && next.chars().next().is_some_and(begins_a_name)
-        })
+        industry.name_beginnings.iter().find(|w| begins_with_kind(part, w))
     })
+}
+
+/// Whether `part` begins with the word `kind` (lower case) followed by a name. Compared character by character, so a
+/// letter whose lower case is longer ("İ") does not shift what is read after it.
+fn begins_with_kind(part: &str, kind: &str) -> bool {
+    let n = kind.chars().count();
+    let head: String = part.chars().take(n).flat_map(char::to_lowercase).collect();
+    if head != kind {
+        return false;
+    }
+    let rest: &str = part.char_indices().nth(n).map_or("", |(i, _)| &part[i..]);
+    let Some(rest) = rest.strip_prefix(' ') else { return false };
+    let mut words = rest.split(' ');
+    let first = words.next().unwrap_or("");
+    let next = if NAME_PARTICLES.contains(&first) { words.next().unwrap_or("") } else { first };
+    next.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '№' || (c.is_alphabetic() && !c.is_lowercase()))
+}
+
+#[cfg(test)]
+mod named_first_tests {
+    use super::begins_with_kind;
+
+    #[test]
+    fn a_kind_word_begins_a_name_not_a_sentence() {
+        assert!(begins_with_kind("Clínica AlphaMed", "clínica"));
+        assert!(begins_with_kind("Universidad de Chile", "universidad"));
+        assert!(begins_with_kind("Аптека №1", "аптека"));
+        assert!(!begins_with_kind("Hospital workers strike over pay", "hospital"));
+        assert!(!begins_with_kind("Hospitality Group", "hospital"));
+        assert!(!begins_with_kind("Taxi", "taxi"));
+        // A letter whose lower case is longer does not shift the word read after the kind.
+        assert!(!begins_with_kind("TAXI servicio İzmir", "taxi"));
+        assert!(begins_with_kind("TAXI İzmir Havalimanı", "taxi"));
+    }
 }
 
 fn without_site_word(name: &str) -> &str {

@@ -159,7 +159,9 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     // industry's page with its content still to come, not an empty one. Fingerprinted pages stay what they are.
     let blank_industries = match &placeholder {
         Some((PlaceholderKind::Blank, _)) if blocked.is_none() => {
-            Some(industry::industries(&page, &rules.preapproval)).filter(|found| !found.is_empty())
+            // By a form of the industry's evidence, not by a name alone: a blank page titled "示例大学" says nothing yet.
+            Some(industry::industries(&page, &rules.preapproval))
+                .filter(|found| found.iter().any(|hit| hit.evidence.iter().any(|e| e.starts_with("evidence:"))))
         }
         _ => None,
     };

@@ -444,7 +444,15 @@ pub fn holder_of(line: &str) -> Option<String> {
         let nothing_after = mark_at.is_some_and(|i| {
             let tail = without_years_and_marks(&line[i..]).to_ascii_lowercase();
             let tail = without_years_and_marks(tail.trim_start_matches("copyright"));
-            tail.is_empty() || tail.starts_with("版权所有")
+            // … but only when no holder follows it ("青禾 © 2016 版权所有 PENTA LILL" names PENTA LILL): nothing, punctuation,
+            // or a labelled field ("版权所有 联系电话：…") after it.
+            let after_notice = tail.strip_prefix("版权所有").map(str::trim_start);
+            tail.is_empty()
+                || after_notice.is_some_and(|rest| {
+                    rest.is_empty()
+                        || rest.starts_with(|c: char| !c.is_alphabetic())
+                        || rest.chars().take(8).any(|c| c == ':' || c == '：')
+                })
         });
         if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
             add(before);
@@ -552,6 +560,7 @@ mod tests {
         assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions, Inc. All rights reserved."), None);
         // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
         assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
+        assert_ne!(holder_of("青禾 © 2016 版权所有 PENTA LILL").as_deref(), Some("青禾"));
         // The domain of an e-mail address before the notice is not its holder; what the line names by © is.
         assert_eq!(
             holder_of("Copyright © 2015-05-05 by example 12345@qq.com.  all right reserved").as_deref(),
