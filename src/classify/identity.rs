@@ -562,15 +562,15 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         return Some(name.clone());
     }
     let holders: Vec<(&str, bool)> =
-        facts.copyright.iter().filter_map(|c| c.holder.as_deref().map(|h| (h, is_credit_line(&c.text)))).collect();
-    // What the page calls itself, for a holder that is the site's own name.
-    let page_names = fold(
-        &[facts.title.as_deref(), facts.og_site_name.as_deref(), facts.logo_alt.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("|"),
-    );
+        facts.copyright.iter().filter_map(|c| c.holder.as_deref().map(|h| (h, credits_holder(&c.text, h)))).collect();
+    // What the page calls itself, whole name by whole name (a title's parts, og:site_name, the logo's alt), for a holder that is
+    // the site's own name — not a name inside a headline ("Nintendo Switch 2 review | PlayZone" is no site of Nintendo's).
+    let page_names: Vec<String> = [facts.title.as_deref(), facts.og_site_name.as_deref(), facts.logo_alt.as_deref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|n| n.split(TITLE_SEPARATORS).map(fold).collect::<Vec<_>>())
+        .filter(|n| !n.is_empty())
+        .collect();
     // A line that credits software, a theme or a data source ("Powered by SimpleBoard © SimpleBoard", "Market data ©
     // Morningstar") names who made or supplied something, not who runs the site; a holder the page is named after
     // does run it. Of holders alike the last, nearest the bottom, signs the site: an article's photo credit ("© AFP/ …",
@@ -578,8 +578,8 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     let rank = |(h, credit): &(&str, bool)| {
         let han = h.chars().any(is_han);
         let folded = fold(h);
-        let named = !folded.is_empty() && page_names.contains(&folded);
-        (is_organisation(h) && han, is_organisation(h), han, !credit, named)
+        let named = page_names.contains(&folded);
+        (!credit, is_organisation(h) && han, is_organisation(h), han, named)
     };
     let best = holders.iter().max_by_key(|h| rank(h)).map(|(h, _)| h);
     // Only when no line names a role: a 承办 line is read below, after the holders.
@@ -605,26 +605,17 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
 }
 
-/// Whether a copyright line credits a maker or a supplier rather than the site ("Powered by …", "Theme by …", "Market data
-/// © …", "技术支持").
-fn is_credit_line(line: &str) -> bool {
-    let folded = fold(line);
-    [
-        "poweredby",
-        "powerby",
-        "designedby",
-        "builtby",
-        "madeby",
-        "themeby",
-        "developedby",
-        "data©",
-        "photos©",
-        "images©",
-        "技术支持",
-        "设计制作",
-    ]
-    .iter()
-    .any(|w| folded.contains(w))
+/// Whether a copyright line credits its holder as a maker or a supplier rather than the site: the holder named right after
+/// "Powered by", "Theme by", "技术支持" ("Powered by SimpleBoard © SimpleBoard"), or under a data or photo credit ("Market data ©
+/// Morningstar"). A line that credits an engine and then names the site's own holder ("Powered by 0722ren.com 随州人才网版权所有",
+/// dev c150) credits the engine, not the holder.
+fn credits_holder(line: &str, holder: &str) -> bool {
+    let (line, holder) = (fold(line), fold(holder));
+    let credited =
+        ["poweredby", "powerby", "designedby", "builtby", "madeby", "themeby", "developedby", "技术支持", "设计制作"]
+            .iter()
+            .any(|w| line.contains(&format!("{w}{holder}")) || line.contains(&format!("{w}:{holder}")));
+    credited || ["data©", "photos©", "images©", "photo©", "image©"].iter().any(|w| line.contains(w))
 }
 
 /// The one company a copyright line names beside a domain or a brand ("© 2005-2019 douban.com, all rights
@@ -893,6 +884,16 @@ mod tests {
             },
         ];
         assert_eq!(operator_of(&f).as_deref(), Some("Example Community"));
+        // A data supplier's line credits it, whatever its legal form.
+        let mut f = footer("© 2024 Example Finance | Market data © 2024 Morningstar, Inc.");
+        f.copyright = vec![
+            CopyrightFact { text: "© 2024 Example Finance".into(), holder: Some("Example Finance".into()) },
+            CopyrightFact {
+                text: "Market data © 2024 Morningstar, Inc.".into(),
+                holder: Some("Morningstar, Inc.".into()),
+            },
+        ];
+        assert_eq!(operator_of(&f).as_deref(), Some("Example Finance"));
     }
 
     #[test]

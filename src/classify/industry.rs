@@ -217,8 +217,12 @@ const SITE_KINDS: [&str; 6] = ["新闻", "学术", "信息", "门户", "资讯",
 /// A name part this long or with this many words is a headline or a slogan, not an institution's name.
 const NAMED_FIRST_MAX_CHARS: usize = 40;
 const NAMED_FIRST_MAX_WORDS: usize = 6;
-/// The small words between an institution's kind and its name ("Universidad de Chile", "Pharmacie du Centre").
-const NAME_PARTICLES: [&str; 12] = ["de", "del", "do", "da", "du", "des", "di", "della", "der", "von", "van", "la"];
+/// The small words between an institution's kind and its name ("Universidad de Chile", "Pharmacie de la Gare", "Università degli
+/// Studi"), at most two of them; an elided one is written onto the name ("Université d'Angers").
+const NAME_PARTICLES: [&str; 18] = [
+    "de", "del", "do", "da", "du", "des", "di", "della", "degli", "dei", "dos", "das", "der", "von", "van", "la", "le",
+    "el",
+];
 
 /// The word a name of the page begins with, as the languages that put an institution's kind first name it ("Farmacia
 /// Panaceia", "Hospital San José", "Аптека №1", "Universidad de Chile"): a whole word ("Hospitality Group" is no hospital)
@@ -250,9 +254,14 @@ fn begins_with_kind(part: &str, kind: &str) -> bool {
     }
     let rest: &str = part.char_indices().nth(n).map_or("", |(i, _)| &part[i..]);
     let Some(rest) = rest.strip_prefix(' ') else { return false };
-    let mut words = rest.split(' ');
-    let first = words.next().unwrap_or("");
-    let next = if NAME_PARTICLES.contains(&first) { words.next().unwrap_or("") } else { first };
+    let mut words = rest.split(' ').peekable();
+    for _ in 0..2 {
+        if words.peek().is_some_and(|w| NAME_PARTICLES.contains(w)) {
+            words.next();
+        }
+    }
+    let next = words.next().unwrap_or("");
+    let next = ["d'", "d’", "l'", "l’"].iter().find_map(|e| next.strip_prefix(e)).unwrap_or(next);
     next.chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '№' || (c.is_alphabetic() && !c.is_lowercase()))
@@ -266,6 +275,8 @@ mod named_first_tests {
     fn a_kind_word_begins_a_name_not_a_sentence() {
         assert!(begins_with_kind("Clínica AlphaMed", "clínica"));
         assert!(begins_with_kind("Universidad de Chile", "universidad"));
+        assert!(begins_with_kind("Pharmacie de la Gare", "pharmacie"));
+        assert!(begins_with_kind("Université d'Angers", "université"));
         assert!(begins_with_kind("Аптека №1", "аптека"));
         assert!(!begins_with_kind("Hospital workers strike over pay", "hospital"));
         assert!(!begins_with_kind("Hospitality Group", "hospital"));

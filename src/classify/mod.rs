@@ -159,9 +159,13 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     // industry's page with its content still to come, not an empty one. Fingerprinted pages stay what they are.
     let blank_industries = match &placeholder {
         Some((PlaceholderKind::Blank, _)) if blocked.is_none() => {
-            // By a form of the industry's evidence, not by a name alone: a blank page titled "示例大学" says nothing yet.
-            Some(industry::industries(&page, &rules.preapproval))
-                .filter(|found| found.iter().any(|hit| hit.evidence.iter().any(|e| e.starts_with("evidence:"))))
+            // By a form of the industry's evidence, not by a name alone or a body signing it: a blank page titled "示例大学"
+            // under "© 2024 示例大学 版权所有" says nothing yet.
+            Some(industry::industries(&page, &rules.preapproval)).filter(|found| {
+                found.iter().any(|hit| {
+                    hit.evidence.iter().any(|e| e.starts_with("evidence:") && !e.starts_with("evidence: signed by"))
+                })
+            })
         }
         _ => None,
     };

@@ -143,7 +143,7 @@ const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", 
 /// merely shares a word keeps its name. Board software signs every board it runs the same way ("Copyright © 2003–2009 PunBB",
 /// dev c5804 under the board's own "© Copyright 2005-2011 Symnum Systems"; "Copyright © 2017 vBulletin Solutions, Inc.";
 /// "© 2001-2012 Comsenz Inc.", Discuz!'s maker).
-const CONTENT_SYSTEM_MAKERS: [&str; 18] = [
+const CONTENT_SYSTEM_MAKERS: [&str; 25] = [
     "dedecms",
     "织梦科技",
     "empiresoftinc",
@@ -162,6 +162,13 @@ const CONTENT_SYSTEM_MAKERS: [&str; 18] = [
     "phpwind",
     "xenforoltd",
     "xenforo",
+    "vbulletinsolutionsinc",
+    "jelsoftenterprisesltd",
+    "jelsoftenterprises",
+    "simplemachines",
+    "simplemachinesllc",
+    "invisionpowerservices",
+    "invisionpowerservicesinc",
 ];
 /// A credit to whoever made the theme, which a footer may run into the holder's name (lower case; an engine's
 /// "Powered by" is cut off the holder first, [`TRAILING_CREDIT`]).
@@ -444,14 +451,14 @@ pub fn holder_of(line: &str) -> Option<String> {
         let nothing_after = mark_at.is_some_and(|i| {
             let tail = without_years_and_marks(&line[i..]).to_ascii_lowercase();
             let tail = without_years_and_marks(tail.trim_start_matches("copyright"));
-            // … but only when no holder follows it ("青禾 © 2016 版权所有 PENTA LILL" names PENTA LILL): nothing, punctuation,
-            // or a labelled field ("版权所有 联系电话：…") after it.
+            // … but not when a Latin name follows it ("青禾 © 2016 版权所有 PENTA LILL" names PENTA LILL); a number, a reprint
+            // notice or "All Rights Reserved" after it names nobody.
             let after_notice = tail.strip_prefix("版权所有").map(str::trim_start);
             tail.is_empty()
                 || after_notice.is_some_and(|rest| {
-                    rest.is_empty()
-                        || rest.starts_with(|c: char| !c.is_alphabetic())
-                        || rest.chars().take(8).any(|c| c == ':' || c == '：')
+                    !rest.starts_with(|c: char| c.is_ascii_alphabetic())
+                        || ALL_RIGHTS.find(rest).is_some_and(|m| m.start() == 0)
+                        || rest.to_ascii_uppercase().contains("ICP")
                 })
         });
         if let Some(before) = before.filter(|b| !is_credit && han(b) && is_organisation(b)) {
@@ -561,6 +568,8 @@ mod tests {
         // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
         assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
         assert_ne!(holder_of("青禾 © 2016 版权所有 PENTA LILL").as_deref(), Some("青禾"));
+        assert_eq!(holder_of("七闻论坛 © 2024 版权所有 粤ICP备12345678号-1").as_deref(), Some("七闻论坛"));
+        assert_eq!(holder_of("七闻论坛 © 2024 版权所有 未经许可不得转载").as_deref(), Some("七闻论坛"));
         // The domain of an e-mail address before the notice is not its holder; what the line names by © is.
         assert_eq!(
             holder_of("Copyright © 2015-05-05 by example 12345@qq.com.  all right reserved").as_deref(),
