@@ -392,6 +392,7 @@ fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &m
         let lists = [
             ("title", &industry.title),
             ("name_endings", &industry.name_endings),
+            ("name_beginnings", &industry.name_beginnings),
             ("signed_by", &industry.signed_by),
             ("navigation", &industry.navigation),
             ("body", &industry.body),
@@ -697,6 +698,16 @@ mod tests {
             "[industries.culture]",
             ("navigation = [\"游戏\", ", "navigation = [\"游戏\", \"游戏\", "),
             "industries.culture.navigation: \"游戏\" is listed twice",
+        );
+    }
+
+    #[test]
+    fn a_name_beginning_listed_twice_is_located_at_its_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.bulletin]",
+            ("name_beginnings = [\"Foro\"]", "name_beginnings = [\"Foro\", \"foro\"]"),
+            "industries.bulletin.name_beginnings: \"foro\" is listed twice",
         );
     }
 
