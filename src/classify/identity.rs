@@ -867,32 +867,30 @@ mod tests {
 
     #[test]
     fn of_holders_alike_the_one_nearer_the_bottom_signs_the_site() {
+        // A footer whose copyright lines name these holders, in this order.
+        let signed = |lines: &[(&str, &str)]| {
+            let mut f = footer(&lines.iter().map(|(text, _)| *text).collect::<Vec<_>>().join(" | "));
+            f.copyright = lines
+                .iter()
+                .map(|(text, holder)| CopyrightFact { text: text.to_string(), holder: Some(holder.to_string()) })
+                .collect();
+            f
+        };
         // A news story's photo credit comes before the site's own line (dev c5724); a longer name is no better claim.
-        let mut f = footer("© 2011 RIA Novosti");
-        f.copyright = vec![
-            CopyrightFact { text: String::new(), holder: Some("AFP/ TOSHIFUMI KITAMURA".into()) },
-            CopyrightFact { text: String::new(), holder: Some("RIA Novosti".into()) },
-        ];
+        let f =
+            signed(&[("© AFP/ TOSHIFUMI KITAMURA", "AFP/ TOSHIFUMI KITAMURA"), ("© 2011 RIA Novosti", "RIA Novosti")]);
         assert_eq!(operator_of(&f).as_deref(), Some("RIA Novosti"));
         // A board software's credit below the board's own line names its maker.
-        let mut f = footer("© 2024 Example Community | Powered by SimpleBoard © 2005-2024 SimpleBoard");
-        f.copyright = vec![
-            CopyrightFact { text: "© 2024 Example Community".into(), holder: Some("Example Community".into()) },
-            CopyrightFact {
-                text: "Powered by SimpleBoard © 2005-2024 SimpleBoard".into(),
-                holder: Some("SimpleBoard".into()),
-            },
-        ];
+        let f = signed(&[
+            ("© 2024 Example Community", "Example Community"),
+            ("Powered by SimpleBoard © 2005-2024 SimpleBoard", "SimpleBoard"),
+        ]);
         assert_eq!(operator_of(&f).as_deref(), Some("Example Community"));
         // A data supplier's line credits it, whatever its legal form.
-        let mut f = footer("© 2024 Example Finance | Market data © 2024 Morningstar, Inc.");
-        f.copyright = vec![
-            CopyrightFact { text: "© 2024 Example Finance".into(), holder: Some("Example Finance".into()) },
-            CopyrightFact {
-                text: "Market data © 2024 Morningstar, Inc.".into(),
-                holder: Some("Morningstar, Inc.".into()),
-            },
-        ];
+        let f = signed(&[
+            ("© 2024 Example Finance", "Example Finance"),
+            ("Market data © 2024 Morningstar, Inc.", "Morningstar, Inc."),
+        ]);
         assert_eq!(operator_of(&f).as_deref(), Some("Example Finance"));
     }
 

@@ -32,10 +32,21 @@ struct Scored<'a> {
     named_with_form: bool,
     /// Nothing but navigation shows it once its timestamps are set aside.
     nav_besides_dates: bool,
+    /// Shown by a form of its `evidence` (not a body signing the footer; `dated` is the timestamps' share).
+    formed: bool,
 }
 
 pub(super) fn industries(page: &Prepared, rules: &Preapproval) -> Vec<IndustryHit> {
     verdicts(page, rules).into_iter().filter(|(_, found)| *found).map(|(s, _)| s.into_hit()).collect()
+}
+
+/// The industries found, when one of them shows by a form of its evidence or a timestamp — a board's header row, a
+/// dateline — and not only by its names, words or a body signing the page: what makes a page that says little an
+/// industry's page with its content still to come rather than a blank one.
+pub(super) fn industries_shown_by_form(page: &Prepared, rules: &Preapproval) -> Option<Vec<IndustryHit>> {
+    let found: Vec<Scored<'_>> =
+        verdicts(page, rules).into_iter().filter(|(_, found)| *found).map(|(s, _)| s).collect();
+    found.iter().any(|s| s.formed || !s.dated.is_empty()).then(|| found.into_iter().map(Scored::into_hit).collect())
 }
 
 /// Every industry the page scored anything for, with whether it is found: what a reviewer asks when an
@@ -94,7 +105,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             // A name that begins with the kind counts as a title word: one more sign is needed ("Hospital Records", a label;
             // "Taxi Driver (1976)", a film).
             title.extend(
-                named_first(&page.spaced_names, industry).filter(|w| !title.iter().any(|t| t.contains(w.as_str()))),
+                named_first(&page.named_first_parts, industry)
+                    .filter(|w| !title.iter().any(|t| t.contains(w.as_str()))),
             );
             title.truncate(2);
             // Among a catalogue's genres, 军事 and 体育 are kinds of books, not news channels.
@@ -128,6 +140,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 forms.iter().filter_map(|re| page.found_in_text(re).map(|q| q.chars().take(40).collect())).collect()
             };
             let mut kinds = found(&industry.evidence);
+            let formed = !kinds.is_empty();
             kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
             let dated = found(&industry.timestamps);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
@@ -161,6 +174,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 strong: !title.is_empty() || ending_weight.is_some() || full_licence,
                 named_with_form: !title.is_empty() && !kinds.is_empty(),
                 nav_besides_dates,
+                formed,
                 dated,
                 nav_hits: nav.len(),
                 evidence,
@@ -213,7 +227,6 @@ const SITE_WORDS: [&str; 4] = ["官方网站", "网站", "官网", "网"];
 /// What a site says of itself between the body's name and the word for a site (新闻网, 门户网站).
 const SITE_KINDS: [&str; 6] = ["新闻", "学术", "信息", "门户", "资讯", "官方"];
 
-/// A name without the words that call it a site: the name of the body the site is of.
 /// A name part this long or with this many words is a headline or a slogan, not an institution's name.
 const NAMED_FIRST_MAX_CHARS: usize = 40;
 const NAMED_FIRST_MAX_WORDS: usize = 6;
@@ -228,20 +241,29 @@ const NAME_PARTICLES: [&str; 18] = [
 /// Panaceia", "Hospital San José", "Аптека №1", "Universidad de Chile"): a whole word ("Hospitality Group" is no hospital)
 /// followed by a name — a capital, a number, or a script without case, after a particle or not — not by a sentence
 /// ("Hospital workers strike", a headline); and not a name the industry excludes ("Hospital Veterinario").
-pub(super) fn named_first<'r>(spaced_names: &str, industry: &'r Industry) -> Option<&'r String> {
+pub(super) fn named_first<'r>(parts: &[(String, String)], industry: &'r Industry) -> Option<&'r String> {
     if industry.name_beginnings.is_empty() {
         return None;
     }
-    spaced_names.split('|').flat_map(|n| n.split(super::identity::TITLE_SEPARATORS)).map(str::trim).find_map(|part| {
-        if part.chars().count() > NAMED_FIRST_MAX_CHARS || part.split(' ').count() > NAMED_FIRST_MAX_WORDS {
-            return None;
-        }
-        let folded = crate::text::fold(part);
+    parts.iter().find_map(|(part, folded)| {
         if industry.exclude.iter().any(|x| folded.contains(x.as_str())) {
             return None;
         }
         industry.name_beginnings.iter().find(|w| begins_with_kind(part, w))
     })
+}
+
+/// The parts of a page's names (read with [`crate::text::spaced`]) that [`named_first`] looks at, split at the title's
+/// separators, each with its folded form: split and folded once a page, not once an industry.
+pub(super) fn named_first_parts<'n>(names: impl Iterator<Item = &'n String>) -> Vec<(String, String)> {
+    names
+        .flat_map(|n| n.split(super::identity::TITLE_SEPARATORS))
+        .map(str::trim)
+        .filter(|part| {
+            part.chars().count() <= NAMED_FIRST_MAX_CHARS && part.split(' ').count() <= NAMED_FIRST_MAX_WORDS
+        })
+        .map(|part| (part.to_string(), crate::text::fold_simplified(part)))
+        .collect()
 }
 
 /// Whether `part` begins with the word `kind` (lower case) followed by a name. Compared character by character, so a
@@ -287,6 +309,7 @@ mod named_first_tests {
     }
 }
 
+/// A name without the words that call it a site: the name of the body the site is of.
 fn without_site_word(name: &str) -> &str {
     let Some(mut rest) = SITE_WORDS.iter().find_map(|w| name.strip_suffix(w)) else { return name };
     while let Some(shorter) = SITE_KINDS.iter().find_map(|k| rest.strip_suffix(k)) {

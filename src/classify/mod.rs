@@ -43,8 +43,9 @@ const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心"
 pub(crate) struct Prepared {
     pub title: String,
     pub names: String,
-    /// `names` with their words one space apart and their case kept, for the words an institution's name begins with.
-    pub spaced_names: String,
+    /// The parts of `names` short enough to be an institution's name, as written (words one space apart, case kept) and
+    /// folded, for the words such a name begins with ([`industry::named_first`]).
+    pub named_first_parts: Vec<(String, String)>,
     pub nav: Vec<String>,
     pub body: String,
     /// The visible text without template syntax, not folded, in simplified characters (for regexes).
@@ -77,19 +78,11 @@ impl Prepared {
             facts.heading.as_deref(),
             facts.logo_alt.as_deref(),
         ];
-        let spaced_names = sources
-            .into_iter()
-            .flatten()
-            .map(crate::text::spaced)
-            .filter(|n| !strip_template_syntax(n).trim().is_empty())
-            .collect::<Vec<_>>()
-            .join("|");
-        let mut names = sources
-            .into_iter()
-            .flatten()
-            .map(fold)
-            .filter(|n| !strip_template_syntax(n).trim().is_empty())
-            .collect::<Vec<_>>();
+        // Each name read once (NFKC, simplified characters), then kept with its words apart and folded.
+        let read: Vec<String> = sources.into_iter().flatten().map(crate::text::spaced).collect();
+        let stated = |n: &String| !strip_template_syntax(n).trim().is_empty();
+        let named_first_parts = industry::named_first_parts(read.iter().filter(|n| stated(n)));
+        let mut names = read.iter().map(|n| fold_simplified(n)).filter(stated).collect::<Vec<_>>();
         // A page with none of them (a section's template: its <title> in a layout not served with it) is
         // named by its first heading that reads as a name ("留言互动" in an h2, dev c2180), as for its site names.
         if names.is_empty() {
@@ -113,7 +106,7 @@ impl Prepared {
         Prepared {
             title,
             names,
-            spaced_names,
+            named_first_parts,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
@@ -161,11 +154,7 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
         Some((PlaceholderKind::Blank, _)) if blocked.is_none() => {
             // By a form of the industry's evidence, not by a name alone or a body signing it: a blank page titled "示例大学"
             // under "© 2024 示例大学 版权所有" says nothing yet.
-            Some(industry::industries(&page, &rules.preapproval)).filter(|found| {
-                found.iter().any(|hit| {
-                    hit.evidence.iter().any(|e| e.starts_with("evidence:") && !e.starts_with("evidence: signed by"))
-                })
-            })
+            industry::industries_shown_by_form(&page, &rules.preapproval)
         }
         _ => None,
     };

@@ -143,7 +143,7 @@ const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", 
 /// merely shares a word keeps its name. Board software signs every board it runs the same way ("Copyright © 2003–2009 PunBB",
 /// dev c5804 under the board's own "© Copyright 2005-2011 Symnum Systems"; "Copyright © 2017 vBulletin Solutions, Inc.";
 /// "© 2001-2012 Comsenz Inc.", Discuz!'s maker).
-const CONTENT_SYSTEM_MAKERS: [&str; 25] = [
+const CONTENT_SYSTEM_MAKERS: [&str; 24] = [
     "dedecms",
     "织梦科技",
     "empiresoftinc",
@@ -155,7 +155,6 @@ const CONTENT_SYSTEM_MAKERS: [&str; 25] = [
     "phpbbgroup",
     "mybb",
     "mybbgroup",
-    "vbulletinsolutions,inc",
     "vbulletinsolutions",
     "comsenzinc",
     "comsenz",
@@ -170,6 +169,11 @@ const CONTENT_SYSTEM_MAKERS: [&str; 25] = [
     "invisionpowerservices",
     "invisionpowerservicesinc",
 ];
+/// A holder as [`CONTENT_SYSTEM_MAKERS`] are compared: its part before the first full stop, letters and digits only
+/// ("vBulletin Solutions, Inc." and "vBulletin Solutions Inc" alike).
+fn maker_key(squeezed: &str) -> String {
+    squeezed.split('.').next().unwrap_or_default().chars().filter(|c| c.is_alphanumeric()).collect()
+}
 /// A credit to whoever made the theme, which a footer may run into the holder's name (lower case; an engine's
 /// "Powered by" is cut off the holder first, [`TRAILING_CREDIT`]).
 const THEME_CREDIT: &str = "theme";
@@ -346,7 +350,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         let lower = h.to_lowercase();
         let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
         let is_default = STAND_IN_NAMES.iter().any(|d| squeezed.contains(d))
-            || CONTENT_SYSTEM_MAKERS.contains(&squeezed.split('.').next().unwrap_or_default())
+            || CONTENT_SYSTEM_MAKERS.contains(&maker_key(&squeezed).as_str())
             || lower.contains(THEME_CREDIT);
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
@@ -565,6 +569,7 @@ mod tests {
         // Board software's own line names its maker, not the board's holder.
         assert_eq!(holder_of("Copyright © 2003–2009 PunBB."), None);
         assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions, Inc. All rights reserved."), None);
+        assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions Inc"), None);
         // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
         assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
         assert_ne!(holder_of("青禾 © 2016 版权所有 PENTA LILL").as_deref(), Some("青禾"));
