@@ -575,11 +575,10 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     // Morningstar") names who made or supplied something, not who runs the site; a holder the page is named after
     // does run it. Of holders alike the last, nearest the bottom, signs the site: an article's photo credit ("© AFP/ …",
     // dev c5724) comes before the site's own line. (The longer name was preferred until the twenty-seventh session.)
+    let han_company = |h: &str| is_organisation(h) && h.chars().any(is_han);
     let rank = |(h, credit): &(&str, bool)| {
-        let han = h.chars().any(is_han);
-        let folded = fold(h);
-        let named = page_names.contains(&folded);
-        (!credit, is_organisation(h) && han, is_organisation(h), han, named)
+        let named = page_names.contains(&fold(h));
+        (!credit, han_company(h), is_organisation(h), h.chars().any(is_han), named)
     };
     let best = holders.iter().max_by_key(|h| rank(h)).map(|(h, _)| h);
     // Only when no line names a role: a 承办 line is read below, after the holders.
@@ -587,7 +586,7 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
     // stands on a line of its own in the footer ("友际无限（北京）科技有限公司", "三七互娱旗下·上海硬通网络科技
     // 有限公司"): the company runs the site.
     if roles.is_empty()
-        && best.is_none_or(|h| !(is_organisation(h) && h.chars().any(is_han)))
+        && best.is_none_or(|h| !han_company(h))
         && let Some(company) =
             read_as_written(&facts.footer_text, company_line).or_else(|| company_in_copyright(&facts.copyright))
     {

@@ -143,10 +143,9 @@ const STAND_IN_NAMES: [&str; 7] = ["yourwebsite", "yourcompany", "companyname", 
 /// merely shares a word keeps its name. Board software signs every board it runs the same way ("Copyright © 2003–2009 PunBB",
 /// dev c5804 under the board's own "© Copyright 2005-2011 Symnum Systems"; "Copyright © 2017 vBulletin Solutions, Inc.";
 /// "© 2001-2012 Comsenz Inc.", Discuz!'s maker).
-const CONTENT_SYSTEM_MAKERS: [&str; 24] = [
+const CONTENT_SYSTEM_MAKERS: [&str; 17] = [
     "dedecms",
     "织梦科技",
-    "empiresoftinc",
     "empiresoft",
     "punbb",
     "fluxbb",
@@ -156,23 +155,25 @@ const CONTENT_SYSTEM_MAKERS: [&str; 24] = [
     "mybb",
     "mybbgroup",
     "vbulletinsolutions",
-    "comsenzinc",
     "comsenz",
     "phpwind",
-    "xenforoltd",
     "xenforo",
-    "vbulletinsolutionsinc",
-    "jelsoftenterprisesltd",
     "jelsoftenterprises",
     "simplemachines",
-    "simplemachinesllc",
     "invisionpowerservices",
-    "invisionpowerservicesinc",
 ];
+/// Latin legal forms (lower case, as a holder is compared): alone they name nobody, after a maker's name they are still
+/// the maker ("Comsenz Inc.", "XenForo Ltd.", "Simple Machines LLC").
+const LEGAL_FORMS: [&str; 9] = ["inc", "ltd", "llc", "co", "corp", "gmbh", "s.a", "sa", "ag"];
 /// A holder as [`CONTENT_SYSTEM_MAKERS`] are compared: its part before the first full stop, letters and digits only
 /// ("vBulletin Solutions, Inc." and "vBulletin Solutions Inc" alike).
 fn maker_key(squeezed: &str) -> String {
     squeezed.split('.').next().unwrap_or_default().chars().filter(|c| c.is_alphanumeric()).collect()
+}
+/// Whether a holder's [`maker_key`] is a content system's maker, with or without its legal form.
+fn is_content_system_maker(key: &str) -> bool {
+    let maker = |k: &str| CONTENT_SYSTEM_MAKERS.contains(&k);
+    maker(key) || LEGAL_FORMS.iter().any(|form| key.strip_suffix(form).is_some_and(maker))
 }
 /// A credit to whoever made the theme, which a footer may run into the holder's name (lower case; an engine's
 /// "Powered by" is cut off the holder first, [`TRAILING_CREDIT`]).
@@ -336,8 +337,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         }
         let h = h.trim().trim_end_matches(TRAILING).trim();
         // A company's legal form cut from its name ("…Solutions, Inc. All rights reserved" read from the comma) names nobody.
-        let legal_form_alone = ["inc", "ltd", "llc", "co", "corp", "gmbh", "s.a", "sa", "ag"]
-            .contains(&h.trim_end_matches('.').to_ascii_lowercase().as_str());
+        let legal_form_alone = LEGAL_FORMS.contains(&h.trim_end_matches('.').to_ascii_lowercase().as_str());
         let meaningful = h.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !legal_form_alone;
         // "号-2浙…": the tail of a filing number run into the next one.
         let is_number = h.to_ascii_uppercase().contains("ICP") || h.contains("公网安备") || h.starts_with('号');
@@ -350,7 +350,7 @@ pub fn holder_of(line: &str) -> Option<String> {
         let lower = h.to_lowercase();
         let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
         let is_default = STAND_IN_NAMES.iter().any(|d| squeezed.contains(d))
-            || CONTENT_SYSTEM_MAKERS.contains(&maker_key(&squeezed).as_str())
+            || is_content_system_maker(&maker_key(&squeezed))
             || lower.contains(THEME_CREDIT);
         let is_reprint = REPRINT_HOLDERS.iter().any(|r| h.starts_with(r));
         // Every Chinese footer links the public reporting bodies (中国互联网不良信息举报中心, 12318全国文化市场
@@ -570,6 +570,9 @@ mod tests {
         assert_eq!(holder_of("Copyright © 2003–2009 PunBB."), None);
         assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions, Inc. All rights reserved."), None);
         assert_eq!(holder_of("Copyright © 2017 vBulletin Solutions Inc"), None);
+        // The maker with its legal form is the maker still; the legal form alone names nobody.
+        assert_eq!(holder_of("© 2001-2012 Comsenz Inc."), None);
+        assert_eq!(holder_of("Copyright © 2019 Simple Machines LLC"), None);
         // The name before the mark when the years and 版权所有 are all that follow it (dev c4686, c5788).
         assert_eq!(holder_of("七闻论坛 © 2024 版权所有").as_deref(), Some("七闻论坛"));
         assert_ne!(holder_of("青禾 © 2016 版权所有 PENTA LILL").as_deref(), Some("青禾"));
