@@ -58,8 +58,8 @@ pub enum PageReadError {
 }
 
 impl PageRead {
-    /// The read without what only classification looks at (the page's text, navigation, headings
-    /// and outgoing links), so that what is kept per target stays small.
+    /// The read without what only classification looks at (the page's text, navigation, headings,
+    /// outgoing links and declared types), so that what is kept per target stays small.
     pub fn of(
         facts: &PageFacts,
         classification: &Classification,
@@ -82,6 +82,7 @@ impl PageRead {
             headings: Vec::new(),
             link_targets: Vec::new(),
             body_text: String::new(),
+            schema_types: Vec::new(),
             signals: facts.signals.clone(),
         };
         PageRead { facts, classification: classification.clone(), encoding: encoding.to_string(), needs_render }

@@ -32,7 +32,8 @@ struct Scored<'a> {
     named_with_form: bool,
     /// Nothing but navigation shows it once its timestamps are set aside.
     nav_besides_dates: bool,
-    /// Shown by a form of its `evidence` (not a body signing the footer; `dated` is the timestamps' share).
+    /// Shown by a form of its `evidence` or a schema.org type it declares (not a body signing the footer; `dated` is
+    /// the timestamps' share).
     formed: bool,
 }
 
@@ -143,9 +144,12 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let formed = !kinds.is_empty();
             kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
             let dated = found(&industry.timestamps);
+            // The page's own word for what it is, in the vocabulary search engines read.
+            let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t));
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
+                + if declared.is_some() { w.schema } else { 0.0 }
                 + w.evidence * (kinds.len() + dated.len()) as f64
                 + w.navigation * nav.len() as f64
                 + body_points
@@ -156,13 +160,15 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             evidence.extend(in_body.iter().take(4).map(|b| format!("text: {b}")));
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
             evidence.extend(kinds.iter().chain(&dated).map(|k| format!("evidence: {k}")));
+            evidence.extend(declared.map(|t| format!("declared: {t}")));
             // Channels linked from a page are what it points to, not yet what it does: a few of them
             // alone are a corner of a portal or a live-streaming site's menu.
             let nav_besides_dates = title.is_empty()
                 && ending_weight.is_none()
                 && in_body.is_empty()
                 && licence.is_none()
-                && kinds.is_empty();
+                && kinds.is_empty()
+                && declared.is_none();
             let nav_alone = nav_besides_dates && dated.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
@@ -171,10 +177,10 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             Scored {
                 industry,
                 score,
-                strong: !title.is_empty() || ending_weight.is_some() || full_licence,
+                strong: !title.is_empty() || ending_weight.is_some() || full_licence || declared.is_some(),
                 named_with_form: !title.is_empty() && !kinds.is_empty(),
                 nav_besides_dates,
-                formed,
+                formed: formed || declared.is_some(),
                 dated,
                 nav_hits: nav.len(),
                 evidence,

@@ -61,6 +61,8 @@ pub(crate) struct Prepared {
     /// The bodies that sign the site: its copyright holders and the bodies its footer's 主办 / 运营 /
     /// 承办 lines name (folded).
     pub signers: Vec<String>,
+    /// The schema.org types the page declares (as [`PageFacts::schema_types`]).
+    pub schema_types: Vec<String>,
     /// The body text's length as a visitor sees it: without what the page's own markup hides (the
     /// text a default page carries in a hidden block, dev c986, is no content of a site).
     pub chars: usize,
@@ -110,6 +112,7 @@ impl Prepared {
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),
+            schema_types: facts.schema_types.clone(),
             body,
             footer,
             footer_shown,

@@ -145,6 +145,9 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
         facts.visible_chars, facts.signals.links, facts.signals.scripts
     );
     println!("navigation   {}", facts.anchor_texts.iter().take(40).cloned().collect::<Vec<_>>().join(" · "));
+    if !facts.schema_types.is_empty() {
+        println!("declared     {}", facts.schema_types.join(" · "));
+    }
     for n in &facts.icp {
         println!(
             "icp          {} ({:?}, footer {}, visible {}, link {})",

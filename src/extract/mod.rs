@@ -10,6 +10,7 @@ mod generic_names;
 mod identity;
 mod links;
 mod region;
+mod schema;
 mod server_code;
 
 use std::collections::{HashMap, HashSet};
@@ -27,6 +28,7 @@ pub use budget::{Budget, OutOfTime};
 pub use copyright::{COMPANY_FORMS, holder_of, is_organisation};
 pub use dom::{HIDDEN_ATTRIBUTE, Signals};
 pub(crate) use generic_names::is_generic_name;
+pub use schema::SCHEMA_TYPE_LIMIT;
 
 /// What the scanner read from a page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -61,6 +63,10 @@ pub struct PageFacts {
     /// The visible text, white space collapsed, at most [`BODY_LIMIT`] characters.
     #[serde(default)]
     pub body_text: String,
+    /// The schema.org types the page declares (JSON-LD `@type`, microdata `itemtype`), by local name, at most
+    /// [`SCHEMA_TYPE_LIMIT`].
+    #[serde(default)]
+    pub schema_types: Vec<String>,
     #[serde(default)]
     pub signals: Signals,
 }
@@ -340,6 +346,7 @@ pub fn extract_within(
         headings,
         link_targets: link_targets(&flat, page_url),
         body_text,
+        schema_types: schema::declared_types(&html),
         signals: flat.signals,
     })
 }

@@ -29,6 +29,9 @@ pub struct Weights {
     /// Each kind of structural evidence (a dateline, an editor's byline, a post counter).
     #[serde(default)]
     pub evidence: f64,
+    /// A schema.org type the page declares that is one of the industry's `schema_types`.
+    #[serde(default)]
+    pub schema: f64,
     /// An industry shown by navigation alone (no name, text, licence or evidence) needs at least
     /// this many of its items: a whole menu, not a portal's corner. 0: no such bound.
     #[serde(default)]
@@ -129,6 +132,9 @@ pub(crate) struct IndustryRule {
     pub body: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// schema.org types (local names, as `NewsArticle`) a page declares itself as when it is of this industry.
+    #[serde(default)]
+    pub schema_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -182,6 +188,8 @@ pub struct Industry {
     pub navigation: Vec<String>,
     pub body: Vec<String>,
     pub exclude: Vec<String>,
+    /// schema.org types that declare a page of this industry (`[weights] schema`), compared as written.
+    pub schema_types: Vec<String>,
 }
 
 impl Industry {
@@ -231,6 +239,7 @@ impl Preapproval {
                 navigation: folded(&r.navigation),
                 body: folded(&r.body),
                 exclude: folded(&r.exclude),
+                schema_types: r.schema_types,
                 key,
                 name: r.name,
                 status: r.status,
