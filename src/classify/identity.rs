@@ -111,8 +111,22 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
                 .find(|&(_, c)| c.is_ascii_alphabetic())
                 .map(|(i, _)| part[..i].trim_end())
                 .filter(|head| head.chars().count() >= 2 && head.chars().all(crate::text::is_han));
-            std::iter::once(part).chain(han_head).filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
+            std::iter::once(part)
+                .chain(han_head)
+                .chain(bracketed(part))
+                .filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
         })
+}
+
+/// Corner and lenticular brackets set a name apart inside a title as separators do
+/// ("秋葉原駅から徒歩3分の歯医者【中川歯科クリニック】", dev c6544; "【官网】" marks the rest).
+const NAME_BRACKETS: [(char, char); 3] = [('【', '】'), ('「', '」'), ('『', '』')];
+
+/// The names a title part sets in brackets.
+fn bracketed(part: &str) -> impl Iterator<Item = &str> {
+    NAME_BRACKETS.iter().flat_map(move |&(open, close)| {
+        part.split(open).skip(1).filter_map(move |rest| rest.split_once(close).map(|(inside, _)| inside.trim()))
+    })
 }
 
 /// The responsibility lines of a footer, read once per page ([`role_lines`]) and shared by the names,
@@ -707,6 +721,11 @@ mod tests {
         // A closing exclamation and a trailing welcome are no part of a name (dev c1864, c2138).
         assert!(name_parts("欢迎来到青禾医堂!").any(|p| p == "欢迎来到青禾医堂"));
         assert!(name_parts("青禾大学教务处欢迎你!").any(|p| p == "青禾大学教务处"));
+        // A name in brackets inside a title part is a part of its own.
+        let parts: Vec<&str> = name_parts("駅から徒歩3分の歯医者【青禾歯科クリニック】青禾区の歯医者").collect();
+        assert!(parts.contains(&"青禾歯科クリニック"), "{parts:?}");
+        assert!(name_parts("「青禾病院」").any(|p| p == "青禾病院"));
+        assert_eq!(name_parts("青禾【未闭合").count(), 1);
     }
 
     #[test]

@@ -96,7 +96,11 @@ pub(super) fn placeholder(
     let sign_in = facts.signals.password_inputs > 0;
     // A site's own not-found page (titled "404 Page Not Found", a line of its own below) is the site
     // answering for a path it has no page for; a server's stock answer is a fingerprint's above.
-    let error_page = rules.blank_error_titles.iter().any(|w| page.title.contains(w.as_str()));
+    // So is one that says so in its text and offers the way back into the site (a stock answer links nowhere).
+    let says_not_found = || rules.blank_error_titles.iter().any(|w| page.body.contains(w.as_str()));
+    let links_home = || page.nav.iter().any(|item| rules.blank_home_links.iter().any(|w| item.contains(w.as_str())));
+    let error_page =
+        rules.blank_error_titles.iter().any(|w| page.title.contains(w.as_str())) || (says_not_found() && links_home());
     if app_shell
         || sign_in
         || error_page

@@ -57,6 +57,10 @@ pub struct BlankRule {
     /// empty site.
     #[serde(default)]
     pub error_titles: Vec<String>,
+    /// Words of a link back into the site ("返回首页", "Home"): a page whose text says, as `error_titles` do, that
+    /// the page was not found, and that offers one of these, is the site answering too.
+    #[serde(default)]
+    pub home_links: Vec<String>,
     /// At most this many form controls (any number when not given): a page asking its visitor to fill in
     /// or choose several things is an application at work, however little it says.
     #[serde(default)]
@@ -200,6 +204,7 @@ pub struct Placeholders {
     pub blank_max_form_controls: usize,
     pub blank_stock_words: Vec<String>,
     pub blank_error_titles: Vec<String>,
+    pub blank_home_links: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
     /// The rule for default pages no fingerprint names; `None` when the file has none.
     pub hosting_talk: Option<HostingTalk>,
@@ -220,6 +225,7 @@ impl Placeholders {
             blank_max_form_controls: file.blank.max_form_controls.unwrap_or(usize::MAX),
             blank_stock_words: folded(&file.blank.stock_words),
             blank_error_titles: folded(&file.blank.error_titles),
+            blank_home_links: folded(&file.blank.home_links),
             hosting_talk: file.hosting_talk.map(|t| HostingTalk {
                 max_chars: t.max_chars,
                 min_terms: t.min_terms,
