@@ -118,14 +118,17 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
         })
 }
 
-/// Corner and lenticular brackets set a name apart inside a title as separators do
-/// ("秋葉原駅から徒歩3分の歯医者【中川歯科クリニック】", dev c6544; "【官网】" marks the rest).
-const NAME_BRACKETS: [(char, char); 3] = [('【', '】'), ('「', '」'), ('『', '』')];
+/// A lenticular or corner bracket closing a title part sets the name apart as a separator does
+/// ("秋葉原駅から徒歩3分の歯医者【中川歯科クリニック】", dev c6544; "千代田区秋葉原の歯医者「中川歯科クリニック」"). Not one inside
+/// a part: 「」 and 『』 quote whatever a headline is about ("「青葉病院」で院内感染", the review's case), and 【】 before the rest
+/// labels it ("【招聘】", "【青葉総合病院】看護師求人").
+const NAME_BRACKETS: [(char, char); 2] = [('【', '】'), ('「', '」')];
 
-/// The names a title part sets in brackets.
-fn bracketed(part: &str) -> impl Iterator<Item = &str> {
-    NAME_BRACKETS.iter().flat_map(move |&(open, close)| {
-        part.split(open).skip(1).filter_map(move |rest| rest.split_once(close).map(|(inside, _)| inside.trim()))
+/// The name a title part closes with in brackets.
+fn bracketed(part: &str) -> Option<&str> {
+    NAME_BRACKETS.iter().find_map(|&(open, close)| {
+        let inside = part.trim_end().strip_suffix(close)?;
+        inside.rsplit_once(open).map(|(_, name)| name.trim())
     })
 }
 
@@ -721,10 +724,12 @@ mod tests {
         // A closing exclamation and a trailing welcome are no part of a name (dev c1864, c2138).
         assert!(name_parts("欢迎来到青禾医堂!").any(|p| p == "欢迎来到青禾医堂"));
         assert!(name_parts("青禾大学教务处欢迎你!").any(|p| p == "青禾大学教务处"));
-        // A name in brackets inside a title part is a part of its own.
-        let parts: Vec<&str> = name_parts("駅から徒歩3分の歯医者【青禾歯科クリニック】青禾区の歯医者").collect();
+        // A name in brackets that closes a title part is a part of its own; one that a headline quotes is not.
+        let parts: Vec<&str> = name_parts("駅から徒歩3分の歯医者【青禾歯科クリニック】").collect();
         assert!(parts.contains(&"青禾歯科クリニック"), "{parts:?}");
-        assert!(name_parts("「青禾病院」").any(|p| p == "青禾病院"));
+        assert!(name_parts("青禾区の歯医者「青禾病院」").any(|p| p == "青禾病院"));
+        assert!(!name_parts("「青禾病院」で院内感染、職員ら10人陽性").any(|p| p == "青禾病院"));
+        assert!(!name_parts("【青禾総合病院】看護師求人").any(|p| p == "青禾総合病院"));
         assert_eq!(name_parts("青禾【未闭合").count(), 1);
     }
 

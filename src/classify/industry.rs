@@ -32,8 +32,7 @@ struct Scored<'a> {
     named_with_form: bool,
     /// Nothing but navigation shows it once its timestamps are set aside.
     nav_besides_dates: bool,
-    /// Shown by a form of its `evidence` or a schema.org type it declares (not a body signing the footer; `dated` is
-    /// the timestamps' share).
+    /// Shown by a form of its `evidence` (not a body signing the footer; `dated` is the timestamps' share).
     formed: bool,
 }
 
@@ -144,8 +143,11 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let formed = !kinds.is_empty();
             kinds.extend(signed_as(page, industry).map(|signer| format!("signed by {signer}")));
             let dated = found(&industry.timestamps);
-            // The page's own word for what it is, in the vocabulary search engines read.
-            let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t));
+            // The page's own word for what it is, in the vocabulary search engines read — unless its names or its menu
+            // say it is what the industry excludes (a company's press release declared a NewsArticle, under 公司新闻).
+            let excluded = matches!(names, std::borrow::Cow::Owned(_))
+                || page.nav.iter().any(|item| industry.exclude.iter().any(|x| item.contains(x.as_str())));
+            let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t)).filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
@@ -180,7 +182,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 strong: !title.is_empty() || ending_weight.is_some() || full_licence || declared.is_some(),
                 named_with_form: !title.is_empty() && !kinds.is_empty(),
                 nav_besides_dates,
-                formed: formed || declared.is_some(),
+                // Not a declared type: a template's empty JSON-LD block is still an empty page.
+                formed,
                 dated,
                 nav_hits: nav.len(),
                 evidence,

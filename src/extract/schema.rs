@@ -24,70 +24,92 @@ const MICRODATA_LIMIT: usize = 256;
 static JSON_LD: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse(r#"script[type="application/ld+json" i]"#).expect("static selector"));
 static ITEMTYPE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("[itemtype]").expect("static selector"));
-/// The first `"@type": "NewsArticle"` or `"@type": ["NewsArticle", "Article"]` of a block that is not valid JSON (a
-/// trailing comma, template syntax left in): its types are no less declared, and the first is its root's, written
-/// before what the root contains.
-static FIRST_TYPE: LazyLock<Regex> =
+/// A `"@type": "NewsArticle"` or `"@type": ["NewsArticle", "Article"]` entry of a block that is not valid JSON (a
+/// trailing comma, template syntax left in): its root's types are no less declared.
+static TYPE_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""@type"\s*:\s*(?:"([^"]{1,200})"|\[([^\]]{1,600})\])"#).expect("static regex"));
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#""([^"]{1,200})""#).expect("static regex"));
 /// The property by which an entity names who runs it: its publisher is the site's own operator.
-const SELF_PROPERTIES: [&str; 2] = ["publisher", "mainEntity"];
+const PUBLISHER: &str = "publisher";
+/// The properties by which a flattened graph's items tie the page, its site and its main entity together: pointing so
+/// says nothing of being about another thing.
+const STRUCTURE: [&str; 3] = ["mainEntity", "mainEntityOfPage", "isPartOf"];
 
 /// The schema.org types the page declares, distinct, in the order first declared.
 pub(crate) fn declared_types(html: &Html) -> Vec<String> {
     let mut types = Vec::new();
     for block in html.select(&JSON_LD).take(BLOCK_LIMIT) {
         let text: String = block.text().collect();
-        let text = head(&text, BLOCK_READ_LIMIT);
+        let text = unwrapped(head(&text, BLOCK_READ_LIMIT));
         match serde_json::from_str::<Value>(text) {
             Ok(root) => own_entities(&root, &mut types),
-            Err(_) => {
-                if let Some(entry) = FIRST_TYPE.captures(text) {
-                    match (entry.get(1), entry.get(2)) {
-                        (Some(one), _) => keep(&mut types, one.as_str()),
-                        (None, Some(list)) => {
-                            for name in QUOTED.captures_iter(list.as_str()) {
-                                keep(&mut types, &name[1]);
-                            }
-                        }
-                        (None, None) => {}
-                    }
-                }
-            }
+            Err(_) => root_types_by_form(text, &mut types),
         }
     }
-    for element in html.select(&ITEMTYPE).take(MICRODATA_LIMIT) {
-        // An item that is another's property (`itemprop="about"`) is what that item is about, unless it is the
-        // one that runs it.
-        let property = element.value().attr("itemprop");
-        if property.is_some_and(|p| !p.split_ascii_whitespace().any(|p| SELF_PROPERTIES.contains(&p))) {
-            continue;
-        }
-        // `itemtype` may list several types, space-separated.
-        for url in element.value().attr("itemtype").unwrap_or("").split_ascii_whitespace() {
-            if is_schema_org(url) {
-                keep(&mut types, url);
-            }
-        }
-    }
+    microdata_items(html, &mut types);
     types
 }
 
-/// The types of a block's own entities: the root (or each item of a root list), the items of a `@graph`, and
-/// the publisher each names.
+/// The types of a block's own entities: the root (or each item of a root list), the items of a `@graph` that no
+/// other item points to except as its publisher (a flattened graph names what an article is about as an item of its
+/// own, referred to by `@id`), and the publisher each names.
 fn own_entities(root: &Value, types: &mut Vec<String>) {
     let roots: Vec<&Value> = match root {
         Value::Array(items) => items.iter().collect(),
         other => vec![other],
     };
     for entity in roots {
-        let graph = entity.get("@graph").and_then(Value::as_array).into_iter().flatten();
-        for own in std::iter::once(entity).chain(graph) {
+        let graph: Vec<&Value> = entity.get("@graph").and_then(Value::as_array).into_iter().flatten().collect();
+        let (mut pointed_at, mut publishers) = (Vec::new(), Vec::new());
+        for item in &graph {
+            references(item, false, &mut pointed_at, &mut publishers, 0);
+        }
+        let own_graph = graph.into_iter().filter(|item| {
+            let id = item.get("@id").and_then(Value::as_str);
+            id.is_none_or(|id| !pointed_at.contains(&id) || publishers.contains(&id))
+        });
+        for own in std::iter::once(entity).chain(own_graph) {
             types_of(own, types);
-            for property in SELF_PROPERTIES {
-                types_of(own.get(property).unwrap_or(&Value::Null), types);
+            types_of(own.get(PUBLISHER).unwrap_or(&Value::Null), types);
+        }
+    }
+}
+
+/// Nesting read for references: a flattened graph's items point to each other one or two levels down.
+const REFERENCE_DEPTH: usize = 4;
+
+/// The `@id`s an item's properties point to, apart as they are its publisher or anything else.
+fn references<'v>(
+    value: &'v Value,
+    as_publisher: bool,
+    pointed_at: &mut Vec<&'v str>,
+    publishers: &mut Vec<&'v str>,
+    depth: usize,
+) {
+    if depth > REFERENCE_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                if key == "@id" {
+                    // An item's own `@id` names it; only one below its top level points elsewhere.
+                    if depth > 0
+                        && let Some(id) = field.as_str()
+                    {
+                        if as_publisher { publishers.push(id) } else { pointed_at.push(id) }
+                    }
+                } else if !STRUCTURE.contains(&key.as_str()) {
+                    references(field, as_publisher || key == PUBLISHER, pointed_at, publishers, depth + 1);
+                }
             }
         }
+        Value::Array(items) => {
+            for item in items {
+                references(item, as_publisher, pointed_at, publishers, depth + 1);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -97,6 +119,66 @@ fn types_of(entity: &Value, types: &mut Vec<String>) {
         Some(Value::String(one)) => keep(types, one),
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).for_each(|one| keep(types, one)),
         _ => {}
+    }
+}
+
+/// The types of a block that is not valid JSON, read by form: the `@type` entries of its root object, one level
+/// inside its outermost braces (or brackets and braces), not those of what the root contains.
+fn root_types_by_form(text: &str, types: &mut Vec<String>) {
+    for entry in TYPE_ENTRY.captures_iter(text) {
+        let at = entry.get(0).map_or(0, |m| m.start());
+        if nesting_at(text, at) > 2 || (nesting_at(text, at) == 2 && !text.trim_start().starts_with('[')) {
+            continue;
+        }
+        match (entry.get(1), entry.get(2)) {
+            (Some(one), _) => keep(types, one.as_str()),
+            (None, Some(list)) => {
+                for name in QUOTED.captures_iter(list.as_str()) {
+                    keep(types, &name[1]);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// How many braces and brackets are open at byte `at`, outside strings.
+fn nesting_at(text: &str, at: usize) -> usize {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for c in text[..at].chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (false, _, '"') => in_string = true,
+            (false, _, '{' | '[') => depth += 1,
+            (false, _, '}' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// The types of the page's microdata items that are no other item's property (`itemprop="about"` is what that item is
+/// about), or are its publisher; a type several such items carry is a list's (a directory of dentists), not the page's.
+fn microdata_items(html: &Html, types: &mut Vec<String>) {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for element in html.select(&ITEMTYPE).take(MICRODATA_LIMIT) {
+        let property = element.value().attr("itemprop");
+        if property.is_some_and(|p| !p.split_ascii_whitespace().any(|p| p == PUBLISHER)) {
+            continue;
+        }
+        // `itemtype` may list several types, space-separated.
+        for url in element.value().attr("itemtype").unwrap_or("").split_ascii_whitespace().filter(|u| is_schema_org(u))
+        {
+            match seen.iter_mut().find(|(known, _)| known == url) {
+                Some((_, count)) => *count += 1,
+                None => seen.push((url.to_string(), 1)),
+            }
+        }
+    }
+    for (url, _) in seen.iter().filter(|(_, count)| *count == 1) {
+        keep(types, url);
     }
 }
 
@@ -115,6 +197,15 @@ fn keep(types: &mut Vec<String>, declared: &str) {
     if well_formed && types.len() < SCHEMA_TYPE_LIMIT && !types.iter().any(|t| t == name) {
         types.push(name.to_string());
     }
+}
+
+/// A block's JSON without the CDATA section or comment some templates wrap it in (dev c6590, Aktuálně.cz).
+fn unwrapped(text: &str) -> &str {
+    let text = text.trim();
+    [("<![CDATA[", "]]>"), ("<!--", "-->")]
+        .iter()
+        .find_map(|(open, close)| text.strip_prefix(open).map(|t| t.strip_suffix(close).unwrap_or(t).trim()))
+        .unwrap_or(text)
 }
 
 /// The first `limit` bytes of `text`, cut at a character boundary.
@@ -153,10 +244,36 @@ mod tests {
     }
 
     #[test]
-    fn a_block_that_is_not_valid_json_declares_its_first_type() {
-        let page = r#"<script type="application/ld+json">{"@type": "RadioStation", "name": "{{ site.name }}",
-            "about": {"@type": "Hospital"},}</script>"#;
+    fn a_block_that_is_not_valid_json_declares_its_root_s_types() {
+        let page = r#"<script type="application/ld+json">{"about": {"@type": "Hospital"}, "@type": "RadioStation",
+            "name": "{{ site.name }}",}</script>"#;
         assert_eq!(types_of_page(page), ["RadioStation"]);
+        let list = r#"<script type="application/ld+json">[{"@type": "School", "x": {"@type": "Hospital"}},]</script>"#;
+        assert_eq!(types_of_page(list), ["School"]);
+    }
+
+    #[test]
+    fn a_block_wrapped_in_cdata_or_a_comment_is_read() {
+        let page = r#"<script type="application/ld+json"><![CDATA[ {"@type":"NewsArticle"} ]]></script>
+            <script type="application/ld+json"><!-- {"@type":"RadioStation"} --></script>"#;
+        assert_eq!(types_of_page(page), ["NewsArticle", "RadioStation"]);
+    }
+
+    #[test]
+    fn a_flattened_graph_s_item_another_points_to_is_not_the_page_unless_as_its_publisher() {
+        let page = r##"<script type="application/ld+json">{"@graph":[
+            {"@type":"BlogPosting","@id":"#post","about":{"@id":"#hospital"},"publisher":{"@id":"#outlet"}},
+            {"@type":"Hospital","@id":"#hospital"},
+            {"@type":"NewsMediaOrganization","@id":"#outlet"},
+            {"@type":"WebPage","@id":"#page","mainEntity":{"@id":"#post"}}]}</script>"##;
+        assert_eq!(types_of_page(page), ["BlogPosting", "NewsMediaOrganization", "WebPage"]);
+    }
+
+    #[test]
+    fn what_a_page_s_main_entity_is_or_a_list_of_items_is_not_the_page() {
+        let page = r#"<script type="application/ld+json">{"@type":"WebPage","mainEntity":{"@type":"TaxiService"}}</script>
+            <ul><li itemscope itemtype="http://schema.org/Dentist">A</li><li itemscope itemtype="http://schema.org/Dentist">B</li></ul>"#;
+        assert_eq!(types_of_page(page), ["WebPage"]);
     }
 
     #[test]
