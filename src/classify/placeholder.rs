@@ -11,8 +11,9 @@ pub(super) fn interception(page: &Prepared, rules: &Placeholders) -> Option<Stri
         .interceptions
         .iter()
         .find(|f| {
-            f.title.iter().any(|w| page.title.contains(w.as_str()))
-                || f.text.iter().any(|w| page.body.contains(w.as_str()))
+            page.chars <= f.max_chars
+                && (f.title.iter().any(|w| page.title.contains(w.as_str()))
+                    || f.text.iter().any(|w| page.body.contains(w.as_str())))
         })
         .map(|f| f.id.clone())
 }

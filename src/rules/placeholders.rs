@@ -155,6 +155,10 @@ pub(crate) struct InterceptionRule {
     pub title: Vec<String>,
     #[serde(default)]
     pub text: Vec<String>,
+    /// The visible text is at most this long (any length when not given): words a site may also carry
+    /// in its own footer name an interception only on a page that says little else.
+    #[serde(default)]
+    pub max_chars: Option<usize>,
 }
 
 /// One of the file's own tests.
@@ -275,7 +279,7 @@ impl Placeholders {
                     image_names_titles: Vec::new(),
                     patterns: Vec::new(),
                     patterns_in_title: false,
-                    max_chars: usize::MAX,
+                    max_chars: f.max_chars.unwrap_or(usize::MAX),
                     max_links: usize::MAX,
                 })
                 .collect(),
