@@ -90,6 +90,14 @@ const COMPANY_LABELS: [&str; 3] = ["公司全称", "公司名称", "企业名称
 pub(super) const TITLE_SEPARATORS: [char; 12] = ['-', '_', '|', '–', '—', '·', ':', '：', '丨', '｜', '·', '>'];
 /// A title part longer than this is a headline, not a name.
 const PART_MAX_CHARS: usize = 24;
+/// The same for a part in the Latin alphabet, read folded (its spaces gone): its words spell out what a Chinese name
+/// says in a few characters ("Ferndale House Dental Practice", 27 letters, dev c6464).
+const LATIN_PART_MAX_CHARS: usize = 40;
+
+/// How long a folded name part may be and still be a name.
+fn part_max_chars(part: &str) -> usize {
+    if part.chars().all(|c| c < '\u{0250}') { LATIN_PART_MAX_CHARS } else { PART_MAX_CHARS }
+}
 
 /// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that
 /// can be a name: each cut at the title separators, trimmed, no headline.
@@ -114,7 +122,7 @@ pub(super) fn name_parts(names: &str) -> impl Iterator<Item = &str> {
             std::iter::once(part)
                 .chain(han_head)
                 .chain(bracketed(part))
-                .filter(|p| !p.is_empty() && p.chars().count() <= PART_MAX_CHARS)
+                .filter(|p| !p.is_empty() && p.chars().count() <= part_max_chars(p))
         })
 }
 
@@ -731,6 +739,11 @@ mod tests {
         assert!(!name_parts("「青禾病院」で院内感染、職員ら10人陽性").any(|p| p == "青禾病院"));
         assert!(!name_parts("【青禾総合病院】看護師求人").any(|p| p == "青禾総合病院"));
         assert_eq!(name_parts("青禾【未闭合").count(), 1);
+        // A name spelt out in Latin letters is longer, folded, than a Chinese one; a Chinese headline as long is not a name.
+        assert!(name_parts("greenfieldhousedentalpractice|chesterfield").any(|p| p == "greenfieldhousedentalpractice"));
+        assert!(
+            !name_parts("青禾市第一人民医院举行二〇二四年度新入职员工岗前培训开班仪式").any(|p| p.ends_with("仪式"))
+        );
     }
 
     #[test]
