@@ -86,6 +86,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                     names = std::borrow::Cow::Owned(names.replace(x.as_str(), ""));
                 }
             }
+            // A menu item that says the page is what the industry excludes (公司新闻).
+            let names_excluded = |item: &str| industry.exclude.iter().any(|x| item.contains(x.as_str()));
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
@@ -123,7 +125,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                     page.nav.iter().any(|item| {
                         // A long item may lead to a long word ("患者就医指南" is a 就医指南).
                         let within = if long { item.contains(n.as_str()) } else { item.starts_with(n.as_str()) };
-                        item == *n || (within && !industry.exclude.iter().any(|x| item.contains(x.as_str())))
+                        item == *n || (within && !names_excluded(item))
                     })
                 })
                 .collect();
@@ -145,8 +147,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let dated = found(&industry.timestamps);
             // The page's own word for what it is, in the vocabulary search engines read — unless its names or its menu
             // say it is what the industry excludes (a company's press release declared a NewsArticle, under 公司新闻).
-            let excluded = matches!(names, std::borrow::Cow::Owned(_))
-                || page.nav.iter().any(|item| industry.exclude.iter().any(|x| item.contains(x.as_str())));
+            let excluded =
+                matches!(names, std::borrow::Cow::Owned(_)) || page.nav.iter().any(|item| names_excluded(item));
             let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t)).filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64

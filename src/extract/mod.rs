@@ -83,7 +83,7 @@ const NAV_ITEM_MAX_CHARS: usize = 8;
 const NAV_ITEM_MAX_WORDS: usize = 3;
 const NAV_ITEM_MAX_SPELLED_CHARS: usize = 24;
 /// The end of the Latin blocks (Basic Latin to Latin Extended-B).
-const LATIN_END: char = '\u{0250}';
+pub(crate) const LATIN_END: char = '\u{0250}';
 
 /// Whether a link's text is short enough to be a menu item rather than a headline.
 fn is_navigation_item(text: &str) -> bool {

@@ -125,9 +125,11 @@ fn types_of(entity: &Value, types: &mut Vec<String>) {
 /// The types of a block that is not valid JSON, read by form: the `@type` entries of its root object, one level
 /// inside its outermost braces (or brackets and braces), not those of what the root contains.
 fn root_types_by_form(text: &str, types: &mut Vec<String>) {
+    let root_depth = if text.trim_start().starts_with('[') { 2 } else { 1 };
+    let mut nesting = Nesting::default();
     for entry in TYPE_ENTRY.captures_iter(text) {
         let at = entry.get(0).map_or(0, |m| m.start());
-        if nesting_at(text, at) > 2 || (nesting_at(text, at) == 2 && !text.trim_start().starts_with('[')) {
+        if nesting.at(text, at) > root_depth {
             continue;
         }
         match (entry.get(1), entry.get(2)) {
@@ -142,21 +144,33 @@ fn root_types_by_form(text: &str, types: &mut Vec<String>) {
     }
 }
 
-/// How many braces and brackets are open at byte `at`, outside strings.
-fn nesting_at(text: &str, at: usize) -> usize {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for c in text[..at].chars() {
-        match (in_string, escaped, c) {
-            (true, true, _) => escaped = false,
-            (true, false, '\\') => escaped = true,
-            (true, false, '"') => in_string = false,
-            (false, _, '"') => in_string = true,
-            (false, _, '{' | '[') => depth += 1,
-            (false, _, '}' | ']') => depth = depth.saturating_sub(1),
-            _ => {}
+/// How many braces and brackets are open, outside strings, read forward once through a text (each entry's depth from
+/// where the last one's was read, not from the text's start: a block of many entries is read in one pass).
+#[derive(Default)]
+struct Nesting {
+    read_to: usize,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// The depth at byte `at`, at or after the last byte asked for.
+    fn at(&mut self, text: &str, at: usize) -> usize {
+        for c in text[self.read_to..at].chars() {
+            match (self.in_string, self.escaped, c) {
+                (true, true, _) => self.escaped = false,
+                (true, false, '\\') => self.escaped = true,
+                (true, false, '"') => self.in_string = false,
+                (false, _, '"') => self.in_string = true,
+                (false, _, '{' | '[') => self.depth += 1,
+                (false, _, '}' | ']') => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
         }
+        self.read_to = at;
+        self.depth
     }
-    depth
 }
 
 /// The types of the page's microdata items that are no other item's property (`itemprop="about"` is what that item is
@@ -250,6 +264,10 @@ mod tests {
         assert_eq!(types_of_page(page), ["RadioStation"]);
         let list = r#"<script type="application/ld+json">[{"@type": "School", "x": {"@type": "Hospital"}},]</script>"#;
         assert_eq!(types_of_page(list), ["School"]);
+        // Braces and quotes inside strings open nothing.
+        let quoted = r#"<script type="application/ld+json">{"name": "a { \"b\" [", "@type": "RadioStation",
+            "x": {"@type": "Hospital"},}</script>"#;
+        assert_eq!(types_of_page(quoted), ["RadioStation"]);
     }
 
     #[test]
