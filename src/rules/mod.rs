@@ -200,6 +200,7 @@ impl RuleSet {
                         check_catalogue(path, text, &compiled, &mut errors);
                         check_licence_weights(path, text, &compiled, &mut errors);
                         check_repeated_words(path, text, &compiled, &mut errors);
+                        check_schema_types(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -385,6 +386,31 @@ fn check_licence_weights(path: &Path, text: &str, rules: &Preapproval, errors: &
     }
 }
 
+/// An industry's `schema_types` are compared with the local names a page's types are read as (`NewsArticle`, as
+/// `extract` keeps them: letters and digits, a capital first); one written otherwise ("https://schema.org/NewsArticle",
+/// "News Article") would never match, and types that `[weights] schema` weighs at nothing count for nothing. Either is a
+/// mistake, located at the industry's table.
+fn check_schema_types(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
+    for industry in &rules.industries {
+        let table = format!("[industries.{}]", industry.key);
+        for name in &industry.schema_types {
+            let local = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !local {
+                let message = format!(
+                    "industries.{}.schema_types: {name:?} is not a schema.org type's local name (as \"NewsArticle\")",
+                    industry.key
+                );
+                errors.push(RuleError::at(path, text, &table, message));
+            }
+        }
+        if !industry.schema_types.is_empty() && rules.weights.schema <= 0.0 {
+            let message = format!("industries.{}.schema_types: [weights] schema weighs them at nothing", industry.key);
+            errors.push(RuleError::at(path, text, &table, message));
+        }
+    }
+}
+
 /// A word listed twice in one of an industry's lists (as folded: "MV" and "mv" are one word) counts once:
 /// the second is a slip — a word meant for another list, or pasted twice — located at the industry's table.
 fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
@@ -397,6 +423,7 @@ fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &m
             ("navigation", &industry.navigation),
             ("body", &industry.body),
             ("exclude", &industry.exclude),
+            ("schema_types", &industry.schema_types),
         ];
         for (field, words) in lists {
             for word in repeated(words) {
@@ -698,6 +725,36 @@ mod tests {
             "[industries.culture]",
             ("navigation = [\"游戏\", ", "navigation = [\"游戏\", \"游戏\", "),
             "industries.culture.navigation: \"游戏\" is listed twice",
+        );
+    }
+
+    #[test]
+    fn a_schema_type_written_as_no_local_name_is_located_at_its_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.ride_hailing]",
+            ("schema_types = [\"TaxiService\"", "schema_types = [\"https://schema.org/TaxiService\""),
+            "industries.ride_hailing.schema_types: \"https://schema.org/TaxiService\" is not a schema.org type's local name",
+        );
+    }
+
+    #[test]
+    fn schema_types_weighed_at_nothing_are_located_at_their_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.ride_hailing]",
+            ("\nschema = 6.0\n", "\nschema = 0.0\n"),
+            "industries.ride_hailing.schema_types: [weights] schema weighs them at nothing",
+        );
+    }
+
+    #[test]
+    fn a_schema_type_listed_twice_is_located_at_its_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.ride_hailing]",
+            ("schema_types = [\"TaxiService\"", "schema_types = [\"TaxiService\", \"TaxiService\""),
+            "industries.ride_hailing.schema_types: \"TaxiService\" is listed twice",
         );
     }
 
