@@ -150,10 +150,15 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let excluded =
                 matches!(names, std::borrow::Cow::Owned(_)) || page.nav.iter().any(|item| names_excluded(item));
             let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t)).filter(|_| !excluded);
+            // A service known by name, named so whole in the page's own names: "知乎", not "知乎热榜 - 某某博客"'s part.
+            let service = super::identity::name_parts(&page.own_names).find_map(|part| {
+                industry.services.iter().find(|s| part == s.as_str() || without_site_word(part) == s.as_str())
+            });
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
                 + if declared.is_some() { w.schema } else { 0.0 }
+                + if service.is_some() { w.service } else { 0.0 }
                 + w.evidence * (kinds.len() + dated.len()) as f64
                 + w.navigation * nav.len() as f64
                 + body_points
@@ -165,6 +170,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             evidence.extend(licence.iter().map(|l| format!("licence: {l}")));
             evidence.extend(kinds.iter().chain(&dated).map(|k| format!("evidence: {k}")));
             evidence.extend(declared.map(|t| format!("declared: {t}")));
+            evidence.extend(service.map(|s| format!("service: {s}")));
             // Channels linked from a page are what it points to, not yet what it does: a few of them
             // alone are a corner of a portal or a live-streaming site's menu.
             let nav_besides_dates = title.is_empty()
@@ -172,7 +178,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 && in_body.is_empty()
                 && licence.is_none()
                 && kinds.is_empty()
-                && declared.is_none();
+                && declared.is_none()
+                && service.is_none();
             let nav_alone = nav_besides_dates && dated.is_empty();
             let score = if nav_alone && nav.len() < w.navigation_alone_min_items { 0.0 } else { score };
             // A licence that cannot show the industry by itself (a portal's 网文 licence for a corner of
@@ -181,7 +188,11 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             Scored {
                 industry,
                 score,
-                strong: !title.is_empty() || ending_weight.is_some() || full_licence || declared.is_some(),
+                strong: !title.is_empty()
+                    || ending_weight.is_some()
+                    || full_licence
+                    || declared.is_some()
+                    || service.is_some(),
                 named_with_form: !title.is_empty() && !kinds.is_empty(),
                 nav_besides_dates,
                 // Not a declared type: a template's empty JSON-LD block is still an empty page.

@@ -408,6 +408,10 @@ fn check_schema_types(path: &Path, text: &str, rules: &Preapproval, errors: &mut
             let message = format!("industries.{}.schema_types: [weights] schema weighs them at nothing", industry.key);
             errors.push(RuleError::at(path, text, &table, message));
         }
+        if !industry.services.is_empty() && rules.weights.service <= 0.0 {
+            let message = format!("industries.{}.services: [weights] service weighs them at nothing", industry.key);
+            errors.push(RuleError::at(path, text, &table, message));
+        }
     }
 }
 
@@ -424,6 +428,7 @@ fn check_repeated_words(path: &Path, text: &str, rules: &Preapproval, errors: &m
             ("body", &industry.body),
             ("exclude", &industry.exclude),
             ("schema_types", &industry.schema_types),
+            ("services", &industry.services),
         ];
         for (field, words) in lists {
             for word in repeated(words) {
@@ -755,6 +760,26 @@ mod tests {
             "[industries.ride_hailing]",
             ("schema_types = [\"TaxiService\"", "schema_types = [\"TaxiService\", \"TaxiService\""),
             "industries.ride_hailing.schema_types: \"TaxiService\" is listed twice",
+        );
+    }
+
+    #[test]
+    fn services_weighed_at_nothing_are_located_at_their_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.bulletin]",
+            ("\nservice = 6.0\n", "\nservice = 0.0\n"),
+            "industries.bulletin.services: [weights] service weighs them at nothing",
+        );
+    }
+
+    #[test]
+    fn a_service_listed_twice_is_located_at_its_industry() {
+        assert_located(
+            "preapproval.toml",
+            "[industries.bulletin]",
+            ("services = [\"知乎\"", "services = [\"知乎\", \"知乎\""),
+            "industries.bulletin.services: \"知乎\" is listed twice",
         );
     }
 

@@ -61,6 +61,10 @@ pub struct BlankRule {
     /// the page was not found, and that offers one of these, is the site answering too.
     #[serde(default)]
     pub home_links: Vec<String>,
+    /// Words a service answers with for one address it gave out and withdrew ("链接已过期", "This link has expired"):
+    /// a live service answering for a link, not an empty site, however short.
+    #[serde(default)]
+    pub link_answers: Vec<String>,
     /// At most this many form controls (any number when not given): a page asking its visitor to fill in
     /// or choose several things is an application at work, however little it says.
     #[serde(default)]
@@ -209,6 +213,7 @@ pub struct Placeholders {
     pub blank_stock_words: Vec<String>,
     pub blank_error_titles: Vec<String>,
     pub blank_home_links: Vec<String>,
+    pub blank_link_answers: Vec<String>,
     pub fingerprints: Vec<Fingerprint>,
     /// The rule for default pages no fingerprint names; `None` when the file has none.
     pub hosting_talk: Option<HostingTalk>,
@@ -230,6 +235,7 @@ impl Placeholders {
             blank_stock_words: folded(&file.blank.stock_words),
             blank_error_titles: folded(&file.blank.error_titles),
             blank_home_links: folded(&file.blank.home_links),
+            blank_link_answers: folded(&file.blank.link_answers),
             hosting_talk: file.hosting_talk.map(|t| HostingTalk {
                 max_chars: t.max_chars,
                 min_terms: t.min_terms,

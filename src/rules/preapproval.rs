@@ -32,6 +32,9 @@ pub struct Weights {
     /// A schema.org type the page declares that is one of the industry's `schema_types`.
     #[serde(default)]
     pub schema: f64,
+    /// A name of the page that is one of the industry's `services`.
+    #[serde(default)]
+    pub service: f64,
     /// An industry shown by navigation alone (no name, text, licence or evidence) needs at least
     /// this many of its items: a whole menu, not a portal's corner. 0: no such bound.
     #[serde(default)]
@@ -135,6 +138,10 @@ pub(crate) struct IndustryRule {
     /// schema.org types (local names, as `NewsArticle`) a page declares itself as when it is of this industry.
     #[serde(default)]
     pub schema_types: Vec<String>,
+    /// Services of the industry known by name (知乎, 爱奇艺): a name of the page that is one of them, whole, is that
+    /// service's page or a copy presenting itself as it.
+    #[serde(default)]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,6 +197,8 @@ pub struct Industry {
     pub exclude: Vec<String>,
     /// schema.org types that declare a page of this industry (`[weights] schema`), compared as written.
     pub schema_types: Vec<String>,
+    /// Services of the industry by name, folded (`[weights] service`): compared with whole name parts.
+    pub services: Vec<String>,
 }
 
 impl Industry {
@@ -240,6 +249,7 @@ impl Preapproval {
                 body: folded(&r.body),
                 exclude: folded(&r.exclude),
                 schema_types: r.schema_types,
+                services: folded(&r.services),
                 key,
                 name: r.name,
                 status: r.status,
