@@ -70,6 +70,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
     // item looked at (a page has a hundred items or more, and each industry a dozen long words).
     let nav_joined = page.nav.join("\n");
     let body_words = rules.body_words_present(&page.body);
+    let service_parts = service_parts(page, rules);
     let scored: Vec<Scored<'_>> = rules
         .industries
         .iter()
@@ -150,10 +151,14 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let excluded =
                 matches!(names, std::borrow::Cow::Owned(_)) || page.nav.iter().any(|item| names_excluded(item));
             let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t)).filter(|_| !excluded);
-            // A service known by name, named so whole in the page's own names: "知乎", not "知乎热榜 - 某某博客"'s part.
-            let service = super::identity::name_parts(&page.own_names).find_map(|part| {
-                industry.services.iter().find(|s| part == s.as_str() || without_site_word(part) == s.as_str())
-            });
+            // A service known by name, named so whole: "知乎", not "知乎热榜 - 某某博客"'s part; unless the page's names or
+            // menu say it is what the industry excludes, as for a declared type.
+            let service = service_parts
+                .iter()
+                .find_map(|part| {
+                    industry.services.iter().find(|s| *part == s.as_str() || without_site_word(part) == s.as_str())
+                })
+                .filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
@@ -242,6 +247,21 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             (s, found)
         })
         .collect()
+}
+
+/// The name parts a known service is looked for in: og:site_name's, and those of the title and main heading that name
+/// the site og:site_name names (or all of them, with none). A part naming another site is a page of the og:site_name's
+/// site about the service (an app store's listing titled after the app), and a page named by a site that writes about
+/// services (an encyclopedia, a download site) is none of them.
+fn service_parts<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
+    let names = || page.og_site_name.iter().chain(&page.shown_names);
+    if names().any(|n| rules.service_pages.about.iter().any(|a| n.contains(a.as_str()))) {
+        return Vec::new();
+    }
+    let og = page.og_site_name.as_deref();
+    let og_parts = og.into_iter().flat_map(super::identity::name_parts);
+    let shown_parts = page.shown_names.iter().flat_map(|n| super::identity::name_parts(n));
+    og_parts.chain(shown_parts.filter(|part| og.is_none_or(|og| og.contains(part) || part.contains(og)))).collect()
 }
 
 /// What a site adds after the name of the body that runs it: 某某大学新闻网, 某某医院官网, 某某学院学术网.

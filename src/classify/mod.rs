@@ -43,9 +43,10 @@ const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心"
 pub(crate) struct Prepared {
     pub title: String,
     pub names: String,
-    /// The names the page gives itself in its title, og:site_name and main heading (folded, joined by `|`): not a
-    /// picture's alt text, which may name what the page links to (a hospital's YouTube icon, dev c5532).
-    pub own_names: String,
+    /// The page's og:site_name, and the names its title and main heading show (folded): where a known service is looked
+    /// for — not a picture's alt text, which may name what the page links to (a hospital's YouTube icon, dev c5532).
+    pub og_site_name: Option<String>,
+    pub shown_names: Vec<String>,
     /// The parts of `names` short enough to be an institution's name, as written (words one space apart, case kept) and
     /// folded, for the words such a name begins with ([`industry::named_first`]).
     pub named_first_parts: Vec<(String, String)>,
@@ -102,12 +103,8 @@ impl Prepared {
             names = vec![holder.clone()];
         }
         let names = names.join("|");
-        let own_names = [facts.title.as_deref(), facts.og_site_name.as_deref(), facts.heading.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(|n| fold_simplified(&crate::text::spaced(n)))
-            .collect::<Vec<_>>()
-            .join("|");
+        let stated_name = |n: &Option<String>| n.as_deref().map(fold_simplified).filter(|n| stated(n));
+        let shown_names = [&facts.title, &facts.heading].into_iter().filter_map(stated_name).collect();
         // A page whose bottom region was not found shows its licences somewhere in its text.
         let (footer, footer_shown) = if facts.footer_text.trim().is_empty() {
             (raw.clone(), raw_shown.clone())
@@ -117,7 +114,8 @@ impl Prepared {
         Prepared {
             title,
             names,
-            own_names,
+            og_site_name: stated_name(&facts.og_site_name),
+            shown_names,
             named_first_parts,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),

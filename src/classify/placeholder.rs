@@ -100,14 +100,14 @@ pub(super) fn placeholder(
     // So is one that says so in its text and offers the way back into the site (a stock answer links nowhere).
     let says_not_found = || rules.blank_error_titles.iter().any(|w| page.body.contains(w.as_str()));
     let links_home = || page.nav.iter().any(|item| rules.blank_home_links.iter().any(|w| item.contains(w.as_str())));
+    let error_page =
+        rules.blank_error_titles.iter().any(|w| page.title.contains(w.as_str())) || (says_not_found() && links_home());
     // A service that gave out a link and withdrew it says so of that link alone: it is there to answer.
-    let link_answer = || rules.blank_link_answers.iter().any(|w| page.body.contains(w.as_str()));
-    let error_page = rules.blank_error_titles.iter().any(|w| page.title.contains(w.as_str()))
-        || (says_not_found() && links_home())
-        || link_answer();
+    let link_answer = rules.blank_link_answers.iter().any(|w| page.body.contains(w.as_str()));
     if app_shell
         || sign_in
         || error_page
+        || link_answer
         || facts.signals.images > 0
         || facts.signals.embeds > 0
         || page.nav.len() > rules.blank_max_links

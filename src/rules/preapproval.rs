@@ -151,6 +151,16 @@ pub struct IndustryCase {
     pub industries: Vec<String>,
 }
 
+/// Pages that name a service without being it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePagesRule {
+    /// Words of a site that writes about services (an encyclopedia, an app store, a download site): a page named with
+    /// one is that site's page about a service, and no service's own.
+    #[serde(default)]
+    pub about: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PreapprovalFile {
@@ -162,6 +172,8 @@ pub(crate) struct PreapprovalFile {
     pub forum: ForumRule,
     #[serde(default)]
     pub government: GovernmentFile,
+    #[serde(default)]
+    pub service_pages: ServicePagesRule,
     pub industries: BTreeMap<String, IndustryRule>,
     #[serde(default)]
     pub case: Vec<IndustryCase>,
@@ -212,6 +224,8 @@ impl Industry {
 #[derive(Debug, Clone)]
 pub struct Preapproval {
     pub weights: Weights,
+    /// [`ServicePagesRule`], its words folded.
+    pub service_pages: ServicePagesRule,
     pub portal: PortalRule,
     pub catalogue: CatalogueRule,
     pub forum: ForumRule,
@@ -268,6 +282,7 @@ impl Preapproval {
             super::word_set::WordSet::new(industries.iter().flat_map(|i: &Industry| i.body.iter().cloned()).collect());
         Preapproval {
             body_words,
+            service_pages: ServicePagesRule { about: folded(&file.service_pages.about) },
             weights: file.weights,
             portal: file.portal,
             catalogue,
