@@ -122,7 +122,8 @@ pub(crate) struct IndustryRule {
     #[serde(default)]
     pub name_ending_weight: Option<f64>,
     /// A name of the page that begins with one of these words is the name of such an institution, in the languages that
-    /// put the kind first ("Farmacia …", "Hospital …", "Аптека …"); it counts as a name ending does.
+    /// put the kind first ("Farmacia …", "Hospital …", "Аптека …"); it counts as a title word (one more sign is
+    /// needed: "Hospital Records" is a label, "Taxi Driver" a film), not at `name_ending_weight`.
     #[serde(default)]
     pub name_beginnings: Vec<String>,
     /// Endings of the name of a body of this industry: a copyright holder or a 主办 line's body that
