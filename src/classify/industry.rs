@@ -156,7 +156,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let service = service_parts
                 .iter()
                 .find_map(|part| {
-                    industry.services.iter().find(|s| *part == s.as_str() || without_site_word(part) == s.as_str())
+                    let bare = [without_site_word(part), without_domain_suffix(part)];
+                    industry.services.iter().find(|s| *part == s.as_str() || bare.contains(&s.as_str()))
                 })
                 .filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
@@ -264,6 +265,17 @@ fn service_parts<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
     og_parts.chain(shown_parts.filter(|part| og.is_none_or(|og| og.contains(part) || part.contains(og)))).collect()
 }
 
+/// The suffixes of a domain a site may be named by ("SFGate.com", "NGA.CN"), compound ones first.
+const DOMAIN_SUFFIXES: [&str; 6] = [".com.cn", ".com", ".cn", ".net", ".org", ".tv"];
+
+/// A name written as its domain, without the suffix ("sfgate.com" is SFGate): only a name of one word, no space.
+fn without_domain_suffix(name: &str) -> &str {
+    if name.contains(char::is_whitespace) {
+        return name;
+    }
+    DOMAIN_SUFFIXES.iter().find_map(|suffix| name.strip_suffix(suffix)).filter(|n| !n.is_empty()).unwrap_or(name)
+}
+
 /// What a site adds after the name of the body that runs it: 某某大学新闻网, 某某医院官网, 某某学院学术网.
 const SITE_WORDS: [&str; 4] = ["官方网站", "网站", "官网", "网"];
 /// What a site says of itself between the body's name and the word for a site (新闻网, 门户网站).
@@ -332,8 +344,16 @@ fn begins_with_kind(part: &str, kind: &str) -> bool {
 }
 
 #[cfg(test)]
-mod named_first_tests {
-    use super::begins_with_kind;
+mod name_form_tests {
+    use super::{begins_with_kind, without_domain_suffix};
+
+    #[test]
+    fn a_name_written_as_its_domain_is_the_name() {
+        assert_eq!(without_domain_suffix("sfgate.com"), "sfgate");
+        assert_eq!(without_domain_suffix("nga.com.cn"), "nga");
+        assert_eq!(without_domain_suffix("the guardian.com"), "the guardian.com");
+        assert_eq!(without_domain_suffix(".com"), ".com");
+    }
 
     #[test]
     fn a_kind_word_begins_a_name_not_a_sentence() {
