@@ -156,8 +156,12 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let service = service_parts
                 .iter()
                 .find_map(|part| {
-                    let bare = [without_site_word(part), without_domain_suffix(part)];
-                    industry.services.iter().find(|s| *part == s.as_str() || bare.contains(&s.as_str()))
+                    // A domain names the service only as the whole name ("SFGate.com"), not inside a lookup tool's title.
+                    let whole =
+                        page.og_site_name.as_deref() == Some(*part) || page.shown_names.iter().any(|n| n == part);
+                    let domain = whole.then(|| without_domain_suffix(part));
+                    let bare = [Some(without_site_word(part)), domain];
+                    industry.services.iter().find(|s| *part == s.as_str() || bare.contains(&Some(s.as_str())))
                 })
                 .filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
@@ -265,14 +269,11 @@ fn service_parts<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
     og_parts.chain(shown_parts.filter(|part| og.is_none_or(|og| og.contains(part) || part.contains(og)))).collect()
 }
 
-/// The suffixes of a domain a site may be named by ("SFGate.com", "NGA.CN"), compound ones first.
+/// The suffixes of a domain a site may be named by ("SFGate.com"), compound ones first.
 const DOMAIN_SUFFIXES: [&str; 6] = [".com.cn", ".com", ".cn", ".net", ".org", ".tv"];
 
-/// A name written as its domain, without the suffix ("sfgate.com" is SFGate): only a name of one word, no space.
+/// A folded name written as its domain, without the suffix ("sfgate.com" is SFGate's name).
 fn without_domain_suffix(name: &str) -> &str {
-    if name.contains(char::is_whitespace) {
-        return name;
-    }
     DOMAIN_SUFFIXES.iter().find_map(|suffix| name.strip_suffix(suffix)).filter(|n| !n.is_empty()).unwrap_or(name)
 }
 
@@ -351,7 +352,6 @@ mod name_form_tests {
     fn a_name_written_as_its_domain_is_the_name() {
         assert_eq!(without_domain_suffix("sfgate.com"), "sfgate");
         assert_eq!(without_domain_suffix("nga.com.cn"), "nga");
-        assert_eq!(without_domain_suffix("the guardian.com"), "the guardian.com");
         assert_eq!(without_domain_suffix(".com"), ".com");
     }
 
