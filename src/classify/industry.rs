@@ -70,7 +70,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
     // item looked at (a page has a hundred items or more, and each industry a dozen long words).
     let nav_joined = page.nav.join("\n");
     let body_words = rules.body_words_present(&page.body);
-    let service_parts = service_parts(page, rules);
+    let service_names = service_names(page, rules);
     let scored: Vec<Scored<'_>> = rules
         .industries
         .iter()
@@ -153,17 +153,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let declared = page.schema_types.iter().find(|t| industry.schema_types.contains(t)).filter(|_| !excluded);
             // A service known by name, named so whole: "知乎", not "知乎热榜 - 某某博客"'s part; unless the page's names or
             // menu say it is what the industry excludes, as for a declared type.
-            let service = service_parts
-                .iter()
-                .find_map(|part| {
-                    // A domain names the service only as the whole name ("SFGate.com"), not inside a lookup tool's title.
-                    let whole =
-                        page.og_site_name.as_deref() == Some(*part) || page.shown_names.iter().any(|n| n == part);
-                    let domain = whole.then(|| without_domain_suffix(part));
-                    let bare = [Some(without_site_word(part)), domain];
-                    industry.services.iter().find(|s| *part == s.as_str() || bare.contains(&Some(s.as_str())))
-                })
-                .filter(|_| !excluded);
+            let service =
+                service_names.iter().find_map(|n| industry.services.iter().find(|s| s == n)).filter(|_| !excluded);
             let body_points = (w.body * in_body.len() as f64).min(w.body_cap);
             let score = w.title * title.len() as f64
                 + ending_weight.unwrap_or(0.0)
@@ -254,11 +245,13 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
         .collect()
 }
 
-/// The name parts a known service is looked for in: og:site_name's, and those of the title and main heading that name
-/// the site og:site_name names (or all of them, with none). A part naming another site is a page of the og:site_name's
-/// site about the service (an app store's listing titled after the app), and a page named by a site that writes about
-/// services (an encyclopedia, a download site) is none of them.
-fn service_parts<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
+/// The names a known service is looked for as, read once per page: the parts of og:site_name, and of the title and main
+/// heading where they name the site og:site_name names (all of them, with none), each also without a site word
+/// (某某官网) and — where it is the whole name ("SFGate.com"), not inside a lookup tool's title — without its domain's
+/// suffix. A part naming another site is a page of the og:site_name's site about the service (an app store's listing
+/// titled after the app), and a page named by a site that writes about services (an encyclopedia, a download site) is
+/// none of them.
+fn service_names<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
     let names = || page.og_site_name.iter().chain(&page.shown_names);
     if names().any(|n| rules.service_pages.about.iter().any(|a| n.contains(a.as_str()))) {
         return Vec::new();
@@ -266,7 +259,14 @@ fn service_parts<'p>(page: &'p Prepared, rules: &Preapproval) -> Vec<&'p str> {
     let og = page.og_site_name.as_deref();
     let og_parts = og.into_iter().flat_map(super::identity::name_parts);
     let shown_parts = page.shown_names.iter().flat_map(|n| super::identity::name_parts(n));
-    og_parts.chain(shown_parts.filter(|part| og.is_none_or(|og| og.contains(part) || part.contains(og)))).collect()
+    let parts = og_parts.chain(shown_parts.filter(|part| og.is_none_or(|og| og.contains(part) || part.contains(og))));
+    parts
+        .flat_map(|part| {
+            let whole = names().any(|n| n == part);
+            [Some(part), Some(without_site_word(part)), whole.then(|| without_domain_suffix(part))]
+        })
+        .flatten()
+        .collect()
 }
 
 /// The suffixes of a domain a site may be named by ("SFGate.com"), compound ones first.
@@ -399,6 +399,22 @@ mod tests {
     use super::*;
     use crate::extract::{CopyrightFact, PageFacts};
     use crate::rules::RuleSet;
+
+    /// A service is compared with whole name parts: one the parts never yield whole (a title separator inside it, longer than
+    /// a name part may be) could never be found.
+    #[test]
+    fn every_listed_service_can_be_a_whole_name_part() {
+        let rules = RuleSet::embedded();
+        for industry in &rules.preapproval.industries {
+            for service in &industry.services {
+                assert!(
+                    super::super::identity::name_parts(service).any(|p| p == service),
+                    "industries.{}.services: {service:?} is never a whole name part",
+                    industry.key
+                );
+            }
+        }
+    }
 
     fn signed(holder: &str, footer: &str) -> PageFacts {
         PageFacts {

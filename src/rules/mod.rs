@@ -201,6 +201,7 @@ impl RuleSet {
                         check_licence_weights(path, text, &compiled, &mut errors);
                         check_repeated_words(path, text, &compiled, &mut errors);
                         check_schema_types(path, text, &compiled, &mut errors);
+                        check_unweighed_lists(path, text, &compiled, &mut errors);
                         compiled
                     });
                 }
@@ -388,8 +389,7 @@ fn check_licence_weights(path: &Path, text: &str, rules: &Preapproval, errors: &
 
 /// An industry's `schema_types` are compared with the local names a page's types are read as (`NewsArticle`, as
 /// `extract` keeps them: letters and digits, a capital first); one written otherwise ("https://schema.org/NewsArticle",
-/// "News Article") would never match, and types that `[weights] schema` weighs at nothing count for nothing. Either is a
-/// mistake, located at the industry's table.
+/// "News Article") would never match: a mistake, located at the industry's table.
 fn check_schema_types(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
     for industry in &rules.industries {
         let table = format!("[industries.{}]", industry.key);
@@ -404,13 +404,23 @@ fn check_schema_types(path: &Path, text: &str, rules: &Preapproval, errors: &mut
                 errors.push(RuleError::at(path, text, &table, message));
             }
         }
-        if !industry.schema_types.is_empty() && rules.weights.schema <= 0.0 {
-            let message = format!("industries.{}.schema_types: [weights] schema weighs them at nothing", industry.key);
-            errors.push(RuleError::at(path, text, &table, message));
-        }
-        if !industry.services.is_empty() && rules.weights.service <= 0.0 {
-            let message = format!("industries.{}.services: [weights] service weighs them at nothing", industry.key);
-            errors.push(RuleError::at(path, text, &table, message));
+    }
+}
+
+/// An industry's list that `[weights]` weighs at nothing (its `schema_types` under `schema`, its `services` under
+/// `service`) counts for nothing: a mistake, located at the industry's table.
+fn check_unweighed_lists(path: &Path, text: &str, rules: &Preapproval, errors: &mut Vec<RuleError>) {
+    for industry in &rules.industries {
+        let lists = [
+            ("schema_types", "schema", industry.schema_types.is_empty(), rules.weights.schema),
+            ("services", "service", industry.services.is_empty(), rules.weights.service),
+        ];
+        for (field, weight_name, empty, weight) in lists {
+            if !empty && weight <= 0.0 {
+                let message =
+                    format!("industries.{}.{field}: [weights] {weight_name} weighs them at nothing", industry.key);
+                errors.push(RuleError::at(path, text, &format!("[industries.{}]", industry.key), message));
+            }
         }
     }
 }
