@@ -232,7 +232,13 @@ fn an_industry_listed_twice_is_refused() {
 
 #[test]
 fn content_classification_agrees_with_the_labels() {
-    let rules = RuleSet::embedded();
+    // A rules directory to try against the corpus (an edited copy, as `rules explain --rules` reads it): the figures and
+    // disagreements are printed and nothing is asserted, since the copy is an experiment and not what ships.
+    let trial = std::env::var_os("ICP_PATROL_CORPUS_RULES").map(std::path::PathBuf::from);
+    let rules = match &trial {
+        Some(dir) => RuleSet::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())),
+        None => RuleSet::embedded(),
+    };
     let mut scores: BTreeMap<Split, Scores> = BTreeMap::new();
     let mut notes = Vec::new();
     for (split, case_scores, case_notes) in par_map(&cases("content"), |dir| judge(dir, &rules)).into_iter().flatten() {
@@ -242,6 +248,10 @@ fn content_classification_agrees_with_the_labels() {
     let figures: Vec<String> = scores.iter().map(|(split, s)| s.figure(split.name())).collect();
     let figures = figures.join("\n");
     eprintln!("{}\n{figures}", notes.join("\n"));
+    if let Some(dir) = trial {
+        eprintln!("(rules from {}: not checked against the known disagreements)", dir.display());
+        return;
+    }
     known_dev_disagreements_are_exactly_these(&notes);
     for (split, s) in &scores {
         if *split == Split::Dev {
