@@ -31,9 +31,14 @@ static HOLDER_BEFORE_MARK: LazyLock<Regex> = LazyLock::new(|| {
 /// What follows an e-mail address's @: a domain and nothing else.
 static EMAIL_DOMAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9-]+(?:\.[a-z0-9-]+)+$").expect("e-mail domain"));
-/// "All Rights Reserved", however written: words of the notice, not of its holder.
-static ALL_RIGHTS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("(?i){ALL_RIGHTS_WORDS}")).expect("all rights reserved"));
+/// The same notice as the other languages of the sites a provider hosts write it ("Todos os direitos reservados", "Tous droits
+/// réservés", "Alle Rechte vorbehalten", "Все права защищены"): a footer's "© 2024 . Todos los derechos reservados" names nobody.
+/// Spaces optional, as in the English form: the holder is also read from the line with its spaces squeezed out.
+const ALL_RIGHTS_ELSEWHERE: &str = r"tod[oa]s\s*(?:los|os|as)\s*(?:derechos|direitos)\s*reservados|tous\s*droits\s*r[ée]serv[ée]s|alle\s*rechte\s*vorbehalten|tutti\s*i\s*diritti\s*riservati|alle\s*rechten\s*voorbehouden|wszelkie\s*prawa\s*zastrze[żz]one|все\s*права\s*защищены|tüm\s*hakları\s*saklıdır|hak\s*cipta\s*dilindungi|bảo\s*lưu\s*mọi\s*quyền";
+/// "All Rights Reserved", however written and in whichever language: words of the notice, not of its holder.
+static ALL_RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!("(?i){ALL_RIGHTS_WORDS}|{ALL_RIGHTS_ELSEWHERE}")).expect("all rights reserved")
+});
 /// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
 static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
@@ -688,6 +693,18 @@ mod tests {
             Some("北京科能广告有限公司深圳分公司")
         );
         assert_eq!(holder_of("Theme By 富达传媒 Copyright Your WebSite.Some Rights Reserved."), None);
+        // The notice in the other languages names nobody, before a holder or alone after the years.
+        assert_eq!(holder_of("© 2000-2024 . Todos los derechos reservados"), None);
+        assert_eq!(holder_of("Copyright © 2023 Todos os direitos reservados"), None);
+        assert_eq!(holder_of("© 2021 Tous droits réservés"), None);
+        assert_eq!(holder_of("© 2022 Alle Rechte vorbehalten"), None);
+        assert_eq!(holder_of("© 2020 Все права защищены"), None);
+        assert_eq!(holder_of("BGFitness©2019-Todososdireitosreservados."), None);
+        assert_eq!(holder_of("© 2023 BG Fitness. Todos os direitos reservados").as_deref(), Some("BG Fitness"));
+        assert_eq!(
+            holder_of("Copyright © 2019 Musterfirma GmbH - Alle Rechte vorbehalten").as_deref(),
+            Some("Musterfirma GmbH")
+        );
         // "版权归X所有" names X; a reprint notice names the article's author, and a notice giving several
         // works to several owners names none of them as the site's holder.
         assert_eq!(holder_of("本站内容版权归示例网所有").as_deref(), Some("示例网"));
