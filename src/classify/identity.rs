@@ -96,7 +96,7 @@ const LATIN_PART_MAX_CHARS: usize = 40;
 
 /// How long a folded name part may be and still be a name.
 fn part_max_chars(part: &str) -> usize {
-    if part.chars().all(|c| c < crate::extract::LATIN_END) { LATIN_PART_MAX_CHARS } else { PART_MAX_CHARS }
+    if part.chars().all(crate::extract::is_spelled_out) { LATIN_PART_MAX_CHARS } else { PART_MAX_CHARS }
 }
 
 /// The parts of the page's folded names joined by `|` (title, og:site_name, heading, logo alt) that

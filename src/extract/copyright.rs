@@ -33,12 +33,24 @@ static EMAIL_DOMAIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9-]+(?:\.[a-z0-9-]+)+$").expect("e-mail domain"));
 /// The same notice as the other languages of the sites a provider hosts write it ("Todos os direitos reservados", "Tous droits
 /// réservés", "Alle Rechte vorbehalten", "Все права защищены"): a footer's "© 2024 . Todos los derechos reservados" names nobody.
-/// Spaces optional, as in the English form: the holder is also read from the line with its spaces squeezed out.
-const ALL_RIGHTS_ELSEWHERE: &str = r"tod[oa]s\s*(?:los|os|as)\s*(?:derechos|direitos)\s*reservados|tous\s*droits\s*r[ée]serv[ée]s|alle\s*rechte\s*vorbehalten|tutti\s*i\s*diritti\s*riservati|alle\s*rechten\s*voorbehouden|wszelkie\s*prawa\s*zastrze[żz]one|все\s*права\s*защищены|tüm\s*hakları\s*saklıdır|hak\s*cipta\s*dilindungi|bảo\s*lưu\s*mọi\s*quyền";
+/// Spaces optional, as in the English form: the holder is also read from the line with its spaces squeezed out. (Turkish's dotless
+/// ı has no upper case of its own in case folding: both are written out.)
+const ALL_RIGHTS_ELSEWHERE: &str = concat!(
+    r"(?:tod[oa]s\s*(?:los|os|as)\s*)?(?:derechos|direitos)\s*reservados|tous\s*(?:les\s*)?droits\s*(?:sont\s*)?r[ée]serv[ée]s",
+    r"|alle\s*rechte\s*vorbehalten|tutti\s*i\s*diritti\s*riservati|alle\s*rechten\s*voorbehouden|wszelkie\s*prawa\s*zastrze[żz]one",
+    r"|все\s*права\s*защищены|t[üu]m\s*hakla?r[ıiIİ]\s*sakl[ıiIİ]d[ıiIİ]r",
+    r"|(?:hak\s*cipta|semua\s*hak)\s*dilindungi(?:\s*(?:oleh\s*)?undang[\s-]*undang)?|bảo\s*lưu\s*mọi\s*quyền|đã\s*đăng\s*ký\s*bản\s*quyền",
+);
+/// "All Rights Reserved" in English alone, however written.
+static ALL_RIGHTS_ENGLISH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i)^{ALL_RIGHTS_WORDS}$")).expect("all rights reserved, English"));
 /// "All Rights Reserved", however written and in whichever language: words of the notice, not of its holder.
 static ALL_RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!("(?i){ALL_RIGHTS_WORDS}|{ALL_RIGHTS_ELSEWHERE}")).expect("all rights reserved")
 });
+/// The word that gives the notice's rights to its holder ("reservados a Empresa Z", "réservés à", "reserved to").
+static NOTICE_PREPOSITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:a\s+favor\s+de|a|à|ao|aos|para|to)\s+").expect("notice preposition"));
 /// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
 static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
@@ -314,7 +326,24 @@ pub fn holder_of(line: &str) -> Option<String> {
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
         let h = match ALL_RIGHTS.find(h) {
-            Some(m) if h[..m.start()].trim().is_empty() => without_leading_noise(&h[m.end()..]).to_string(),
+            // After the notice, only a name it runs straight into is its holder ("All Rights Reserved 新浪公司", "Todos os direitos
+            // reservados a Empresa Z"); past a full stop, a dash or a bar comes the footer's next item ("… reservados. Desenvolvido por
+            // Agência X", "… vorbehalten. Impressum").
+            Some(m) if h[..m.start()].trim().is_empty() => {
+                let rest = &h[m.end()..];
+                // In the other languages a footer names its holder before the notice; what follows it past a full stop or a
+                // dash is the next item (an English notice's "All Rights Reserved. 某某学院" still names the college, dev c2930).
+                // A Latin name glued to the notice (the line read with its spaces squeezed out) cannot be told from a
+                // preposition before it ("…reservadosaEmpresaZ").
+                let elsewhere = !ALL_RIGHTS_ENGLISH.is_match(m.as_str());
+                let glued = rest.starts_with(|c: char| c.is_alphabetic() && !is_han(c));
+                let next_item = rest.trim_start().starts_with(['.', '-', '–', '—', '|', '·', ',', ';']);
+                if elsewhere && (glued || next_item) {
+                    String::new()
+                } else {
+                    NOTICE_PREPOSITION.replace(without_leading_noise(rest), "").to_string()
+                }
+            }
             Some(m) => h[..m.start()].to_string(),
             None => h.to_string(),
         };
@@ -700,6 +729,30 @@ mod tests {
         assert_eq!(holder_of("© 2022 Alle Rechte vorbehalten"), None);
         assert_eq!(holder_of("© 2020 Все права защищены"), None);
         assert_eq!(holder_of("BGFitness©2019-Todososdireitosreservados."), None);
+        // (the review) What follows the notice in the other languages past a full stop or a dash is the footer's next item (in
+        // English a Chinese footer names its holder there: "All Rights Reserved. 某某学院"); a name the notice gives its
+        // rights to is the holder, without the preposition (glued to it, it cannot be told apart); the other spellings of the notice.
+        assert_eq!(holder_of("© 2024 Todos os direitos reservados. Desenvolvido por Agência X"), None);
+        assert_eq!(holder_of("© 2024 Alle Rechte vorbehalten. Impressum · Datenschutz"), None);
+        assert_eq!(holder_of("© 2024 - Todos los Derechos Reservados - Hecho con ♥ por Estudio"), None);
+        assert_eq!(holder_of("© 2024 Все права защищены. Копирование материалов запрещено."), None);
+        assert_eq!(holder_of("© 2024 Todos os direitos reservados a Empresa Z").as_deref(), Some("Empresa Z"));
+        assert_eq!(holder_of("TodososdireitosreservadosaEmpresaZ©2024"), None);
+        assert_eq!(
+            holder_of("Copyright© 2018 All Rights Reserved. 西南石油大学计算机科学学院").as_deref(),
+            Some("西南石油大学计算机科学学院")
+        );
+        for notice in [
+            "© 2024 Hak Cipta Dilindungi Undang-Undang",
+            "© 2024 TÜM HAKLARI SAKLIDIR",
+            "© 2024 Derechos reservados",
+            "© 2024 Tous les droits sont réservés",
+            "Copyright © 2024 Semua hak dilindungi",
+            "© 2024 Đã đăng ký bản quyền",
+        ] {
+            assert_eq!(holder_of(notice), None, "{notice}");
+        }
+        assert_eq!(holder_of("© 2024 Acme Teknoloji - Tum haklari saklidir").as_deref(), Some("Acme Teknoloji"));
         assert_eq!(holder_of("© 2023 BG Fitness. Todos os direitos reservados").as_deref(), Some("BG Fitness"));
         assert_eq!(
             holder_of("Copyright © 2019 Musterfirma GmbH - Alle Rechte vorbehalten").as_deref(),

@@ -82,8 +82,13 @@ const NAV_ITEM_MAX_CHARS: usize = 8;
 /// "Request an Appointment"), a headline is more.
 const NAV_ITEM_MAX_WORDS: usize = 3;
 const NAV_ITEM_MAX_SPELLED_CHARS: usize = 24;
-/// The end of the Latin blocks (Basic Latin to Latin Extended-B).
-pub(crate) const LATIN_END: char = '\u{0250}';
+/// Whether a character belongs to a script that spells its words out in letters and spaces: the Latin blocks (Basic
+/// Latin to Latin Extended-B, and Latin Extended Additional, where Vietnamese's tone-marked letters ệ, ọ, ủ stand),
+/// the combining marks a decomposed letter carries, Greek and Cyrillic. A menu item there is a few words of many
+/// letters ("Jadwal Dokter", "Tuyển sinh", "Создать тему"); a Chinese one is a few characters.
+pub(crate) fn is_spelled_out(c: char) -> bool {
+    matches!(c, '\0'..='\u{024F}' | '\u{0300}'..='\u{036F}' | '\u{0370}'..='\u{052F}' | '\u{1E00}'..='\u{1EFF}')
+}
 
 /// Whether a link's text is short enough to be a menu item rather than a headline.
 fn is_navigation_item(text: &str) -> bool {
@@ -93,7 +98,7 @@ fn is_navigation_item(text: &str) -> bool {
     }
     n <= NAV_ITEM_MAX_SPELLED_CHARS
         && text.split_whitespace().count() <= NAV_ITEM_MAX_WORDS
-        && text.chars().all(|c| c < LATIN_END)
+        && text.chars().all(is_spelled_out)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -619,6 +624,13 @@ mod tests {
         assert!(is_navigation_item("预约挂号"));
         assert!(is_navigation_item("Board index"));
         assert!(is_navigation_item("Request an Appointment"));
+        // Vietnamese tone-marked letters, decomposed marks and Cyrillic spell words out as Latin does (the thirty-first session's review:
+        // "Tiên Hiệp", "Tuyển sinh" were dropped as if Chinese).
+        assert!(is_navigation_item("Tiên Hiệp"));
+        assert!(is_navigation_item("Tuyển sinh"));
+        assert!(is_navigation_item("Tie\u{0302}n Hie\u{0323}\u{0302}p"));
+        assert!(is_navigation_item("Создать тему"));
+        assert!(!is_navigation_item("Phim Trung Quốc Vietsub Mới Nhất Hôm Nay"));
         // A headline is longer: more words, or more characters in a script without spaces.
         assert!(!is_navigation_item("Dylann Roof Convicted Of Charleston Church Massacre"));
         assert!(!is_navigation_item("联合国特使召开新闻发布会"));
