@@ -41,16 +41,15 @@ const ALL_RIGHTS_ELSEWHERE: &str = concat!(
     r"|все\s*права\s*защищены|t[üu]m\s*hakla?r[ıiIİ]\s*sakl[ıiIİ]d[ıiIİ]r",
     r"|(?:hak\s*cipta|semua\s*hak)\s*dilindungi(?:\s*(?:oleh\s*)?undang[\s-]*undang)?|bảo\s*lưu\s*mọi\s*quyền|đã\s*đăng\s*ký\s*bản\s*quyền",
 );
-/// "All Rights Reserved" in English alone, however written.
-static ALL_RIGHTS_ENGLISH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("(?i)^{ALL_RIGHTS_WORDS}$")).expect("all rights reserved, English"));
-/// "All Rights Reserved", however written and in whichever language: words of the notice, not of its holder.
+/// "All Rights Reserved", however written and in whichever language: words of the notice, not of its holder. The group
+/// `en` holds the English form.
 static ALL_RIGHTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!("(?i){ALL_RIGHTS_WORDS}|{ALL_RIGHTS_ELSEWHERE}")).expect("all rights reserved")
+    Regex::new(&format!("(?i)(?P<en>{ALL_RIGHTS_WORDS})|{ALL_RIGHTS_ELSEWHERE}")).expect("all rights reserved")
 });
-/// The word that gives the notice's rights to its holder ("reservados a Empresa Z", "réservés à", "reserved to").
+/// The word that gives a notice's rights to its holder in the other languages ("reservados a Empresa Z", "réservés à"; not read
+/// after the English notice, where "A" begins a name: "All Rights Reserved A Plus Academy").
 static NOTICE_PREPOSITION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:a\s+favor\s+de|a|à|ao|aos|para|to)\s+").expect("notice preposition"));
+    LazyLock::new(|| Regex::new(r"(?i)^(?:a\s+favor\s+de|a|à|ao|aos|para)\s+").expect("notice preposition"));
 /// The mark's word written apart ("COPY-RIGHT@2017 某某学校", dev c3262; "Copy Right ©"): read as the one word.
 static COPYRIGHT_APART: LazyLock<Regex> =
     // An ASCII boundary before it: a name written up to the word ("某某学校COPY-RIGHT") still leaves it a word; a year may follow.
@@ -301,6 +300,24 @@ fn without_years_and_marks(s: &str) -> &str {
     s.trim_start_matches(|c: char| "©@-–—－~至,，.()".contains(c) || c.is_whitespace() || c.is_ascii_digit())
 }
 
+/// What follows an "All Rights Reserved" that opens a holder candidate: the holder when the notice runs straight into it ("All
+/// Rights Reserved 新浪公司", r018; "Todos os direitos reservados a Empresa Z", without the preposition that gives it the rights).
+/// In the other languages a footer names its holder before the notice, and what follows it past a full stop, a dash or a bar is
+/// the footer's next item ("… reservados. Desenvolvido por Agência X", "… vorbehalten. Impressum"); an English notice's "All
+/// Rights Reserved. 某某学院" still names the college (dev c2930). A Latin name glued to a notice in another language (the line
+/// read with its spaces squeezed out) cannot be told from a preposition before it ("…reservadosaEmpresaZ").
+fn holder_after_notice(rest: &str, english: bool) -> String {
+    if english {
+        return without_leading_noise(rest).to_string();
+    }
+    let glued = rest.starts_with(|c: char| c.is_alphabetic() && !is_han(c));
+    let next_item = rest.trim_start().starts_with(['.', '-', '–', '—', '|', '·', ',', ';']);
+    if glued || next_item {
+        return String::new();
+    }
+    NOTICE_PREPOSITION.replace(without_leading_noise(rest), "").to_string()
+}
+
 /// The organisation or person a copyright line names, if any: of every candidate in the line, a
 /// Chinese organisation's name first.
 pub fn holder_of(line: &str) -> Option<String> {
@@ -325,26 +342,15 @@ pub fn holder_of(line: &str) -> Option<String> {
         let h = without_leading_noise(h.trim());
         // The notice's words before the holder are dropped ("All Rights Reserved 新浪公司", r018); after it,
         // they end it ("ReneCell. All right reserved. Designed with by …", r326).
-        let h = match ALL_RIGHTS.find(h) {
-            // After the notice, only a name it runs straight into is its holder ("All Rights Reserved 新浪公司", "Todos os direitos
-            // reservados a Empresa Z"); past a full stop, a dash or a bar comes the footer's next item ("… reservados. Desenvolvido por
-            // Agência X", "… vorbehalten. Impressum").
-            Some(m) if h[..m.start()].trim().is_empty() => {
-                let rest = &h[m.end()..];
-                // In the other languages a footer names its holder before the notice; what follows it past a full stop or a
-                // dash is the next item (an English notice's "All Rights Reserved. 某某学院" still names the college, dev c2930).
-                // A Latin name glued to the notice (the line read with its spaces squeezed out) cannot be told from a
-                // preposition before it ("…reservadosaEmpresaZ").
-                let elsewhere = !ALL_RIGHTS_ENGLISH.is_match(m.as_str());
-                let glued = rest.starts_with(|c: char| c.is_alphabetic() && !is_han(c));
-                let next_item = rest.trim_start().starts_with(['.', '-', '–', '—', '|', '·', ',', ';']);
-                if elsewhere && (glued || next_item) {
-                    String::new()
+        let h = match ALL_RIGHTS.captures(h) {
+            Some(c) => {
+                let notice = c.get(0).expect("the whole match");
+                if h[..notice.start()].trim().is_empty() {
+                    holder_after_notice(&h[notice.end()..], c.name("en").is_some())
                 } else {
-                    NOTICE_PREPOSITION.replace(without_leading_noise(rest), "").to_string()
+                    h[..notice.start()].to_string()
                 }
             }
-            Some(m) => h[..m.start()].to_string(),
             None => h.to_string(),
         };
         let mut h = h.trim().trim_end_matches(TRAILING).trim().to_string();
@@ -722,27 +728,20 @@ mod tests {
             Some("北京科能广告有限公司深圳分公司")
         );
         assert_eq!(holder_of("Theme By 富达传媒 Copyright Your WebSite.Some Rights Reserved."), None);
-        // The notice in the other languages names nobody, before a holder or alone after the years.
-        assert_eq!(holder_of("© 2000-2024 . Todos los derechos reservados"), None);
-        assert_eq!(holder_of("Copyright © 2023 Todos os direitos reservados"), None);
-        assert_eq!(holder_of("© 2021 Tous droits réservés"), None);
-        assert_eq!(holder_of("© 2022 Alle Rechte vorbehalten"), None);
-        assert_eq!(holder_of("© 2020 Все права защищены"), None);
-        assert_eq!(holder_of("BGFitness©2019-Todososdireitosreservados."), None);
-        // (the review) What follows the notice in the other languages past a full stop or a dash is the footer's next item (in
-        // English a Chinese footer names its holder there: "All Rights Reserved. 某某学院"); a name the notice gives its
-        // rights to is the holder, without the preposition (glued to it, it cannot be told apart); the other spellings of the notice.
-        assert_eq!(holder_of("© 2024 Todos os direitos reservados. Desenvolvido por Agência X"), None);
-        assert_eq!(holder_of("© 2024 Alle Rechte vorbehalten. Impressum · Datenschutz"), None);
-        assert_eq!(holder_of("© 2024 - Todos los Derechos Reservados - Hecho con ♥ por Estudio"), None);
-        assert_eq!(holder_of("© 2024 Все права защищены. Копирование материалов запрещено."), None);
-        assert_eq!(holder_of("© 2024 Todos os direitos reservados a Empresa Z").as_deref(), Some("Empresa Z"));
-        assert_eq!(holder_of("TodososdireitosreservadosaEmpresaZ©2024"), None);
-        assert_eq!(
-            holder_of("Copyright© 2018 All Rights Reserved. 西南石油大学计算机科学学院").as_deref(),
-            Some("西南石油大学计算机科学学院")
-        );
+        // The notice in the other languages names nobody: alone after the years, in its other spellings, glued to a name, or
+        // followed past a full stop or a dash by the footer's next item (the review).
         for notice in [
+            "© 2000-2024 . Todos los derechos reservados",
+            "Copyright © 2023 Todos os direitos reservados",
+            "© 2021 Tous droits réservés",
+            "© 2022 Alle Rechte vorbehalten",
+            "© 2020 Все права защищены",
+            "BGFitness©2019-Todososdireitosreservados.",
+            "TodososdireitosreservadosaEmpresaZ©2024",
+            "© 2024 Todos os direitos reservados. Desenvolvido por Agência X",
+            "© 2024 Alle Rechte vorbehalten. Impressum · Datenschutz",
+            "© 2024 - Todos los Derechos Reservados - Hecho con ♥ por Estudio",
+            "© 2024 Все права защищены. Копирование материалов запрещено.",
             "© 2024 Hak Cipta Dilindungi Undang-Undang",
             "© 2024 TÜM HAKLARI SAKLIDIR",
             "© 2024 Derechos reservados",
@@ -753,6 +752,14 @@ mod tests {
             assert_eq!(holder_of(notice), None, "{notice}");
         }
         assert_eq!(holder_of("© 2024 Acme Teknoloji - Tum haklari saklidir").as_deref(), Some("Acme Teknoloji"));
+        // A name the notice gives its rights to is the holder, without the preposition; after the English notice "A" begins a
+        // name, and a Chinese footer names its holder past the full stop.
+        assert_eq!(holder_of("© 2024 Todos os direitos reservados a Empresa Z").as_deref(), Some("Empresa Z"));
+        assert_eq!(holder_of("© 2024 All Rights Reserved A Plus Academy").as_deref(), Some("A Plus Academy"));
+        assert_eq!(
+            holder_of("Copyright© 2018 All Rights Reserved. 西南石油大学计算机科学学院").as_deref(),
+            Some("西南石油大学计算机科学学院")
+        );
         assert_eq!(holder_of("© 2023 BG Fitness. Todos os direitos reservados").as_deref(), Some("BG Fitness"));
         assert_eq!(
             holder_of("Copyright © 2019 Musterfirma GmbH - Alle Rechte vorbehalten").as_deref(),
