@@ -72,6 +72,7 @@ impl PageRead {
             heading: facts.heading.clone(),
             logo_alt: facts.logo_alt.clone(),
             home_link: None,
+            brand: None,
             icp: facts.icp.clone(),
             psb: facts.psb.clone(),
             copyright: facts.copyright.clone(),

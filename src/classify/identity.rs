@@ -167,7 +167,7 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
         }
     }
     // Template syntax names nothing there either ("RX ${goods.goodsName}" as a heading, dev c1074).
-    let marked: Vec<String> = [&facts.og_site_name, &facts.heading, &facts.logo_alt, &facts.home_link]
+    let marked: Vec<String> = [&facts.og_site_name, &facts.heading, &facts.logo_alt, &facts.home_link, &facts.brand]
         .into_iter()
         .flatten()
         .map(|n| without_template_syntax(n))

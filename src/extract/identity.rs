@@ -1,5 +1,5 @@
-//! What a page calls itself: `<title>`, `og:site_name`, the main heading, the logo's alt text and the
-//! text of its link home.
+//! What a page calls itself: `<title>`, `og:site_name`, the main heading, the logo's alt text, the
+//! text of its link home and of its header's brand.
 
 use std::sync::LazyLock;
 
@@ -12,6 +12,7 @@ pub(crate) struct Identity {
     pub heading: Option<String>,
     pub logo_alt: Option<String>,
     pub home_link: Option<String>,
+    pub brand: Option<String>,
 }
 
 fn selector(s: &str) -> Selector {
@@ -26,6 +27,13 @@ static META_SITE_NAME: LazyLock<Selector> =
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
 static LINK: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
+/// The element a theme writes the site's name into, by the class (or id) its framework gives it: Bootstrap's `navbar-brand`,
+/// WordPress's `site-title` and `site-name`, a text logo.
+static BRAND: LazyLock<Selector> = LazyLock::new(|| {
+    selector(".navbar-brand, .site-title, .site-name, .brand-name, .logo-text, .logo, #site-title, #site-name, #logo")
+});
+/// What makes a "logo" block a header (its menu, its links) rather than the logo itself.
+static MENU_INSIDE: LazyLock<Selector> = LazyLock::new(|| selector("ul, ol, nav, form"));
 
 /// How a page links to its own home without naming a host.
 const HOME_TARGETS: [&str; 10] = [
@@ -40,7 +48,7 @@ const HOME_TARGETS: [&str; 10] = [
     "/index.asp",
     "/index.jsp",
 ];
-/// A brand's name is short; a longer link home is a sentence or a menu.
+/// A brand's name is short; a longer link home or brand element is a sentence or a menu.
 const HOME_LINK_MAX_CHARS: usize = 24;
 
 fn text_of(el: ElementRef<'_>) -> Option<String> {
@@ -79,7 +87,26 @@ pub(crate) fn read(html: &Html) -> Identity {
             .filter(|img| mentions_logo(*img))
             .find_map(|img| img.value().attr("alt").map(super::collapse_space).filter(|a| !a.is_empty())),
         home_link: home_link(html),
+        brand: brand(html),
     }
+}
+
+/// The text of the header's brand element that names something. A theme's `logo` class also marks the header block around
+/// the logo (its menu, "微信平台 加入收藏", dev c2868): such a block is passed over.
+fn brand(html: &Html) -> Option<String> {
+    html.select(&BRAND)
+        .filter(|el| el.select(&MENU_INSIDE).next().is_none() && el.select(&LINK).nth(1).is_none())
+        .filter_map(text_of)
+        .find(|text| !text.contains(['<', '>', '=']) && names_something(text))
+}
+
+/// Whether a short text names a site: a brand's length, letters in it, and not a word that names no site ("首页",
+/// "手机版", "Home").
+fn names_something(text: &str) -> bool {
+    let key = crate::text::fold(text);
+    text.chars().count() <= HOME_LINK_MAX_CHARS
+        && key.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !super::is_generic_name(&key)
 }
 
 /// The text of the first link to the site's own home that names something (a header's brand, `<a
@@ -88,10 +115,5 @@ fn home_link(html: &Html) -> Option<String> {
     html.select(&LINK)
         .filter(|a| a.value().attr("href").is_some_and(|h| HOME_TARGETS.contains(&h.trim())))
         .filter_map(text_of)
-        .find(|text| {
-            let key = crate::text::fold(text);
-            text.chars().count() <= HOME_LINK_MAX_CHARS
-                && key.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !super::is_generic_name(&key)
-        })
+        .find(|text| names_something(text))
 }

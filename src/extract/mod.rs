@@ -40,6 +40,9 @@ pub struct PageFacts {
     /// The text of the first link home that names something (a header's brand).
     #[serde(default)]
     pub home_link: Option<String>,
+    /// The text of the header's brand element (`.navbar-brand`, `.site-title`, a text logo).
+    #[serde(default)]
+    pub brand: Option<String>,
     pub icp: Vec<IcpFact>,
     pub psb: Vec<PsbFact>,
     pub copyright: Vec<CopyrightFact>,
@@ -341,6 +344,7 @@ pub fn extract_within(
         heading: identity.heading,
         logo_alt: identity.logo_alt,
         home_link: identity.home_link,
+        brand: identity.brand,
         icp,
         psb,
         copyright,
@@ -734,6 +738,33 @@ mod tests {
         );
         assert_eq!(f.home_link.as_deref(), Some("青禾视频网"));
         assert_eq!(facts("<a href='/'>首页</a><a href='/about'>青禾</a>").home_link, None);
+    }
+
+    #[test]
+    fn the_header_s_brand_element_names_the_site_and_a_logo_block_holding_a_menu_does_not() {
+        let brand = |html: &str| facts(html).brand;
+        // Bootstrap's brand without a link home (dev c2596), a WordPress title, a text logo.
+        assert_eq!(
+            brand("<nav class='navbar'><a class='navbar-brand' style='font-size:24px'>就医网</a></nav>").as_deref(),
+            Some("就医网")
+        );
+        assert_eq!(
+            brand("<header><p class='site-title'><a href='https://example.org/'>Example Radio</a></p></header>")
+                .as_deref(),
+            Some("Example Radio")
+        );
+        assert_eq!(brand("<div id='logo'><a href='#'>青禾书城</a></div>").as_deref(), Some("青禾书城"));
+        // A header block classed `logo` around the picture, with its menu (dev c2868): not a name.
+        assert_eq!(
+            brand(
+                "<div class='logo'><a href=''><img src='l.jpg' alt=''></a><ul><li><a href='#'>微信平台</a></li><li><a href='#'>加入收藏</a></li></ul></div>"
+            ),
+            None
+        );
+        // Words that name no site, a sentence, a broken attribute's text.
+        assert_eq!(brand("<a class='navbar-brand' href='/'>Home</a>"), None);
+        assert_eq!(brand("<div class='site-title'>Welcome to the official website of our company group</div>"), None);
+        assert_eq!(brand("<span class='logo'>/> class=\"img1\"/></span>"), None);
     }
 
     #[test]
