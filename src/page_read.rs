@@ -73,6 +73,7 @@ impl PageRead {
             logo_alt: facts.logo_alt.clone(),
             home_link: None,
             brand: None,
+            lang: None,
             icp: facts.icp.clone(),
             psb: facts.psb.clone(),
             copyright: facts.copyright.clone(),

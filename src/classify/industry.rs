@@ -92,10 +92,19 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let mut evidence = Vec::new();
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
-            let named_as = super::identity::name_parts(&names).find_map(|part| {
-                let name = without_site_word(part);
-                industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
-            });
+            // "Universidad Nacional de Colombia", "Farmacia Giovinazzi", "Такси Алмаз": the languages that put the kind first
+            // name their institutions so, and such a name shows the industry as "… University" does. Not on a page declaring
+            // English, where the kind before a name is a film's or a label's title ("Taxi Driver", "Hospital Records"): there
+            // it is a title word below, needing one more sign.
+            let named_as = super::identity::name_parts(&names)
+                .find_map(|part| {
+                    let name = without_site_word(part);
+                    industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
+                })
+                .or_else(|| {
+                    let kind_first = industry.name_ending_weight.is_some() && !page.declared_english;
+                    kind_first.then(|| named_first(&page.named_first_parts, industry)).flatten()
+                });
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
             let ending_weight = named_as.and(industry.name_ending_weight);
@@ -105,8 +114,8 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 }
                 None => title.extend(named_as.filter(|e| !title.iter().any(|t| t.contains(e.as_str())))),
             }
-            // A name that begins with the kind counts as a title word: one more sign is needed ("Hospital Records", a label;
-            // "Taxi Driver (1976)", a film).
+            // A name that begins with the kind, where it was not weighed above, counts as a title word: one more sign is needed
+            // ("Hospital Records", a label; "Taxi Driver (1976)", a film).
             title.extend(
                 named_first(&page.named_first_parts, industry)
                     .filter(|w| !title.iter().any(|t| t.contains(w.as_str()))),

@@ -50,6 +50,8 @@ pub(crate) struct Prepared {
     /// The parts of `names` short enough to be an institution's name, as written (words one space apart, case kept) and
     /// folded, for the words such a name begins with ([`industry::named_first`]).
     pub named_first_parts: Vec<(String, String)>,
+    /// The page declares English (`<html lang="en…">`), a language that names an institution's kind last.
+    pub declared_english: bool,
     pub nav: Vec<String>,
     pub body: String,
     /// The visible text without template syntax, not folded, in simplified characters (for regexes).
@@ -117,6 +119,7 @@ impl Prepared {
             og_site_name: stated_name(&facts.og_site_name),
             shown_names,
             named_first_parts,
+            declared_english: facts.lang.as_deref().is_some_and(|l| l == "en" || l.starts_with("en-")),
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),

@@ -13,6 +13,7 @@ pub(crate) struct Identity {
     pub logo_alt: Option<String>,
     pub home_link: Option<String>,
     pub brand: Option<String>,
+    pub lang: Option<String>,
 }
 
 fn selector(s: &str) -> Selector {
@@ -88,6 +89,7 @@ pub(crate) fn read(html: &Html) -> Identity {
             .find_map(|img| img.value().attr("alt").map(super::collapse_space).filter(|a| !a.is_empty())),
         home_link: home_link(html),
         brand: brand(html),
+        lang: html.root_element().value().attr("lang").map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()),
     }
 }
 

@@ -43,6 +43,9 @@ pub struct PageFacts {
     /// The text of the header's brand element (`.navbar-brand`, `.site-title`, a text logo).
     #[serde(default)]
     pub brand: Option<String>,
+    /// The language the page declares (`<html lang>`, lower case), as written.
+    #[serde(default)]
+    pub lang: Option<String>,
     pub icp: Vec<IcpFact>,
     pub psb: Vec<PsbFact>,
     pub copyright: Vec<CopyrightFact>,
@@ -345,6 +348,7 @@ pub fn extract_within(
         logo_alt: identity.logo_alt,
         home_link: identity.home_link,
         brand: identity.brand,
+        lang: identity.lang,
         icp,
         psb,
         copyright,
@@ -765,6 +769,13 @@ mod tests {
         assert_eq!(brand("<a class='navbar-brand' href='/'>Home</a>"), None);
         assert_eq!(brand("<div class='site-title'>Welcome to the official website of our company group</div>"), None);
         assert_eq!(brand("<span class='logo'>/> class=\"img1\"/></span>"), None);
+    }
+
+    #[test]
+    fn the_declared_language_is_read_in_lower_case() {
+        assert_eq!(facts("<html lang=' es-CO '><title>Inicio</title></html>").lang.as_deref(), Some("es-co"));
+        assert_eq!(facts("<html lang=''><title>Inicio</title></html>").lang, None);
+        assert_eq!(facts("<title>Inicio</title>").lang, None);
     }
 
     #[test]
