@@ -627,6 +627,24 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
         .or_else(|| read_as_written(facts.title.as_deref()?, title_company))
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
+        .or_else(|| company_introduction(&facts.body_text))
+}
+
+/// A company's about text opens with its registered name and what it is or when it began: "上海汉唐文化发展有限公司成立于
+/// 2003年" (dev c8012), "深圳市一九八二传媒有限公司是一家移动平台营销服务商" (dev c8010), "青岛某某信息技术有限公司始终致力于…". The
+/// name stands at the start of a sentence; it leads with no literal, so it is gated by the words every match holds.
+static COMPANY_INTRODUCTION: LazyLock<Gated> = LazyLock::new(|| {
+    Gated::new(
+        Regex::new(
+            r"(?:^|[\s。，！？；：,.!?;:])(?P<org>\p{Han}[\p{Han}（）()]{3,38}?(?:有限责任公司|有限公司|集团))\s*(?:成立于|创立于|创建于|始创于|创办于|是一家|始终致力于|一直致力于|致力于|专注于)",
+        )
+        .expect("company introduction"),
+    )
+});
+
+/// The company the page's first such sentence introduces (not one a sentence about someone else names: 我们, 本公司, 该平台).
+fn company_introduction(body: &str) -> Option<String> {
+    COMPANY_INTRODUCTION.captures_iter(body).map(|c| c["org"].to_string()).find(|n| !n.starts_with(NOT_A_NAME_START))
 }
 
 /// Whether a copyright line credits its holder as a maker or a supplier rather than the site: the holder named right after
@@ -811,6 +829,31 @@ mod tests {
         };
         assert!(site_names(&facts).is_empty());
         assert_eq!(operator_of(&facts), None);
+    }
+
+    #[test]
+    fn a_company_opening_its_about_text_with_its_name_runs_a_page_whose_footer_names_nobody() {
+        let about = |body: &str, footer: &str| PageFacts {
+            title: Some("公司简介".into()),
+            body_text: body.into(),
+            footer_text: footer.into(),
+            ..PageFacts::default()
+        };
+        let body = "关于我们 上海某某文化发展有限公司成立于2003年，是一家拥有多项资质的影视制作机构。";
+        assert_eq!(operator_of(&about(body, "")).as_deref(), Some("上海某某文化发展有限公司"));
+        let body = "公司简介 深圳市某某传媒有限公司是一家移动平台营销服务商。";
+        assert_eq!(operator_of(&about(body, "")).as_deref(), Some("深圳市某某传媒有限公司"));
+        // "我们…" speaks of the site's own company without naming it; a footer that signs the page comes first.
+        assert_eq!(operator_of(&about("我们某某有限公司成立于2003年。", "")), None);
+        let signed = about(body, "Copyright © 2020 青禾科技有限公司 版权所有");
+        let signed = PageFacts {
+            copyright: vec![crate::extract::CopyrightFact {
+                text: "Copyright © 2020 青禾科技有限公司 版权所有".into(),
+                holder: Some("青禾科技有限公司".into()),
+            }],
+            ..signed
+        };
+        assert_eq!(operator_of(&signed).as_deref(), Some("青禾科技有限公司"));
     }
 
     #[test]
