@@ -93,18 +93,19 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             let mut title: Vec<&String> = industry.title.iter().filter(|t| names.contains(t.as_str())).collect();
             // "南京邮电大学 计算机学院" is a school's own name: its last word is what schools are called.
             // "Universidad Nacional de Colombia", "Farmacia Giovinazzi", "Такси Алмаз": the languages that put the kind first
-            // name their institutions so, and such a name shows the industry as "… University" does. Not on a page declaring
-            // English, where the kind before a name is a film's or a label's title ("Taxi Driver", "Hospital Records"): there
-            // it is a title word below, needing one more sign.
+            // name their institutions so, and such a name, as the site's own name on a page declaring such a language, shows
+            // the industry as "… University" does. Elsewhere (English, or a headline's or a heading's name) it is a title word
+            // below, needing one more sign.
+            let kind_first = || {
+                let weighed = industry.name_ending_weight.is_some() && page.kind_first_language;
+                weighed.then(|| named_first(&page.own_named_first_parts, industry)).flatten()
+            };
             let named_as = super::identity::name_parts(&names)
                 .find_map(|part| {
                     let name = without_site_word(part);
                     industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
                 })
-                .or_else(|| {
-                    let kind_first = industry.name_ending_weight.is_some() && !page.declared_english;
-                    kind_first.then(|| named_first(&page.named_first_parts, industry)).flatten()
-                });
+                .or_else(kind_first);
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
             let ending_weight = named_as.and(industry.name_ending_weight);
@@ -118,6 +119,7 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
             // ("Hospital Records", a label; "Taxi Driver (1976)", a film).
             title.extend(
                 named_first(&page.named_first_parts, industry)
+                    .filter(|w| ending_weight.is_none() || named_as != Some(*w))
                     .filter(|w| !title.iter().any(|t| t.contains(w.as_str()))),
             );
             title.truncate(2);

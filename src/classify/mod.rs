@@ -39,6 +39,15 @@ pub struct Classification {
 /// Words that show a company behind a site.
 const COMPANY_SIGNS: [&str; 6] = ["有限公司", "公司简介", "产品中心", "招商加盟", "营业执照", "企业介绍"];
 
+/// The languages that name an institution by its kind first ("Universidad Nacional de Colombia", "Farmacia Giovinazzi",
+/// "Такси Алмаз", "Bệnh viện Bạch Mai", "Rumah Sakit …"), by their primary language subtag. English is not among them:
+/// there a kind before a name is a title ("Taxi Driver", "Hospital Records"), and a page that declares nothing is not
+/// taken to be in one.
+const KIND_FIRST_LANGUAGES: [&str; 22] = [
+    "es", "pt", "fr", "it", "ca", "gl", "ro", "ru", "uk", "be", "bg", "sr", "hr", "bs", "sl", "mk", "pl", "cs", "sk",
+    "vi", "id", "ms",
+];
+
 /// The page's text prepared once for every matcher.
 pub(crate) struct Prepared {
     pub title: String,
@@ -50,8 +59,11 @@ pub(crate) struct Prepared {
     /// The parts of `names` short enough to be an institution's name, as written (words one space apart, case kept) and
     /// folded, for the words such a name begins with ([`industry::named_first`]).
     pub named_first_parts: Vec<(String, String)>,
-    /// The page declares English (`<html lang="en…">`), a language that names an institution's kind last.
-    pub declared_english: bool,
+    /// The parts of the names that are the site's own (og:site_name, the logo's alt, the title's last part, or the whole
+    /// title when it has one part), as `named_first_parts` holds them: where a name that begins with its kind is weighed.
+    pub own_named_first_parts: Vec<(String, String)>,
+    /// The page declares a language that names an institution by its kind first ([`KIND_FIRST_LANGUAGES`]).
+    pub kind_first_language: bool,
     pub nav: Vec<String>,
     pub body: String,
     /// The visible text without template syntax, not folded, in simplified characters (for regexes).
@@ -90,6 +102,15 @@ impl Prepared {
         let read: Vec<String> = sources.into_iter().flatten().map(crate::text::spaced).collect();
         let stated = |n: &String| !strip_template_syntax(n).trim().is_empty();
         let named_first_parts = industry::named_first_parts(read.iter().filter(|n| stated(n)));
+        // The site's own names, not a headline's or a heading's: a film's page titled "Escuela de Rock (2003) - Ver película
+        // online - Cuevana" is Cuevana's, and a news tag page "Bệnh viện Bạch Mai - Tin tức - VnExpress" VnExpress's.
+        let title_own = facts.title.as_deref().and_then(|t| {
+            t.rsplit(identity::TITLE_SEPARATORS).map(str::trim).find(|p| !p.is_empty()).map(crate::text::spaced)
+        });
+        let own_sources = [facts.og_site_name.as_deref(), facts.logo_alt.as_deref()];
+        let own_read: Vec<String> =
+            own_sources.into_iter().flatten().map(crate::text::spaced).chain(title_own).collect();
+        let own_named_first_parts = industry::named_first_parts(own_read.iter().filter(|n| stated(n)));
         let mut names = read.iter().map(|n| fold_simplified(n)).filter(stated).collect::<Vec<_>>();
         // A page with none of them (a section's template: its <title> in a layout not served with it) is
         // named by its first heading that reads as a name ("留言互动" in an h2, dev c2180), as for its site names.
@@ -119,7 +140,11 @@ impl Prepared {
             og_site_name: stated_name(&facts.og_site_name),
             shown_names,
             named_first_parts,
-            declared_english: facts.lang.as_deref().is_some_and(|l| l == "en" || l.starts_with("en-")),
+            own_named_first_parts,
+            kind_first_language: facts.lang.as_deref().is_some_and(|l| {
+                let primary = l.split(['-', '_']).next().unwrap_or("");
+                KIND_FIRST_LANGUAGES.contains(&primary)
+            }),
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),

@@ -29,12 +29,21 @@ static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img[alt]"));
 static LINK: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
 /// The element a theme writes the site's name into, by the class (or id) its framework gives it: Bootstrap's `navbar-brand`,
-/// WordPress's `site-title` and `site-name`, a text logo.
+/// WordPress's `site-title` and `site-name`, a text logo. Only the first on the page is the header's: later ones are
+/// partners' logos or a footer's "扫码关注".
 static BRAND: LazyLock<Selector> = LazyLock::new(|| {
     selector(".navbar-brand, .site-title, .site-name, .brand-name, .logo-text, .logo, #site-title, #site-name, #logo")
 });
-/// What makes a "logo" block a header (its menu, its links) rather than the logo itself.
-static MENU_INSIDE: LazyLock<Selector> = LazyLock::new(|| selector("ul, ol, nav, form"));
+/// What makes a brand block a header (its menu, its form) rather than the name itself.
+static HEADER_INSIDE: LazyLock<Selector> = LazyLock::new(|| selector("ul, ol, nav, form"));
+static PICTURE: LazyLock<Selector> = LazyLock::new(|| selector("img, svg"));
+/// Text inside a brand element that is not its name: a menu button's label, a screen reader's "Toggle navigation".
+const NOT_THE_NAME: [&str; 6] = ["button", "script", "noscript", "style", "select", "template"];
+/// Words a header's brand element holds when it is a control, not a name.
+const CONTROL_WORDS: [&str; 12] =
+    ["menu", "togglenavigation", "navigation", "菜单", "导航", "en", "english", "中文", "简体", "繁體", "cn", "search"];
+/// This many digits make a telephone number (服务热线：400-800-1234), not a brand ("58同城", "1药网", "4399小游戏").
+const PHONE_DIGITS: usize = 7;
 
 /// How a page links to its own home without naming a host.
 const HOME_TARGETS: [&str; 10] = [
@@ -89,17 +98,55 @@ pub(crate) fn read(html: &Html) -> Identity {
             .find_map(|img| img.value().attr("alt").map(super::collapse_space).filter(|a| !a.is_empty())),
         home_link: home_link(html),
         brand: brand(html),
-        lang: html.root_element().value().attr("lang").map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()),
+        lang: {
+            let root = html.root_element().value();
+            root.attr("lang")
+                .or_else(|| root.attr("xml:lang"))
+                .map(|l| l.trim().to_ascii_lowercase())
+                .filter(|l| !l.is_empty())
+        },
     }
 }
 
-/// The text of the header's brand element that names something. A theme's `logo` class also marks the header block around
-/// the logo (its menu, "微信平台 加入收藏", dev c2868): such a block is passed over.
+/// The name in the header's brand element: the first such element's own text (not a button's or a screen reader's), when
+/// it names something. A brand block that holds a menu or several links is the header around the logo ("微信平台 加入收藏",
+/// dev c2868), and a hotline or a slogan beside the picture is no name.
 fn brand(html: &Html) -> Option<String> {
-    html.select(&BRAND)
-        .filter(|el| el.select(&MENU_INSIDE).next().is_none() && el.select(&LINK).nth(1).is_none())
-        .filter_map(text_of)
-        .find(|text| !text.contains(['<', '>', '=']) && names_something(text))
+    let el = html.select(&BRAND).next()?;
+    if el.select(&LINK).nth(1).is_some() {
+        return None;
+    }
+    let text = own_text(el);
+    let block = el.select(&HEADER_INSIDE).next().is_some();
+    // Beside the picture, the name is one run of Chinese ("四川某某科技有限公司", dev c7744); words apart are a slogan ("专业 诚信 共赢").
+    let picture = el.select(&PICTURE).next().is_some();
+    let slogan = picture && text.chars().any(crate::text::is_han) && text.contains(' ');
+    if text.is_empty() || block || slogan {
+        return None;
+    }
+    let key = crate::text::fold(&text);
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (!text.contains(['<', '>', '=', '|'])
+        && digits < PHONE_DIGITS
+        && !CONTROL_WORDS.contains(&key.as_str())
+        && names_something(&text))
+    .then_some(text)
+}
+
+/// An element's text without what its controls and scripts hold, read as [`text_of`] reads.
+fn own_text(el: ElementRef<'_>) -> String {
+    let parts: Vec<&str> = el
+        .descendants()
+        .filter_map(|node| node.value().as_text().map(|t| (node, &**t)))
+        .filter(|(node, _)| {
+            !node.ancestors().filter_map(ElementRef::wrap).take_while(|a| a.id() != el.id()).any(|a| {
+                NOT_THE_NAME.contains(&a.value().name())
+                    || a.value().attr("class").is_some_and(|c| c.split_whitespace().any(|k| k == "sr-only"))
+            })
+        })
+        .map(|(_, t)| t)
+        .collect();
+    super::collapse_space(&crate::text::nfkc(&parts.join(" ")))
 }
 
 /// Whether a short text names a site: a brand's length, letters in it, and not a word that names no site ("首页",

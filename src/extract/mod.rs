@@ -43,7 +43,7 @@ pub struct PageFacts {
     /// The text of the header's brand element (`.navbar-brand`, `.site-title`, a text logo).
     #[serde(default)]
     pub brand: Option<String>,
-    /// The language the page declares (`<html lang>`, lower case), as written.
+    /// The language the page declares (`<html lang>`, else `xml:lang`), in lower case.
     #[serde(default)]
     pub lang: Option<String>,
     pub icp: Vec<IcpFact>,
@@ -762,6 +762,25 @@ mod tests {
         assert_eq!(
             brand(
                 "<div class='logo'><a href=''><img src='l.jpg' alt=''></a><ul><li><a href='#'>微信平台</a></li><li><a href='#'>加入收藏</a></li></ul></div>"
+            ),
+            None
+        );
+        // A screen reader's label and a menu button are no name; a block with a picture beside a slogan or a hotline is the
+        // header around the logo; only the first brand element is the header's (a footer's "扫码关注" is not).
+        assert_eq!(
+            brand("<a class='navbar-brand' href='#'><span class='sr-only'>Toggle navigation</span><img src=l.png></a>"),
+            None
+        );
+        assert_eq!(
+            brand("<div class='logo'><a href='/'>青禾书城</a><button>Menu</button></div>").as_deref(),
+            Some("青禾书城")
+        );
+        assert_eq!(brand("<div class='logo'><img src=l.png><span class='slogan'>专业 诚信 共赢</span></div>"), None);
+        assert_eq!(brand("<div class='logo'><p>服务热线:400-800-1234</p></div>"), None);
+        assert_eq!(brand("<div id='logo'><a href='/en/'>EN</a></div>"), None);
+        assert_eq!(
+            brand(
+                "<header><div class='logo'><img src=l.png></div></header><footer><div class='logo'>扫码关注</div></footer>"
             ),
             None
         );
