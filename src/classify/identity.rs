@@ -664,7 +664,7 @@ const ABOUT_WORDS: [&str; 10] = [
     "走进",
 ];
 /// How a sentence about another company begins: a client's case, a partner, a report, a congratulation on a contract.
-const OTHER_COMPANY_LEADS: [&str; 9] = ["客户", "合作伙伴", "合作", "据悉", "案例", "祝贺", "恭喜", "签约", "与"];
+const OTHER_COMPANY_LEADS: [&str; 8] = ["客户", "合作", "据悉", "案例", "祝贺", "恭喜", "签约", "与"];
 /// How far before an introduction its section's heading may stand ("公司简介 成都某某科技有限公司成立于…").
 const ABOUT_HEADING_REACH: usize = 12;
 
@@ -680,10 +680,10 @@ fn company_introduction(facts: &PageFacts) -> Option<String> {
         if org.starts_with(NOT_A_NAME_START) || OTHER_COMPANY_LEADS.iter().any(|l| org.starts_with(l)) {
             return None;
         }
-        let before: String = body[..m.start()].chars().rev().take(ABOUT_HEADING_REACH).collect();
+        let reach = body[..m.start()].char_indices().rev().nth(ABOUT_HEADING_REACH - 1).map_or(0, |(i, _)| i);
+        let before = &body[reach..m.start()];
         // Just before the sentence, a section's heading may also be "关于" and the company's short name ("关于正邦", dev c6644).
-        let headed =
-            ABOUT_WORDS.iter().chain(["关于"].iter()).any(|w| before.contains(&w.chars().rev().collect::<String>()));
+        let headed = ABOUT_WORDS.iter().chain(["关于"].iter()).any(|w| before.contains(w));
         match &mut found {
             Some((first, about)) if first == org => *about |= headed,
             Some(_) => return None,

@@ -102,15 +102,24 @@ impl Prepared {
         let read: Vec<String> = sources.into_iter().flatten().map(crate::text::spaced).collect();
         let stated = |n: &String| !strip_template_syntax(n).trim().is_empty();
         let named_first_parts = industry::named_first_parts(read.iter().filter(|n| stated(n)));
-        // The site's own names, not a headline's or a heading's: a film's page titled "Escuela de Rock (2003) - Ver película
-        // online - Cuevana" is Cuevana's, and a news tag page "Bệnh viện Bạch Mai - Tin tức - VnExpress" VnExpress's.
-        let title_own = facts.title.as_deref().and_then(|t| {
-            t.rsplit(identity::TITLE_SEPARATORS).map(str::trim).find(|p| !p.is_empty()).map(crate::text::spaced)
+        let kind_first_language = facts.lang.as_deref().is_some_and(|l| {
+            let primary = l.split(['-', '_']).next().unwrap_or("");
+            KIND_FIRST_LANGUAGES.contains(&primary)
         });
-        let own_sources = [facts.og_site_name.as_deref(), facts.logo_alt.as_deref()];
-        let own_read: Vec<String> =
-            own_sources.into_iter().flatten().map(crate::text::spaced).chain(title_own).collect();
-        let own_named_first_parts = industry::named_first_parts(own_read.iter().filter(|n| stated(n)));
+        // The site's own names, not a headline's or a heading's: a film's page titled "Escuela de Rock (2003) - Ver película
+        // online - Cuevana" is Cuevana's, and a news tag page "Bệnh viện Bạch Mai - Tin tức - VnExpress" VnExpress's. Only
+        // read where they are weighed.
+        let own_named_first_parts = if kind_first_language {
+            let title_own = facts.title.as_deref().and_then(|t| {
+                t.rsplit(identity::TITLE_SEPARATORS).map(str::trim).find(|p| !p.is_empty()).map(crate::text::spaced)
+            });
+            let own_sources = [facts.og_site_name.as_deref(), facts.logo_alt.as_deref()];
+            let own_read: Vec<String> =
+                own_sources.into_iter().flatten().map(crate::text::spaced).chain(title_own).collect();
+            industry::named_first_parts(own_read.iter().filter(|n| stated(n)))
+        } else {
+            Vec::new()
+        };
         let mut names = read.iter().map(|n| fold_simplified(n)).filter(stated).collect::<Vec<_>>();
         // A page with none of them (a section's template: its <title> in a layout not served with it) is
         // named by its first heading that reads as a name ("留言互动" in an h2, dev c2180), as for its site names.
@@ -141,10 +150,7 @@ impl Prepared {
             shown_names,
             named_first_parts,
             own_named_first_parts,
-            kind_first_language: facts.lang.as_deref().is_some_and(|l| {
-                let primary = l.split(['-', '_']).next().unwrap_or("");
-                KIND_FIRST_LANGUAGES.contains(&primary)
-            }),
+            kind_first_language,
             nav: facts.anchor_texts.iter().map(|a| fold(a)).collect(),
             signers: holders.into_iter().chain(roles.iter().map(|(_, name)| fold(name))).collect(),
             chars: body.chars().count().saturating_sub(facts.styled_hidden_chars),

@@ -36,6 +36,7 @@ static BRAND: LazyLock<Selector> = LazyLock::new(|| {
 });
 /// What makes a brand block a header (its menu, its form) rather than the name itself.
 static HEADER_INSIDE: LazyLock<Selector> = LazyLock::new(|| selector("ul, ol, nav, form"));
+/// A picture in the brand block: the text beside it may be a slogan rather than the name.
 static PICTURE: LazyLock<Selector> = LazyLock::new(|| selector("img, svg"));
 /// Text inside a brand element that is not its name: a menu button's label, a screen reader's "Toggle navigation".
 const NOT_THE_NAME: [&str; 6] = ["button", "script", "noscript", "style", "select", "template"];
@@ -133,20 +134,26 @@ fn brand(html: &Html) -> Option<String> {
     .then_some(text)
 }
 
-/// An element's text without what its controls and scripts hold, read as [`text_of`] reads.
+/// An element's text without what its controls and scripts hold, read as [`text_of`] reads. Reading stops past what a
+/// name could be: the first brand element may be a large block (a `logo` class on a whole header).
 fn own_text(el: ElementRef<'_>) -> String {
-    let parts: Vec<&str> = el
-        .descendants()
-        .filter_map(|node| node.value().as_text().map(|t| (node, &**t)))
-        .filter(|(node, _)| {
-            !node.ancestors().filter_map(ElementRef::wrap).take_while(|a| a.id() != el.id()).any(|a| {
-                NOT_THE_NAME.contains(&a.value().name())
-                    || a.value().attr("class").is_some_and(|c| c.split_whitespace().any(|k| k == "sr-only"))
-            })
-        })
-        .map(|(_, t)| t)
-        .collect();
-    super::collapse_space(&crate::text::nfkc(&parts.join(" ")))
+    const ENOUGH_BYTES: usize = 4 * 4 * HOME_LINK_MAX_CHARS;
+    let mut text = String::new();
+    for node in el.descendants() {
+        let Some(t) = node.value().as_text().map(|t| t.trim()).filter(|t| !t.is_empty()) else { continue };
+        let hidden = node.ancestors().filter_map(ElementRef::wrap).take_while(|a| a.id() != el.id()).any(|a| {
+            NOT_THE_NAME.contains(&a.value().name())
+                || a.value().attr("class").is_some_and(|c| c.split_whitespace().any(|k| k == "sr-only"))
+        });
+        if !hidden {
+            text.push(' ');
+            text.push_str(t);
+            if text.len() > ENOUGH_BYTES {
+                break;
+            }
+        }
+    }
+    super::collapse_space(&crate::text::nfkc(&text))
 }
 
 /// Whether a short text names a site: a brand's length, letters in it, and not a word that names no site ("首页",
