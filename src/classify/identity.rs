@@ -190,8 +190,9 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
     // A breadcrumb's root names the site when it is not the generic 首页 ("中国文明网北京站 > 北京朝阳 > 要闻").
     let crumb = breadcrumb_root(&facts.body_text);
     own.extend(crumb.as_deref());
-    // The header's brand element names the site beside the names above; alone it does not stand for them, and the bodies
-    // the footer names stay candidates (a brand element that reads wrong must not be all a filing is compared with).
+    // The header's brand element names the site beside the names above; alone it names nothing (a top bar's link to another
+    // site is classed `logo` too: "中国政府网" on a page titled 首页, the second review), and the bodies the footer names stay the
+    // candidates then.
     let brand = facts.brand.as_deref().map(without_template_syntax).filter(|b| !b.trim().is_empty());
     if !own.is_empty() {
         own.extend(brand.as_deref());
@@ -238,7 +239,6 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
             .chain(introduced.as_ref().map(|(name, _)| name.as_str()))
             .chain(institution_introduced.as_deref())
             .chain(referred.iter().map(String::as_str))
-            .chain(brand.as_deref())
             .collect(),
     )
 }
@@ -634,65 +634,6 @@ pub(super) fn operator_by(facts: &PageFacts, roles: &[(u8, String)]) -> Option<S
         .or_else(|| short_name(&facts.body_text).map(|(full, _)| full))
         .or_else(|| read_as_written(facts.title.as_deref()?, title_company))
         .or_else(|| self_introduction(&facts.body_text).map(|(_, org)| org))
-        .or_else(|| company_introduction(facts))
-}
-
-/// A company's about text opens with its registered name and what it is or when it began: "上海汉唐文化发展有限公司成立于
-/// 2003年" (dev c8012), "深圳市一九八二传媒有限公司是一家移动平台营销服务商" (dev c8010), "青岛某某信息技术有限公司始终致力于…". The
-/// name stands at the start of a sentence; it leads with no literal, so it is gated by the words every match holds.
-static COMPANY_INTRODUCTION: LazyLock<Gated> = LazyLock::new(|| {
-    Gated::new(
-        Regex::new(
-            r"(?:^|[\s。，！？；：,.!?;:])(?P<org>\p{Han}[\p{Han}（）()]{3,38}?(?:有限责任公司|有限公司|集团))\s*(?:成立于|创立于|创建于|始创于|创办于|是一家|始终致力于|一直致力于|致力于|专注于)",
-        )
-        .expect("company introduction"),
-    )
-});
-
-/// Where a page introduces its own company: an about page or section (公司简介 as its title, a heading, or just before the
-/// sentence).
-const ABOUT_WORDS: [&str; 10] = [
-    "关于我们",
-    "公司简介",
-    "企业简介",
-    "公司介绍",
-    "企业介绍",
-    "公司概况",
-    "企业概况",
-    "集团简介",
-    "集团介绍",
-    "走进",
-];
-/// How a sentence about another company begins: a client's case, a partner, a report, a congratulation on a contract.
-const OTHER_COMPANY_LEADS: [&str; 8] = ["客户", "合作", "据悉", "案例", "祝贺", "恭喜", "签约", "与"];
-/// How far before an introduction its section's heading may stand ("公司简介 成都某某科技有限公司成立于…").
-const ABOUT_HEADING_REACH: usize = 12;
-
-/// The company the page introduces as its own, when it is an about page or section and introduces one company only: a
-/// client's case study, a partner list, a news item or a job advertisement introduces someone else's, and the operator
-/// is compared with the filed company.
-fn company_introduction(facts: &PageFacts) -> Option<String> {
-    let body = &facts.body_text;
-    let mut found: Option<(String, bool)> = None;
-    for c in COMPANY_INTRODUCTION.captures_iter(body) {
-        let m = c.name("org")?;
-        let org = m.as_str();
-        if org.starts_with(NOT_A_NAME_START) || OTHER_COMPANY_LEADS.iter().any(|l| org.starts_with(l)) {
-            return None;
-        }
-        let reach = body[..m.start()].char_indices().rev().nth(ABOUT_HEADING_REACH - 1).map_or(0, |(i, _)| i);
-        let before = &body[reach..m.start()];
-        // Just before the sentence, a section's heading may also be "关于" and the company's short name ("关于正邦", dev c6644).
-        let headed = ABOUT_WORDS.iter().chain(["关于"].iter()).any(|w| before.contains(w));
-        match &mut found {
-            Some((first, about)) if first == org => *about |= headed,
-            Some(_) => return None,
-            None => found = Some((org.to_string(), headed)),
-        }
-    }
-    let (org, headed) = found?;
-    let about_page = facts.title.iter().chain(facts.headings.iter()).any(|t| ABOUT_WORDS.iter().any(|w| t.contains(w)));
-    (headed || about_page).then_some(org)
 }
 
 /// Whether a copyright line credits its holder as a maker or a supplier rather than the site: the holder named right after
@@ -877,43 +818,6 @@ mod tests {
         };
         assert!(site_names(&facts).is_empty());
         assert_eq!(operator_of(&facts), None);
-    }
-
-    #[test]
-    fn a_company_opening_its_about_text_with_its_name_runs_a_page_whose_footer_names_nobody() {
-        let about = |body: &str, footer: &str| PageFacts {
-            title: Some("公司简介".into()),
-            body_text: body.into(),
-            footer_text: footer.into(),
-            ..PageFacts::default()
-        };
-        let body = "关于我们 上海某某文化发展有限公司成立于2003年，是一家拥有多项资质的影视制作机构。";
-        assert_eq!(operator_of(&about(body, "")).as_deref(), Some("上海某某文化发展有限公司"));
-        let body = "公司简介 深圳市某某传媒有限公司是一家移动平台营销服务商。";
-        assert_eq!(operator_of(&about(body, "")).as_deref(), Some("深圳市某某传媒有限公司"));
-        // "我们…" speaks of the site's own company without naming it; a footer that signs the page comes first.
-        assert_eq!(operator_of(&about("我们某某有限公司成立于2003年。", "")), None);
-        let signed = about(body, "Copyright © 2020 青禾科技有限公司 版权所有");
-        let signed = PageFacts {
-            copyright: vec![crate::extract::CopyrightFact {
-                text: "Copyright © 2020 青禾科技有限公司 版权所有".into(),
-                holder: Some("青禾科技有限公司".into()),
-            }],
-            ..signed
-        };
-        assert_eq!(operator_of(&signed).as_deref(), Some("青禾科技有限公司"));
-        // Another company introduced: a client's case, a report, a partner list, two companies, a page that is no about page.
-        let elsewhere = |title: &str, body: &str| PageFacts { title: Some(title.into()), ..about(body, "") };
-        assert_eq!(
-            operator_of(&elsewhere("客户案例 - 青禾软件", "客户案例：深圳市华远物流有限公司成立于2008年。")),
-            None
-        );
-        assert_eq!(operator_of(&about("合作伙伴北京某某网讯科技有限公司成立于2001年。", "")), None);
-        assert_eq!(operator_of(&about("甲乙科技有限公司是一家软件公司。丙丁物流集团致力于仓储。", "")), None);
-        assert_eq!(operator_of(&elsewhere("小王的博客", "据说，深圳市某某创新科技有限公司成立于2006年。")), None);
-        // A section headed as the company's own on a homepage.
-        let home = elsewhere("首页", "新闻 公司简介 成都某某科技有限公司成立于2012年，由资深技术人员组成。");
-        assert_eq!(operator_of(&home).as_deref(), Some("成都某某科技有限公司"));
     }
 
     #[test]

@@ -100,15 +100,18 @@ fn verdicts<'r>(page: &Prepared, rules: &'r Preapproval) -> Vec<(Scored<'r>, boo
                 let weighed = industry.name_ending_weight.is_some() && page.kind_first_language;
                 weighed.then(|| named_first(&page.own_named_first_parts, industry)).flatten()
             };
-            let named_as = super::identity::name_parts(&names)
-                .find_map(|part| {
-                    let name = without_site_word(part);
-                    industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
-                })
-                .or_else(kind_first);
+            let ending = super::identity::name_parts(&names).find_map(|part| {
+                let name = without_site_word(part);
+                industry.name_endings.iter().find(|e| name.ends_with(e.as_str()))
+            });
+            // A kind-first name needs one more sign of the industry, a word of its text at least: business names use the kinds
+            // figuratively more often than English endings show ("Clínica Mac", an Apple repairer; "Hospital do Som", a music
+            // shop; "Taxi Brousse Production", a film producer: the second review).
+            let corroborate = if ending.is_none() { w.body } else { 0.0 };
+            let named_as = ending.or_else(kind_first);
             // An industry that weighs an institution's name on its own counts the name so, whether
             // or not a title word also matched in it.
-            let ending_weight = named_as.and(industry.name_ending_weight);
+            let ending_weight = named_as.and(industry.name_ending_weight).map(|weight| weight - corroborate);
             match ending_weight {
                 Some(_) => {
                     title.retain(|t| !named_as.is_some_and(|e| e.contains(t.as_str()) || t.contains(e.as_str())))

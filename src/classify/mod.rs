@@ -116,7 +116,14 @@ impl Prepared {
             let own_sources = [facts.og_site_name.as_deref(), facts.logo_alt.as_deref()];
             let own_read: Vec<String> =
                 own_sources.into_iter().flatten().map(crate::text::spaced).chain(title_own).collect();
-            industry::named_first_parts(own_read.iter().filter(|n| stated(n)))
+            // A name with a year in brackets is a work's title ("Escuela de Rock (2003)"), whatever stands where.
+            let dated = |n: &String| {
+                n.match_indices('(').any(|(i, _)| {
+                    let year: String = n[i + 1..].chars().take(5).collect();
+                    year.len() == 5 && year.ends_with(')') && (year.starts_with("19") || year.starts_with("20"))
+                })
+            };
+            industry::named_first_parts(own_read.iter().filter(|n| stated(n) && !dated(n)))
         } else {
             Vec::new()
         };

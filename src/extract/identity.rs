@@ -113,7 +113,8 @@ pub(crate) fn read(html: &Html) -> Identity {
 /// it names something. A brand block that holds a menu or several links is the header around the logo ("微信平台 加入收藏",
 /// dev c2868), and a hotline or a slogan beside the picture is no name.
 fn brand(html: &Html) -> Option<String> {
-    let el = html.select(&BRAND).next()?;
+    // A class on the page's root or body is the page's, not a brand's.
+    let el = html.select(&BRAND).find(|el| !matches!(el.value().name(), "html" | "head" | "body"))?;
     if el.select(&LINK).nth(1).is_some() {
         return None;
     }
