@@ -784,6 +784,8 @@ mod tests {
             ),
             None
         );
+        // A class on the page's body is the page's.
+        assert_eq!(brand("<body class='logo'><p>青禾书城</p></body>"), None);
         // Words that name no site, a sentence, a broken attribute's text.
         assert_eq!(brand("<a class='navbar-brand' href='/'>Home</a>"), None);
         assert_eq!(brand("<div class='site-title'>Welcome to the official website of our company group</div>"), None);
