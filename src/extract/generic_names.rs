@@ -1,5 +1,5 @@
 //! Names that name no site: the words templates, editors and menus put where a name goes, and a
-//! section's name by what the section does. Shared by the reading of a page's link home and by the
+//! section's name by what the section does. Shared by the reading of a page's link home and brand element and by the
 //! classification of its names.
 
 /// Words templates leave where a name goes, the titles HTML editors give a new page (Dreamweaver's
@@ -9,7 +9,20 @@
 /// it says only that, which version of the site it leads to or what the browser should do with it (设为首页,
 /// 加入收藏; dev c1688): none names a site.
 /// Folded (lower case, no white space), as they are compared.
-const GENERIC_NAMES: [&str; 52] = [
+const GENERIC_NAMES: [&str; 63] = [
+    // A page's controls: a menu button, a language switch, a search box (a header's brand element holding one, the thirty-second
+    // session's review).
+    "menu",
+    "togglenavigation",
+    "navigation",
+    "菜单",
+    "导航",
+    "search",
+    "en",
+    "cn",
+    "中文",
+    "简体",
+    "繁体",
     "首页",
     "返回首页",
     "网站首页",

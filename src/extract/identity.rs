@@ -40,9 +40,6 @@ static HEADER_INSIDE: LazyLock<Selector> = LazyLock::new(|| selector("ul, ol, na
 static PICTURE: LazyLock<Selector> = LazyLock::new(|| selector("img, svg"));
 /// Text inside a brand element that is not its name: a menu button's label, a screen reader's "Toggle navigation".
 const NOT_THE_NAME: [&str; 6] = ["button", "script", "noscript", "style", "select", "template"];
-/// Words a header's brand element holds when it is a control, not a name.
-const CONTROL_WORDS: [&str; 12] =
-    ["menu", "togglenavigation", "navigation", "菜单", "导航", "en", "english", "中文", "简体", "繁體", "cn", "search"];
 /// This many digits make a telephone number (服务热线：400-800-1234), not a brand ("58同城", "1药网", "4399小游戏").
 const PHONE_DIGITS: usize = 7;
 
@@ -126,13 +123,8 @@ fn brand(html: &Html) -> Option<String> {
     if text.is_empty() || block || slogan {
         return None;
     }
-    let key = crate::text::fold(&text);
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    (!text.contains(['<', '>', '=', '|'])
-        && digits < PHONE_DIGITS
-        && !CONTROL_WORDS.contains(&key.as_str())
-        && names_something(&text))
-    .then_some(text)
+    (!text.contains(['<', '>', '=', '|']) && digits < PHONE_DIGITS && names_something(&text)).then_some(text)
 }
 
 /// An element's text without what its controls and scripts hold, read as [`text_of`] reads. Reading stops past what a

@@ -778,6 +778,7 @@ mod tests {
         assert_eq!(brand("<div class='logo'><img src=l.png><span class='slogan'>专业 诚信 共赢</span></div>"), None);
         assert_eq!(brand("<div class='logo'><p>服务热线:400-800-1234</p></div>"), None);
         assert_eq!(brand("<div id='logo'><a href='/en/'>EN</a></div>"), None);
+        assert_eq!(brand("<div id='logo'><a href='/tw/'>繁體</a></div>"), None);
         assert_eq!(
             brand(
                 "<header><div class='logo'><img src=l.png></div></header><footer><div class='logo'>扫码关注</div></footer>"
