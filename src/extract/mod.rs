@@ -798,6 +798,7 @@ mod tests {
         assert_eq!(facts("<html lang=' es-CO '><title>Inicio</title></html>").lang.as_deref(), Some("es-co"));
         assert_eq!(facts("<html lang=''><title>Inicio</title></html>").lang, None);
         assert_eq!(facts("<title>Inicio</title>").lang, None);
+        assert_eq!(facts("<html xml:lang='ru'><title>Главная</title></html>").lang.as_deref(), Some("ru"));
     }
 
     #[test]
