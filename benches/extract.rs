@@ -75,6 +75,20 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+    // What the industry model costs on top of the rules: classification alone, with and without it.
+    let facts: Vec<_> =
+        pages.iter().map(|(url, text)| extract(text, &url::Url::parse(url).expect("url"), &rules.provinces)).collect();
+    let mut rules_alone = rules.clone();
+    rules_alone.industry_model = None;
+    let mut group = c.benchmark_group("classify");
+    group.throughput(Throughput::Elements(pages.len() as u64));
+    group.sample_size(20);
+    for (name, rules) in [("rules and industry model", &rules), ("rules alone", &rules_alone)] {
+        group.bench_function(name, |b| {
+            b.iter(|| facts.iter().map(|f| classify(f, rules).industries.len()).sum::<usize>())
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -537,6 +537,7 @@ fn classified(c: Option<&Classification>) -> Classified {
     Classified {
         placeholder: c.placeholder.as_ref().map(|(kind, _)| kind.as_str().to_string()),
         industries: c.industries.iter().map(|h| h.key.clone()).collect(),
+        industries_by_model: c.industries.iter().filter(|h| h.by_model).map(|h| h.key.clone()).collect(),
         commercial: !c.commercial.is_empty(),
         site_names: c.site_names.clone(),
         operator: c.operator.clone(),

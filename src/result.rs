@@ -126,6 +126,10 @@ pub struct Extracted {
 pub struct Classified {
     pub placeholder: Option<String>,
     pub industries: Vec<String>,
+    /// Those of `industries` the industry model alone shows (no rule's evidence): leads for a reviewer, not facts a
+    /// change notice compares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub industries_by_model: Vec<String>,
     pub commercial: bool,
     pub site_names: Vec<String>,
     pub operator: Option<String>,

@@ -88,7 +88,9 @@ impl ScanFacts {
             keys.dedup();
             Fact::new(keys.join("|"), r.classified.site_names.join(" / "))
         });
-        let mut kinds = r.classified.industries.clone();
+        // A model's reading is a lead, not a filed fact's change: only the rules' industries are compared.
+        let mut kinds: Vec<String> =
+            r.classified.industries.iter().filter(|k| !r.classified.industries_by_model.contains(k)).cloned().collect();
         kinds.sort();
         kinds.dedup();
         let industries = Some(Fact::new(kinds.join(","), kinds.join(",")));
@@ -279,6 +281,15 @@ mod tests {
 
     const OLD: &str = "北京示例科技有限公司";
     const NEW: &str = "上海另一家网络有限公司";
+
+    #[test]
+    fn an_industry_the_model_alone_reads_is_no_fact_to_compare() {
+        let mut r: ScanResult = serde_json::from_str(include_str!("../../tests/golden/notice.json")).expect("golden");
+        r.classified.industries = vec!["news".into(), "education".into()];
+        r.classified.industries_by_model = vec!["education".into()];
+        let facts = ScanFacts::of(&r);
+        assert_eq!(facts.industries.as_ref().map(|f| f.key.as_str()), Some("news"), "{facts:?}");
+    }
 
     #[test]
     fn a_change_is_reported_only_once_it_holds_for_n_scans() {

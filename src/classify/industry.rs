@@ -14,6 +14,10 @@ pub struct IndustryHit {
     pub key: String,
     pub score: f64,
     pub evidence: Vec<String>,
+    /// Shown by the industry model alone (`industry_model`), no rule's evidence: a lead for a reviewer, never the
+    /// ground of a notice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_model: bool,
 }
 
 /// A navigation word at least this long is specific enough to count inside a longer item, not only at its
@@ -57,7 +61,7 @@ pub(super) fn assessed(page: &Prepared, rules: &Preapproval) -> Vec<(IndustryHit
 
 impl Scored<'_> {
     fn into_hit(self) -> IndustryHit {
-        IndustryHit { key: self.industry.key.clone(), score: self.score, evidence: self.evidence }
+        IndustryHit { key: self.industry.key.clone(), score: self.score, evidence: self.evidence, by_model: false }
     }
 }
 

@@ -6,6 +6,7 @@ mod commercial;
 mod government;
 mod identity;
 mod industry;
+pub mod industry_model;
 mod placeholder;
 
 use serde::{Deserialize, Serialize};
@@ -216,10 +217,12 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
     let (industries, commercial) = if placeholder.is_some() || blocked.is_some() {
         (Vec::new(), Vec::new())
     } else {
-        (
-            blank_industries.unwrap_or_else(|| industry::industries(&page, &rules.preapproval)),
-            commercial::signals(&page, &rules.commercial),
-        )
+        let mut industries = blank_industries.unwrap_or_else(|| industry::industries(&page, &rules.preapproval));
+        if let Some(model) = &rules.industry_model {
+            let shown = industry_model::hits(model, facts, &page.raw, &industries);
+            industries.extend(shown);
+        }
+        (industries, commercial::signals(&page, &rules.commercial))
     };
     let footer = fold(&facts.footer_text);
     let company_signs = COMPANY_SIGNS.iter().filter(|s| page.body.contains(&fold(s))).map(|s| s.to_string()).collect();
@@ -233,6 +236,14 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
         commercial,
         company_signs,
     }
+}
+
+/// The industry model's probability of each of its industries for a page (for `rules explain`); none without a model.
+pub fn industry_model_probabilities(facts: &PageFacts, rules: &RuleSet) -> Vec<(String, f64)> {
+    let Some(model) = &rules.industry_model else { return Vec::new() };
+    let body = simplified(&strip_template_syntax(&facts.body_text)).into_owned();
+    let (probabilities, _) = industry_model::probabilities(model, facts, &body);
+    model.industries.iter().cloned().zip(probabilities).collect()
 }
 
 /// The industries a page scored for but did not reach, with their evidence (for `rules explain`).

@@ -40,11 +40,15 @@ fn report(dir: &Path, rules: &RuleSet) -> anyhow::Result<u8> {
         return Ok(super::Exit::DataErr.code());
     }
     println!(
-        "{}: ok ({} provinces, {} checks, {} industries, {} placeholder fingerprints, {} providers, holidays {}; rules {})",
+        "{}: ok ({} provinces, {} checks, {} industries, {}, {} placeholder fingerprints, {} providers, holidays {}; rules {})",
         dir.display(),
         rules.provinces.all().len(),
         rules.catalogue.ids().count(),
         rules.preapproval.industries.len(),
+        rules
+            .industry_model
+            .as_ref()
+            .map_or("no industry model".to_string(), |m| format!("an industry model of {} features", m.len())),
         rules.placeholders.fingerprints.len(),
         rules.providers.len(),
         rules.holidays.years().map(|y| y.to_string()).collect::<Vec<_>>().join(" "),
@@ -188,6 +192,11 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
                 hit.evidence.join("; ")
             );
         }
+    }
+    let model = crate::classify::industry_model_probabilities(facts, rules);
+    if !model.is_empty() && c.placeholder.is_none() && c.blocked.is_none() {
+        let shown: Vec<String> = model.iter().map(|(key, p)| format!("{key} {p:.2}")).collect();
+        println!("model        {}", shown.join(" · "));
     }
     println!("commercial   {:?}", c.commercial);
     println!("site names   {:?}", c.site_names);

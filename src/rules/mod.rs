@@ -8,6 +8,7 @@ mod commercial;
 mod error;
 pub mod gated;
 mod holidays;
+mod industry_model;
 mod naming;
 mod notices;
 mod placeholders;
@@ -27,6 +28,7 @@ pub use commercial::{Commercial, CommercialCase, Signal};
 pub(crate) use error::line_col;
 pub use error::{RuleError, RuleErrors};
 pub use holidays::{Due, HolidayCase, Holidays};
+pub use industry_model::{FEATURE_NAMESPACES, IndustryModel};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
 pub use placeholders::{Fingerprint, HostingTalk, PlaceholderCase, PlaceholderKind, Placeholders};
@@ -37,7 +39,7 @@ pub use provinces::{Province, Provinces};
 use crate::checks::ALL_CHECK_IDS;
 
 /// The rule files compiled into the binary, so `scan` works without a rules directory.
-const EMBEDDED: [(&str, &str); 10] = [
+const EMBEDDED: [(&str, &str); 11] = [
     ("provinces.toml", include_str!("../../rules/provinces.toml")),
     ("checks.toml", include_str!("../../rules/checks.toml")),
     ("placeholders.toml", include_str!("../../rules/placeholders.toml")),
@@ -47,6 +49,7 @@ const EMBEDDED: [(&str, &str); 10] = [
     ("notices/special_inspection.md", include_str!("../../rules/notices/special_inspection.md")),
     ("notices/change_filing.md", include_str!("../../rules/notices/change_filing.md")),
     ("holidays.toml", include_str!("../../rules/holidays.toml")),
+    (INDUSTRY_MODEL, include_str!("../../rules/industry_model.tsv")),
     // Providers last, as `load` reads them, so both give the same digest.
     ("providers/example.toml", include_str!("../../rules/providers/example.toml")),
 ];
@@ -62,6 +65,8 @@ const REQUIRED: [&str; 9] = [
     "notices/change_filing.md",
     "holidays.toml",
 ];
+/// The industry model, optional: a rules directory exported before it existed reads industries by the rules alone.
+const INDUSTRY_MODEL: &str = "industry_model.tsv";
 /// A provider's own adjustments of the catalogue (severity, notice kind, enabled), if present.
 const OVERRIDES: &str = "overrides.toml";
 
@@ -82,6 +87,8 @@ pub struct RuleSet {
     pub holidays: Holidays,
     /// How long a change must hold before a `change.*` check reports it.
     pub changes: Changes,
+    /// The linear model of the industries over a page's words (`industry_model.tsv`), when the directory has one.
+    pub industry_model: Option<Arc<IndustryModel>>,
     /// SHA-256 over the rule files, stamped into every result.
     pub digest: String,
 }
@@ -113,6 +120,10 @@ impl RuleSet {
         let mut texts = Vec::new();
         let mut errors = Vec::new();
         let mut paths: Vec<PathBuf> = REQUIRED.iter().map(|name| dir.join(name)).collect();
+        // Before the overrides and the providers, as `EMBEDDED` lists it, so both give the same digest.
+        if dir.join(INDUSTRY_MODEL).is_file() {
+            paths.push(dir.join(INDUSTRY_MODEL));
+        }
         if dir.join(OVERRIDES).is_file() {
             paths.push(dir.join(OVERRIDES));
         }
@@ -219,6 +230,10 @@ impl RuleSet {
                     parts.holidays =
                         parse(path, text, &mut errors).map(|f| holidays::compile(path, text, f, &mut errors));
                 }
+                (_, INDUSTRY_MODEL) => {
+                    parts.industry_model =
+                        IndustryModel::parse(path, text, &mut errors).map(|m| (path.clone(), text.clone(), m))
+                }
                 (_, "overrides.toml") => {
                     parts.overrides = parse(path, text, &mut errors).map(|o| (path.clone(), text.clone(), o))
                 }
@@ -227,6 +242,11 @@ impl RuleSet {
         }
         if let (Some(catalogue), Some((path, text, overrides))) = (parts.catalogue.as_mut(), parts.overrides.take()) {
             catalogue::apply_overrides(catalogue, overrides, &path, &text, &mut errors);
+        }
+        if let (Some(preapproval), Some((path, text, model))) = (&parts.preapproval, &parts.industry_model) {
+            for key in model.industries.iter().filter(|k| !preapproval.industries.iter().any(|i| &i.key == *k)) {
+                errors.push(RuleError::at(path, text, key, format!("`{key}` is not an industry of preapproval.toml")));
+            }
         }
         match parts {
             Parts {
@@ -241,6 +261,7 @@ impl RuleSet {
                 notices,
                 deadlines,
                 changes,
+                industry_model,
                 ..
             } if errors.is_empty() => Ok(RuleSet {
                 provinces,
@@ -254,6 +275,7 @@ impl RuleSet {
                 deadlines,
                 holidays,
                 changes,
+                industry_model: industry_model.map(|(_, _, m)| Arc::new(m)),
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -276,6 +298,7 @@ struct Parts {
     deadlines: Deadlines,
     changes: Changes,
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
+    industry_model: Option<(PathBuf, String, IndustryModel)>,
 }
 
 /// Compiles rule regexes, each gated by the literals its matches must contain (`gated`); each bad one is
@@ -654,6 +677,28 @@ mod tests {
             std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
         }
         RuleSet::load(dir.path()).expect_err("edited rules").0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn the_industry_model_is_optional_and_names_only_known_industries() {
+        let rules = RuleSet::embedded();
+        let model = rules.industry_model.as_ref().expect("shipped");
+        assert!(model.industries.iter().all(|k| rules.preapproval.get(k).is_some()), "{:?}", model.industries);
+        let dir = tempfile::tempdir().expect("tempdir");
+        RuleSet::write_embedded(dir.path()).expect("export");
+        assert_eq!(
+            RuleSet::load(dir.path()).expect("exported").digest,
+            rules.digest,
+            "the same files, the same digest"
+        );
+        // A directory exported before the model existed reads industries by the rules alone.
+        std::fs::remove_file(dir.path().join(INDUSTRY_MODEL)).expect("remove");
+        assert!(RuleSet::load(dir.path()).expect("without a model").industry_model.is_none());
+        let shown = errors_after(&[(INDUSTRY_MODEL, "\tbulletin\n", "\tforum\n")]);
+        assert!(
+            shown.iter().any(|e| e.contains("industry_model.tsv:") && e.contains("`forum` is not an industry")),
+            "{shown:?}"
+        );
     }
 
     #[test]

@@ -150,6 +150,38 @@ async fn content_preapproval() {
     assert_eq!(outcome(&plain, "content.preapproval"), Pass);
 }
 
+/// A drug's page from an online pharmacy (corpus dev c1476: 四季感冒胶囊 on 药房网) that no rule reads as selling drugs and the
+/// industry model does: the model's reading alone sends the page to a reviewer (`inconclusive`), never into a notice.
+#[tokio::test]
+async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
+    let page =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c1476/page.html")).expect("page");
+    let f = farm(vec![("drugs.example.cn", Behaviour::bytes(page))]).await;
+    let r = f.scan("drugs.example.cn", Some(&rec("drugs.example.cn"))).await;
+    assert_eq!(r.classified.industries, ["medical_drugs"]);
+    assert_eq!(r.classified.industries_by_model, ["medical_drugs"]);
+    let check = r.checks.iter().find(|c| c.id == "content.preapproval").expect("checked");
+    assert_eq!(check.outcome, Inconclusive);
+    assert!(check.evidence.excerpt.as_deref().is_some_and(|e| e.contains("model p=")), "{check:?}");
+    // The page fails other checks (it shows no filing number); none of them on the model's reading.
+    let failed_on_the_model = r.checks.iter().filter(|c| c.outcome == Fail).any(|c| {
+        c.evidence.excerpt.as_deref().is_some_and(|e| e.contains("model p=")) || c.id.starts_with("content.p")
+    });
+    assert!(!failed_on_the_model, "{:?}", r.checks);
+    // A person's site that the model alone reads as news (dev c1612, a city's life portal): a reviewer decides.
+    let page =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c1612/page.html")).expect("page");
+    let g = farm(vec![("life.example.cn", Behaviour::bytes(page))]).await;
+    let personal =
+        FilingRecord { principal_type: "个人".into(), principal: "张三".into(), ..rec("life.example.cn") };
+    let p = g.scan("life.example.cn", Some(&personal)).await;
+    assert_eq!(p.classified.industries_by_model, ["news"]);
+    assert_eq!(outcome(&p, "content.personal_scope"), Inconclusive, "{:?}", p.checks);
+    let approved = FilingRecord { preapprovals: vec!["药品和医疗器械".into()], ..rec("drugs.example.cn") };
+    let ok = f.scan("drugs.example.cn", Some(&approved)).await;
+    assert_eq!(outcome(&ok, "content.preapproval"), Pass);
+}
+
 #[tokio::test]
 async fn healthcare_is_reported_but_its_cancelled_approval_is_not_required() {
     let hospital = site(

@@ -230,6 +230,42 @@ fn an_industry_listed_twice_is_refused() {
     labels_are_well_formed(Path::new("c0000"), &label_with("industries", Some(serde_json::json!(["news", "news"]))));
 }
 
+/// With `ICP_PATROL_CORPUS_FEATURES=<file>`, writes what `tests/model/train.sh` trains the industry model on: for every
+/// `dev` page scored (not `test`'s, not a low-confidence one), its labels, what the rules alone find, and its features,
+/// one JSON line each. Unset, it does nothing.
+#[test]
+fn dev_features_for_the_industry_model() {
+    let Some(out) = std::env::var_os("ICP_PATROL_CORPUS_FEATURES").filter(|v| !v.is_empty()) else { return };
+    let mut rules_alone = RuleSet::embedded();
+    rules_alone.industry_model = None;
+    let lines = par_map(&cases("content"), |dir| {
+        let expect = unchecked_labels(dir);
+        if Split::of(dir) != Split::Dev || expect["confidence"] == "low" {
+            return None;
+        }
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).expect("meta")).expect("meta");
+        let source = meta["source"].as_str().expect("source");
+        let case = dir.file_name().and_then(|n| n.to_str()).expect("name");
+        let url = url::Url::parse(&format!("http://{case}.corpus.test/")).expect("url");
+        let bytes = std::fs::read(dir.join("page.html")).expect("page");
+        let facts = extract(&decode(&bytes, Some("text/html"), None).text, &url, &rules_alone.provinces);
+        let found = classify(&facts, &rules_alone);
+        let rules: Vec<&str> =
+            found.industries.iter().map(|h| if h.key == "games" { "culture" } else { h.key.as_str() }).collect();
+        let line = serde_json::json!({
+            "case": case,
+            "repo": source.split(':').next(),
+            "industries": expect["industries"],
+            "rules": rules,
+            "features": icp_patrol::classify::industry_model::features(&facts),
+        });
+        Some(line.to_string())
+    });
+    let text: String = lines.into_iter().flatten().map(|l| l + "\n").collect();
+    std::fs::write(&out, text).unwrap_or_else(|e| panic!("{}: {e}", Path::new(&out).display()));
+}
+
 #[test]
 fn content_classification_agrees_with_the_labels() {
     // A rules directory to try against the corpus (an edited copy, as `rules explain --rules` reads it): the figures and

@@ -1,0 +1,215 @@
+//! The industry model's reading of a page: its features (the words of its names, navigation, headings and body, the
+//! hosts it links to, the schema.org types it declares) and the industries whose probability reaches the model's
+//! threshold, each shown with the words that weighed most for it.
+//!
+//! The model weighs thousands of words a little each where the rules weigh a few words much: it reads the pages of
+//! kinds no rule was written from (trained on the corpus's `dev` pages, each word seen in three repositories at
+//! least; docs/accuracy.md). It only adds industries the rules did not find, and only to pages that are not
+//! placeholders.
+
+use std::collections::BTreeSet;
+
+use super::IndustryHit;
+use crate::extract::PageFacts;
+use crate::rules::IndustryModel;
+
+/// A token longer than this (in characters) is a run of letters no word is (a hash, base64), not a word.
+const MAX_TOKEN_CHARS: usize = 24;
+/// How many of the words that weighed most for an industry its evidence shows.
+const EVIDENCE_WORDS: usize = 5;
+
+/// The features of a page, sorted and distinct, as the training script reads them (`tests/model/`).
+pub fn features(facts: &PageFacts) -> Vec<String> {
+    let body = crate::text::simplified(&crate::text::strip_template_syntax(&facts.body_text)).into_owned();
+    let mut out = BTreeSet::new();
+    visit(facts, &body, |f| {
+        out.insert(f.to_string());
+    });
+    out.into_iter().collect()
+}
+
+/// The model's probability of each of its industries (in its order) for a page, with the page's known features.
+pub fn probabilities(model: &IndustryModel, facts: &PageFacts, body: &str) -> (Vec<f64>, Vec<u32>) {
+    let mut ids = Vec::new();
+    visit(facts, body, |f| ids.extend(model.id(f)));
+    ids.sort_unstable();
+    ids.dedup();
+    let probabilities = (0..model.industries.len())
+        .map(|k| {
+            let logit = model.bias[k] + ids.iter().map(|&id| f64::from(model.weights(id)[k])).sum::<f64>();
+            1.0 / (1.0 + (-logit).exp())
+        })
+        .collect();
+    (probabilities, ids)
+}
+
+/// The industries the model shows on a page that the rules did not find (`found`), by probability.
+pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: &[IndustryHit]) -> Vec<IndustryHit> {
+    let (probabilities, ids) = probabilities(model, facts, body);
+    let mut hits = Vec::new();
+    for (k, key) in model.industries.iter().enumerate() {
+        // A game is a kind of online culture: the rules' `games` already shows what the model calls culture.
+        let shown = |h: &IndustryHit| h.key == *key || (key == "culture" && h.key == "games");
+        let probability = probabilities[k];
+        if probability < model.threshold || found.iter().any(shown) {
+            continue;
+        }
+        let mut weighed: Vec<(f32, u32)> =
+            ids.iter().map(|&id| (model.weights(id)[k], id)).filter(|(w, _)| *w > 0.0).collect();
+        weighed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let words: Vec<String> =
+            weighed.iter().take(EVIDENCE_WORDS).map(|(w, id)| format!("{} {w:+.2}", model.name(*id))).collect();
+        hits.push(IndustryHit {
+            key: key.clone(),
+            // The rules' scores are points against a threshold; the model's is its probability, in tenths to compare.
+            score: (probability * 100.0).round() / 10.0,
+            evidence: vec![format!("model p={probability:.2}: {}", words.join(", "))],
+            by_model: true,
+        });
+    }
+    hits
+}
+
+/// Calls `found` with every feature of the page, `namespace:token`, possibly more than once.
+fn visit(facts: &PageFacts, body: &str, mut found: impl FnMut(&str)) {
+    let mut buffer = String::new();
+    let mut emit = |namespace: &str, token: &str| {
+        buffer.clear();
+        buffer.push_str(namespace);
+        buffer.push(':');
+        buffer.push_str(token);
+        found(&buffer);
+    };
+    let names = [&facts.title, &facts.og_site_name, &facts.heading, &facts.logo_alt, &facts.brand];
+    for name in names.into_iter().flatten() {
+        tokens(&crate::text::spaced(name), |t| emit("n", t));
+    }
+    for item in &facts.anchor_texts {
+        tokens(&crate::text::spaced(item), |t| emit("a", t));
+    }
+    for heading in &facts.headings {
+        tokens(&crate::text::spaced(heading), |t| emit("h", t));
+    }
+    tokens(body, |t| emit("b", t));
+    for target in &facts.link_targets {
+        if let Some(host) = link_host(target) {
+            emit("l", &host);
+        }
+    }
+    for declared in &facts.schema_types {
+        emit("s", &declared.to_lowercase());
+    }
+}
+
+/// The host a link leads to, in lower case, without `www.`.
+fn link_host(target: &str) -> Option<String> {
+    let absolute = if target.starts_with("//") { format!("http:{target}") } else { target.to_string() };
+    let url = url::Url::parse(&absolute).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(host.strip_prefix("www.").map(str::to_string).unwrap_or(host))
+}
+
+/// Chinese and Japanese text runs on without spaces: its features are the pairs of characters next to each other
+/// (记者 in 本报记者, 门诊 in 门诊时间). Other scripts' are their words.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A word goes on through letters, digits and the marks that belong to a letter (Devanagari's and Thai's vowels).
+fn is_word_char(c: char) -> bool {
+    !is_cjk(c) && (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c))
+}
+
+/// Calls `token` with each character pair of the text's CJK runs and each word of its other runs (beginning with a
+/// letter, 2 to [`MAX_TOKEN_CHARS`] characters), in lower case.
+fn tokens(text: &str, mut token: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
+    let mut chars = lower.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if is_cjk(c) {
+            if let Some(&(next, d)) = chars.peek().filter(|(_, d)| is_cjk(*d)) {
+                token(&lower[start..next + d.len_utf8()]);
+            }
+        } else if is_word_char(c) {
+            let mut end = start + c.len_utf8();
+            let mut count = 1;
+            while let Some(&(at, d)) = chars.peek().filter(|(_, d)| is_word_char(*d)) {
+                end = at + d.len_utf8();
+                count += 1;
+                chars.next();
+            }
+            if c.is_alphabetic() && (2..=MAX_TOKEN_CHARS).contains(&count) {
+                token(&lower[start..end]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        tokens(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn chinese_is_read_by_character_pairs_and_other_scripts_by_words() {
+        assert_eq!(all_tokens("本报记者 张三"), ["本报", "报记", "记者", "张三"]);
+        assert_eq!(all_tokens("Jadwal Dokter, 2024 MP3 a"), ["jadwal", "dokter", "mp3"]);
+        // A vowel sign belongs to its word; a run of letters longer than a word is no word.
+        assert_eq!(all_tokens("अस्पताल"), ["अस्पताल"]);
+        assert!(all_tokens(&"x".repeat(MAX_TOKEN_CHARS + 1)).is_empty());
+        assert_eq!(all_tokens("新闻News中心"), ["新闻", "news", "中心"]);
+    }
+
+    fn model() -> IndustryModel {
+        let text =
+            "industries\tnews\tculture\nthreshold\t0.5\nbias\t-2\t-2\nb:记者\t1.5\t0\nb:编辑\t1.0\t0\nb:游戏\t0\t3\n";
+        let mut errors = Vec::new();
+        IndustryModel::parse(std::path::Path::new("industry_model.tsv"), text, &mut errors).expect("valid")
+    }
+
+    fn hit(key: &str) -> IndustryHit {
+        IndustryHit { key: key.into(), score: 8.0, evidence: Vec::new(), by_model: false }
+    }
+
+    #[test]
+    fn the_model_adds_what_reaches_its_threshold_and_the_rules_did_not_find() {
+        let facts = PageFacts::default();
+        let shown = hits(&model(), &facts, "本报记者 责任编辑", &[]);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert_eq!(shown[0].key, "news");
+        assert!(shown[0].by_model);
+        assert!(
+            shown[0].evidence[0].starts_with("model p=0.62: b:记者 +1.50, b:编辑 +1.00"),
+            "{:?}",
+            shown[0].evidence
+        );
+        // One word alone is below the threshold (p 0.38).
+        assert!(hits(&model(), &facts, "本报记者", &[]).is_empty());
+        // What the rules found is theirs; `games` is the rules' culture.
+        assert!(hits(&model(), &facts, "本报记者 责任编辑", &[hit("news")]).is_empty());
+        assert!(hits(&model(), &facts, "网络游戏", &[hit("games")]).is_empty());
+        assert_eq!(hits(&model(), &facts, "网络游戏", &[]).len(), 1);
+    }
+
+    #[test]
+    fn features_carry_where_the_words_stand() {
+        let facts = PageFacts {
+            title: Some("Clinic".into()),
+            anchor_texts: vec!["预约挂号".into()],
+            headings: vec!["Doctors".into()],
+            body_text: "門診時間".into(),
+            link_targets: vec!["//www.YouTube.com/watch".into(), "not a url".into()],
+            schema_types: vec!["Hospital".into()],
+            ..PageFacts::default()
+        };
+        let got = features(&facts);
+        for want in ["n:clinic", "a:预约", "a:挂号", "h:doctors", "b:门诊", "l:youtube.com", "s:hospital"] {
+            assert!(got.iter().any(|f| f == want), "{want} in {got:?}");
+        }
+    }
+}
