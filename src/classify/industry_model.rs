@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use super::IndustryHit;
 use crate::extract::PageFacts;
-use crate::rules::IndustryModel;
+use crate::rules::{FEATURE_NAMESPACES, IndustryModel};
 
 /// A token longer than this (in characters) is a run of letters no word is (a hash, base64), not a word.
 const MAX_TOKEN_CHARS: usize = 24;
@@ -57,8 +57,11 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
         let mut weighed: Vec<(f32, u32)> =
             ids.iter().map(|&id| (model.weights(id)[k], id)).filter(|(w, _)| *w > 0.0).collect();
         weighed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let words: Vec<String> =
-            weighed.iter().take(EVIDENCE_WORDS).map(|(w, id)| format!("{} {w:+.2}", model.name(*id))).collect();
+        let words: Vec<String> = weighed
+            .iter()
+            .take(EVIDENCE_WORDS)
+            .map(|(w, id)| format!("{} {w:+.2}", readable(model.name(*id))))
+            .collect();
         hits.push(IndustryHit {
             key: key.clone(),
             // The rules' scores are points against a threshold; the model's is its probability, in tenths to compare.
@@ -68,6 +71,13 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
         });
     }
     hits
+}
+
+/// A feature as a reviewer reads it: the word, then where it stands ("药品 (text)", "预约 (menu)").
+fn readable(feature: &str) -> String {
+    let (namespace, token) = feature.split_once(':').unwrap_or(("", feature));
+    let place = FEATURE_NAMESPACES.iter().find(|(ns, _)| *ns == namespace).map_or(namespace, |(_, place)| place);
+    format!("{token} ({place})")
 }
 
 /// Calls `found` with every feature of the page, `namespace:token`, possibly more than once.
@@ -184,7 +194,7 @@ mod tests {
         assert_eq!(shown[0].key, "news");
         assert!(shown[0].by_model);
         assert!(
-            shown[0].evidence[0].starts_with("model p=0.62: b:记者 +1.50, b:编辑 +1.00"),
+            shown[0].evidence[0].starts_with("model p=0.62: 记者 (text) +1.50, 编辑 (text) +1.00"),
             "{:?}",
             shown[0].evidence
         );

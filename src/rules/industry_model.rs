@@ -20,9 +20,11 @@ use rustc_hash::FxHashMap;
 
 use super::RuleError;
 
-/// Where in the page a feature's token stands: its names (title, og:site_name, main heading, logo alt, brand), its
-/// navigation's items, its headings, its body text, the hosts it links to, and the schema.org types it declares.
-pub const FEATURE_NAMESPACES: [&str; 6] = ["n", "a", "h", "b", "l", "s"];
+/// Where in the page a feature's token stands, by its namespace, with the word a reviewer reads: its names (title,
+/// og:site_name, main heading, logo alt, brand), its navigation's items, its headings, its body text, the hosts it
+/// links to, and the schema.org types it declares.
+pub const FEATURE_NAMESPACES: [(&str, &str); 6] =
+    [("n", "name"), ("a", "menu"), ("h", "heading"), ("b", "text"), ("l", "link to"), ("s", "declared type")];
 
 /// The model as loaded: per feature, one weight per industry.
 #[derive(Debug, Clone)]
@@ -138,16 +140,16 @@ impl IndustryModel {
                 }
                 feature => {
                     let k = industries.as_ref().map_or(0, Vec::len);
-                    let known = feature
-                        .split_once(':')
-                        .is_some_and(|(ns, token)| FEATURE_NAMESPACES.contains(&ns) && !token.is_empty());
+                    let known = feature.split_once(':').is_some_and(|(ns, token)| {
+                        FEATURE_NAMESPACES.iter().any(|(known, _)| *known == ns) && !token.is_empty()
+                    });
                     if !known {
                         errors.push(error(
                             number,
                             1,
                             format!(
                                 "`{feature}` is not a feature (namespace:token, the namespace one of {})",
-                                FEATURE_NAMESPACES.join(", ")
+                                FEATURE_NAMESPACES.map(|(ns, _)| ns).join(", ")
                             ),
                         ));
                         continue;
