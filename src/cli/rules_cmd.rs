@@ -178,7 +178,12 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
     println!("placeholder  {:?}", c.placeholder);
     println!("blocked      {:?}", c.blocked);
     for hit in &c.industries {
-        println!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+        // The model's probability is in its evidence; its score is no count of the rules' points.
+        if hit.by_model {
+            println!("industry     {} (the industry model's lead): {}", hit.key, hit.evidence.join("; "));
+        } else {
+            println!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+        }
     }
     // What a reviewer asks of an industry the page does not show: how close it came, and on what (a
     // placeholder or an interception page is read for no industry at all).

@@ -21,15 +21,17 @@ use rustc_hash::FxHashMap;
 use super::RuleError;
 
 /// Where in the page a feature's token stands, by its namespace, with the word a reviewer reads: its names (title,
-/// og:site_name, main heading, logo alt, brand), its navigation's items, its headings, its body text, the hosts it
-/// links to, and the schema.org types it declares.
-pub const FEATURE_NAMESPACES: [(&str, &str); 6] =
-    [("n", "name"), ("a", "menu"), ("h", "heading"), ("b", "text"), ("l", "link to"), ("s", "declared type")];
+/// og:site_name, main heading, logo alt, brand), its navigation's items, its headings, its body text, and the
+/// schema.org types it declares.
+pub const FEATURE_NAMESPACES: [(&str, &str); 5] =
+    [("n", "name"), ("a", "menu"), ("h", "heading"), ("b", "text"), ("s", "declared type")];
 
 /// The model as loaded: per feature, one weight per industry.
 #[derive(Debug, Clone)]
 pub struct IndustryModel {
     pub industries: Vec<String>,
+    /// The line of the `industries` record, where an error about one of them points.
+    pub industries_line: usize,
     pub threshold: f64,
     pub bias: Vec<f64>,
     /// Feature ids by their name (`b:记者`).
@@ -75,6 +77,7 @@ impl IndustryModel {
         let mut bias: Option<Vec<f64>> = None;
         let mut model = IndustryModel {
             industries: Vec::new(),
+            industries_line: 0,
             threshold: 0.5,
             bias: Vec::new(),
             ids: FxHashMap::default(),
@@ -97,8 +100,9 @@ impl IndustryModel {
             let numbers = |errors: &mut Vec<RuleError>| -> Option<Vec<f64>> {
                 let mut out = Vec::with_capacity(rest.len());
                 for (f, field) in rest.iter().enumerate() {
-                    match field.trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() => out.push(v),
+                    // Finite as the weights are kept (f32): 1e39 is not, and would make every page certain.
+                    match field.trim().parse::<f32>() {
+                        Ok(v) if v.is_finite() => out.push(f64::from(v)),
                         _ => {
                             errors.push(error(number, column_of(f), format!("`{field}` is not a finite number")));
                             return None;
@@ -109,17 +113,27 @@ impl IndustryModel {
             };
             match head {
                 "industries" => {
+                    let named: Vec<String> = rest.iter().map(|s| s.trim().to_string()).collect();
+                    let twice = named.iter().enumerate().find(|(i, k)| named[..*i].contains(k)).map(|(i, _)| i);
                     if industries.is_some() {
                         errors.push(error(number, 1, "a second `industries` line".into()));
-                    } else if rest.is_empty() {
+                    } else if named.is_empty() {
                         errors.push(error(number, 1, "`industries` names no industry".into()));
+                    } else if let Some(i) = twice {
+                        errors.push(error(number, column_of(i), format!("`{}` named twice", named[i])));
                     } else {
-                        industries = Some(rest.iter().map(|s| s.trim().to_string()).collect());
+                        industries = Some(named);
+                        model.industries_line = number;
                     }
                 }
                 _ if industries.is_none() => {
                     errors.push(error(number, 1, format!("`{head}` before the `industries` line")));
                     break;
+                }
+                "threshold" | "bias"
+                    if (head == "threshold" && threshold.is_some()) || (head == "bias" && bias.is_some()) =>
+                {
+                    errors.push(error(number, 1, format!("a second `{head}` line")));
                 }
                 "threshold" => match numbers(errors).as_deref() {
                     Some([t]) if *t > 0.0 && *t < 1.0 => threshold = Some(*t),
@@ -143,6 +157,16 @@ impl IndustryModel {
                     let known = feature.split_once(':').is_some_and(|(ns, token)| {
                         FEATURE_NAMESPACES.iter().any(|(known, _)| *known == ns) && !token.is_empty()
                     });
+                    // A page's tokens are in lower case and hold no white space: another token could never match.
+                    let matchable = |token: &str| !token.chars().any(|c| c.is_whitespace() || c.is_uppercase());
+                    if known && !feature.split_once(':').is_some_and(|(_, token)| matchable(token)) {
+                        errors.push(error(
+                            number,
+                            1,
+                            format!("`{feature}` could never match (a page's tokens are lower case, without spaces)"),
+                        ));
+                        continue;
+                    }
                     if !known {
                         errors.push(error(
                             number,
@@ -234,6 +258,19 @@ mod tests {
         assert!(errors.iter().any(|e| e.contains("no `threshold` line")), "{errors:?}");
         let errors = parsed("bias\t0\n").expect_err("order");
         assert!(errors.iter().any(|e| e.contains(":1:1:") && e.contains("before the `industries` line")), "{errors:?}");
+    }
+
+    #[test]
+    fn input_that_would_be_read_silently_is_refused() {
+        let model = "industries\tnews\tnews\nthreshold\t0.5\nthreshold\t0.6\nbias\t0\t0\nb:记者\t1e39\t0\nb:Radio\t1\t1\nb:a b\t1\t1\n";
+        let errors = parsed(model).expect_err("silent input");
+        assert!(errors.iter().any(|e| e.contains(":1:17:") && e.contains("`news` named twice")), "{errors:?}");
+        let model = "industries\tnews\nthreshold\t0.5\nthreshold\t0.6\nbias\t0\nb:记者\t1e39\nb:Radio\t1\nb:a b\t1\n";
+        let errors = parsed(model).expect_err("silent input");
+        assert!(errors.iter().any(|e| e.contains(":3:1:") && e.contains("a second `threshold`")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains(":5:") && e.contains("`1e39` is not a finite number")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains(":6:1:") && e.contains("could never match")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains(":7:1:") && e.contains("could never match")), "{errors:?}");
     }
 
     #[test]

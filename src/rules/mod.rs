@@ -243,9 +243,11 @@ impl RuleSet {
         if let (Some(catalogue), Some((path, text, overrides))) = (parts.catalogue.as_mut(), parts.overrides.take()) {
             catalogue::apply_overrides(catalogue, overrides, &path, &text, &mut errors);
         }
-        if let (Some(preapproval), Some((path, text, model))) = (&parts.preapproval, &parts.industry_model) {
+        if let (Some(preapproval), Some((path, _, model))) = (&parts.preapproval, &parts.industry_model) {
             for key in model.industries.iter().filter(|k| !preapproval.industries.iter().any(|i| &i.key == *k)) {
-                errors.push(RuleError::at(path, text, key, format!("`{key}` is not an industry of preapproval.toml")));
+                let (line, column) = (model.industries_line, 1);
+                let message = format!("`{key}` is not an industry of preapproval.toml");
+                errors.push(RuleError { file: path.clone(), line, column, message });
             }
         }
         match parts {

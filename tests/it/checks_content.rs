@@ -151,7 +151,7 @@ async fn content_preapproval() {
 }
 
 /// A drug's page from an online pharmacy (corpus dev c1476: 四季感冒胶囊 on 药房网) that no rule reads as selling drugs and the
-/// industry model does: the model's reading alone sends the page to a reviewer (`inconclusive`), never into a notice.
+/// industry model does: the model's reading alone is a lead beside a pass (a reviewer sees it), never a notice.
 #[tokio::test]
 async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
     let page =
@@ -161,7 +161,8 @@ async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
     assert_eq!(r.classified.industries, ["medical_drugs"]);
     assert_eq!(r.classified.industries_by_model, ["medical_drugs"]);
     let check = r.checks.iter().find(|c| c.id == "content.preapproval").expect("checked");
-    assert_eq!(check.outcome, Inconclusive);
+    assert_eq!(check.outcome, Pass);
+    assert!(check.detail.as_deref().is_some_and(|d| d.contains("industry model alone")), "{check:?}");
     assert!(check.evidence.excerpt.as_deref().is_some_and(|e| e.contains("model p=")), "{check:?}");
     // The page fails other checks (it shows no filing number); none of them on the model's reading.
     let failed_on_the_model = r.checks.iter().filter(|c| c.outcome == Fail).any(|c| {
@@ -176,10 +177,13 @@ async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
         FilingRecord { principal_type: "个人".into(), principal: "张三".into(), ..rec("life.example.cn") };
     let p = g.scan("life.example.cn", Some(&personal)).await;
     assert_eq!(p.classified.industries_by_model, ["news"]);
-    assert_eq!(outcome(&p, "content.personal_scope"), Inconclusive, "{:?}", p.checks);
+    let scope = p.checks.iter().find(|c| c.id == "content.personal_scope").expect("checked");
+    assert_eq!(scope.outcome, Pass, "{scope:?}");
+    assert!(scope.detail.as_deref().is_some_and(|d| d.contains("industry model alone")), "{scope:?}");
     let approved = FilingRecord { preapprovals: vec!["药品和医疗器械".into()], ..rec("drugs.example.cn") };
     let ok = f.scan("drugs.example.cn", Some(&approved)).await;
-    assert_eq!(outcome(&ok, "content.preapproval"), Pass);
+    let check = ok.checks.iter().find(|c| c.id == "content.preapproval").expect("checked");
+    assert_eq!((check.outcome, check.detail.as_deref()), (Pass, None), "approved: no lead to follow");
 }
 
 #[tokio::test]
