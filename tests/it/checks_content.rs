@@ -186,6 +186,22 @@ async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
     assert_eq!((check.outcome, check.detail.as_deref()), (Pass, None), "approved: no lead to follow");
 }
 
+/// A game portal's news page (corpus dev c436) that the rules read as news and the model as culture too: the notice names
+/// what the rules showed, never the model's lead beside it.
+#[tokio::test]
+async fn a_notice_names_the_rules_industries_not_the_model_s() {
+    let page =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c436/page.html")).expect("page");
+    let f = farm(vec![("games.example.cn", Behaviour::bytes(page))]).await;
+    let r = f.scan("games.example.cn", Some(&rec("games.example.cn"))).await;
+    assert_eq!(r.classified.industries_by_model, ["culture"], "{:?}", r.classified);
+    let check = r.checks.iter().find(|c| c.id == "content.preapproval").expect("checked");
+    assert_eq!(check.outcome, Fail);
+    assert_eq!(check.evidence.found.as_deref(), Some("news"), "{check:?}");
+    assert!(!check.evidence.expected.as_deref().unwrap_or_default().contains("文化"), "{check:?}");
+    assert!(!check.evidence.excerpt.as_deref().unwrap_or_default().contains("model p="), "{check:?}");
+}
+
 #[tokio::test]
 async fn healthcare_is_reported_but_its_cancelled_approval_is_not_required() {
     let hospital = site(
