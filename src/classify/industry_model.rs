@@ -5,8 +5,8 @@
 //! The model weighs thousands of words a little each where the rules weigh a few words much: it reads the pages of
 //! kinds no rule was written from (trained on the corpus's `dev` pages, each word seen in five repositories at
 //! least; docs/accuracy.md). The hosts a page links to are not among them: mostly share buttons, and in the corpus a
-//! page's links to its own site count as leaving it, which a scan of the site does not. It only adds industries the rules did not find, and only to pages that are not
-//! placeholders.
+//! page's links to its own site count as leaving it, which a scan of the site does not. It only adds industries the
+//! rules did not find, and only to pages that are not placeholders.
 
 use std::collections::BTreeSet;
 
@@ -30,7 +30,7 @@ pub fn features(facts: &PageFacts) -> Vec<String> {
 }
 
 /// The model's probability of each of its industries (in its order) for a page, with the page's known features.
-pub fn probabilities(model: &IndustryModel, facts: &PageFacts, body: &str) -> (Vec<f64>, Vec<u32>) {
+pub(super) fn probabilities(model: &IndustryModel, facts: &PageFacts, body: &str) -> (Vec<f64>, Vec<u32>) {
     let mut ids = Vec::new();
     visit(facts, body, |f| ids.extend(model.id(f)));
     ids.sort_unstable();
@@ -65,8 +65,8 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
             .collect();
         hits.push(IndustryHit {
             key: key.clone(),
-            // The rules' scores are points against a threshold; the model's is its probability, in tenths to compare.
-            score: (probability * 100.0).round() / 10.0,
+            // Not points against a rule threshold: the model's probability.
+            score: probability,
             evidence: vec![format!("model p={probability:.2}: {}", words.join(", "))],
             by_model: true,
         });

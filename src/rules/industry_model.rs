@@ -154,28 +154,8 @@ impl IndustryModel {
                 }
                 feature => {
                     let k = industries.as_ref().map_or(0, Vec::len);
-                    let known = feature.split_once(':').is_some_and(|(ns, token)| {
-                        FEATURE_NAMESPACES.iter().any(|(known, _)| *known == ns) && !token.is_empty()
-                    });
-                    // A page's tokens are in lower case and hold no white space: another token could never match.
-                    let matchable = |token: &str| !token.chars().any(|c| c.is_whitespace() || c.is_uppercase());
-                    if known && !feature.split_once(':').is_some_and(|(_, token)| matchable(token)) {
-                        errors.push(error(
-                            number,
-                            1,
-                            format!("`{feature}` could never match (a page's tokens are lower case, without spaces)"),
-                        ));
-                        continue;
-                    }
-                    if !known {
-                        errors.push(error(
-                            number,
-                            1,
-                            format!(
-                                "`{feature}` is not a feature (namespace:token, the namespace one of {})",
-                                FEATURE_NAMESPACES.map(|(ns, _)| ns).join(", ")
-                            ),
-                        ));
+                    if let Err(why) = check_feature(feature) {
+                        errors.push(error(number, 1, why));
                         continue;
                     }
                     let Some(w) = numbers(errors) else { continue };
@@ -218,6 +198,24 @@ impl IndustryModel {
             }
         }
     }
+}
+
+/// Whether a feature's name is one a page could show: a known namespace, and a token as pages' tokens are (lower case,
+/// no white space).
+fn check_feature(feature: &str) -> Result<(), String> {
+    let Some((namespace, token)) = feature
+        .split_once(':')
+        .filter(|(ns, token)| FEATURE_NAMESPACES.iter().any(|(known, _)| known == ns) && !token.is_empty())
+    else {
+        let namespaces = FEATURE_NAMESPACES.map(|(ns, _)| ns).join(", ");
+        return Err(format!("`{feature}` is not a feature (namespace:token, the namespace one of {namespaces})"));
+    };
+    if token.chars().any(|c| c.is_whitespace() || c.is_uppercase()) {
+        return Err(format!(
+            "`{namespace}:{token}` could never match (a page's tokens are lower case, without spaces)"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
