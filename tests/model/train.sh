@@ -10,8 +10,13 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 features="$PWD/target/model-dev-features.jsonl"
 # The features do not depend on the model, and a model written for other features may no longer load: the pages are
-# read with an empty one.
+# read with an empty one. Whatever fails on the way, the model that was there is put back.
+mkdir -p target
+backup=target/industry_model.tsv.before
+cp rules/industry_model.tsv "$backup"
+trap 'if [ -f "$backup" ]; then mv "$backup" rules/industry_model.tsv; fi' EXIT
 printf 'industries\tnews\nthreshold\t0.5\nbias\t-20\n' > rules/industry_model.tsv
 ICP_PATROL_CORPUS_FEATURES="$features" cargo test --locked --test it dev_features_for_the_industry_model -- --quiet
-"$venv/bin/python" tests/model/train_industry_model.py "$features" > rules/industry_model.tsv.new
-mv rules/industry_model.tsv.new rules/industry_model.tsv
+"$venv/bin/python" tests/model/train_industry_model.py "$features" > target/industry_model.tsv.new
+mv target/industry_model.tsv.new rules/industry_model.tsv
+rm "$backup"
