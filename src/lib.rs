@@ -38,6 +38,7 @@ pub mod scheduler;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod tokens;
 pub mod verdict;
 
 /// Installs the one TLS crypto provider (aws-lc-rs) process-wide; safe to call more than once.

@@ -2,7 +2,7 @@
 //! operator, pre-approval industries, commercial activity, the scope of a personal filing.
 
 use super::{CheckInput, Finding, NO_FILING};
-use crate::classify::is_organisation;
+use crate::classify::{IndustryHit, is_organisation};
 use crate::extract::COMPANY_FORMS;
 use crate::rules::ApprovalStatus;
 use crate::text::fold;
@@ -107,31 +107,32 @@ fn operator_mismatch(principal: &str, holder: Option<&str>, input: &CheckInput<'
     }
 }
 
-fn preapproval(input: &CheckInput<'_>, found: &[crate::classify::IndustryHit], filed: &[String]) -> Finding {
+fn preapproval(input: &CheckInput<'_>, found: &[IndustryHit], filed: &[String]) -> Finding {
     const ID: &str = "content.preapproval";
     let rules = &input.rules.preapproval;
-    let missing = |by_model: bool| -> Vec<String> {
+    // The hits whose industry needs a pre-approval the filing lacks, by the rules or by the model alone.
+    let missing = |by_model: bool| -> Vec<(&IndustryHit, String)> {
         found
             .iter()
             .filter(|hit| hit.by_model == by_model)
-            .filter_map(|hit| rules.get(&hit.key))
-            .filter(|i| i.status == ApprovalStatus::Required && !filed.iter().any(|f| i.is_named_by(f)))
-            .map(|i| format!("{}（{}）", i.name, i.document))
+            .filter_map(|hit| rules.get(&hit.key).map(|i| (hit, i)))
+            .filter(|(_, i)| i.status == ApprovalStatus::Required && !filed.iter().any(|f| i.is_named_by(f)))
+            .map(|(hit, i)| (hit, format!("{}（{}）", i.name, i.document)))
             .collect()
     };
+    let names = |m: &[(&IndustryHit, String)], between: &str| {
+        m.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(between)
+    };
+    let hits = |m: &[(&IndustryHit, String)]| evidence_of(m.iter().map(|(h, _)| *h));
     // What a notice may say the site runs: the rules' industries only (the notice quotes `found`).
     let shown = found.iter().filter(|h| !h.by_model).map(|h| h.key.as_str()).collect::<Vec<_>>().join(", ");
-    let evidence = |by_model: bool| {
-        let hits = found.iter().filter(|h| h.by_model == by_model);
-        hits.flat_map(|h| h.evidence.iter().take(3).cloned()).collect::<Vec<_>>().join("; ")
-    };
     let (by_rules, by_model) = (missing(false), missing(true));
     if !by_rules.is_empty() {
         return Finding::fail(ID)
-            .detail(format!("no recorded pre-approval for: {}", by_rules.join(", ")))
+            .detail(format!("no recorded pre-approval for: {}", names(&by_rules, ", ")))
             .found(shown)
-            .expected(by_rules.join("; "))
-            .excerpt(evidence(false));
+            .expected(names(&by_rules, "; "))
+            .excerpt(hits(&by_rules));
     }
     let pass = Finding::pass(ID).found(if shown.is_empty() { "none".to_string() } else { shown });
     if by_model.is_empty() {
@@ -141,11 +142,16 @@ fn preapproval(input: &CheckInput<'_>, found: &[crate::classify::IndustryHit], f
     // and not an undecided check either (that would hold every due notice of the site open, scan after scan). The lead
     // stands beside the pass, in `classified.industries_by_model` too.
     pass.detail(format!(
-        "no rule shows an industry needing a pre-approval; the industry model alone reads the page as needing {} \
+        "every pre-approval the rules show is on the filing; the industry model alone reads the page as needing {} \
          (a lead for a reviewer, not a ground for a notice)",
-        by_model.join(", ")
+        names(&by_model, ", ")
     ))
-    .excerpt(evidence(true))
+    .excerpt(hits(&by_model))
+}
+
+/// The first evidence of each hit, joined: what a finding quotes.
+fn evidence_of<'h>(hits: impl Iterator<Item = &'h IndustryHit>) -> String {
+    hits.flat_map(|h| h.evidence.iter().take(3).cloned()).collect::<Vec<_>>().join("; ")
 }
 
 /// A personal filing may carry no company, forum, commercial or pre-approval content; where a province
@@ -178,9 +184,11 @@ fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) ->
     );
     if reasons.is_empty() && !by_model.is_empty() {
         let keys = by_model.iter().map(|h| h.key.as_str()).collect::<Vec<_>>().join(", ");
-        Finding::pass(ID).detail(format!(
-            "the industry model alone reads the page as: {keys} (a lead for a reviewer, not a ground for a notice)"
-        ))
+        Finding::pass(ID)
+            .detail(format!(
+                "the industry model alone reads the page as: {keys} (a lead for a reviewer, not a ground for a notice)"
+            ))
+            .excerpt(evidence_of(by_model.iter().copied()))
     } else if reasons.is_empty() {
         Finding::pass(ID)
     } else {

@@ -12,6 +12,7 @@ use crate::rules::{Industry, Preapproval};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndustryHit {
     pub key: String,
+    /// The rules' points against the industry's threshold; for the model's lead, its probability.
     pub score: f64,
     pub evidence: Vec<String>,
     /// Shown by the industry model alone (`industry_model`), no rule's evidence: a lead for a reviewer, never the

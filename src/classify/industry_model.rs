@@ -12,16 +12,14 @@ use std::collections::BTreeSet;
 
 use super::IndustryHit;
 use crate::extract::PageFacts;
-use crate::rules::{FEATURE_NAMESPACES, IndustryModel};
+use crate::rules::{FEATURE_NAMESPACES, IndustryModel, namespace};
 
-/// A token longer than this (in characters) is a run of letters no word is (a hash, base64), not a word.
-const MAX_TOKEN_CHARS: usize = 24;
 /// How many of the words that weighed most for an industry its evidence shows.
 const EVIDENCE_WORDS: usize = 5;
 
 /// The features of a page, sorted and distinct, as the training script reads them (`tests/model/`).
 pub fn features(facts: &PageFacts) -> Vec<String> {
-    let body = crate::text::simplified(&crate::text::strip_template_syntax(&facts.body_text)).into_owned();
+    let (body, _) = super::visible_text(facts);
     let mut out = BTreeSet::new();
     visit(facts, &body, |f| {
         out.insert(f.to_string());
@@ -49,10 +47,8 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
     let (probabilities, ids) = probabilities(model, facts, body);
     let mut hits = Vec::new();
     for (k, key) in model.industries.iter().enumerate() {
-        // A game is a kind of online culture: the rules' `games` already shows what the model calls culture.
-        let shown = |h: &IndustryHit| h.key == *key || (key == "culture" && h.key == "games");
         let probability = probabilities[k];
-        if probability < model.threshold || found.iter().any(shown) {
+        if probability < model.threshold || found.iter().any(|h| h.key == *key) {
             continue;
         }
         let mut weighed: Vec<(f32, u32)> =
@@ -93,79 +89,23 @@ fn visit(facts: &PageFacts, body: &str, mut found: impl FnMut(&str)) {
     };
     let names = [&facts.title, &facts.og_site_name, &facts.heading, &facts.logo_alt, &facts.brand];
     for name in names.into_iter().flatten() {
-        tokens(&crate::text::spaced(name), |t| emit("n", t));
+        crate::tokens::tokens(&crate::text::spaced(name), |t| emit(namespace::NAME, t));
     }
     for item in &facts.anchor_texts {
-        tokens(&crate::text::spaced(item), |t| emit("a", t));
+        crate::tokens::tokens(&crate::text::spaced(item), |t| emit(namespace::MENU, t));
     }
     for heading in &facts.headings {
-        tokens(&crate::text::spaced(heading), |t| emit("h", t));
+        crate::tokens::tokens(&crate::text::spaced(heading), |t| emit(namespace::HEADING, t));
     }
-    tokens(body, |t| emit("b", t));
+    crate::tokens::tokens(body, |t| emit(namespace::TEXT, t));
     for declared in &facts.schema_types {
-        emit("s", &declared.to_lowercase());
-    }
-}
-
-/// Chinese, Japanese, Thai, Lao, Khmer and Burmese text runs on without spaces between words: its features are the
-/// pairs of characters next to each other (记者 in 本报记者, 门诊 in 门诊时间, วิ in วิทยุ). Other scripts' are their words.
-fn is_unspaced(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
-}
-
-/// A word goes on through letters, digits and the marks that belong to a letter (Devanagari's vowels).
-fn is_word_char(c: char) -> bool {
-    !is_unspaced(c) && (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c))
-}
-
-/// Calls `token` with each character pair of the text's unspaced runs and each word of its other runs (beginning
-/// with a letter, 2 to [`MAX_TOKEN_CHARS`] characters), in lower case.
-fn tokens(text: &str, mut token: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
-    let mut chars = lower.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if is_unspaced(c) {
-            if let Some(&(next, d)) = chars.peek().filter(|(_, d)| is_unspaced(*d)) {
-                token(&lower[start..next + d.len_utf8()]);
-            }
-        } else if is_word_char(c) {
-            let mut end = start + c.len_utf8();
-            let mut count = 1;
-            while let Some(&(at, d)) = chars.peek().filter(|(_, d)| is_word_char(*d)) {
-                end = at + d.len_utf8();
-                count += 1;
-                chars.next();
-            }
-            if c.is_alphabetic() && (2..=MAX_TOKEN_CHARS).contains(&count) {
-                token(&lower[start..end]);
-            }
-        }
+        emit(namespace::DECLARED, &declared.to_lowercase());
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn all_tokens(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        tokens(text, |t| out.push(t.to_string()));
-        out
-    }
-
-    #[test]
-    fn chinese_is_read_by_character_pairs_and_other_scripts_by_words() {
-        assert_eq!(all_tokens("本报记者 张三"), ["本报", "报记", "记者", "张三"]);
-        assert_eq!(all_tokens("Jadwal Dokter, 2024 MP3 a"), ["jadwal", "dokter", "mp3"]);
-        // A vowel sign belongs to its word; a run of letters longer than a word is no word.
-        assert_eq!(all_tokens("अस्पताल"), ["अस्पताल"]);
-        assert!(all_tokens(&"x".repeat(MAX_TOKEN_CHARS + 1)).is_empty());
-        assert_eq!(all_tokens("新闻News中心"), ["新闻", "news", "中心"]);
-        // Thai writes no spaces between words either: a radio (วิทยุ) inside a longer run is found by its pairs.
-        assert!(all_tokens("วิทยุออนไลน์มือถือ").starts_with(&["วิ".to_string(), "ิท".to_string(), "ทย".to_string()]));
-    }
 
     fn model() -> IndustryModel {
         let text =
@@ -192,9 +132,8 @@ mod tests {
         );
         // One word alone is below the threshold (p 0.38).
         assert!(hits(&model(), &facts, "本报记者", &[]).is_empty());
-        // What the rules found is theirs; `games` is the rules' culture.
+        // What the rules found is theirs.
         assert!(hits(&model(), &facts, "本报记者 责任编辑", &[hit("news")]).is_empty());
-        assert!(hits(&model(), &facts, "网络游戏", &[hit("games")]).is_empty());
         assert_eq!(hits(&model(), &facts, "网络游戏", &[]).len(), 1);
     }
 

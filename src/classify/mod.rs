@@ -89,7 +89,7 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     fn new(facts: &PageFacts, roles: &[(u8, String)]) -> Self {
-        let (raw, raw_shown) = read_simplified(strip_template_syntax(&facts.body_text).into_owned());
+        let (raw, raw_shown) = visible_text(facts);
         let body = fold_simplified(&raw);
         let title = fold(facts.title.as_deref().unwrap_or(""));
         // The logo's alt text is the site's name as much as og:site_name is.
@@ -187,6 +187,12 @@ fn quoted<'p>(shown: Option<&'p str>, found: &regex::Match<'p>) -> &'p str {
     shown.and_then(|shown| shown.get(found.range())).unwrap_or(found.as_str())
 }
 
+/// The page's visible text without template syntax, in simplified characters, and as written where that differs: what
+/// every matcher and the industry model read.
+pub(crate) fn visible_text(facts: &PageFacts) -> (String, Option<String>) {
+    read_simplified(strip_template_syntax(&facts.body_text).into_owned())
+}
+
 /// The text in simplified characters, and as written where that differs (no copy for most pages).
 fn read_simplified(shown: String) -> (String, Option<String>) {
     match simplified(&shown) {
@@ -241,8 +247,7 @@ pub fn classify(facts: &PageFacts, rules: &RuleSet) -> Classification {
 /// The industry model's probability of each of its industries for a page (for `rules explain`); none without a model.
 pub fn industry_model_probabilities(facts: &PageFacts, rules: &RuleSet) -> Vec<(String, f64)> {
     let Some(model) = &rules.industry_model else { return Vec::new() };
-    let body = simplified(&strip_template_syntax(&facts.body_text)).into_owned();
-    let (probabilities, _) = industry_model::probabilities(model, facts, &body);
+    let (probabilities, _) = industry_model::probabilities(model, facts, &visible_text(facts).0);
     model.industries.iter().cloned().zip(probabilities).collect()
 }
 
@@ -276,7 +281,8 @@ pub fn self_test(rules: &RuleSet) -> Vec<String> {
     }
     for (i, case) in rules.preapproval.cases.iter().enumerate() {
         let (c, _) = read(&case.html);
-        let mut got: Vec<&str> = c.industries.iter().map(|h| h.key.as_str()).collect();
+        // The cases test the rules; the model's leads are measured on the corpus, and a retrained model must not fail them.
+        let mut got: Vec<&str> = c.industries.iter().filter(|h| !h.by_model).map(|h| h.key.as_str()).collect();
         got.sort();
         let mut want: Vec<&str> = case.industries.iter().map(String::as_str).collect();
         want.sort();

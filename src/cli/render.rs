@@ -195,6 +195,13 @@ fn check_lines(
         {
             writeln!(out, "{indent}{}: {}", l("整改", "remedy"), lang.pick(&spec.remedy, &spec.remedy_en))?;
         }
+    } else if let (Outcome::Pass, Some(detail)) = (c.outcome, &c.detail) {
+        // What a pass notes beside it — among others the industry model's lead, which has no other place on this page.
+        let indent = " ".repeat(2 + 6 + 1 + 26 + 1);
+        writeln!(out, "{indent}{}: {detail}", l("说明", "detail"))?;
+        if let Some(excerpt) = &c.evidence.excerpt {
+            writeln!(out, "{indent}{}: {excerpt}", l("摘录", "excerpt"))?;
+        }
     }
     Ok(())
 }

@@ -23,15 +23,29 @@ use super::RuleError;
 /// Where in the page a feature's token stands, by its namespace, with the word a reviewer reads: its names (title,
 /// og:site_name, main heading, logo alt, brand), its navigation's items, its headings, its body text, and the
 /// schema.org types it declares.
-pub const FEATURE_NAMESPACES: [(&str, &str); 5] =
-    [("n", "name"), ("a", "menu"), ("h", "heading"), ("b", "text"), ("s", "declared type")];
+pub const FEATURE_NAMESPACES: [(&str, &str); 5] = [
+    (namespace::NAME, "name"),
+    (namespace::MENU, "menu"),
+    (namespace::HEADING, "heading"),
+    (namespace::TEXT, "text"),
+    (namespace::DECLARED, "declared type"),
+];
+
+/// The namespaces of [`FEATURE_NAMESPACES`] by name.
+pub mod namespace {
+    pub const NAME: &str = "n";
+    pub const MENU: &str = "a";
+    pub const HEADING: &str = "h";
+    pub const TEXT: &str = "b";
+    pub const DECLARED: &str = "s";
+}
 
 /// The model as loaded: per feature, one weight per industry.
 #[derive(Debug, Clone)]
 pub struct IndustryModel {
     pub industries: Vec<String>,
     /// The line of the `industries` record, where an error about one of them points.
-    pub industries_line: usize,
+    pub(crate) industries_line: usize,
     pub threshold: f64,
     pub bias: Vec<f64>,
     /// Feature ids by their name (`b:记者`).
@@ -100,7 +114,7 @@ impl IndustryModel {
             let numbers = |errors: &mut Vec<RuleError>| -> Option<Vec<f64>> {
                 let mut out = Vec::with_capacity(rest.len());
                 for (f, field) in rest.iter().enumerate() {
-                    // Finite as the weights are kept (f32): 1e39 is not, and would make every page certain.
+                    // Finite as f32, as the weights are stored: 1e39 is not, and would read as infinite.
                     match field.trim().parse::<f32>() {
                         Ok(v) if v.is_finite() => out.push(f64::from(v)),
                         _ => {
@@ -130,11 +144,8 @@ impl IndustryModel {
                     errors.push(error(number, 1, format!("`{head}` before the `industries` line")));
                     break;
                 }
-                "threshold" | "bias"
-                    if (head == "threshold" && threshold.is_some()) || (head == "bias" && bias.is_some()) =>
-                {
-                    errors.push(error(number, 1, format!("a second `{head}` line")));
-                }
+                "threshold" if threshold.is_some() => errors.push(error(number, 1, "a second `threshold` line".into())),
+                "bias" if bias.is_some() => errors.push(error(number, 1, "a second `bias` line".into())),
                 "threshold" => match numbers(errors).as_deref() {
                     Some([t]) if *t > 0.0 && *t < 1.0 => threshold = Some(*t),
                     Some(_) => {
@@ -200,20 +211,22 @@ impl IndustryModel {
     }
 }
 
-/// Whether a feature's name is one a page could show: a known namespace, and a token as pages' tokens are (lower case,
-/// no white space).
+/// Whether a feature's name is one a page could show: a known namespace, and a token as a page's text gives them
+/// (`crate::tokens`; a declared type is lower case, without white space).
 fn check_feature(feature: &str) -> Result<(), String> {
-    let Some((namespace, token)) = feature
+    let Some((ns, token)) = feature
         .split_once(':')
         .filter(|(ns, token)| FEATURE_NAMESPACES.iter().any(|(known, _)| known == ns) && !token.is_empty())
     else {
         let namespaces = FEATURE_NAMESPACES.map(|(ns, _)| ns).join(", ");
         return Err(format!("`{feature}` is not a feature (namespace:token, the namespace one of {namespaces})"));
     };
-    if token.chars().any(|c| c.is_whitespace() || c.is_uppercase()) {
-        return Err(format!(
-            "`{namespace}:{token}` could never match (a page's tokens are lower case, without spaces)"
-        ));
+    let matchable = match ns {
+        namespace::DECLARED => !token.chars().any(|c| c.is_whitespace() || c.is_uppercase()),
+        _ => crate::tokens::is_token(token),
+    };
+    if !matchable {
+        return Err(format!("`{feature}` could never match (no page's text gives this token)"));
     }
     Ok(())
 }
@@ -263,12 +276,16 @@ mod tests {
         let model = "industries\tnews\tnews\nthreshold\t0.5\nthreshold\t0.6\nbias\t0\t0\nb:记者\t1e39\t0\nb:Radio\t1\t1\nb:a b\t1\t1\n";
         let errors = parsed(model).expect_err("silent input");
         assert!(errors.iter().any(|e| e.contains(":1:17:") && e.contains("`news` named twice")), "{errors:?}");
-        let model = "industries\tnews\nthreshold\t0.5\nthreshold\t0.6\nbias\t0\nb:记者\t1e39\nb:Radio\t1\nb:a b\t1\n";
+        let model = "industries\tnews\nthreshold\t0.5\nthreshold\t0.6\nbias\t0\nb:记者\t1e39\nb:Radio\t1\nb:a b\t1\n\
+                     bias\t1\nb:a\t1\nb:2024\t1\nb:新闻中心\t1\ns:Hospital\t1\n";
         let errors = parsed(model).expect_err("silent input");
         assert!(errors.iter().any(|e| e.contains(":3:1:") && e.contains("a second `threshold`")), "{errors:?}");
         assert!(errors.iter().any(|e| e.contains(":5:") && e.contains("`1e39` is not a finite number")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains(":6:1:") && e.contains("could never match")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains(":7:1:") && e.contains("could never match")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains(":8:1:") && e.contains("a second `bias`")), "{errors:?}");
+        for line in [6, 7, 9, 10, 11, 12] {
+            let at = format!(":{line}:1:");
+            assert!(errors.iter().any(|e| e.contains(&at) && e.contains("could never match")), "{line}: {errors:?}");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use commercial::{Commercial, CommercialCase, Signal};
 pub(crate) use error::line_col;
 pub use error::{RuleError, RuleErrors};
 pub use holidays::{Due, HolidayCase, Holidays};
-pub use industry_model::{FEATURE_NAMESPACES, IndustryModel};
+pub use industry_model::{FEATURE_NAMESPACES, IndustryModel, namespace};
 pub use naming::{Naming, NamingCase};
 pub use notices::{Deadlines, Notices};
 pub use placeholders::{Fingerprint, HostingTalk, PlaceholderCase, PlaceholderKind, Placeholders};
@@ -97,6 +97,16 @@ impl RuleSet {
     /// The rules shipped inside the binary.
     pub fn embedded() -> Self {
         let files = EMBEDDED.iter().map(|(name, text)| (PathBuf::from("rules").join(name), text.to_string()));
+        Self::from_texts(files.collect()).expect("the embedded rules are valid (tested)")
+    }
+
+    /// The rules shipped inside the binary without the industry model: what the model is trained against, whatever
+    /// state the shipped model file is in.
+    pub fn embedded_without_industry_model() -> Self {
+        let files = EMBEDDED
+            .iter()
+            .filter(|(name, _)| *name != INDUSTRY_MODEL)
+            .map(|(name, text)| (PathBuf::from("rules").join(name), text.to_string()));
         Self::from_texts(files.collect()).expect("the embedded rules are valid (tested)")
     }
 
@@ -231,8 +241,7 @@ impl RuleSet {
                         parse(path, text, &mut errors).map(|f| holidays::compile(path, text, f, &mut errors));
                 }
                 (_, INDUSTRY_MODEL) => {
-                    parts.industry_model =
-                        IndustryModel::parse(path, text, &mut errors).map(|m| (path.clone(), text.clone(), m))
+                    parts.industry_model = IndustryModel::parse(path, text, &mut errors).map(|m| (path.clone(), m))
                 }
                 (_, "overrides.toml") => {
                     parts.overrides = parse(path, text, &mut errors).map(|o| (path.clone(), text.clone(), o))
@@ -243,7 +252,7 @@ impl RuleSet {
         if let (Some(catalogue), Some((path, text, overrides))) = (parts.catalogue.as_mut(), parts.overrides.take()) {
             catalogue::apply_overrides(catalogue, overrides, &path, &text, &mut errors);
         }
-        if let (Some(preapproval), Some((path, _, model))) = (&parts.preapproval, &parts.industry_model) {
+        if let (Some(preapproval), Some((path, model))) = (&parts.preapproval, &parts.industry_model) {
             for key in model.industries.iter().filter(|k| !preapproval.industries.iter().any(|i| &i.key == *k)) {
                 let (line, column) = (model.industries_line, 1);
                 let message = format!("`{key}` is not an industry of preapproval.toml");
@@ -277,7 +286,7 @@ impl RuleSet {
                 deadlines,
                 holidays,
                 changes,
-                industry_model: industry_model.map(|(_, _, m)| Arc::new(m)),
+                industry_model: industry_model.map(|(_, m)| Arc::new(m)),
                 digest: format!("{:x}", hasher.finalize()),
             }),
             _ => Err(RuleErrors(errors)),
@@ -300,7 +309,7 @@ struct Parts {
     deadlines: Deadlines,
     changes: Changes,
     overrides: Option<(PathBuf, String, catalogue::OverridesFile)>,
-    industry_model: Option<(PathBuf, String, IndustryModel)>,
+    industry_model: Option<(PathBuf, IndustryModel)>,
 }
 
 /// Compiles rule regexes, each gated by the literals its matches must contain (`gated`); each bad one is
@@ -698,7 +707,8 @@ mod tests {
         assert!(RuleSet::load(dir.path()).expect("without a model").industry_model.is_none());
         let shown = errors_after(&[(INDUSTRY_MODEL, "\tbulletin\n", "\tforum\n")]);
         assert!(
-            shown.iter().any(|e| e.contains("industry_model.tsv:") && e.contains("`forum` is not an industry")),
+            // At the industries record (line 4, under the file's three comment lines), not where the word first appears.
+            shown.iter().any(|e| e.contains("industry_model.tsv:4:1:") && e.contains("`forum` is not an industry")),
             "{shown:?}"
         );
     }

@@ -169,7 +169,7 @@ async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
         c.evidence.excerpt.as_deref().is_some_and(|e| e.contains("model p=")) || c.id.starts_with("content.p")
     });
     assert!(!failed_on_the_model, "{:?}", r.checks);
-    // A person's site that the model alone reads as news (dev c1612, a city's life portal): a reviewer decides.
+    // A person's site that the model alone reads as news (dev c1612, a city's life portal): a pass with the lead beside it.
     let page =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c1612/page.html")).expect("page");
     let g = farm(vec![("life.example.cn", Behaviour::bytes(page))]).await;
@@ -180,6 +180,7 @@ async fn an_industry_the_model_alone_reads_is_a_lead_not_a_notice() {
     let scope = p.checks.iter().find(|c| c.id == "content.personal_scope").expect("checked");
     assert_eq!(scope.outcome, Pass, "{scope:?}");
     assert!(scope.detail.as_deref().is_some_and(|d| d.contains("industry model alone")), "{scope:?}");
+    assert!(scope.evidence.excerpt.as_deref().is_some_and(|e| e.contains("model p=")), "{scope:?}");
     let approved = FilingRecord { preapprovals: vec!["药品和医疗器械".into()], ..rec("drugs.example.cn") };
     let ok = f.scan("drugs.example.cn", Some(&approved)).await;
     let check = ok.checks.iter().find(|c| c.id == "content.preapproval").expect("checked");

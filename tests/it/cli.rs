@@ -200,6 +200,19 @@ async fn rules_explain_shows_an_industry_not_reached_with_its_score_and_evidence
     assert!(text.contains("placeholder  Some((Blank") && !text.contains("not found"), "{text}");
 }
 
+/// A game portal's news page (corpus dev c436): the rules read news, the industry model adds culture, and explain shows
+/// the lead apart from the rules' findings, with every industry's probability.
+#[tokio::test]
+async fn rules_explain_shows_the_industry_model_s_lead_apart() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/c436/page.html");
+    let out = run(vec!["rules".into(), "explain".into(), page.display().to_string()]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("industry     news (score "), "{text}");
+    assert!(text.contains("industry     culture (the industry model's lead): model p="), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("model        news ") && l.contains(" · bulletin ")), "{text}");
+}
+
 #[tokio::test]
 async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");

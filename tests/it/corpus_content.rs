@@ -236,8 +236,7 @@ fn an_industry_listed_twice_is_refused() {
 #[test]
 fn dev_features_for_the_industry_model() {
     let Some(out) = std::env::var_os("ICP_PATROL_CORPUS_FEATURES").filter(|v| !v.is_empty()) else { return };
-    let mut rules_alone = RuleSet::embedded();
-    rules_alone.industry_model = None;
+    let rules_alone = RuleSet::embedded_without_industry_model();
     let lines = par_map(&cases("content"), |dir| {
         let expect = unchecked_labels(dir);
         if Split::of(dir) != Split::Dev || expect["confidence"] == "low" {
@@ -251,8 +250,7 @@ fn dev_features_for_the_industry_model() {
         let bytes = std::fs::read(dir.join("page.html")).expect("page");
         let facts = extract(&decode(&bytes, Some("text/html"), None).text, &url, &rules_alone.provinces);
         let found = classify(&facts, &rules_alone);
-        let rules: Vec<&str> =
-            found.industries.iter().map(|h| if h.key == "games" { "culture" } else { h.key.as_str() }).collect();
+        let rules: Vec<&str> = found.industries.iter().map(|h| h.key.as_str()).collect();
         let line = serde_json::json!({
             "case": case,
             "repo": source.split(':').next(),
