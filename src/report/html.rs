@@ -79,6 +79,7 @@ struct CompactEntry<'a> {
     addresses: &'a [String],
     footer_text: Option<&'a str>,
     numbers_shown: &'a [String],
+    industry_leads: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     footer_screenshot: Option<&'a str>,
     rows: Vec<CompactRow<'a>>,
@@ -112,6 +113,7 @@ fn entries<S: serde::Serializer>(entries: &&[Entry], s: S) -> Result<S::Ok, S::E
             addresses: &e.addresses,
             footer_text: e.footer_text.as_deref(),
             numbers_shown: &e.numbers_shown,
+            industry_leads: &e.industry_leads,
             footer_screenshot: e.footer_screenshot.as_deref(),
             rows: e.rows.iter().map(CompactRow::from).collect(),
             set_apart: e.set_apart.iter().map(CompactRow::from).collect(),

@@ -109,6 +109,9 @@ pub struct Entry {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers_shown: Vec<String>,
+    /// The industries the industry model alone reads on the latest scan: leads for a reviewer, in no finding or notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub industry_leads: Vec<String>,
     /// The footer region as the rendered page showed it: a `data:image/png;base64,…` URI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_screenshot: Option<String>,
@@ -192,6 +195,8 @@ pub struct ScanEvidence {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers: Vec<String>,
+    /// The industries the industry model alone reads (leads for a reviewer, no ground for a notice).
+    pub industry_leads: Vec<String>,
     /// Only the failing checks (what notice drafts are made of).
     pub failing: Vec<CheckResult>,
     /// The footer screenshot of a rendered scan, read from the store.
@@ -211,6 +216,7 @@ impl ScanEvidence {
             addresses: s.dns.addresses.iter().map(ToString::to_string).collect(),
             footer_text: s.extracted.footer_text.clone(),
             numbers: s.extracted.icp.iter().map(|n| n.number.clone()).collect(),
+            industry_leads: s.classified.industries_by_model.clone(),
             failing: s.checks.iter().filter(|c| c.outcome == Outcome::Fail).cloned().collect(),
             footer_png: None,
         }
@@ -432,6 +438,7 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inpu
         addresses: latest.map(|s| s.addresses.clone()).unwrap_or_default(),
         footer_text: latest.and_then(|s| s.footer_text.clone()),
         numbers_shown: latest.map(|s| s.numbers.clone()).unwrap_or_default(),
+        industry_leads: latest.map(|s| s.industry_leads.clone()).unwrap_or_default(),
         footer_screenshot: latest.and_then(|s| s.footer_png.as_ref()).map(|png| {
             use base64::Engine;
             format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))

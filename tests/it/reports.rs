@@ -67,14 +67,17 @@ pub(crate) async fn world() -> World {
 
 /// As [`world`], on either backend.
 pub(crate) async fn world_on(kind: Kind) -> World {
+    world_of(kind, sites(), &["good.example.cn", "plain.example.cn", "hostile.example.cn"]).await
+}
+
+/// `sites` served, `filed` imported and scanned once into a fresh store.
+async fn world_of(kind: Kind, sites: HashMap<String, Behaviour>, filed: &[&str]) -> World {
     icp_patrol::install_crypto_provider();
     let db = TestDb::new(kind).await;
     let store = db.store().await;
-    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites()).await.expect("farm");
-    let records: Vec<FilingRecord> = ["good.example.cn", "plain.example.cn", "hostile.example.cn"]
-        .iter()
-        .map(|d| FilingRecord { psb_code: Some("11010502000001".into()), ..filing(d, NUM) })
-        .collect();
+    let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites).await.expect("farm");
+    let records: Vec<FilingRecord> =
+        filed.iter().map(|d| FilingRecord { psb_code: Some("11010502000001".into()), ..filing(d, NUM) }).collect();
     store.import(&records, |_| Some("北京".into()), false).await.expect("import");
     let url = db.url.clone();
     let w = World { _db: db, store, url, farm, dir: tempfile::tempdir().expect("tempdir") };
@@ -190,6 +193,28 @@ async fn jsonl_reads_back_into_the_typed_model() {
     let history = w.entries(&["--domain", "plain.example.cn", "--status", "all"]).await;
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].history.len(), 1, "one scan so far");
+}
+
+/// A game portal's news page (corpus dev c436): its findings are the rules', and the industry model's lead (culture)
+/// stands beside them in the report, in no row.
+#[tokio::test]
+async fn a_report_shows_the_industry_model_s_lead_beside_the_findings() {
+    let page =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c436/page.html")).expect("page");
+    let w = world_of(
+        Kind::Sqlite,
+        HashMap::from([("games.example.cn".to_string(), Behaviour::bytes(page))]),
+        &["games.example.cn"],
+    )
+    .await;
+    let entries = w.entries(&[]).await;
+    let games = entry(&entries, "games.example.cn");
+    assert_eq!(games.industry_leads, ["culture"]);
+    let preapproval = games.rows.iter().find(|r| r.check_id == "content.preapproval").expect("the rules' news");
+    assert_eq!(preapproval.found.as_deref(), Some("news"));
+    assert!(games.rows.iter().all(|r| !r.excerpt.contains("model p=")), "{:?}", games.rows);
+    let html = std::fs::read_to_string(w.report("html", &[]).await).expect("html");
+    assert!(html.contains("industry_leads") && html.contains("行业模型线索"), "the page shows the leads");
 }
 
 pub(crate) fn chromium() -> Option<&'static str> {
