@@ -19,7 +19,7 @@ mod word_set;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use sha2::{Digest, Sha256};
 
@@ -94,18 +94,25 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules shipped inside the binary.
+    /// The rules shipped inside the binary, compiled once per process: every scanner, explain and test of a process
+    /// reads the same files, and compiling them (the patterns, the industry model's table) is most of a second in a
+    /// test build.
     pub fn embedded() -> Self {
-        let files = EMBEDDED.iter().map(|(name, text)| (PathBuf::from("rules").join(name), text.to_string()));
-        Self::from_texts(files.collect()).expect("the embedded rules are valid (tested)")
+        static COMPILED: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::from_embedded(|_| true));
+        COMPILED.clone()
     }
 
     /// The rules shipped inside the binary without the industry model: what the model is trained against, whatever
     /// state the shipped model file is in.
     pub fn embedded_without_industry_model() -> Self {
+        Self::from_embedded(|name| name != INDUSTRY_MODEL)
+    }
+
+    /// The embedded files that `keep` names, compiled.
+    fn from_embedded(keep: impl Fn(&str) -> bool) -> Self {
         let files = EMBEDDED
             .iter()
-            .filter(|(name, _)| *name != INDUSTRY_MODEL)
+            .filter(|(name, _)| keep(name))
             .map(|(name, text)| (PathBuf::from("rules").join(name), text.to_string()));
         Self::from_texts(files.collect()).expect("the embedded rules are valid (tested)")
     }
