@@ -142,12 +142,14 @@ fn preapproval(input: &CheckInput<'_>, found: &[IndustryHit], filed: &[String]) 
     // and not an undecided check either (that would hold every due notice of the site open, scan after scan). The lead
     // stands beside the pass, in `classified.industries_by_model` too.
     pass.detail(format!(
-        "every pre-approval the rules show is on the filing; the industry model alone reads the page as needing {} \
-         (a lead for a reviewer, not a ground for a notice)",
+        "every pre-approval the rules show is on the filing; the industry model alone reads the page as needing {} ({LEAD})",
         names(&by_model, ", ")
     ))
     .excerpt(hits(&by_model))
 }
+
+/// What a check says beside the industry model's reading when it passes on it.
+const LEAD: &str = "a lead for a reviewer, not a ground for a notice";
 
 /// The first evidence of each hit, joined: what a finding quotes.
 fn evidence_of<'h>(hits: impl Iterator<Item = &'h IndustryHit>) -> String {
@@ -185,9 +187,7 @@ fn personal_scope(input: &CheckInput<'_>, personal: bool, limited_here: bool) ->
     if reasons.is_empty() && !by_model.is_empty() {
         let keys = by_model.iter().map(|h| h.key.as_str()).collect::<Vec<_>>().join(", ");
         Finding::pass(ID)
-            .detail(format!(
-                "the industry model alone reads the page as: {keys} (a lead for a reviewer, not a ground for a notice)"
-            ))
+            .detail(format!("the industry model alone reads the page as: {keys} ({LEAD})"))
             .excerpt(evidence_of(by_model.iter().copied()))
     } else if reasons.is_empty() {
         Finding::pass(ID)

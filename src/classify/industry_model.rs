@@ -33,12 +33,14 @@ pub(super) fn probabilities(model: &IndustryModel, facts: &PageFacts, body: &str
     visit(facts, body, |f| ids.extend(model.id(f)));
     ids.sort_unstable();
     ids.dedup();
-    let probabilities = (0..model.industries.len())
-        .map(|k| {
-            let logit = model.bias[k] + ids.iter().map(|&id| f64::from(model.weights(id)[k])).sum::<f64>();
-            1.0 / (1.0 + (-logit).exp())
-        })
-        .collect();
+    // One pass over the page's features, each adding its row of weights (a feature's weights lie together).
+    let mut logits = model.bias.clone();
+    for &id in &ids {
+        for (logit, weight) in logits.iter_mut().zip(model.weights(id)) {
+            *logit += f64::from(*weight);
+        }
+    }
+    let probabilities = logits.into_iter().map(|logit| 1.0 / (1.0 + (-logit).exp())).collect();
     (probabilities, ids)
 }
 

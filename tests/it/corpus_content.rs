@@ -230,12 +230,15 @@ fn an_industry_listed_twice_is_refused() {
     labels_are_well_formed(Path::new("c0000"), &label_with("industries", Some(serde_json::json!(["news", "news"]))));
 }
 
-/// With `ICP_PATROL_CORPUS_FEATURES=<file>`, writes what `tests/model/train.sh` trains the industry model on: for every
+/// Writes to `ICP_PATROL_CORPUS_FEATURES=<file>` what `tests/model/train.sh` trains the industry model on: for every
 /// `dev` page scored (not `test`'s, not a low-confidence one), its labels, what the rules alone find, and its features,
-/// one JSON line each. Unset, it does nothing.
+/// one JSON line each. A tool, not a check: it runs only when asked for (`--ignored`).
 #[test]
+#[ignore = "writes the dev pages' features for tests/model/train.sh"]
 fn dev_features_for_the_industry_model() {
-    let Some(out) = std::env::var_os("ICP_PATROL_CORPUS_FEATURES").filter(|v| !v.is_empty()) else { return };
+    let out = std::env::var_os("ICP_PATROL_CORPUS_FEATURES")
+        .filter(|v| !v.is_empty())
+        .expect("ICP_PATROL_CORPUS_FEATURES names the file to write");
     let rules_alone = RuleSet::embedded_without_industry_model();
     let lines = par_map(&cases("content"), |dir| {
         let expect = unchecked_labels(dir);
