@@ -4,7 +4,6 @@
 use super::{CheckInput, Finding, NO_FILING};
 use crate::classify::{IndustryHit, is_organisation};
 use crate::extract::COMPANY_FORMS;
-use crate::rules::ApprovalStatus;
 use crate::text::fold;
 
 /// The checks that compare a page with its filing (site.placeholder decides whether there is a page).
@@ -116,7 +115,7 @@ fn preapproval(input: &CheckInput<'_>, found: &[IndustryHit], filed: &[String]) 
             .iter()
             .filter(|hit| hit.by_model == by_model)
             .filter_map(|hit| rules.get(&hit.key).map(|i| (hit, i)))
-            .filter(|(_, i)| i.status == ApprovalStatus::Required && !filed.iter().any(|f| i.is_named_by(f)))
+            .filter(|(_, i)| i.lacks_approval(filed))
             .map(|(hit, i)| (hit, format!("{}（{}）", i.name, i.document)))
             .collect()
     };

@@ -41,6 +41,10 @@ pub struct ReportArgs {
     /// filed domains.
     #[arg(long)]
     pub entity: Option<String>,
+    /// Also list the sites with no finding whose latest scans read, by the industry model alone, an industry the
+    /// filing lacks a pre-approval for (HTML and JSON Lines: the other formats list findings, and a lead is none).
+    #[arg(long)]
+    pub leads: bool,
     /// Also write every notice draft as a file of its own into this directory.
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
@@ -65,6 +69,11 @@ fn province_filter(rules: &crate::rules::RuleSet, value: &str) -> Result<String,
 }
 
 pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<u8> {
+    if args.leads && matches!(args.format, Format::Xlsx | Format::Csv) {
+        anyhow::bail!(UsageError(
+            "--leads lists sites, and CSV and XLSX list findings (a lead is none): give --format html or jsonl".into()
+        ));
+    }
     if args.format == Format::Xlsx && args.output.as_deref() == Some(std::path::Path::new("-")) {
         anyhow::bail!(UsageError("XLSX is a binary file: give --output FILE, not -".into()));
     }
@@ -89,6 +98,7 @@ pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<
         status: args.status,
         since: args.since,
         domain: args.domain.map(|d| crate::domain::normalise_host(&d)).transpose()?,
+        leads: args.leads,
     };
     let ext = match args.format {
         Format::Xlsx => "xlsx",
@@ -105,14 +115,16 @@ pub(super) async fn run(args: ReportArgs, settings: Settings) -> anyhow::Result<
     }
     let s = &report.summary;
     eprintln!(
-        "{}: {} entries, {} findings ({} new, {} recurring, {} resolved since the last report; {} set apart by reviewers)",
+        "{}: {} entries, {} findings ({} new, {} recurring, {} resolved since the last report; {} set apart by reviewers); \
+         {} entries with industry leads",
         output.display(),
         s.entries,
         s.findings,
         s.new,
         s.recurring,
         s.resolved,
-        s.set_apart
+        s.set_apart,
+        s.with_leads
     );
     Ok(0)
 }

@@ -24,6 +24,8 @@ struct Payload<'a> {
     names: BTreeMap<&'a str, &'a str>,
     /// Machine ids (notice kinds, verdicts, notice states) to the words reviewers use.
     words: BTreeMap<&'static str, &'static str>,
+    /// Industry keys to their Chinese names (the leads).
+    industries: &'a BTreeMap<String, String>,
     #[serde(serialize_with = "entries")]
     entries: &'a [Entry],
 }
@@ -182,6 +184,9 @@ fn describe_filters(f: &super::Filters) -> String {
     if let Some(e) = &f.entity {
         parts.push(format!("主体 {}", e.describe()));
     }
+    if f.leads {
+        parts.push("含行业模型线索的网站".to_string());
+    }
     if let Some(since) = f.since {
         parts.push(format!("自 {since}"));
     }
@@ -232,7 +237,8 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), super::ReportE
             }
         }
     }
-    let payload = Payload { messages, names, words: words(), entries: &report.entries };
+    let payload =
+        Payload { messages, names, words: words(), industries: &report.industry_names, entries: &report.entries };
     serde_json::to_writer(NoTagWriter(&mut *out), &payload)?;
     out.write_all(tail.as_bytes())?;
     Ok(())

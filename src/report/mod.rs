@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 pub use csv::neutralise;
 pub use entity::Entity;
-pub use model::{Change, Entry, Filters, Report, Row, fingerprint, set_apart};
+pub use model::{Change, Entry, Filters, Report, Row, fingerprint, open_leads, set_apart};
 
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError};
@@ -140,6 +140,11 @@ pub async fn collect_as(
     let notices = store.notices(None).await?;
     let mut targets: Vec<String> =
         findings.iter().filter(|f| f.status == crate::state::FindingStatus::Open).map(|f| f.domain.clone()).collect();
+    // One indexed statement: the rows with leads, each checked to be its target's latest.
+    let leads = store.latest_leads().await?;
+    if filters.leads {
+        targets.extend(leads.keys().cloned());
+    }
     targets.sort();
     targets.dedup();
     // Reduced chunk by chunk: a report over many sites never holds every whole result at once.
@@ -173,6 +178,7 @@ pub async fn collect_as(
         decisions: &decisions,
         notices: &notices,
         latest: &latest,
+        leads: &leads,
         history: &history,
         last_report_ms,
         today,

@@ -1,7 +1,7 @@
 //! What reviewers read, as values: one row per entry and finding, entries with their evidence and
 //! notice drafts, a summary, and what changed since the last report. Pure: built from stored values.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,8 @@ pub struct Entry {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers_shown: Vec<String>,
-    /// The industries the industry model alone reads on the latest scan: leads for a reviewer, in no finding or notice.
+    /// The industries the industry model alone reads on the site's latest scans and the filing would need a
+    /// pre-approval for (any, on a personal filing): leads for a reviewer, in no finding or notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub industry_leads: Vec<String>,
     /// The footer region as the rendered page showed it: a `data:image/png;base64,…` URI.
@@ -131,6 +132,9 @@ pub struct Summary {
     pub by_notice: BTreeMap<String, usize>,
     pub by_province: BTreeMap<String, usize>,
     pub by_check: BTreeMap<String, usize>,
+    /// Entries with industry leads (with `--leads`, also sites with no finding).
+    #[serde(default)]
+    pub with_leads: usize,
     pub new: usize,
     pub resolved: usize,
     pub recurring: usize,
@@ -149,6 +153,9 @@ pub struct Filters {
     /// Only the sites of one entity (`report --entity`, `precheck`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<super::Entity>,
+    /// Also the sites with no finding whose latest scans have industry leads (`report --leads`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leads: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,6 +173,9 @@ pub struct Report {
     /// A line above everything else (the pre-check's go / no-go), for the writers.
     #[serde(skip)]
     pub headline: Option<String>,
+    /// Industry keys (of the leads) to their Chinese names, for the writers.
+    #[serde(skip)]
+    pub industry_names: BTreeMap<String, String>,
 }
 
 /// What the report is built from, as the store gives it.
@@ -176,6 +186,8 @@ pub struct Inputs<'a> {
     pub notices: &'a [NoticeRow],
     /// The latest scan of each entry, reduced to what the report shows.
     pub latest: &'a HashMap<String, ScanEvidence>,
+    /// The industry model's leads on each domain's latest scans (all of them, before the filing is weighed).
+    pub leads: &'a BTreeMap<String, BTreeSet<String>>,
     pub history: &'a [ScanRow],
     pub last_report_ms: Option<i64>,
     pub today: NaiveDate,
@@ -195,8 +207,6 @@ pub struct ScanEvidence {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers: Vec<String>,
-    /// The industries the industry model alone reads (leads for a reviewer, no ground for a notice).
-    pub industry_leads: Vec<String>,
     /// Only the failing checks (what notice drafts are made of).
     pub failing: Vec<CheckResult>,
     /// The footer screenshot of a rendered scan, read from the store.
@@ -216,7 +226,6 @@ impl ScanEvidence {
             addresses: s.dns.addresses.iter().map(ToString::to_string).collect(),
             footer_text: s.extracted.footer_text.clone(),
             numbers: s.extracted.icp.iter().map(|n| n.number.clone()).collect(),
-            industry_leads: s.classified.industries_by_model.clone(),
             failing: s.checks.iter().filter(|c| c.outcome == Outcome::Fail).cloned().collect(),
             footer_png: None,
         }
@@ -282,6 +291,12 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
     let recurring =
         |f: &FindingRow| resolved_before.iter().any(|(t, c, id)| *t == f.target && *c == f.check_id && *id < f.id);
     let since_ms = inputs.last_report_ms;
+    let site_wanted = |filing: &StoredFiling| {
+        filters.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p))
+            && filters.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p))
+            && filters.domain.as_ref().is_none_or(|d| &filing.record.domain == d)
+            && filters.entity.as_ref().is_none_or(|e| e.includes(&filing.record))
+    };
 
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     for f in inputs.findings {
@@ -291,13 +306,9 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             "resolved" => f.status == FindingStatus::Resolved,
             _ => f.status == FindingStatus::Open,
         };
-        let province_ok = filters.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p));
-        let provider_ok = filters.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p));
         let notice_ok = filters.notice.as_ref().is_none_or(|n| f.notice.as_str() == n);
         let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
-        let domain_ok = filters.domain.as_ref().is_none_or(|d| &f.domain == d);
-        let entity_ok = filters.entity.as_ref().is_none_or(|e| e.includes(&filing.record));
-        if !(wanted_status && province_ok && provider_ok && notice_ok && since_ok && domain_ok && entity_ok) {
+        if !(wanted_status && site_wanted(filing) && notice_ok && since_ok) {
             continue;
         }
         let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
@@ -368,6 +379,19 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             entry.rows.push(row);
         }
     }
+    // A lead is no finding: with `--leads` its sites are listed too, whatever the findings' filters say.
+    if filters.leads {
+        for domain in inputs.leads.keys() {
+            let Some(filing) = filings.get(domain.as_str()).filter(|f| site_wanted(f)) else { continue };
+            if !open_leads(inputs.rules, filing, inputs.leads.get(&filing.record.domain).into_iter().flatten())
+                .is_empty()
+            {
+                entries
+                    .entry(domain.clone())
+                    .or_insert_with(|| new_entry(filing, latest.get(domain.as_str()).copied(), inputs));
+            }
+        }
+    }
     if let Some(domain) = &filters.domain
         && let Some(filing) = filings.get(domain.as_str())
     {
@@ -390,7 +414,11 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             drafts(entry, latest.get(entry.domain.as_str()).copied(), filings.get(entry.domain.as_str()), inputs);
     }
     let entries: Vec<Entry> = entries.into_values().collect();
-    let mut summary = Summary { entries: entries.len(), ..Summary::default() };
+    let mut summary = Summary {
+        entries: entries.len(),
+        with_leads: entries.iter().filter(|e| !e.industry_leads.is_empty()).count(),
+        ..Summary::default()
+    };
     for row in entries.iter().flat_map(|e| e.rows.iter()) {
         summary.findings += 1;
         *summary.by_notice.entry(row.notice.clone()).or_default() += 1;
@@ -413,6 +441,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         summary,
         entries,
         headline: None,
+        industry_names: inputs.rules.preapproval.industries.iter().map(|i| (i.key.clone(), i.name.clone())).collect(),
         check_names: inputs
             .rules
             .catalogue
@@ -420,6 +449,22 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             .filter_map(|id| inputs.rules.catalogue.get(id).map(|s| (id.to_string(), s.name.clone())))
             .collect(),
     }
+}
+
+/// The leads of a site's latest scans a reviewer should look at: industries whose pre-approval the filing lacks,
+/// as `content.preapproval` would say were they the rules' findings, and on a personal filing every one (as
+/// `content.personal_scope`).
+pub fn open_leads<'k>(
+    rules: &RuleSet,
+    filing: &StoredFiling,
+    leads: impl IntoIterator<Item = &'k String>,
+) -> Vec<String> {
+    let r = &filing.record;
+    leads
+        .into_iter()
+        .filter(|k| r.is_personal() || rules.preapproval.get(k).is_some_and(|i| i.lacks_approval(&r.preapprovals)))
+        .cloned()
+        .collect()
 }
 
 fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inputs<'_>) -> Entry {
@@ -438,7 +483,7 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inpu
         addresses: latest.map(|s| s.addresses.clone()).unwrap_or_default(),
         footer_text: latest.and_then(|s| s.footer_text.clone()),
         numbers_shown: latest.map(|s| s.numbers.clone()).unwrap_or_default(),
-        industry_leads: latest.map(|s| s.industry_leads.clone()).unwrap_or_default(),
+        industry_leads: open_leads(inputs.rules, filing, inputs.leads.get(&filing.record.domain).into_iter().flatten()),
         footer_screenshot: latest.and_then(|s| s.footer_png.as_ref()).map(|png| {
             use base64::Engine;
             format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
@@ -491,4 +536,42 @@ fn drafts(
         },
         inputs.rules,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filing::FilingRecord;
+
+    fn filed(principal_type: &str, preapprovals: &[&str]) -> StoredFiling {
+        StoredFiling {
+            record: FilingRecord {
+                domain: "example.cn".into(),
+                site_number: "京ICP备16020626号-1".into(),
+                principal: "北京示例科技有限公司".into(),
+                principal_type: principal_type.into(),
+                site_name: "示例科技官网".into(),
+                approved_on: NaiveDate::from_ymd_opt(2024, 3, 1).expect("day"),
+                opened_on: None,
+                psb_code: None,
+                license: None,
+                preapprovals: preapprovals.iter().map(|p| p.to_string()).collect(),
+                provider: None,
+                filed_ips: vec![],
+            },
+            province: None,
+            status: "active".into(),
+            first_online: None,
+        }
+    }
+
+    #[test]
+    fn open_leads_are_those_the_filing_lacks_the_approval_for_and_any_on_a_personal_filing() {
+        let rules = RuleSet::embedded();
+        let leads: Vec<String> = ["publishing", "healthcare"].map(String::from).to_vec();
+        // Healthcare's pre-approval is cancelled nationally: no ground even as the rules' finding.
+        assert_eq!(open_leads(&rules, &filed("企业", &[]), &leads), ["publishing"]);
+        assert!(open_leads(&rules, &filed("企业", &["出版"]), &leads).is_empty());
+        assert_eq!(open_leads(&rules, &filed("个人", &["出版"]), &leads), ["publishing", "healthcare"]);
+    }
 }

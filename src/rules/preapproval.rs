@@ -220,6 +220,12 @@ impl Industry {
         let e = fold(entry);
         e == fold(&self.key) || fold(&self.name) == e || self.aliases.iter().any(|a| fold(a) == e)
     }
+
+    /// Whether a filing with these 前置审批项 lacks a pre-approval this industry requires (what
+    /// `content.preapproval` fails on).
+    pub fn lacks_approval(&self, filed: &[String]) -> bool {
+        self.status == ApprovalStatus::Required && !filed.iter().any(|f| self.is_named_by(f))
+    }
 }
 
 #[derive(Debug, Clone)]

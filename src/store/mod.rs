@@ -12,6 +12,7 @@ mod audit;
 mod console;
 mod filings;
 mod jobs;
+mod leads;
 mod lock;
 mod page_reads;
 mod results;

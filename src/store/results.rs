@@ -236,7 +236,16 @@ fn prepare(result: &ScanResult, read: Option<&StoredRead>, previous: &PreviousSc
     // Readers find a scan's rows under the scan that holds its result (`COALESCE(same_as, id)`).
     let not_passed_before = previous.not_passed.clone();
     let read = read.map(|r| (r.key.clone(), r.read.encode()));
-    Ok(Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read })
+    let leads = leads_of(result);
+    Ok(Prepared { domain, digest, json, moment, facts, leads, same_as, not_passed_before, read })
+}
+
+/// The `leads` column of a result: the industry model's industries, sorted and joined by `,`; `None` when it reads none.
+fn leads_of(result: &ScanResult) -> Option<String> {
+    let mut keys = result.classified.industries_by_model.clone();
+    keys.sort();
+    keys.dedup();
+    (!keys.is_empty()).then(|| keys.join(","))
 }
 
 /// A result's row, serialised, and what its host's previous scan says it repeats or changed.
@@ -246,6 +255,8 @@ struct Prepared {
     json: String,
     moment: String,
     facts: Option<String>,
+    /// The industry model's leads, as the `leads` column holds them.
+    leads: Option<String>,
     same_as: Option<i64>,
     not_passed_before: std::collections::HashSet<String>,
     /// The page read to keep for the target, encoded.
@@ -272,7 +283,7 @@ async fn write(
     online_known: bool,
 ) -> Result<Option<i64>, StoreError> {
     let now = now_ms();
-    let Prepared { domain, digest, json, moment, facts, same_as, not_passed_before, read } = prepared;
+    let Prepared { domain, digest, json, moment, facts, leads, same_as, not_passed_before, read } = prepared;
     if let Some((id, worker)) = job {
         let held = sqlx::query(
             "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL WHERE id = $1 AND locked_by = $2 AND state = 'running'",
@@ -287,7 +298,7 @@ async fn write(
     }
     let scan_id: i64 = sqlx::query(
         "INSERT INTO scans (job_id, domain, target, scanned_at, verdict, scanner_version, rules_version, result, \
-         same_as, digest, moment, facts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         same_as, digest, moment, facts, leads) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(job.map(|(id, _)| id))
     .bind(&domain)
@@ -301,6 +312,7 @@ async fn write(
     .bind(&digest)
     .bind(&moment)
     .bind(&facts)
+    .bind(&leads)
     .fetch_one(&mut *tx)
     .await?
     .try_get(0)?;

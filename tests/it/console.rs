@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::Kind;
-use crate::reports::{World, world, world_on};
+use crate::reports::{World, novels_world, world, world_on};
 
 pub(crate) const PASSWORD: &str = "correct horse battery";
 
@@ -31,7 +31,11 @@ pub(crate) async fn served(settings: ConsoleSettings) -> Served {
 }
 
 pub(crate) async fn served_on(kind: Kind, settings: ConsoleSettings) -> Served {
-    let world = world_on(kind).await;
+    served_world(world_on(kind).await, settings).await
+}
+
+/// A console on `world`, with the three accounts.
+async fn served_world(world: World, settings: ConsoleSettings) -> Served {
     let actor = Actor::cli("test");
     for (name, role) in [("viewer1", Role::Viewer), ("reviewer1", Role::Reviewer), ("lead1", Role::Lead)] {
         let hash = password::hash(PASSWORD.into()).await.expect("hash");
@@ -488,4 +492,19 @@ async fn on_postgresql_the_list_filters_in_the_database_and_decisions_round_trip
     assert!(page.contains("确认违规") && page.contains("reviewer1"));
     let (audit, total) = s.world.store.audit_page(0, 10).await.expect("audit");
     assert!(total >= 5 && audit.iter().any(|r| r.action == "decision" && r.actor == "reviewer1"));
+}
+
+/// A site with no finding shows the industry model's lead on its page where the filing lacks the industry's
+/// pre-approval, and none where the filing has it.
+#[tokio::test]
+async fn a_site_s_page_shows_the_industry_model_s_lead_its_filing_lacks() {
+    let s = served_world(novels_world(Kind::Sqlite).await, ConsoleSettings::default()).await;
+    let viewer = login(&s.base, "viewer1").await;
+    let page = viewer.get(&s.base, "/site/novels.example.cn").await.body_text().await;
+    assert!(
+        page.contains("<dt>行业模型线索</dt><dd class=\"leads\">出版（仅供审核参考，不作为通知依据）</dd>"),
+        "{page}"
+    );
+    let approved = viewer.get(&s.base, "/site/approved-novels.example.cn").await.body_text().await;
+    assert!(approved.contains("最近一次扫描") && !approved.contains("行业模型线索"), "{approved}");
 }

@@ -72,12 +72,20 @@ pub(crate) async fn world_on(kind: Kind) -> World {
 
 /// `sites` served, `filed` imported and scanned once into a fresh store.
 async fn world_of(kind: Kind, sites: HashMap<String, Behaviour>, filed: &[&str]) -> World {
+    world_of_records(kind, sites, filed.iter().map(|d| filed_record(d)).collect()).await
+}
+
+/// The filing of the worlds' sites: [`NUM`] with its public security number.
+fn filed_record(domain: &str) -> FilingRecord {
+    FilingRecord { psb_code: Some("11010502000001".into()), ..filing(domain, NUM) }
+}
+
+/// `sites` served, `records` imported and scanned once into a fresh store.
+async fn world_of_records(kind: Kind, sites: HashMap<String, Behaviour>, records: Vec<FilingRecord>) -> World {
     icp_patrol::install_crypto_provider();
     let db = TestDb::new(kind).await;
     let store = db.store().await;
     let farm = Farm::start(IpAddr::V4(Ipv4Addr::LOCALHOST), sites).await.expect("farm");
-    let records: Vec<FilingRecord> =
-        filed.iter().map(|d| FilingRecord { psb_code: Some("11010502000001".into()), ..filing(d, NUM) }).collect();
     store.import(&records, |_| Some("北京".into()), false).await.expect("import");
     let url = db.url.clone();
     let w = World { _db: db, store, url, farm, dir: tempfile::tempdir().expect("tempdir") };
@@ -216,6 +224,64 @@ async fn a_report_shows_the_industry_model_s_lead_beside_the_findings() {
     let html = std::fs::read_to_string(w.report("html", &[]).await).expect("html");
     // The page's data carries the entry's leads (the template shows any entry's under 行业模型线索).
     assert!(html.contains(r#""industry_leads":["culture"]"#), "the page's data holds the leads");
+}
+
+/// A novel site's page (corpus dev c4634, retitled with the filing's name, the filing's number, public security
+/// number and operator added at its end), served as `novels.example.cn`, whose filing lacks the publishing
+/// pre-approval, and as `approved-novels.example.cn`, whose filing has it: no finding, and a publishing lead by the
+/// industry model alone.
+pub(crate) async fn novels_world(kind: Kind) -> World {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c4634/page.html"))
+        .expect("page");
+    let (head, rest) = page.split_once("<title>").expect("the page's title");
+    let (_, rest) = rest.split_once("</title>").expect("its end");
+    let (body, tail) = rest.rsplit_once("</body>").expect("the body's end");
+    let footer = format!(
+        "<footer><p>© 2025 北京示例科技有限公司 版权所有</p>{} {}</footer>",
+        linked(NUM),
+        psb_linked("京公网安备", "11010502000001")
+    );
+    let served = Behaviour::html(format!("{head}<title>示例科技官网</title>{body}{footer}</body>{tail}"));
+    let record = |domain: &str, preapprovals: &[&str]| FilingRecord {
+        preapprovals: preapprovals.iter().map(|p| p.to_string()).collect(),
+        ..filed_record(domain)
+    };
+    world_of_records(
+        kind,
+        HashMap::from([
+            ("novels.example.cn".to_string(), served.clone()),
+            ("approved-novels.example.cn".to_string(), served),
+        ]),
+        vec![record("novels.example.cn", &[]), record("approved-novels.example.cn", &["出版"])],
+    )
+    .await
+}
+
+/// `report --leads` lists the site whose filing lacks the lead's pre-approval, and not the one that has it; without
+/// `--leads`, neither. On both stores (the leads are read by one statement of their own).
+#[tokio::test]
+async fn report_leads_lists_sites_with_no_finding_whose_filing_lacks_the_lead_s_approval() {
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let w = novels_world(kind).await;
+        let open = w.store.findings().await.expect("findings");
+        assert!(
+            open.iter().all(|f| f.status != icp_patrol::state::FindingStatus::Open),
+            "the page shows no finding: {:?}",
+            open.iter().map(|f| (&f.target, &f.check_id)).collect::<Vec<_>>()
+        );
+        assert!(w.entries(&[]).await.is_empty(), "no finding, no entry without --leads");
+        let entries = w.entries(&["--leads"]).await;
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let novels = entry(&entries, "novels.example.cn");
+        assert_eq!(novels.industry_leads, ["publishing"]);
+        assert!(novels.rows.is_empty() && novels.notice_drafts.is_empty(), "a lead is no finding and no notice");
+        let html = std::fs::read_to_string(w.report("html", &["--leads"]).await).expect("html");
+        assert!(html.contains(r#""publishing":"出版""#), "the page's data names the industry");
+        assert!(html.contains("行业模型线索<b>1</b>"), "the summary counts the entry with leads");
+        let csv = w.cli(&["report", "--format", "csv", "--output", "-", "--leads"]).await;
+        assert_eq!(csv.status.code(), Some(64), "{}", String::from_utf8_lossy(&csv.stderr));
+        assert!(String::from_utf8_lossy(&csv.stderr).contains("--format html or jsonl"));
+    }
 }
 
 pub(crate) fn chromium() -> Option<&'static str> {

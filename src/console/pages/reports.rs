@@ -46,6 +46,7 @@ pub async fn download(
         since,
         domain: None,
         entity: filter.entity(&console).await?.map(|(e, _)| e),
+        leads: false,
     };
     let today = today_in_shanghai();
     let built = report::collect(&console.store, &console.rules, &filters, today, &name).await?;

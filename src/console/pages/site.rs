@@ -44,6 +44,19 @@ pub fn marked(text: &str, numbers: &[String]) -> Vec<(String, bool)> {
     out
 }
 
+/// The industry model's leads of a scan a reviewer should look at (those the report lists too), by their Chinese names.
+fn leads_named(
+    rules: &crate::rules::RuleSet,
+    filing: Option<&crate::store::StoredFiling>,
+    leads: &[String],
+) -> Vec<String> {
+    let Some(filing) = filing else { return Vec::new() };
+    crate::report::open_leads(rules, filing, leads)
+        .into_iter()
+        .map(|k| rules.preapproval.get(&k).map_or(k, |i| i.name.clone()))
+        .collect()
+}
+
 pub async fn show(
     State(console): State<Arc<Console>>,
     caller: Caller,
@@ -84,6 +97,7 @@ pub async fn show(
                 "footer": marked(footer, &numbers).into_iter().map(|(t, m)| json!({"text": t, "mark": m})).collect::<Vec<_>>(),
                 "screenshots": r.render.screenshots.iter().map(|sh| serde_json::to_value(sh.kind).unwrap_or_default()).collect::<Vec<_>>(),
                 "drafts": r.notice_drafts,
+                "leads": leads_named(&console.rules, filing.as_ref(), &r.classified.industries_by_model),
             })
         })
         .collect();
