@@ -49,6 +49,20 @@ pub fn is_token(token: &str) -> bool {
     found.len() == 1 && found[0] == token
 }
 
+/// The pair of characters of an unspaced script with up to `reach` characters of its run on each side, where `text`
+/// first has it ("看电视剧集吧" for 视剧 in "看电视剧集吧"): a pair may cut a word, and a reviewer reads the word. `None` for a word of a
+/// spaced script (it is whole), a pair the text does not have, or one that stands alone.
+pub fn pair_in_context(text: &str, pair: &str, reach: usize) -> Option<String> {
+    if !pair.chars().all(is_unspaced) {
+        return None;
+    }
+    let at = text.find(pair)?;
+    let before: usize = text[..at].chars().rev().take(reach).take_while(|c| is_unspaced(*c)).map(char::len_utf8).sum();
+    let end = at + pair.len();
+    let after: usize = text[end..].chars().take(reach).take_while(|c| is_unspaced(*c)).map(char::len_utf8).sum();
+    (before + after > 0).then(|| text[at - before..end + after].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +91,14 @@ mod tests {
         for never in ["Radio", "a", "2024", "x-y", "新闻中心", "ab新", "a b"] {
             assert!(!is_token(never), "{never}");
         }
+    }
+
+    #[test]
+    fn a_pair_is_shown_in_the_run_it_stands_in() {
+        assert_eq!(pair_in_context("最新 看电视剧集吧", "视剧", 2).as_deref(), Some("看电视剧集吧"));
+        assert_eq!(pair_in_context("电视剧", "视剧", 2).as_deref(), Some("电视剧"));
+        assert_eq!(pair_in_context("视剧 news", "视剧", 2), None, "a pair standing alone adds nothing");
+        assert_eq!(pair_in_context("本报记者", "新闻", 2), None, "not on the page");
+        assert_eq!(pair_in_context("daily news", "news", 2), None, "a word is whole");
     }
 }

@@ -16,6 +16,8 @@ use crate::rules::{FEATURE_NAMESPACES, IndustryModel, namespace};
 
 /// How many of the words that weighed most for an industry its evidence shows.
 const EVIDENCE_WORDS: usize = 5;
+/// How many characters on each side of a character pair its evidence shows.
+const CONTEXT_CHARS: usize = 2;
 
 /// The features of a page, sorted and distinct, as the training script reads them (`tests/model/`).
 pub fn features(facts: &PageFacts) -> Vec<String> {
@@ -59,7 +61,7 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
         let words: Vec<String> = weighed
             .iter()
             .take(EVIDENCE_WORDS)
-            .map(|(w, id)| format!("{} {w:+.2}", readable(model.name(*id))))
+            .map(|(w, id)| format!("{} {w:+.2}", readable(model.name(*id), body)))
             .collect();
         hits.push(IndustryHit {
             key: key.clone(),
@@ -72,11 +74,15 @@ pub(super) fn hits(model: &IndustryModel, facts: &PageFacts, body: &str, found: 
     hits
 }
 
-/// A feature as a reviewer reads it: the word, then where it stands ("药品 (text)", "预约 (menu)").
-fn readable(feature: &str) -> String {
+/// A feature as a reviewer reads it: the word, a character pair with the characters around it where the page's
+/// text first has it, then where it stands ("药品 (text)", "视剧 «看电视剧集» (text)", "预约 (menu)").
+fn readable(feature: &str, body: &str) -> String {
     let (namespace, token) = feature.split_once(':').unwrap_or(("", feature));
     let place = FEATURE_NAMESPACES.iter().find(|(ns, _)| *ns == namespace).map_or(namespace, |(_, place)| place);
-    format!("{token} ({place})")
+    match crate::tokens::pair_in_context(body, token, CONTEXT_CHARS) {
+        Some(run) => format!("{token} «{run}» ({place})"),
+        None => format!("{token} ({place})"),
+    }
 }
 
 /// Calls `found` with every feature of the page, `namespace:token`, possibly more than once.
@@ -128,7 +134,8 @@ mod tests {
         assert_eq!(shown[0].key, "news");
         assert!(shown[0].by_model);
         assert!(
-            shown[0].evidence[0].starts_with("model p=0.62: 记者 (text) +1.50, 编辑 (text) +1.00"),
+            shown[0].evidence[0]
+                .starts_with("model p=0.62: 记者 «本报记者» (text) +1.50, 编辑 «责任编辑» (text) +1.00"),
             "{:?}",
             shown[0].evidence
         );
