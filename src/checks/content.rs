@@ -4,6 +4,7 @@
 use super::{CheckInput, Finding, NO_FILING};
 use crate::classify::{IndustryHit, is_organisation};
 use crate::extract::COMPANY_FORMS;
+use crate::filing::FilingRecord;
 use crate::text::fold;
 
 /// The checks that compare a page with its filing (site.placeholder decides whether there is a page).
@@ -49,9 +50,19 @@ pub(super) fn run(input: &CheckInput<'_>, out: &mut Vec<Finding>) {
             .found(c.commercial.join(", "))
             .expected("non-commercial filing (no ICP licence)")
     });
-    let limited_here =
-        input.province().is_some_and(|p| p.scope_limited.iter().any(|t| t == filing.principal_type.trim()));
-    out.push(personal_scope(input, filing.is_personal(), limited_here));
+    out.push(personal_scope(input, filing.is_personal(), limits_type(input.province(), filing)));
+}
+
+/// Whether the filing's province limits the scope of its principal type as a person's is (`scope_limited`).
+fn limits_type(province: Option<&crate::rules::Province>, filing: &FilingRecord) -> bool {
+    province.is_some_and(|p| p.scope_limited.iter().any(|t| t == filing.principal_type.trim()))
+}
+
+/// Whether a filing may show no pre-approval content at all (what `content.personal_scope` fails on): a person's, or
+/// one of a type its site number's province limits so.
+pub fn scope_limited(filing: &FilingRecord, rules: &crate::rules::RuleSet) -> bool {
+    let province = filing.site_number().and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
+    filing.is_personal() || limits_type(province, filing)
 }
 
 /// Title suffixes and words that say nothing about which site it is.

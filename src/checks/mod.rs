@@ -17,6 +17,7 @@ mod site;
 use chrono::NaiveDate;
 
 pub use change::{CHANGE_CHECK_IDS, ChangeInput, Fact, ScanFacts};
+pub use content::scope_limited;
 pub use finding::{Evidence, Finding, Outcome};
 use links::link_findings;
 pub use links::{LinkClass, classify_icp_link, classify_psb_link};

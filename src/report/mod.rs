@@ -8,6 +8,7 @@ mod jsonl;
 pub mod model;
 mod xlsx;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -17,7 +18,7 @@ pub use entity::Entity;
 pub use model::{Change, Entry, Filters, Report, Row, fingerprint, open_leads, set_apart};
 
 use crate::rules::RuleSet;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoredFiling};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -140,10 +141,28 @@ pub async fn collect_as(
     let notices = store.notices(None).await?;
     let mut targets: Vec<String> =
         findings.iter().filter(|f| f.status == crate::state::FindingStatus::Open).map(|f| f.domain.clone()).collect();
-    // One indexed statement: the rows with leads, each checked to be its target's latest.
-    let leads = store.latest_leads().await?;
+    // The leads a reviewer should look at, by domain: of every domain with `--leads` (one statement over the rows
+    // with leads, each checked to be its target's latest), else of the entries' domains only.
+    let by_domain: HashMap<&str, &StoredFiling> = filings.iter().map(|f| (f.record.domain.as_str(), f)).collect();
+    let of: Vec<&str> = targets.iter().map(String::as_str).chain(filters.domain.as_deref()).collect();
+    let leads: BTreeMap<String, Vec<String>> = store
+        .latest_leads((!filters.leads).then_some(&of[..]))
+        .await?
+        .into_iter()
+        .filter_map(|(domain, keys)| {
+            let filing = by_domain.get(domain.as_str())?;
+            let open = model::open_leads(rules, &filing.record, &keys);
+            (!open.is_empty()).then_some((domain, open))
+        })
+        .collect();
     if filters.leads {
-        targets.extend(leads.keys().cloned());
+        // Only the sites the listing can take: their latest scans are read whole below.
+        targets.extend(
+            leads
+                .keys()
+                .filter(|d| by_domain.get(d.as_str()).is_some_and(|f| model::lead_site_wanted(filters, f)))
+                .cloned(),
+        );
     }
     targets.sort();
     targets.dedup();

@@ -1,7 +1,7 @@
 //! What reviewers read, as values: one row per entry and finding, entries with their evidence and
 //! notice drafts, a summary, and what changed since the last report. Pure: built from stored values.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checks::{Evidence, Outcome};
 use crate::domain::display_host;
+use crate::filing::FilingRecord;
 use crate::net::Redirect;
 use crate::result::{CheckResult, NoticeDraft, ScanResult};
 use crate::rules::{NoticeKind, RuleSet};
@@ -113,6 +114,9 @@ pub struct Entry {
     /// pre-approval for (any, on a personal filing): leads for a reviewer, in no finding or notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub industry_leads: Vec<String>,
+    /// Listed for its leads alone (`report --leads`): the site has no open finding, and the entry no row or draft.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead_only: bool,
     /// The footer region as the rendered page showed it: a `data:image/png;base64,…` URI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_screenshot: Option<String>,
@@ -186,8 +190,8 @@ pub struct Inputs<'a> {
     pub notices: &'a [NoticeRow],
     /// The latest scan of each entry, reduced to what the report shows.
     pub latest: &'a HashMap<String, ScanEvidence>,
-    /// The industry model's leads on each domain's latest scans (all of them, before the filing is weighed).
-    pub leads: &'a BTreeMap<String, BTreeSet<String>>,
+    /// The industry model's leads on each domain's latest scans that a reviewer should look at ([`open_leads`]).
+    pub leads: &'a BTreeMap<String, Vec<String>>,
     pub history: &'a [ScanRow],
     pub last_report_ms: Option<i64>,
     pub today: NaiveDate,
@@ -291,13 +295,6 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
     let recurring =
         |f: &FindingRow| resolved_before.iter().any(|(t, c, id)| *t == f.target && *c == f.check_id && *id < f.id);
     let since_ms = inputs.last_report_ms;
-    let site_wanted = |filing: &StoredFiling| {
-        filters.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p))
-            && filters.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p))
-            && filters.domain.as_ref().is_none_or(|d| &filing.record.domain == d)
-            && filters.entity.as_ref().is_none_or(|e| e.includes(&filing.record))
-    };
-
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     for f in inputs.findings {
         let Some(filing) = filings.get(f.domain.as_str()) else { continue };
@@ -308,7 +305,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
         };
         let notice_ok = filters.notice.as_ref().is_none_or(|n| f.notice.as_str() == n);
         let since_ok = filters.since.is_none_or(|s| day(f.last_seen) >= s);
-        if !(wanted_status && site_wanted(filing) && notice_ok && since_ok) {
+        if !(wanted_status && filters.wants_site(filing) && notice_ok && since_ok) {
             continue;
         }
         let evidence: Evidence = serde_json::from_str(&f.evidence).unwrap_or_default();
@@ -379,16 +376,17 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             entry.rows.push(row);
         }
     }
-    // A lead is no finding: with `--leads` its sites are listed too, whatever the findings' filters say.
+    // A lead is no finding: with `--leads` the active sites with leads and no open finding are listed too (one with an
+    // open finding the filters left out is not: its entry would read as a site with nothing found).
     if filters.leads {
+        let open: HashSet<&str> =
+            inputs.findings.iter().filter(|f| f.status == FindingStatus::Open).map(|f| f.domain.as_str()).collect();
         for domain in inputs.leads.keys() {
-            let Some(filing) = filings.get(domain.as_str()).filter(|f| site_wanted(f)) else { continue };
-            if !open_leads(inputs.rules, filing, inputs.leads.get(&filing.record.domain).into_iter().flatten())
-                .is_empty()
-            {
-                entries
-                    .entry(domain.clone())
-                    .or_insert_with(|| new_entry(filing, latest.get(domain.as_str()).copied(), inputs));
+            let Some(filing) = filings.get(domain.as_str()) else { continue };
+            if lead_site_wanted(filters, filing) && !open.contains(domain.as_str()) && !entries.contains_key(domain) {
+                let mut entry = new_entry(filing, latest.get(domain.as_str()).copied(), inputs);
+                entry.lead_only = true;
+                entries.insert(domain.clone(), entry);
             }
         }
     }
@@ -409,7 +407,7 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
             })
             .collect();
     }
-    for entry in entries.values_mut() {
+    for entry in entries.values_mut().filter(|e| !e.lead_only) {
         entry.notice_drafts =
             drafts(entry, latest.get(entry.domain.as_str()).copied(), filings.get(entry.domain.as_str()), inputs);
     }
@@ -452,19 +450,34 @@ pub fn build(inputs: &Inputs<'_>, filters: &Filters) -> Report {
 }
 
 /// The leads of a site's latest scans a reviewer should look at: industries whose pre-approval the filing lacks,
-/// as `content.preapproval` would say were they the rules' findings, and on a personal filing every one (as
-/// `content.personal_scope`).
+/// as `content.preapproval` would say were they the rules' findings, and every one on a filing that may show no
+/// pre-approval content (a person's, or a type its province limits: `content.personal_scope`).
 pub fn open_leads<'k>(
     rules: &RuleSet,
-    filing: &StoredFiling,
+    filing: &FilingRecord,
     leads: impl IntoIterator<Item = &'k String>,
 ) -> Vec<String> {
-    let r = &filing.record;
+    let limited = crate::checks::scope_limited(filing, rules);
     leads
         .into_iter()
-        .filter(|k| r.is_personal() || rules.preapproval.get(k).is_some_and(|i| i.lacks_approval(&r.preapprovals)))
+        .filter(|k| limited || rules.preapproval.get(k).is_some_and(|i| i.lacks_approval(&filing.preapprovals)))
         .cloned()
         .collect()
+}
+
+/// Whether `report --leads` lists a site with leads and no open finding: an active filing the filters take.
+pub fn lead_site_wanted(filters: &Filters, filing: &StoredFiling) -> bool {
+    filing.status == "active" && filters.wants_site(filing)
+}
+
+impl Filters {
+    /// Whether the filters' site conditions (province, provider, domain, entity) take this filing.
+    pub fn wants_site(&self, filing: &StoredFiling) -> bool {
+        self.province.as_ref().is_none_or(|p| filing.province.as_ref() == Some(p))
+            && self.provider.as_ref().is_none_or(|p| filing.record.provider.as_ref() == Some(p))
+            && self.domain.as_ref().is_none_or(|d| &filing.record.domain == d)
+            && self.entity.as_ref().is_none_or(|e| e.includes(&filing.record))
+    }
 }
 
 fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inputs<'_>) -> Entry {
@@ -483,7 +496,8 @@ fn new_entry(filing: &StoredFiling, latest: Option<&ScanEvidence>, inputs: &Inpu
         addresses: latest.map(|s| s.addresses.clone()).unwrap_or_default(),
         footer_text: latest.and_then(|s| s.footer_text.clone()),
         numbers_shown: latest.map(|s| s.numbers.clone()).unwrap_or_default(),
-        industry_leads: open_leads(inputs.rules, filing, inputs.leads.get(&filing.record.domain).into_iter().flatten()),
+        industry_leads: inputs.leads.get(&r.domain).cloned().unwrap_or_default(),
+        lead_only: false,
         footer_screenshot: latest.and_then(|s| s.footer_png.as_ref()).map(|png| {
             use base64::Engine;
             format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png))
@@ -541,37 +555,41 @@ fn drafts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filing::FilingRecord;
 
-    fn filed(principal_type: &str, preapprovals: &[&str]) -> StoredFiling {
-        StoredFiling {
-            record: FilingRecord {
-                domain: "example.cn".into(),
-                site_number: "京ICP备16020626号-1".into(),
-                principal: "北京示例科技有限公司".into(),
-                principal_type: principal_type.into(),
-                site_name: "示例科技官网".into(),
-                approved_on: NaiveDate::from_ymd_opt(2024, 3, 1).expect("day"),
-                opened_on: None,
-                psb_code: None,
-                license: None,
-                preapprovals: preapprovals.iter().map(|p| p.to_string()).collect(),
-                provider: None,
-                filed_ips: vec![],
-            },
-            province: None,
-            status: "active".into(),
-            first_online: None,
+    fn filed(principal_type: &str, site_number: &str, preapprovals: &[&str]) -> FilingRecord {
+        FilingRecord {
+            domain: "example.cn".into(),
+            site_number: site_number.into(),
+            principal: "北京示例科技有限公司".into(),
+            principal_type: principal_type.into(),
+            site_name: "示例科技官网".into(),
+            approved_on: NaiveDate::from_ymd_opt(2024, 3, 1).expect("day"),
+            opened_on: None,
+            psb_code: None,
+            license: None,
+            preapprovals: preapprovals.iter().map(|p| p.to_string()).collect(),
+            provider: None,
+            filed_ips: vec![],
         }
     }
 
     #[test]
-    fn open_leads_are_those_the_filing_lacks_the_approval_for_and_any_on_a_personal_filing() {
+    fn open_leads_are_those_the_filing_lacks_the_approval_for_and_any_where_the_scope_is_limited() {
         let rules = RuleSet::embedded();
         let leads: Vec<String> = ["publishing", "healthcare"].map(String::from).to_vec();
+        let beijing = "京ICP备16020626号-1";
         // Healthcare's pre-approval is cancelled nationally: no ground even as the rules' finding.
-        assert_eq!(open_leads(&rules, &filed("企业", &[]), &leads), ["publishing"]);
-        assert!(open_leads(&rules, &filed("企业", &["出版"]), &leads).is_empty());
-        assert_eq!(open_leads(&rules, &filed("个人", &["出版"]), &leads), ["publishing", "healthcare"]);
+        assert_eq!(open_leads(&rules, &filed("企业", beijing, &[]), &leads), ["publishing"]);
+        assert!(open_leads(&rules, &filed("企业", beijing, &["出版"]), &leads).is_empty());
+        assert_eq!(open_leads(&rules, &filed("个人", beijing, &["出版"]), &leads), ["publishing", "healthcare"]);
+        // A province that limits companies' scope as a person's (rules/provinces.toml `scope_limited`).
+        let limited = rules
+            .provinces
+            .all()
+            .iter()
+            .find(|p| p.scope_limited.iter().any(|t| t == "企业"))
+            .expect("a province limiting companies");
+        let number = format!("{}ICP备16020626号-1", limited.icp_chars[0]);
+        assert_eq!(open_leads(&rules, &filed("企业", &number, &["出版"]), &leads), ["publishing", "healthcare"]);
     }
 }

@@ -229,7 +229,7 @@ async fn a_report_shows_the_industry_model_s_lead_beside_the_findings() {
 /// A novel site's page (corpus dev c4634, retitled with the filing's name, the filing's number, public security
 /// number and operator added at its end), served as `novels.example.cn`, whose filing lacks the publishing
 /// pre-approval, and as `approved-novels.example.cn`, whose filing has it: no finding, and a publishing lead by the
-/// industry model alone.
+/// industry model alone. `unlinked-novels.example.cn` shows its number unlinked: the same lead, and an open finding.
 pub(crate) async fn novels_world(kind: Kind) -> World {
     let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/content/c4634/page.html"))
         .expect("page");
@@ -242,6 +242,11 @@ pub(crate) async fn novels_world(kind: Kind) -> World {
         psb_linked("京公网安备", "11010502000001")
     );
     let served = Behaviour::html(format!("{head}<title>示例科技官网</title>{body}{footer}</body>{tail}"));
+    let unlinked = format!(
+        "<footer><p>© 2025 北京示例科技有限公司 版权所有</p>{NUM} {}</footer>",
+        psb_linked("京公网安备", "11010502000001")
+    );
+    let unlinked = Behaviour::html(format!("{head}<title>示例科技官网</title>{body}{unlinked}</body>{tail}"));
     let record = |domain: &str, preapprovals: &[&str]| FilingRecord {
         preapprovals: preapprovals.iter().map(|p| p.to_string()).collect(),
         ..filed_record(domain)
@@ -251,36 +256,91 @@ pub(crate) async fn novels_world(kind: Kind) -> World {
         HashMap::from([
             ("novels.example.cn".to_string(), served.clone()),
             ("approved-novels.example.cn".to_string(), served),
+            ("unlinked-novels.example.cn".to_string(), unlinked),
         ]),
-        vec![record("novels.example.cn", &[]), record("approved-novels.example.cn", &["出版"])],
+        vec![
+            record("novels.example.cn", &[]),
+            record("approved-novels.example.cn", &["出版"]),
+            record("unlinked-novels.example.cn", &[]),
+        ],
     )
     .await
 }
 
 /// `report --leads` lists the site whose filing lacks the lead's pre-approval, and not the one that has it; without
-/// `--leads`, neither. On both stores (the leads are read by one statement of their own).
+/// `--leads`, neither. A site with an open finding is an entry for the finding, with its lead, and never a lead-only
+/// one, even when the filters leave its finding out. The leads are the latest scan's: a repeated scan keeps them, a
+/// scan of a page without them clears them. On both stores (the leads are read by statements of their own).
 #[tokio::test]
 async fn report_leads_lists_sites_with_no_finding_whose_filing_lacks_the_lead_s_approval() {
     for kind in [Kind::Sqlite, Kind::Postgres] {
         let w = novels_world(kind).await;
-        let open = w.store.findings().await.expect("findings");
-        assert!(
-            open.iter().all(|f| f.status != icp_patrol::state::FindingStatus::Open),
-            "the page shows no finding: {:?}",
-            open.iter().map(|f| (&f.target, &f.check_id)).collect::<Vec<_>>()
-        );
-        assert!(w.entries(&[]).await.is_empty(), "no finding, no entry without --leads");
+        let open: Vec<_> = w
+            .store
+            .findings()
+            .await
+            .expect("findings")
+            .into_iter()
+            .filter(|f| f.status == icp_patrol::state::FindingStatus::Open)
+            .map(|f| (f.domain, f.check_id))
+            .collect();
+        assert_eq!(open, [("unlinked-novels.example.cn".to_string(), "icp.link.missing".to_string())]);
+        let unlinked = w.entries(&[]).await;
+        assert_eq!(unlinked.len(), 1, "only the finding's site without --leads: {unlinked:?}");
+        assert_eq!(unlinked[0].industry_leads, ["publishing"], "its lead beside its finding");
+        assert!(!unlinked[0].lead_only);
         let entries = w.entries(&["--leads"]).await;
-        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries.len(), 2, "{entries:?}");
         let novels = entry(&entries, "novels.example.cn");
         assert_eq!(novels.industry_leads, ["publishing"]);
+        assert!(novels.lead_only);
         assert!(novels.rows.is_empty() && novels.notice_drafts.is_empty(), "a lead is no finding and no notice");
+        // The unlinked site's finding left out by a filter: no entry that would read as a site with nothing found.
+        let filtered = w.entries(&["--leads", "--notice", "change_filing"]).await;
+        assert_eq!(filtered.iter().map(|e| e.domain.as_str()).collect::<Vec<_>>(), ["novels.example.cn"]);
+        assert!(filtered[0].notice_drafts.is_empty());
         let html = std::fs::read_to_string(w.report("html", &["--leads"]).await).expect("html");
         assert!(html.contains(r#""publishing":"出版""#), "the page's data names the industry");
-        assert!(html.contains("行业模型线索<b>1</b>"), "the summary counts the entry with leads");
+        assert!(html.contains("行业模型线索<b>2</b>"), "the summary counts the entries with leads");
         let csv = w.cli(&["report", "--format", "csv", "--output", "-", "--leads"]).await;
         assert_eq!(csv.status.code(), Some(64), "{}", String::from_utf8_lossy(&csv.stderr));
         assert!(String::from_utf8_lossy(&csv.stderr).contains("--format html or jsonl"));
+
+        // The migration's backfill of the scans recorded before the column: cleared, then read again from the results.
+        sqlx::any::install_default_drivers();
+        let raw = sqlx::AnyPool::connect(&w.url).await.expect("raw connection");
+        sqlx::query("UPDATE scans SET leads = NULL").execute(&raw).await.expect("clear");
+        assert!(!w.entries(&["--leads"]).await.iter().any(|e| e.lead_only), "no leads once cleared");
+        let migration = match kind {
+            Kind::Sqlite => include_str!("../../migrations/sqlite/0010_scan_leads.sql"),
+            Kind::Postgres => include_str!("../../migrations/postgres/0010_scan_leads.sql"),
+        };
+        let backfill = &migration[migration.find("UPDATE").expect("the backfill")..];
+        sqlx::query(backfill).execute(&raw).await.expect("backfill");
+        assert_eq!(w.entries(&["--leads"]).await, entries, "the backfill restores every lead");
+
+        // The same pages again: repeated scans, which keep their leads.
+        let farm = format!("::{}:{}", w.farm.addr.ip(), w.farm.addr.port());
+        w.cycle(&farm, "again").await;
+        assert!(w.entries(&["--leads"]).await.iter().any(|e| e.domain == "novels.example.cn"), "kept on a repeat");
+        // The site's page changed to one the model reads nothing on: its lead is gone with its latest scan.
+        let plain = page(&format!(
+            "<p>© 2025 北京示例科技有限公司 版权所有</p>{} {}",
+            linked(NUM),
+            psb_linked("京公网安备", "11010502000001")
+        ));
+        let changed = Farm::start(
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            HashMap::from([
+                ("novels.example.cn".to_string(), plain.clone()),
+                ("www.novels.example.cn".to_string(), plain),
+            ]),
+        )
+        .await
+        .expect("farm");
+        w.cycle(&format!("::{}:{}", changed.addr.ip(), changed.addr.port()), "changed").await;
+        let after = w.entries(&["--leads"]).await;
+        assert!(!after.iter().any(|e| e.domain == "novels.example.cn"), "{after:?}");
     }
 }
 

@@ -51,7 +51,7 @@ fn leads_named(
     leads: &[String],
 ) -> Vec<String> {
     let Some(filing) = filing else { return Vec::new() };
-    crate::report::open_leads(rules, filing, leads)
+    crate::report::open_leads(rules, &filing.record, leads)
         .into_iter()
         .map(|k| rules.preapproval.get(&k).map_or(k, |i| i.name.clone()))
         .collect()
