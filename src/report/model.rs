@@ -110,8 +110,8 @@ pub struct Entry {
     pub addresses: Vec<String>,
     pub footer_text: Option<String>,
     pub numbers_shown: Vec<String>,
-    /// The industries the industry model alone reads on the site's latest scans and the filing would need a
-    /// pre-approval for (any, on a personal filing): leads for a reviewer, in no finding or notice.
+    /// The industries the industry model alone reads on the site's latest scans (apex and `www.` together) that the
+    /// filing would need a pre-approval for ([`open_leads`]): leads for a reviewer, in no finding or notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub industry_leads: Vec<String>,
     /// Listed for its leads alone (`report --leads`): the site has no open finding, and the entry no row or draft.
