@@ -592,4 +592,22 @@ mod tests {
         let number = format!("{}ICP备16020626号-1", limited.icp_chars[0]);
         assert_eq!(open_leads(&rules, &filed("企业", &number, &["出版"]), &leads), ["publishing", "healthcare"]);
     }
+
+    #[test]
+    fn a_lead_only_site_is_an_active_filing_the_site_filters_take() {
+        let stored = |status: &str| StoredFiling {
+            record: filed("企业", "京ICP备16020626号-1", &[]),
+            province: Some("北京".into()),
+            status: status.into(),
+            first_online: None,
+        };
+        let all = Filters::default();
+        assert!(lead_site_wanted(&all, &stored("active")));
+        assert!(!lead_site_wanted(&all, &stored("withdrawn")), "a withdrawn filing is no longer scanned");
+        let elsewhere = Filters { province: Some("江苏".into()), ..Filters::default() };
+        assert!(!lead_site_wanted(&elsewhere, &stored("active")));
+        // The findings' filters are not the site's: a lead is no finding.
+        let notice = Filters { notice: Some("change_filing".into()), status: "resolved".into(), ..Filters::default() };
+        assert!(lead_site_wanted(&notice, &stored("active")));
+    }
 }
