@@ -168,6 +168,7 @@ fn words() -> BTreeMap<&'static str, &'static str> {
     for s in Status::ALL {
         w.insert(s.as_str(), s.zh());
     }
+    w.insert("lead_note", super::LEAD_NOTE);
     for (s, zh) in [(NoticeState::Sent, "已发出"), (NoticeState::Rectified, "已整改"), (NoticeState::Overdue, "逾期")]
     {
         w.insert(s.as_str(), zh);

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 pub use csv::neutralise;
 pub use entity::Entity;
-pub use model::{Change, Entry, Filters, Report, Row, fingerprint, open_leads, set_apart};
+pub use model::{Change, Entry, Filters, LEAD_NOTE, Report, Row, fingerprint, open_leads, set_apart};
 
 use crate::rules::RuleSet;
 use crate::store::{Store, StoreError, StoredFiling};

@@ -17,6 +17,8 @@ use crate::state::{DecisionKind, FindingStatus, NoticeState};
 use crate::store::{Decision, FindingRow, NoticeRow, ScanRow, StoredFiling};
 
 pub const SCHEMA: &str = "icp-patrol/report/v1";
+/// What reviewers are told an industry model lead is, wherever one is shown (reports, the console).
+pub const LEAD_NOTE: &str = "仅供审核参考，不作为通知依据";
 pub const MIIT_QUERY: &str = "https://beian.miit.gov.cn/#/Integrated/recordQuery";
 
 /// How a finding moved since the previous report.

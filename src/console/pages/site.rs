@@ -192,6 +192,7 @@ pub async fn show(
                 "status": f.status,
             })),
             "latest": latest,
+            "lead_note": crate::report::LEAD_NOTE,
             "findings": rows,
             "open_kinds": open_kinds,
             "notices": notice_rows,
