@@ -38,6 +38,9 @@ pub struct ScanSettings {
     pub connect_timeout_secs: u64,
     pub max_body_bytes: usize,
     pub max_redirects: usize,
+    /// Pages whose bodies may be in memory at once, between their fetch and their reading; unset: 64 per
+    /// core. A response waits for room before its body is read (the wait is not the site's time).
+    pub pages_in_memory: Option<usize>,
     /// `HOST:PORT:ADDR` entries, as `--resolve` (test farms, fixed addresses).
     pub resolve: Vec<String>,
     /// `HOST1:PORT1:HOST2:PORT2` entries, as `--connect-to`.
@@ -224,6 +227,7 @@ impl Default for ScanSettings {
             connect_timeout_secs: 10,
             max_body_bytes: crate::fetch::DEFAULT_MAX_BODY,
             max_redirects: 10,
+            pages_in_memory: None,
             resolve: vec![],
             connect_to: vec![],
             render: crate::render::RenderMode::default(),
@@ -351,6 +355,7 @@ impl Config {
         // A limit of 0 would mean no scan at all; say which, rather than read it as 1.
         let at_least_one = [
             ("daemon.concurrency", self.daemon.concurrency as u64),
+            ("scan.pages_in_memory", self.scan.pages_in_memory.map_or(1, |n| n as u64)),
             ("daemon.per_address", self.daemon.per_address as u64),
             ("daemon.per_domain", self.daemon.per_domain as u64),
             ("daemon.host_error_budget", u64::from(self.daemon.host_error_budget)),

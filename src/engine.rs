@@ -15,6 +15,7 @@ use crate::filing::FilingRecord;
 use crate::net::DnsAnswer;
 use crate::notice::{self, DraftInput};
 use crate::page_read::{PageRead, ReadKey, Reuse, StoredRead};
+use crate::readers::Readers;
 use crate::render::{RenderMode, RenderReason, RenderRequest, RenderStatus, Renderer, needs_render};
 use crate::result::{
     CheckResult, Classified, DnsInfo, Extracted, FetchInfo, JudgedPage, RenderInfo, SCHEMA, ScanResult, Versions,
@@ -63,15 +64,9 @@ pub struct Scanner {
     rules: Arc<RuleSet>,
     /// The browser pool; without one every page is judged as served (`--render never`).
     renderer: Option<Arc<Renderer>>,
-    /// Decoding, parsing and classifying run on the blocking pool, at most one per core: with
-    /// hundreds of fetches in flight, more would only add context switches and parsed pages in memory.
-    cpu: Arc<tokio::sync::Semaphore>,
-}
-
-/// Permits for CPU-bound page work: one per core the process may use.
-fn cpu_permits() -> Arc<tokio::sync::Semaphore> {
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    Arc::new(tokio::sync::Semaphore::new(cores))
+    /// Decoding, parsing and classifying run on these threads, one per core: with hundreds of fetches in
+    /// flight, more would only add context switches, parsed pages and search caches in memory.
+    readers: Arc<Readers>,
 }
 
 /// What extraction of one document produced.
@@ -94,7 +89,7 @@ struct StaticRead {
 
 impl Scanner {
     pub fn new(fetcher: Fetcher, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher, rules, renderer: None, cpu: cpu_permits() }
+        Scanner { fetcher, rules, renderer: None, readers: Arc::new(Readers::per_core()) }
     }
 
     /// The same scanner rendering script-built pages with this pool (its mode decides when).
@@ -122,7 +117,12 @@ impl Scanner {
 
     /// The same scanner with other rules (a reload).
     pub fn with_rules(&self, rules: Arc<RuleSet>) -> Self {
-        Scanner { fetcher: self.fetcher.clone(), rules, renderer: self.renderer.clone(), cpu: Arc::clone(&self.cpu) }
+        Scanner {
+            fetcher: self.fetcher.clone(),
+            rules,
+            renderer: self.renderer.clone(),
+            readers: Arc::clone(&self.readers),
+        }
     }
 
     /// The server a target will be fetched from, for per-address limits: its first address, else
@@ -225,11 +225,7 @@ impl Scanner {
         let keep = key.is_some() && reused.is_none();
         let mut fresh: Option<StoredRead> = None;
         // A core for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
-        let cpu = if readable && reused.is_none() {
-            Some(Arc::clone(&self.cpu).acquire_owned().await.expect("never closed"))
-        } else {
-            None
-        };
+        let cpu = if readable && reused.is_none() { Some(self.readers.admit().await) } else { None };
         // The scan's time limit covers extraction too: it gets what the fetch left.
         let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
         let mut extract_error: Option<FetchError> = None;
@@ -282,7 +278,7 @@ impl Scanner {
                             kept,
                         })
                     };
-                    tokio::task::spawn_blocking(work).await
+                    self.readers.run(work).await
                 }
             };
             match read {
@@ -351,6 +347,9 @@ impl Scanner {
         } else {
             (None, None)
         };
+        // The body has been read (or was not to be): it goes, and its room is another page's.
+        fetched.body = Vec::new();
+        drop(fetched.room.take());
         let (facts, classification) = match read {
             Some((f, c)) => (Some(f), Some(c)),
             None => (None, None),
@@ -430,18 +429,20 @@ impl Scanner {
     }
 
     /// Extraction and classification of a document (a rendered DOM, or a page read for `rules
-    /// explain`), on the blocking pool like the served page's, within the budget.
+    /// explain`), on the reading threads like the served page's, within the budget.
     pub(crate) async fn read_document(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
         let rules = Arc::clone(&self.rules);
-        let cpu = Arc::clone(&self.cpu).acquire_owned().await.expect("never closed");
-        let read = tokio::task::spawn_blocking(move || {
-            let _cpu = cpu;
-            let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
-            budget.check("classification")?;
-            let classification = classify(&facts, &rules);
-            Ok::<_, extract::OutOfTime>((facts, classification))
-        })
-        .await;
+        let cpu = self.readers.admit().await;
+        let read = self
+            .readers
+            .run(move || {
+                let _cpu = cpu;
+                let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
+                budget.check("classification")?;
+                let classification = classify(&facts, &rules);
+                Ok::<_, extract::OutOfTime>((facts, classification))
+            })
+            .await;
         match read {
             Ok(Ok(read)) => Ok(read),
             Ok(Err(out_of_time)) => Err(out_of_time.to_string()),

@@ -30,6 +30,7 @@ pub mod filing;
 pub mod net;
 pub mod notice;
 pub mod page_read;
+pub mod readers;
 pub mod render;
 pub mod report;
 pub mod result;

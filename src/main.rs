@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 }
 
 /// glibc gives each thread that allocates under contention an arena of its own, up to eight per core;
-/// with thousands of pages in flight across the runtime's, the blocking pool's and sqlx's threads, the
+/// with thousands of pages in flight across the runtime's, the page readers' and sqlx's threads, the
 /// freed memory scattered over them kept peak RSS at 284–304 MiB with 2,000 in flight (255–267 MiB with
 /// four arenas, throughput within the noise). `MALLOC_ARENA_MAX` set by the operator wins.
 fn limit_malloc_arenas() {

@@ -86,6 +86,7 @@ pub(super) fn fetch_options(config: &Config) -> FetchOptions {
         total_timeout: std::time::Duration::from_secs(config.scan.timeout_secs.max(1)),
         max_body: config.scan.max_body_bytes,
         max_redirects: config.scan.max_redirects,
+        pages_in_memory: config.scan.pages_in_memory,
         ..FetchOptions::default()
     }
 }

@@ -15,6 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
@@ -37,7 +38,16 @@ pub struct FetchOptions {
     pub max_body: usize,
     pub max_redirects: usize,
     pub user_agent: String,
+    /// Pages whose bodies may be in memory at once, from the first byte read to the end of their reading
+    /// (`None`: 64 per core). A fetch whose response has come waits for room before reading the body: with
+    /// thousands of scans in flight on a fast network, bodies would otherwise pile up while they wait for
+    /// a core.
+    pub pages_in_memory: Option<usize>,
 }
+
+/// Pages in memory at once when the operator has not said: a little more than the cores can read while
+/// the next bodies arrive.
+const PAGES_IN_MEMORY_PER_CORE: usize = 64;
 
 pub const DEFAULT_MAX_BODY: usize = 5 * 1024 * 1024;
 
@@ -48,6 +58,7 @@ impl Default for FetchOptions {
             total_timeout: Duration::from_secs(30),
             max_body: DEFAULT_MAX_BODY,
             max_redirects: 10,
+            pages_in_memory: None,
             user_agent: format!(
                 "icp-patrol/{} (ICP filing compliance check by the site's hosting provider)",
                 env!("CARGO_PKG_VERSION")
@@ -77,6 +88,12 @@ pub struct FetchOutcome {
     pub answers: AnswerCache,
     /// How long a rate-limiting server (429, 503) asked to be left alone (`Retry-After`).
     pub retry_after: Option<Duration>,
+    /// The body's place among the pages in memory (`FetchOptions::pages_in_memory`): dropping it, once the
+    /// body has been read or let go, lets another fetch read its body.
+    pub room: Option<Arc<OwnedSemaphorePermit>>,
+    /// How long the fetch waited for that place: the scanner's queue, not the site's time (left out of
+    /// `elapsed`, and added to the fetch's deadline).
+    pub waited: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +110,8 @@ pub struct Fetcher {
     dns: Arc<dyn Lookup>,
     guard: Arc<Guard>,
     tls: rustls::ClientConfig,
+    /// Room for the pages in memory (`FetchOptions::pages_in_memory`).
+    rooms: Arc<Semaphore>,
 }
 
 /// The answers of one scan, so every name is asked once (the render stage's requests reuse them).
@@ -123,7 +142,10 @@ impl Fetcher {
             .with_platform_verifier()?
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls })
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let rooms =
+            Arc::new(Semaphore::new(options.pages_in_memory.unwrap_or(PAGES_IN_MEMORY_PER_CORE * cores).max(1)));
+        Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls, rooms })
     }
 
     /// The time one scan may take: fetch, extraction and rendering together.
@@ -137,6 +159,7 @@ impl Fetcher {
         let deadline = started + self.options.total_timeout;
         let mut answers = AnswerCache::new();
         let mut outcome = self.fetch_url(domain_or_url.clone(), deadline, &mut answers).await;
+        let waited = outcome.waited;
         if is_bare_domain
             && domain_or_url.scheme() == "https"
             && outcome.status.is_none()
@@ -145,10 +168,11 @@ impl Fetcher {
             let mut http = domain_or_url.clone();
             let _ = http.set_scheme("http");
             let https_error = outcome.error.take();
-            outcome = self.fetch_url(http, deadline, &mut answers).await;
+            outcome = self.fetch_url(http, deadline + waited, &mut answers).await;
             outcome.https_error = https_error;
+            outcome.waited += waited;
         }
-        outcome.elapsed = started.elapsed();
+        outcome.elapsed = started.elapsed().saturating_sub(outcome.waited);
         outcome.answers = answers;
         outcome
     }
@@ -197,7 +221,7 @@ impl Fetcher {
         Ok(Resource { status, headers, body })
     }
 
-    async fn fetch_url(&self, start: Url, deadline: Instant, answers: &mut AnswerCache) -> FetchOutcome {
+    async fn fetch_url(&self, start: Url, mut deadline: Instant, answers: &mut AnswerCache) -> FetchOutcome {
         let mut outcome = FetchOutcome { url: start.to_string(), ..Default::default() };
         let resolver = PinnedResolver::default();
         let client = match self.client(resolver.clone()) {
@@ -279,6 +303,19 @@ impl Fetcher {
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| crate::net::retry_after(v, chrono::Utc::now()));
+            if outcome.room.is_none() {
+                let room = match Arc::clone(&self.rooms).try_acquire_owned() {
+                    Ok(room) => room,
+                    Err(_) => {
+                        let asked = Instant::now();
+                        let room = Arc::clone(&self.rooms).acquire_owned().await.expect("never closed");
+                        outcome.waited += asked.elapsed();
+                        deadline += asked.elapsed();
+                        room
+                    }
+                };
+                outcome.room = Some(Arc::new(room));
+            }
             match tokio::time::timeout_at(deadline, read_capped(response, self.options.max_body)).await {
                 Err(_) => {
                     outcome.error = Some(FetchError::new(ErrorKind::Timeout, "body not complete within the time limit"))
@@ -471,7 +508,9 @@ async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<
     if response.content_length().is_some_and(|len| len > max as u64) {
         return Err(too_large());
     }
-    let mut body = Vec::new();
+    // Sized once when the length is known: grown by doubling, a page's buffer averages a third more than
+    // its bytes, and thousands of them are in memory at once.
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| (len as usize).min(max)));
     while let Some(chunk) = response.chunk().await.map_err(|e| error::classify(&e))? {
         if body.len() + chunk.len() > max {
             return Err(too_large());
