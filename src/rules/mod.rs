@@ -329,7 +329,7 @@ pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, Strin
     patterns
         .iter()
         // Patterns read the page's text in simplified characters (`text::simplified`), so theirs are too.
-        .filter_map(|p| match regex::Regex::new(&crate::text::simplified(&ascii_word_boundaries(p))) {
+        .filter_map(|p| match regex::Regex::new(&crate::text::simplified(&rule_dialect(p))) {
             Ok(re) => Some(gated::Gated::new(re)),
             Err(e) => {
                 bad.push((p.clone(), e.to_string()));
@@ -339,12 +339,20 @@ pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, Strin
         .collect()
 }
 
-/// The pattern with each `\b` written `(?-u:\b)`; an escaped backslash before a `b` stays as it is.
-fn ascii_word_boundaries(pattern: &str) -> std::borrow::Cow<'_, str> {
-    if !pattern.contains(r"\b") {
+/// The rules' dialect in the regex crate's: each `\b` written `(?-u:\b)` (above), `\w` an ASCII word
+/// character or a Chinese one, `\d` an ASCII or full-width digit and `\D` anything else; an escaped
+/// backslash before one of these letters stays as it is. `\W` keeps Unicode's meaning.
+///
+/// Unicode's `\w` and `\d` hold the letters and digits of every script, and a pattern's automaton and each
+/// search cache grow with every copy of them (`[\w.-]{1,20}`, `\d{1,6}`): the rules use `\w` for the words,
+/// paths and product names of English and Chinese pages (`由 耗子面板 强力驱动`), and `\d` for the digits
+/// pages write numbers in. Inside a bracketed class they go in as a nested class (`[\s\d]` is
+/// `[\s[0-9０-９]]`, a union).
+fn rule_dialect(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if ![r"\b", r"\w", r"\d", r"\D"].iter().any(|escape| pattern.contains(escape)) {
         return std::borrow::Cow::Borrowed(pattern);
     }
-    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut out = String::with_capacity(pattern.len() + 32);
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -353,6 +361,9 @@ fn ascii_word_boundaries(pattern: &str) -> std::borrow::Cow<'_, str> {
         }
         match chars.next() {
             Some('b') => out.push_str(r"(?-u:\b)"),
+            Some('w') => out.push_str(r"[0-9A-Za-z_\p{Han}]"),
+            Some('d') => out.push_str("[0-9０-９]"),
+            Some('D') => out.push_str("[^0-9０-９]"),
             Some(next) => {
                 out.push('\\');
                 out.push(next);
@@ -645,13 +656,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn word_boundaries_in_rules_are_ascii() {
-        assert_eq!(ascii_word_boundaries(r"(?i)\bit\s+works\b"), r"(?i)(?-u:\b)it\s+works(?-u:\b)");
-        assert_eq!(ascii_word_boundaries(r"a\\b\d"), r"a\\b\d");
+    fn the_rules_dialect_has_ascii_word_boundaries_and_the_digits_pages_write() {
+        assert_eq!(rule_dialect(r"(?i)\bit\s+works\b"), r"(?i)(?-u:\b)it\s+works(?-u:\b)");
+        assert_eq!(rule_dialect(r"a\\b\\d"), r"a\\b\\d");
+        assert_eq!(rule_dialect(r"\d{4}[\s\d]\D"), r"[0-9０-９]{4}[\s[0-9０-９]][^0-9０-９]");
+        assert_eq!(rule_dialect(r"[\w.-]+\W"), r"[[0-9A-Za-z_\p{Han}].-]+\W");
         let mut bad = Vec::new();
         let re = &compile_patterns(&[r"\bwelcome\b".to_string()], &mut bad)[0];
         assert!(bad.is_empty());
         assert!(re.is_match("欢迎 welcome 页面") && re.is_match("页面welcome页面") && !re.is_match("welcomes"));
+        let digits = &compile_patterns(&[r"^\d+年[\s\d]*$".to_string()], &mut bad)[0];
+        assert!(bad.is_empty());
+        assert!(digits.is_match("2024年 05") && digits.is_match("２０２４年"));
+        assert!(!digits.is_match("٢٠٢٤年"), "Arabic-Indic digits are not the rules' digits");
+        let name = &compile_patterns(&[r"(?i)^\W*welcome to [\w.-]+\W*$".to_string()], &mut bad)[0];
+        assert!(name.is_match("— Welcome to my-site.example!") && name.is_match("Welcome to 我的网站"));
+        assert!(!name.is_match("Welcome to Привет"), "the rules' words are English and Chinese");
+        assert!(!name.is_match("首页 welcome to nginx"), "a Chinese word is not a leading \\W");
     }
 
     #[test]
