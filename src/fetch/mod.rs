@@ -309,8 +309,10 @@ impl Fetcher {
                     Err(_) => {
                         let asked = Instant::now();
                         let room = Arc::clone(&self.rooms).acquire_owned().await.expect("never closed");
-                        outcome.waited += asked.elapsed();
-                        deadline += asked.elapsed();
+                        let waited = asked.elapsed();
+                        metrics::histogram!("icp_patrol_fetch_room_wait_seconds").record(waited.as_secs_f64());
+                        outcome.waited += waited;
+                        deadline += waited;
                         room
                     }
                 };

@@ -38,6 +38,11 @@ fn register_series() {
         metrics::counter!("icp_patrol_fetch_errors_total", "kind" => kind.as_str()).increment(0);
     }
     metrics::describe_histogram!("icp_patrol_scan_seconds", metrics::Unit::Seconds, "time of one scan");
+    metrics::describe_histogram!(
+        "icp_patrol_fetch_room_wait_seconds",
+        metrics::Unit::Seconds,
+        "how long a response waited for room among the pages in memory (scan.pages_in_memory)"
+    );
     metrics::describe_counter!("icp_patrol_renders_total", "headless renders, by outcome");
     for status in crate::render::RenderStatus::ALL {
         metrics::counter!("icp_patrol_renders_total", "outcome" => status.as_str()).increment(0);
