@@ -201,7 +201,6 @@ impl Scanner {
         reuse: Reuse,
     ) -> (ScanResult, Option<StoredRead>) {
         let scanned_at = Utc::now();
-        let deadline = tokio::time::Instant::now() + self.fetcher.total_timeout();
         let mut fetched = self.fetcher.fetch_homepage(&target.url, target.bare_domain).await;
         let page_url = fetched.final_url.clone().unwrap_or_else(|| fetched.url.clone());
         let readable = fetched.error.is_none() && fetched.status.is_some();
@@ -224,10 +223,13 @@ impl Scanner {
         let reused = known.filter(|k| key.as_ref() == Some(&k.key)).map(|k| k.read);
         let keep = key.is_some() && reused.is_none();
         let mut fresh: Option<StoredRead> = None;
-        // A core for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
-        let cpu = if readable && reused.is_none() { Some(self.readers.admit().await) } else { None };
-        // The scan's time limit covers extraction too: it gets what the fetch left.
-        let budget = Budget::lasting(self.fetcher.total_timeout().saturating_sub(fetched.elapsed));
+        // A reading thread for the page's CPU work; waiting for one is the scanner's queue, not the page's time.
+        let admission = if readable && reused.is_none() { Some(self.readers.admit().await) } else { None };
+        // The scan's time limit covers extraction and rendering too: they get what the fetch left, counted from
+        // here (waits for room and for a thread are not the page's time).
+        let left = self.fetcher.total_timeout().saturating_sub(fetched.elapsed);
+        let budget = Budget::lasting(left);
+        let deadline = tokio::time::Instant::now() + left;
         let mut extract_error: Option<FetchError> = None;
         let (read, encoding) = if readable {
             let rules = Arc::clone(&self.rules);
@@ -241,9 +243,9 @@ impl Scanner {
                 RenderMode::Always => Some(RenderReason::Always),
                 RenderMode::Auto => needs,
             };
-            let read = match reused {
+            let read = match (reused, admission) {
                 // The page this target served last time, read then: only what follows is done again.
-                Some(r) => {
+                (Some(r), _) => {
                     metrics::counter!("icp_patrol_page_reads_reused_total").increment(1);
                     let reason = reason_for(r.needs_render);
                     let body = reason.map(|_| body);
@@ -256,10 +258,9 @@ impl Scanner {
                         kept: None,
                     }))
                 }
-                None => {
+                (None, admission) => {
+                    let admission = admission.expect("a fresh read of a readable page is admitted above");
                     let work = move || {
-                        // Held until the work ends, even when the scan that waits for it is dropped.
-                        let _cpu = cpu;
                         let decoded = decode(&body, content_type.as_deref(), tld.as_deref());
                         let facts = extract::extract_within(&decoded.text, &page, &rules.provinces, &static_budget)?;
                         static_budget.check("classification")?;
@@ -278,7 +279,7 @@ impl Scanner {
                             kept,
                         })
                     };
-                    self.readers.run(work).await
+                    self.readers.run(admission, work).await
                 }
             };
             match read {
@@ -432,11 +433,10 @@ impl Scanner {
     /// explain`), on the reading threads like the served page's, within the budget.
     pub(crate) async fn read_document(&self, html: String, url: Url, budget: Budget) -> Result<Read, String> {
         let rules = Arc::clone(&self.rules);
-        let cpu = self.readers.admit().await;
+        let admission = self.readers.admit().await;
         let read = self
             .readers
-            .run(move || {
-                let _cpu = cpu;
+            .run(admission, move || {
                 let facts = extract::extract_within(&html, &url, &rules.provinces, &budget)?;
                 budget.check("classification")?;
                 let classification = classify(&facts, &rules);

@@ -30,7 +30,7 @@ pub struct ReadStopped;
 impl Readers {
     /// One thread per core the process may use.
     pub fn per_core() -> Self {
-        Readers::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+        Readers::new(cores())
     }
 
     pub fn new(threads: usize) -> Self {
@@ -67,16 +67,27 @@ impl Readers {
         Arc::clone(&self.permits).acquire_owned().await.expect("never closed")
     }
 
-    /// Runs `work` on a reading thread. It runs to its end even when the caller stops waiting, so the
-    /// admission it holds is released by the work itself.
-    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ReadStopped> {
+    /// Runs `work` on a reading thread under its admission (so no more work is queued than there are
+    /// threads). It runs to its end even when the caller stops waiting, and the admission is released when
+    /// the work ends.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        admission: OwnedSemaphorePermit,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ReadStopped> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
+            let _admission = admission;
             let _ = answer.send(work());
         });
         self.jobs.send(job).map_err(|_| ReadStopped)?;
         answered.await.map_err(|_| ReadStopped)
     }
+}
+
+/// The cores the process may use (2 when the system does not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 #[cfg(test)]
@@ -86,10 +97,12 @@ mod tests {
     #[tokio::test]
     async fn work_runs_on_the_readers_and_a_panic_stops_only_its_own_read() {
         let readers = Readers::new(1);
-        let name = readers.run(|| std::thread::current().name().map(str::to_string)).await.expect("ran");
-        assert_eq!(name.as_deref(), Some("page-reader-0"));
-        assert!(readers.run(|| panic!("a bug in a read")).await.is_err());
-        assert_eq!(readers.run(|| 2 + 2).await.expect("the thread survived the panic"), 4);
+        let name = readers.run(readers.admit().await, || std::thread::current().name().map(str::to_string));
+        assert_eq!(name.await.expect("ran").as_deref(), Some("page-reader-0"));
+        assert!(readers.run(readers.admit().await, || panic!("a bug in a read")).await.is_err());
+        let after = readers.run(readers.admit().await, || 2 + 2).await;
+        assert_eq!(after.expect("the thread survived the panic"), 4);
+        assert_eq!(readers.permits.available_permits(), 1, "each admission was released with its work");
     }
 
     #[tokio::test]

@@ -142,7 +142,7 @@ impl Fetcher {
             .with_platform_verifier()?
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let cores = crate::readers::cores();
         let rooms =
             Arc::new(Semaphore::new(options.pages_in_memory.unwrap_or(PAGES_IN_MEMORY_PER_CORE * cores).max(1)));
         Ok(Fetcher { options, overrides: Arc::new(overrides), dns: Arc::new(dns), guard: Arc::new(guard), tls, rooms })
@@ -159,7 +159,7 @@ impl Fetcher {
         let deadline = started + self.options.total_timeout;
         let mut answers = AnswerCache::new();
         let mut outcome = self.fetch_url(domain_or_url.clone(), deadline, &mut answers).await;
-        let waited = outcome.waited;
+        // An https attempt given up for http had no response, so it neither waited for room nor holds one.
         if is_bare_domain
             && domain_or_url.scheme() == "https"
             && outcome.status.is_none()
@@ -168,9 +168,8 @@ impl Fetcher {
             let mut http = domain_or_url.clone();
             let _ = http.set_scheme("http");
             let https_error = outcome.error.take();
-            outcome = self.fetch_url(http, deadline + waited, &mut answers).await;
+            outcome = self.fetch_url(http, deadline, &mut answers).await;
             outcome.https_error = https_error;
-            outcome.waited += waited;
         }
         outcome.elapsed = started.elapsed().saturating_sub(outcome.waited);
         outcome.answers = answers;
@@ -344,14 +343,15 @@ impl Fetcher {
                 && matches!(next.scheme(), "http" | "https")
                 && next != url
             {
-                stub = Some(outcome.clone());
+                // The page stays in memory once, in the stub, under the room this fetch holds.
+                let body = std::mem::take(&mut outcome.body);
+                stub = Some(FetchOutcome { body, ..outcome.clone() });
                 outcome.redirects.push(Redirect {
                     from: url.to_string(),
                     to: next.to_string(),
                     status: status.as_u16(),
                     via: Some(via.as_str().to_string()),
                 });
-                outcome.body.clear();
                 url = next;
                 continue;
             }
@@ -376,6 +376,10 @@ impl Fetcher {
             .connect_timeout(self.options.connect_timeout)
             .user_agent(&self.options.user_agent)
             .pool_max_idle_per_host(0)
+            // HTTP/2 flow control from the protocol's 64 KiB window, widened as a body is read: a response that
+            // waits for room among the pages in memory holds at most that much (with the fixed 2 MiB window it
+            // would already hold the whole page), and one being read is not slowed.
+            .http2_adaptive_window(true)
             .build()
     }
 
@@ -505,14 +509,18 @@ impl Fetcher {
     }
 }
 
+/// The most a body's buffer starts with, whatever length the server announces.
+const FIRST_BUFFER: usize = 256 * 1024;
+
 async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, FetchError> {
     let too_large = || FetchError::new(ErrorKind::TooLarge, format!("body larger than {max} bytes"));
     if response.content_length().is_some_and(|len| len > max as u64) {
         return Err(too_large());
     }
-    // Sized once when the length is known: grown by doubling, a page's buffer averages a third more than
-    // its bytes, and thousands of them are in memory at once.
-    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| (len as usize).min(max)));
+    // Sized once when the length is known (grown by doubling, a page's buffer averages a third more than its
+    // bytes), but not beyond what most pages are: a server's word is no reason to set aside megabytes.
+    let mut body =
+        Vec::with_capacity(response.content_length().map_or(0, |len| (len as usize).min(max).min(FIRST_BUFFER)));
     while let Some(chunk) = response.chunk().await.map_err(|e| error::classify(&e))? {
         if body.len() + chunk.len() > max {
             return Err(too_large());

@@ -340,18 +340,21 @@ pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, Strin
 }
 
 /// The rules' dialect in the regex crate's: each `\b` written `(?-u:\b)` (above), `\w` an ASCII word
-/// character or a Chinese one, `\d` an ASCII or full-width digit and `\D` anything else; an escaped
-/// backslash before one of these letters stays as it is. `\W` keeps Unicode's meaning.
+/// character or a Chinese one, `\d` an ASCII or full-width digit and `\D` anything else; an escaped backslash
+/// before one of these letters stays as it is. `\W` keeps Unicode's meaning, so that `^\W{0,6}` skips
+/// punctuation and never a word of any script: a letter of another script is neither `\w` nor `\W`.
 ///
 /// Unicode's `\w` and `\d` hold the letters and digits of every script, and a pattern's automaton and each
 /// search cache grow with every copy of them (`[\w.-]{1,20}`, `\d{1,6}`): the rules use `\w` for the words,
 /// paths and product names of English and Chinese pages (`由 耗子面板 强力驱动`), and `\d` for the digits
 /// pages write numbers in. Inside a bracketed class they go in as a nested class (`[\s\d]` is
-/// `[\s[0-9０-９]]`, a union).
+/// `[\s[0-9０-９]]`, a union). A pattern that turns Unicode off (`(?-u`) keeps its classes: there they are
+/// ASCII's already, and a Chinese character or a full-width digit may not be written.
 fn rule_dialect(pattern: &str) -> std::borrow::Cow<'_, str> {
     if ![r"\b", r"\w", r"\d", r"\D"].iter().any(|escape| pattern.contains(escape)) {
         return std::borrow::Cow::Borrowed(pattern);
     }
+    let classes = !pattern.contains("(?-u");
     let mut out = String::with_capacity(pattern.len() + 32);
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
@@ -361,9 +364,9 @@ fn rule_dialect(pattern: &str) -> std::borrow::Cow<'_, str> {
         }
         match chars.next() {
             Some('b') => out.push_str(r"(?-u:\b)"),
-            Some('w') => out.push_str(r"[0-9A-Za-z_\p{Han}]"),
-            Some('d') => out.push_str("[0-9０-９]"),
-            Some('D') => out.push_str("[^0-9０-９]"),
+            Some('w') if classes => out.push_str(r"[0-9A-Za-z_\p{Han}]"),
+            Some('d') if classes => out.push_str("[0-9０-９]"),
+            Some('D') if classes => out.push_str("[^0-9０-９]"),
             Some(next) => {
                 out.push('\\');
                 out.push(next);
@@ -661,6 +664,7 @@ mod tests {
         assert_eq!(rule_dialect(r"a\\b\\d"), r"a\\b\\d");
         assert_eq!(rule_dialect(r"\d{4}[\s\d]\D"), r"[0-9０-９]{4}[\s[0-9０-９]][^0-9０-９]");
         assert_eq!(rule_dialect(r"[\w.-]+\W"), r"[[0-9A-Za-z_\p{Han}].-]+\W");
+        assert_eq!(rule_dialect(r"(?-u:\w)+\d"), r"(?-u:\w)+\d", "Unicode turned off: the classes stay");
         let mut bad = Vec::new();
         let re = &compile_patterns(&[r"\bwelcome\b".to_string()], &mut bad)[0];
         assert!(bad.is_empty());
@@ -673,6 +677,10 @@ mod tests {
         assert!(name.is_match("— Welcome to my-site.example!") && name.is_match("Welcome to 我的网站"));
         assert!(!name.is_match("Welcome to Привет"), "the rules' words are English and Chinese");
         assert!(!name.is_match("首页 welcome to nginx"), "a Chinese word is not a leading \\W");
+        let kept = &compile_patterns(&[r"^\W*\w+\W*$".to_string(), r"(?-u:\w)+\d".to_string()], &mut bad);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert!(!kept[0].is_match("— café —"), "a letter of another script is neither \\w nor \\W");
+        assert!(kept[1].is_match("abc7"));
     }
 
     #[test]
