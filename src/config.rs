@@ -458,6 +458,12 @@ mod tests {
             let e = c.validate().expect_err("refused").to_string();
             assert!(e.contains(&format!("daemon.{key}")), "{e}");
         }
+        let mut c = Config::default();
+        c.scan.pages_in_memory = Some(0);
+        let e = c.validate().expect_err("refused").to_string();
+        assert!(e.contains("scan.pages_in_memory"), "{e}");
+        c.scan.pages_in_memory = None;
+        c.validate().expect("unset: 64 per core");
     }
 
     #[test]
