@@ -77,8 +77,10 @@ impl Readers {
     ) -> Result<T, ReadStopped> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _admission = admission;
-            let _ = answer.send(work());
+            let read = work();
+            // Released before the answer goes, so the thread is free again by the time its caller hears.
+            drop(admission);
+            let _ = answer.send(read);
         });
         self.jobs.send(job).map_err(|_| ReadStopped)?;
         answered.await.map_err(|_| ReadStopped)
