@@ -329,11 +329,19 @@ pub(crate) fn compile_patterns(patterns: &[String], bad: &mut Vec<(String, Strin
     patterns
         .iter()
         // Patterns read the page's text in simplified characters (`text::simplified`), so theirs are too.
-        .filter_map(|p| match regex::Regex::new(&crate::text::simplified(&rule_dialect(p))) {
-            Ok(re) => Some(gated::Gated::new(re)),
-            Err(e) => {
-                bad.push((p.clone(), e.to_string()));
-                None
+        .filter_map(|p| {
+            // Checked as written first: the dialect's rewriting could hide a mistake (`[\d-x]`, a range from a class,
+            // reads as a literal `-` once `\d` is a nested class) or quote it in words the rule writer did not write.
+            let compiled = regex_syntax::Parser::new()
+                .parse(p)
+                .map_err(|e| e.to_string())
+                .and_then(|_| regex::Regex::new(&crate::text::simplified(&rule_dialect(p))).map_err(|e| e.to_string()));
+            match compiled {
+                Ok(re) => Some(gated::Gated::new(re)),
+                Err(why) => {
+                    bad.push((p.clone(), why));
+                    None
+                }
             }
         })
         .collect()
@@ -679,6 +687,9 @@ mod tests {
         assert!(!name.is_match("首页 welcome to nginx"), "a Chinese word is not a leading \\W");
         let kept = &compile_patterns(&[r"^\W*\w+\W*$".to_string(), r"(?-u:\w)+\d".to_string()], &mut bad);
         assert!(bad.is_empty(), "{bad:?}");
+        // A mistake is found in the pattern as written, and told in its words.
+        assert!(compile_patterns(&[r"[\d-x]".to_string()], &mut bad).is_empty());
+        assert!(bad[0].1.contains(r"[\d-x]") && !bad[0].1.contains("０"), "{bad:?}");
         assert!(!kept[0].is_match("— café —"), "a letter of another script is neither \\w nor \\W");
         assert!(kept[1].is_match("abc7"));
     }
