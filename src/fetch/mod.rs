@@ -303,19 +303,10 @@ impl Fetcher {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| crate::net::retry_after(v, chrono::Utc::now()));
             if outcome.room.is_none() {
-                let room = match Arc::clone(&self.rooms).try_acquire_owned() {
-                    Ok(room) => room,
-                    Err(_) => {
-                        let asked = Instant::now();
-                        let room = Arc::clone(&self.rooms).acquire_owned().await.expect("never closed");
-                        let waited = asked.elapsed();
-                        metrics::histogram!("icp_patrol_fetch_room_wait_seconds").record(waited.as_secs_f64());
-                        outcome.waited += waited;
-                        deadline += waited;
-                        room
-                    }
-                };
+                let (room, waited) = self.room().await;
                 outcome.room = Some(Arc::new(room));
+                outcome.waited += waited;
+                deadline += waited;
             }
             match tokio::time::timeout_at(deadline, read_capped(response, self.options.max_body)).await {
                 Err(_) => {
@@ -365,6 +356,18 @@ impl Fetcher {
             outcome = stub;
         }
         outcome
+    }
+
+    /// A place among the pages in memory, and how long it was waited for (zero when one was free).
+    async fn room(&self) -> (OwnedSemaphorePermit, Duration) {
+        if let Ok(room) = Arc::clone(&self.rooms).try_acquire_owned() {
+            return (room, Duration::ZERO);
+        }
+        let asked = Instant::now();
+        let room = Arc::clone(&self.rooms).acquire_owned().await.expect("never closed");
+        let waited = asked.elapsed();
+        metrics::histogram!("icp_patrol_fetch_room_wait_seconds").record(waited.as_secs_f64());
+        (room, waited)
     }
 
     fn client(&self, resolver: PinnedResolver) -> Result<reqwest::Client, reqwest::Error> {
@@ -514,13 +517,13 @@ const FIRST_BUFFER: usize = 256 * 1024;
 
 async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, FetchError> {
     let too_large = || FetchError::new(ErrorKind::TooLarge, format!("body larger than {max} bytes"));
-    if response.content_length().is_some_and(|len| len > max as u64) {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > max as u64) {
         return Err(too_large());
     }
     // Sized once when the length is known (grown by doubling, a page's buffer averages a third more than its
     // bytes), but not beyond what most pages are: a server's word is no reason to set aside megabytes.
-    let mut body =
-        Vec::with_capacity(response.content_length().map_or(0, |len| (len as usize).min(max).min(FIRST_BUFFER)));
+    let mut body = Vec::with_capacity(announced.map_or(0, |len| (len as usize).min(max).min(FIRST_BUFFER)));
     while let Some(chunk) = response.chunk().await.map_err(|e| error::classify(&e))? {
         if body.len() + chunk.len() > max {
             return Err(too_large());
