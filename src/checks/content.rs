@@ -59,10 +59,9 @@ fn limits_type(province: Option<&crate::rules::Province>, filing: &FilingRecord)
 }
 
 /// Whether a filing may show no pre-approval content at all (what `content.personal_scope` fails on): a person's, or
-/// one of a type its site number's province limits so.
+/// one of a type its province ([`super::filing_province`]) limits so.
 pub fn scope_limited(filing: &FilingRecord, rules: &crate::rules::RuleSet) -> bool {
-    let province = filing.site_number().and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
-    filing.is_personal() || limits_type(province, filing)
+    filing.is_personal() || limits_type(super::filing_province(filing, rules), filing)
 }
 
 /// Title suffixes and words that say nothing about which site it is.

@@ -110,13 +110,24 @@ impl CheckInput<'_> {
         self.unreadable.unwrap_or(NO_PAGE)
     }
 
-    /// The province whose rules apply: the filing's, else that of the number the page shows.
+    /// The province whose rules apply: the filing's ([`filing_province`]), else that of the number the page shows
+    /// (a scan of a site with no filing, or a filing whose numbers name none).
     pub(crate) fn province(&self) -> Option<&Province> {
-        let from_filing = self.filing.and_then(|f| f.site_number()).and_then(|n| n.prefix);
-        let from_page =
-            || self.facts?.icp.iter().filter(|f| f.in_footer).find_map(|f| f.parsed().and_then(|n| n.prefix));
-        from_filing.or_else(from_page).and_then(|c| self.rules.provinces.by_icp_char(c))
+        let from_page = || {
+            let c = self.facts?.icp.iter().filter(|f| f.in_footer).find_map(|f| f.parsed().and_then(|n| n.prefix))?;
+            self.rules.provinces.by_icp_char(c)
+        };
+        self.filing.and_then(|f| filing_province(f, self.rules)).or_else(from_page)
     }
+}
+
+/// The province a filing belongs to, from the filing alone: its site number's leading character, else its licence's,
+/// else its 公网安备 code's division (docs/filings.md). One answer for the checks, the leads and the store's column.
+pub fn filing_province<'r>(filing: &FilingRecord, rules: &'r RuleSet) -> Option<&'r Province> {
+    let by_number = |n: Option<crate::filing::IcpNumber>| rules.provinces.by_icp_char(n?.prefix?);
+    by_number(filing.site_number())
+        .or_else(|| by_number(filing.license_number()))
+        .or_else(|| rules.provinces.by_code(filing.psb()?.province_code()))
 }
 
 /// Runs every check, in catalogue order.

@@ -56,12 +56,7 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
     Ok(0)
 }
 
-/// The province a filing belongs to, by its number's leading character (docs/filings.md).
+/// The province a filing belongs to (`checks::filing_province`), by name.
 pub(super) fn province_name(rules: &RuleSet, record: &crate::filing::FilingRecord) -> Option<String> {
-    let from_number =
-        |n: Option<crate::filing::IcpNumber>| n.and_then(|n| n.prefix).and_then(|c| rules.provinces.by_icp_char(c));
-    from_number(record.site_number())
-        .or_else(|| from_number(record.license_number()))
-        .or_else(|| record.psb().and_then(|c| rules.provinces.by_code(c.province_code())))
-        .map(|p| p.name.clone())
+    crate::checks::filing_province(record, rules).map(|p| p.name.clone())
 }

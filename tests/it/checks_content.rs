@@ -302,4 +302,16 @@ async fn tianjin_companies_are_scope_limited_too() {
     assert_eq!(outcome(&ok, "content.personal_scope"), Pass, "company content is fine for a company");
     let beijing = f.scan("forum.example.cn", Some(&rec("forum.example.cn"))).await;
     assert_eq!(outcome(&beijing, "content.personal_scope"), Skipped);
+    // A filing whose site number cannot be read is still Tianjin's by its 公网安备 code, whatever number the page
+    // shows (a Beijing one here): the check, the leads and the store's province column say the same.
+    let unreadable = FilingRecord {
+        site_number: "津ICP备待定".into(),
+        psb_code: Some("12010202000001".into()),
+        ..rec("forum.example.cn")
+    };
+    let by_psb = f.scan("forum.example.cn", Some(&unreadable)).await;
+    assert_eq!(outcome(&by_psb, "content.personal_scope"), Fail, "{:?}", by_psb.checks);
+    let rules = icp_patrol::rules::RuleSet::embedded();
+    assert!(icp_patrol::checks::scope_limited(&unreadable, &rules));
+    assert_eq!(icp_patrol::checks::filing_province(&unreadable, &rules).map(|p| p.name.as_str()), Some("天津"));
 }
