@@ -1,6 +1,7 @@
 //! `icp-patrol alert test CHANNEL`: sends a sample digest to one channel now and says what the
 //! receiver answered (a chat robot's error code included).
 
+use super::output::say;
 use clap::Subcommand;
 
 use super::exit::DataError;
@@ -31,7 +32,7 @@ pub(super) async fn run(command: AlertCommand, settings: Settings) -> anyhow::Re
     let transport = Transport::new(alert)?;
     match deliver(&transport, &channel, &Digest::sample(chrono::Utc::now()), alert.report_url.as_deref()).await {
         Ok(n) => {
-            println!("{name} ({}): sample digest delivered in {n} message(s)", channel.kind.as_str());
+            say!("{name} ({}): sample digest delivered in {n} message(s)", channel.kind.as_str());
             Ok(0)
         }
         Err((sent, refusal)) => {

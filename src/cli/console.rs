@@ -1,5 +1,6 @@
 //! `icp-patrol serve` (the reviewer console alone) and `icp-patrol user …` (console accounts).
 
+use super::output::say;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -137,28 +138,28 @@ pub(super) async fn user(command: UserCommand, settings: Settings) -> anyhow::Re
             let hashed = if proxy_only { None } else { Some(hash(read_password(password_stdin)?).await?) };
             let audit = AuditEntry::new(&actor, "user_added", &name).after(&serde_json::json!({ "role": role }));
             store.add_user(&name, role, hashed.as_deref(), &audit).await.map_err(account_error)?;
-            println!("account {name} ({role}) created");
+            say!("account {name} ({role}) created");
         }
         UserCommand::Passwd { name, password_stdin } => {
             let hashed = hash(read_password(password_stdin)?).await?;
             let audit = AuditEntry::new(&actor, "user_password", &name);
             store.change_user(&name, UserChange::Password(&hashed), &audit).await.map_err(account_error)?;
-            println!("password of {name} changed; its sessions ended");
+            say!("password of {name} changed; its sessions ended");
         }
         UserCommand::Role { name, role } => {
             let audit = AuditEntry::new(&actor, "user_role", &name).after(&serde_json::json!({ "role": role }));
             store.change_user(&name, UserChange::Role(role), &audit).await.map_err(account_error)?;
-            println!("{name} is now {role}");
+            say!("{name} is now {role}");
         }
         UserCommand::Disable { name } => {
             let audit = AuditEntry::new(&actor, "user_disabled", &name);
             store.change_user(&name, UserChange::Disable, &audit).await.map_err(account_error)?;
-            println!("{name} disabled");
+            say!("{name} disabled");
         }
         UserCommand::Enable { name } => {
             let audit = AuditEntry::new(&actor, "user_enabled", &name);
             store.change_user(&name, UserChange::Enable, &audit).await.map_err(account_error)?;
-            println!("{name} enabled");
+            say!("{name} enabled");
         }
         UserCommand::List => {
             let now = crate::store::now_ms();
@@ -170,7 +171,7 @@ pub(super) async fn user(command: UserCommand, settings: Settings) -> anyhow::Re
                 } else {
                     "active"
                 };
-                println!("{}\t{}\t{state}", u.name, u.role);
+                say!("{}\t{}\t{state}", u.name, u.role);
             }
         }
     }

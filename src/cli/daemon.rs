@@ -1,6 +1,7 @@
 //! `icp-patrol daemon`: scheduled scans of every filed site, until SIGTERM/SIGINT; SIGHUP reloads the
 //! rules (a broken edit keeps the last good rules and says why).
 
+use super::output::say;
 use clap::Args;
 use tokio_util::sync::CancellationToken;
 
@@ -85,7 +86,7 @@ pub(super) async fn run(args: DaemonArgs, settings: Settings) -> anyhow::Result<
         "daemon stopped"
     );
     if args.once {
-        println!(
+        say!(
             "cycles {}: {} results recorded, {} retries queued",
             summary.cycles.join(", "),
             summary.recorded,

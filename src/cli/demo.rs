@@ -2,6 +2,7 @@
 //! `deploy/demo/` on loopback, imports the sample filings into an embedded SQLite store, runs one
 //! scheduled cycle of the daemon over them, and prints what a reviewer would see and where it is.
 
+use super::output::say;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -107,7 +108,7 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
     // What a reviewer sees, read back from the store.
     let scans = store.scans(None, 1000).await?;
     let mut lines = Vec::new();
-    println!(
+    say!(
         "{} {} {}",
         pad(l("域名", "domain"), 28),
         pad(l("结论", "verdict"), 14),
@@ -123,7 +124,7 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
             .filter(|c| c.outcome == Outcome::Fail)
             .map(|c| lang.check_name(&catalogue, &c.id))
             .collect();
-        println!(
+        say!(
             "{} {} {}",
             pad(&scan.target, 28),
             pad(lang.status(scan.result.verdict.status), 14),
@@ -136,7 +137,7 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(first) = scans.iter().find(|s| !s.result.notice_drafts.is_empty()) {
         let draft = &first.result.notice_drafts[0];
-        println!(
+        say!(
             "\n{} ({}, {}, {} {}):\n",
             l("通知草稿", "A notice draft"),
             first.target,
@@ -145,11 +146,11 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
             draft.deadline
         );
         if let Some(w) = &draft.deadline_warning {
-            println!("{}{w}\n", l("注意：", "warning: "));
+            say!("{}{w}\n", l("注意：", "warning: "));
         }
-        println!("{}", draft.text);
+        say!("{}", draft.text);
     }
-    println!(
+    say!(
         "\n{}: {} ({} {}, {} {})",
         l("存储", "Store"),
         store.url(),
@@ -158,8 +159,8 @@ pub(super) async fn run(args: DemoArgs) -> anyhow::Result<u8> {
         open,
         l("个未解决的问题", "open findings")
     );
-    println!("{} (schema icp-patrol/scan/v1): {}", l("JSON 结果", "JSON results"), args.output.display());
-    println!(
+    say!("{} (schema icp-patrol/scan/v1): {}", l("JSON 结果", "JSON results"), args.output.display());
+    say!(
         "{}: icp-patrol --database {url} user add NAME --role lead && icp-patrol --database {url} serve",
         l("在浏览器中审核", "Review in a browser"),
         url = store.url()

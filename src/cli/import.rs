@@ -1,5 +1,6 @@
 //! `icp-patrol import FILE [--replace]`: filing records into the store, all or nothing.
 
+use super::output::say;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -44,7 +45,7 @@ pub(super) async fn run(args: ImportArgs, settings: Settings) -> anyhow::Result<
     let store = super::settings::store(&settings.config).await?;
     let summary = store.import(set.records(), |r| province_name(&rules, r), args.replace).await?;
     progress.finish_and_clear();
-    println!(
+    say!(
         "{}: {} added, {} updated, {} unchanged, {} withdrawn ({})",
         Path::new(&args.file).display(),
         summary.added,

@@ -7,6 +7,7 @@ mod daemon;
 mod demo;
 mod exit;
 mod import;
+mod output;
 mod precheck;
 mod render;
 mod report;
@@ -16,6 +17,8 @@ mod scan;
 mod settings;
 
 use std::path::PathBuf;
+
+use output::say;
 
 use clap::{Parser, Subcommand};
 
@@ -179,7 +182,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let cutoff = crate::store::now_ms() - (days as i64) * 86_400_000;
             let pruned = store.prune(cutoff).await?;
             let after = store.storage().await?;
-            println!(
+            say!(
                 "{}: kept {days} days: removed {} scans, {} check rows, {} jobs, {} page reads; scans {} -> {}, result bytes {} -> {}",
                 store.url(),
                 pruned.scans,
@@ -197,7 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;
             let f = store.storage().await?;
-            println!(
+            say!(
                 "{}: {} scans, {} with a result of their own ({} bytes of result JSON), {} check rows, {} bytes of screenshots, \
                  {} page reads ({} bytes)",
                 store.url(),
@@ -214,12 +217,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Db { command: DbCommand::Migrate } => {
             let settings = settings()?;
             let store = settings::store(&settings.config).await?;
-            println!("{}: schema up to date", store.url());
+            say!("{}: schema up to date", store.url());
             Ok(0)
         }
         Command::Config { command: ConfigCommand::Check } => {
             let settings = settings()?;
-            print!("{}", settings.config.to_toml_redacted());
+            output::text(&settings.config.to_toml_redacted());
             // The alert channels' secrets must be where they are said to be (variables set, files read).
             settings.config.alert.resolve(&|v| std::env::var(v).ok())?;
             eprintln!("settings ok");

@@ -4,6 +4,7 @@
 //! with their history), and says go or no-go with the blocking findings per site: text, JSON or the
 //! HTML report.
 
+use super::output::say;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -231,8 +232,8 @@ pub(super) async fn run(args: PrecheckArgs, settings: Settings) -> anyhow::Resul
     let decision = decide(&sites);
     let precheck = Precheck { schema: SCHEMA, query: args.entity.clone(), entity, decision, today, sites };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string(&precheck)?),
-        Format::Text => print!("{}", text(&precheck, args.lang)),
+        Format::Json => say!("{}", serde_json::to_string(&precheck)?),
+        Format::Text => super::output::text(&text(&precheck, args.lang)),
         Format::Html => {
             let output = args.output.unwrap_or_else(|| PathBuf::from("precheck.html"));
             let filters =

@@ -1,6 +1,7 @@
 //! `icp-patrol review` (a reviewer's decision on a finding) and `icp-patrol notice` (notices sent,
 //! their deadlines and the one extension).
 
+use super::output::say;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
@@ -96,13 +97,17 @@ pub(super) async fn review(args: ReviewArgs, settings: Settings) -> anyhow::Resu
         other => desk_error(other),
     })?;
     match args.lang {
-        Lang::Zh => println!(
+        Lang::Zh => say!(
             "{target} {}：{} 的审核结论 {} 已记录（证据不变时一直有效）",
-            args.check, decision.decided_by, decision.decision
+            args.check,
+            decision.decided_by,
+            decision.decision
         ),
-        Lang::En => println!(
+        Lang::En => say!(
             "{target} {}: {} by {} (holds while the evidence stays the same)",
-            args.check, decision.decision, decision.decided_by
+            args.check,
+            decision.decision,
+            decision.decided_by
         ),
     }
     Ok(0)
@@ -188,11 +193,11 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             warn_deadline(sent.warning.as_deref());
             let deadline = sent.deadline;
             match lang {
-                Lang::Zh => println!(
+                Lang::Zh => say!(
                     "{domain}：已记录发出{}通知，整改期限 {deadline}；守护进程届时复扫，标记为已整改或逾期",
                     kind.zh()
                 ),
-                Lang::En => println!(
+                Lang::En => say!(
                     "{domain}: {kind} notice sent, deadline {deadline}; the daemon re-scans then and marks it rectified or overdue"
                 ),
             }
@@ -206,16 +211,16 @@ pub(super) async fn notice(command: NoticeCommand, settings: Settings) -> anyhow
             warn_deadline(done.warning.as_deref());
             let (from, to) = (done.from, done.to);
             match lang {
-                Lang::Zh => println!("{domain}：{}通知的整改期限由 {from} 延至 {to}", kind.zh()),
-                Lang::En => println!("{domain}: {kind} deadline extended from {from} to {to}"),
+                Lang::Zh => say!("{domain}：{}通知的整改期限由 {from} 延至 {to}", kind.zh()),
+                Lang::En => say!("{domain}: {kind} deadline extended from {from} to {to}"),
             }
         }
         NoticeCommand::List { domain, lang } => {
             let domain = domain.map(|d| crate::domain::normalise_host(&d)).transpose()?;
             for n in store.notices(domain.as_deref()).await? {
                 match lang {
-                    Lang::Zh => println!("{}\t{}\t期限 {}\t{}", n.domain, n.kind.zh(), n.due(), n.state.zh()),
-                    Lang::En => println!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state),
+                    Lang::Zh => say!("{}\t{}\t期限 {}\t{}", n.domain, n.kind.zh(), n.due(), n.state.zh()),
+                    Lang::En => say!("{}\t{}\tdeadline {}\t{}", n.domain, n.kind, n.due(), n.state),
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! `icp-patrol rules check [DIR]`, `rules export DIR`, `rules explain FILE|URL`.
 
+use super::output::say;
 use std::path::Path;
 
 use anyhow::Context;
@@ -39,7 +40,7 @@ fn report(dir: &Path, rules: &RuleSet) -> anyhow::Result<u8> {
         eprintln!("{}: {} rule case(s) failed", dir.display(), failures.len());
         return Ok(super::Exit::DataErr.code());
     }
-    println!(
+    say!(
         "{}: ok ({} provinces, {} checks, {} industries, {}, {} placeholder fingerprints, {} providers, holidays {}; rules {})",
         dir.display(),
         rules.provinces.all().len(),
@@ -61,7 +62,7 @@ pub(super) fn export(dir: &Path) -> anyhow::Result<u8> {
     let written =
         RuleSet::write_embedded(dir).with_context(|| format!("writing the built-in rules into {}", dir.display()))?;
     for path in written {
-        println!("{}", path.display());
+        say!("{}", path.display());
     }
     Ok(0)
 }
@@ -76,7 +77,7 @@ pub(super) fn explain(file: &Path, rules_dir: Option<&Path>) -> anyhow::Result<u
     let url = url::Url::parse("http://explain.invalid/")?;
     let facts = crate::extract::extract(&decoded.text, &url, &rules.provinces);
     let classification = classify(&facts, &rules);
-    println!("encoding     {}", decoded.encoding);
+    say!("encoding     {}", decoded.encoding);
     print_reading(&facts, &classification, &rules);
     Ok(0)
 }
@@ -98,44 +99,44 @@ pub(super) async fn explain_url(
     if let Some(renderer) = scanner.renderer() {
         renderer.shutdown().await;
     }
-    println!("url          {}", explanation.url);
+    say!("url          {}", explanation.url);
     if let Some(final_url) = &explanation.final_url {
-        println!("final url    {final_url}");
+        say!("final url    {final_url}");
     }
     if let Some(error) = &explanation.fetch_error {
-        println!("fetch        failed: {error}");
+        say!("fetch        failed: {error}");
         return Ok(super::Exit::Unavailable.code());
     }
-    println!("status       {}", explanation.status.map_or_else(|| "-".into(), |s| s.to_string()));
-    println!("encoding     {}", explanation.encoding.as_deref().unwrap_or("-"));
-    println!(
-        "render auto  {}",
-        explanation.render_reason.map_or("not needed (the served page is judged)", |r| r.as_str())
-    );
-    println!("\n== as served");
+    say!("status       {}", explanation.status.map_or_else(|| "-".into(), |s| s.to_string()));
+    say!("encoding     {}", explanation.encoding.as_deref().unwrap_or("-"));
+    say!("render auto  {}", explanation.render_reason.map_or("not needed (the served page is judged)", |r| r.as_str()));
+    say!("\n== as served");
     match &explanation.served {
         Ok(reading) => print_reading(&reading.facts, &reading.classification, scanner.rules()),
-        Err(why) => println!("unreadable   {why}"),
+        Err(why) => say!("unreadable   {why}"),
     }
     match &explanation.rendered {
         None if render == RenderMode::Never => {}
-        None => println!("\n== rendered: not rendered (a scan in auto mode would judge the page as served)"),
+        None => say!("\n== rendered: not rendered (a scan in auto mode would judge the page as served)"),
         Some(attempt) => {
-            println!("\n== rendered ({:?}, {} ms)", attempt.status, attempt.elapsed_ms);
+            say!("\n== rendered ({:?}, {} ms)", attempt.status, attempt.elapsed_ms);
             if let Some(detail) = &attempt.detail {
-                println!("detail       {detail}");
+                say!("detail       {detail}");
             }
             let r = &attempt.requests;
-            println!(
+            say!(
                 "requests     {} made, {} answered by the fetcher, {} refused, {} failed",
-                r.made, r.fulfilled, r.refused, r.failed
+                r.made,
+                r.fulfilled,
+                r.refused,
+                r.failed
             );
             for error in &attempt.script_errors {
-                println!("script error {error}");
+                say!("script error {error}");
             }
             match &attempt.reading {
                 Ok(reading) => print_reading(&reading.facts, &reading.classification, scanner.rules()),
-                Err(why) => println!("unreadable   {why}"),
+                Err(why) => say!("unreadable   {why}"),
             }
         }
     }
@@ -143,17 +144,19 @@ pub(super) async fn explain_url(
 }
 
 fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
-    println!("title        {}", facts.title.as_deref().unwrap_or("-"));
-    println!(
+    say!("title        {}", facts.title.as_deref().unwrap_or("-"));
+    say!(
         "visible      {} characters, {} links, {} scripts",
-        facts.visible_chars, facts.signals.links, facts.signals.scripts
+        facts.visible_chars,
+        facts.signals.links,
+        facts.signals.scripts
     );
-    println!("navigation   {}", facts.anchor_texts.iter().take(40).cloned().collect::<Vec<_>>().join(" · "));
+    say!("navigation   {}", facts.anchor_texts.iter().take(40).cloned().collect::<Vec<_>>().join(" · "));
     if !facts.schema_types.is_empty() {
-        println!("declared     {}", facts.schema_types.join(" · "));
+        say!("declared     {}", facts.schema_types.join(" · "));
     }
     for n in &facts.icp {
-        println!(
+        say!(
             "icp          {} ({:?}, footer {}, visible {}, link {})",
             n.number,
             n.kind,
@@ -163,7 +166,7 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
         );
     }
     for p in &facts.psb {
-        println!(
+        say!(
             "psb          {}{} (footer {}, visible {}, link {})",
             p.prefix,
             p.code,
@@ -173,16 +176,16 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
         );
     }
     for cr in &facts.copyright {
-        println!("copyright    {} -> holder {}", cr.text, cr.holder.as_deref().unwrap_or("-"));
+        say!("copyright    {} -> holder {}", cr.text, cr.holder.as_deref().unwrap_or("-"));
     }
-    println!("placeholder  {:?}", c.placeholder);
-    println!("blocked      {:?}", c.blocked);
+    say!("placeholder  {:?}", c.placeholder);
+    say!("blocked      {:?}", c.blocked);
     for hit in &c.industries {
         // The model's probability is in its evidence; its score is no count of the rules' points.
         if hit.by_model {
-            println!("industry     {} (the industry model's lead): {}", hit.key, hit.evidence.join("; "));
+            say!("industry     {} (the industry model's lead): {}", hit.key, hit.evidence.join("; "));
         } else {
-            println!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
+            say!("industry     {} (score {:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
         }
     }
     // What a reviewer asks of an industry the page does not show: how close it came, and on what (a
@@ -190,20 +193,15 @@ fn print_reading(facts: &PageFacts, c: &Classification, rules: &RuleSet) {
     if c.placeholder.is_none() && c.blocked.is_none() {
         for hit in crate::classify::industries_not_found(facts, rules) {
             let threshold = rules.preapproval.industries.iter().find(|i| i.key == hit.key).map_or(0.0, |i| i.threshold);
-            println!(
-                "not found    {} (score {:.1} of {threshold:.1}): {}",
-                hit.key,
-                hit.score,
-                hit.evidence.join("; ")
-            );
+            say!("not found    {} (score {:.1} of {threshold:.1}): {}", hit.key, hit.score, hit.evidence.join("; "));
         }
     }
     let model = crate::classify::industry_model_probabilities(facts, rules);
     if !model.is_empty() && c.placeholder.is_none() && c.blocked.is_none() {
         let shown: Vec<String> = model.iter().map(|(key, p)| format!("{key} {p:.2}")).collect();
-        println!("model        {}", shown.join(" · "));
+        say!("model        {}", shown.join(" · "));
     }
-    println!("commercial   {:?}", c.commercial);
-    println!("site names   {:?}", c.site_names);
-    println!("operator     {:?}", c.operator);
+    say!("commercial   {:?}", c.commercial);
+    say!("site names   {:?}", c.site_names);
+    say!("operator     {:?}", c.operator);
 }

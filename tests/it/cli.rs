@@ -213,6 +213,24 @@ async fn rules_explain_shows_the_industry_model_s_lead_apart() {
     assert!(text.lines().any(|l| l.starts_with("model        news ") && l.contains(" · bulletin ")), "{text}");
 }
 
+/// A reader that went away before the output (`… | head`) ends the command quietly: no panic, status 0.
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/c436/page.html");
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .args(["rules", "explain"])
+        .arg(&page)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[tokio::test]
 async fn rules_check_passes_on_the_shipped_rules_and_locates_errors() {
     let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
