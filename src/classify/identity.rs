@@ -201,8 +201,9 @@ pub(super) fn site_names_by(facts: &PageFacts, roles: &[(u8, String)]) -> Vec<St
     // site is called: "© 2020 版权所有 南京大学信息化建设管理服务中心" under an article's headline.
     let institutions = facts.copyright.iter().filter_map(|c| c.holder.as_deref()).filter(|h| is_institution(h));
     // An article page's title is its headline; the brand its copyright line names ("© 2019 观察者")
-    // is then the site's name. A company holding the copyright is not (see below).
-    let headline = facts.title.as_deref().is_some_and(is_headline);
+    // is then the site's name. A company holding the copyright is not (see below). So for a page with no
+    // title, whose names are its headings ("版权所有·妆点尚品" under a heading 公司理念, dev c8394).
+    let headline = facts.title.as_deref().is_none_or(is_headline);
     let brands = facts
         .copyright
         .iter()
@@ -777,6 +778,20 @@ mod tests {
         assert_eq!(site_names(&facts(&["示例工具箱 example.cn"])), ["示例工具箱 example.cn"]);
         // A notice's heading and a headline are no names.
         assert!(site_names(&facts(&["5月26日上午10点全服维护公告", "别笑！今天成立了"])).is_empty());
+    }
+
+    #[test]
+    fn a_page_without_a_title_is_known_by_the_brand_its_copyright_names_too() {
+        let brand = |title: Option<&str>, holder: &str| PageFacts {
+            title: title.map(str::to_string),
+            heading: Some("公司理念".into()),
+            copyright: vec![CopyrightFact { text: String::new(), holder: Some(holder.into()) }],
+            ..PageFacts::default()
+        };
+        assert_eq!(site_names(&brand(None, "妆点尚品")), ["公司理念", "妆点尚品"]);
+        // A company holding the copyright is not the site's name, and a page with a title is known by it.
+        assert_eq!(site_names(&brand(None, "广州某某化妆品有限公司")), ["公司理念"]);
+        assert_eq!(site_names(&brand(Some("某某美妆"), "妆点尚品")), ["某某美妆", "公司理念"]);
     }
 
     #[test]
