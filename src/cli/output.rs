@@ -1,10 +1,10 @@
-//! Command output on stdout. A reader that goes away early (`icp-patrol rules explain page.html | head`) ends
-//! the command quietly, as Unix filters do; `println!` would panic with a backtrace instead, since Rust
-//! ignores SIGPIPE. The command's work is done by the time it prints, so nothing is lost.
+//! Command output on stdout. A reader that goes away early (`icp-patrol rules explain page.html | head`) must
+//! not change what the command did or the status it reports (a pre-check's no-go, a failed fetch's 69): `println!`
+//! panicked there, since Rust ignores SIGPIPE, and exiting early would report success. So a failed write is noted
+//! once, later output is dropped, and the command finishes and returns its own status, as `scan` does.
 
 use std::io::Write;
-
-use super::Exit;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `println!` for command output (see the module docs).
 macro_rules! say {
@@ -14,25 +14,32 @@ macro_rules! say {
 }
 pub(crate) use say;
 
-/// One line of output.
+/// Set once stdout has failed: nothing more is written to it.
+static GONE: AtomicBool = AtomicBool::new(false);
+
 pub(crate) fn line(args: std::fmt::Arguments<'_>) {
+    if GONE.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     settle(out.write_fmt(args).and_then(|()| out.write_all(b"\n")));
 }
 
-/// Text written as it is (it carries its own line ends).
+/// Text that carries its own line ends.
 pub(crate) fn text(s: &str) {
+    if GONE.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     settle(out.write_all(s.as_bytes()).and_then(|()| out.flush()));
 }
 
 fn settle(written: std::io::Result<()>) {
-    match written {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(Exit::Ok.code().into()),
-        Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
-            std::process::exit(Exit::Software.code().into());
-        }
+    if let Err(e) = written
+        && !GONE.swap(true, Ordering::Relaxed)
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        // A reader that left is no news; a full disk or a revoked terminal is, though the command's own status stands.
+        eprintln!("warning: output not written: {e}");
     }
 }

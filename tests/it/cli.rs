@@ -213,7 +213,7 @@ async fn rules_explain_shows_the_industry_model_s_lead_apart() {
     assert!(text.lines().any(|l| l.starts_with("model        news ") && l.contains(" · bulletin ")), "{text}");
 }
 
-/// A reader that went away before the output (`… | head`) ends the command quietly: no panic, status 0.
+/// A reader that went away before the output (`… | head`) changes nothing: no panic, the command's own status.
 #[test]
 fn output_to_a_closed_pipe_ends_quietly() {
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/c436/page.html");
@@ -228,6 +228,18 @@ fn output_to_a_closed_pipe_ends_quietly() {
         .expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The command's own status stands: a fetch refused by the guard (loopback, never connected) is still 69, not 0.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let failed = std::process::Command::new(env!("CARGO_BIN_EXE_icp-patrol"))
+        .args(["rules", "explain", "--render", "never", "http://127.0.0.1:9/"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(69), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
 
