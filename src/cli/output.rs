@@ -3,7 +3,7 @@
 //! panicked there, since Rust ignores SIGPIPE, and exiting early would report success. So a failed write is noted
 //! once, later output is dropped, and the command finishes and returns its own status, as `scan` does.
 
-use std::io::Write;
+use std::io::{StdoutLock, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `println!` for command output (see the module docs).
@@ -18,24 +18,20 @@ pub(crate) use say;
 static GONE: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn line(args: std::fmt::Arguments<'_>) {
-    if GONE.load(Ordering::Relaxed) {
-        return;
-    }
-    let mut out = std::io::stdout().lock();
-    settle(out.write_fmt(args).and_then(|()| out.write_all(b"\n")));
+    write(|out| out.write_fmt(args).and_then(|()| out.write_all(b"\n")));
 }
 
 /// Text that carries its own line ends.
 pub(crate) fn text(s: &str) {
+    write(|out| out.write_all(s.as_bytes()));
+}
+
+fn write(what: impl FnOnce(&mut StdoutLock<'static>) -> std::io::Result<()>) {
     if GONE.load(Ordering::Relaxed) {
         return;
     }
     let mut out = std::io::stdout().lock();
-    settle(out.write_all(s.as_bytes()).and_then(|()| out.flush()));
-}
-
-fn settle(written: std::io::Result<()>) {
-    if let Err(e) = written
+    if let Err(e) = what(&mut out).and_then(|()| out.flush())
         && !GONE.swap(true, Ordering::Relaxed)
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

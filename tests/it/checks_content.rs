@@ -302,16 +302,21 @@ async fn tianjin_companies_are_scope_limited_too() {
     assert_eq!(outcome(&ok, "content.personal_scope"), Pass, "company content is fine for a company");
     let beijing = f.scan("forum.example.cn", Some(&rec("forum.example.cn"))).await;
     assert_eq!(outcome(&beijing, "content.personal_scope"), Skipped);
-    // A filing whose site number cannot be read is still Tianjin's by its 公网安备 code, whatever number the page
-    // shows (a Beijing one here): the check, the leads and the store's province column say the same.
-    let unreadable = FilingRecord {
-        site_number: "津ICP备待定".into(),
+    // A site number that names no province (a national `B2-` licence) takes the filing's 公网安备 code's, whatever number
+    // the page shows (a Beijing one here): the check, the leads and the store's province column say the same. Before, the
+    // check took the page's province and skipped.
+    let national = FilingRecord {
+        site_number: "B2-20160001".into(),
         psb_code: Some("12010202000001".into()),
         ..rec("forum.example.cn")
     };
-    let by_psb = f.scan("forum.example.cn", Some(&unreadable)).await;
+    let by_psb = f.scan("forum.example.cn", Some(&national)).await;
     assert_eq!(outcome(&by_psb, "content.personal_scope"), Fail, "{:?}", by_psb.checks);
     let rules = icp_patrol::rules::RuleSet::embedded();
-    assert!(icp_patrol::checks::scope_limited(&unreadable, &rules));
-    assert_eq!(icp_patrol::checks::filing_province(&unreadable, &rules).map(|p| p.name.as_str()), Some("天津"));
+    assert!(icp_patrol::checks::scope_limited(&national, &rules));
+    let province = |r: &FilingRecord| icp_patrol::checks::filing_province(r, &rules).map(|p| p.name.as_str());
+    assert_eq!(province(&national), Some("天津"));
+    // The site number's own province comes first.
+    let beijing_number = FilingRecord { site_number: NUM.into(), ..national.clone() };
+    assert_eq!(province(&beijing_number), Some("北京"));
 }
